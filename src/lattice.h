@@ -1,0 +1,70 @@
+/* lattice.h - crystal lattices of mobile-ion sites (lattices/*.yaml) expanded
+ * with spglib into a periodic supercell, with the hop graph and exclusion pairs.
+ * Lengths in angstrom inside this module (documented per field). */
+#ifndef LIHOP_LATTICE_H
+#define LIHOP_LATTICE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "status.h"
+
+#define LIHOP_MAX_SUBLATTICES 8
+#define LIHOP_MAX_WYCKOFF 8
+
+/* One mobile-ion Wyckoff site of a lattice file. */
+typedef struct {
+    char label[32];           /* e.g. "24d" */
+    char sublattice[16];      /* e.g. "T" or "O" */
+    double frac[3];           /* representative fractional coordinates */
+} lihop_wyckoff_site;
+
+/* A lattice file as written (before expansion). */
+typedef struct {
+    char path[1024];
+    char name[64];
+    int hall_number;          /* spglib Hall number (e.g. 530 = Ia-3d); derived from space_group if given */
+    int space_group;          /* ITA number */
+    double abc_A[3];          /* lattice constants, angstrom */
+    double angles_deg[3];
+    int nsites;
+    lihop_wyckoff_site sites[LIHOP_MAX_WYCKOFF];
+    double hop_cutoff_A;      /* pairs closer than this (and not excluded-only) are hops */
+    double hop_min_A;         /* pairs closer than this are exclusion-only partners (no hop), e.g. 96h pairs */
+    double exclusion_cutoff_A;/* pairs closer than this cannot both be occupied */
+    int li_per_cell_full;     /* Li per conventional cell at the reference composition (56 for Li7 LLZO) */
+    double formula_units_per_cell; /* 8 for garnet */
+    double li_per_fu_ref;     /* reference Li per formula unit (7 for LLZO) */
+} lihop_lattice_spec;
+
+/* Expanded periodic supercell. Site i: sublattice sub[i], position pos[i] (A). */
+typedef struct {
+    int cells[3];             /* n1 n2 n3 */
+    double cell_A[3][3];      /* supercell vectors as rows, angstrom */
+    int sites_per_cell;
+    int nsites;
+    int nsub;
+    char subname[LIHOP_MAX_SUBLATTICES][16];
+    int32_t *sub;             /* [nsites] sublattice index */
+    double *pos_A;            /* [nsites][3] Cartesian, inside the supercell */
+    /* hop graph, CSR: hops of site i are hop_nbr[hop_start[i] .. hop_start[i+1]) */
+    int32_t *hop_start;       /* [nsites + 1] */
+    int32_t *hop_nbr;         /* [nhops] */
+    double *hop_vec_A;        /* [nhops][3] minimum-image vector from i to the neighbour */
+    int64_t nhops;
+    /* exclusion partners, CSR (sites that may not be co-occupied with i; includes nothing of i itself) */
+    int32_t *excl_start;      /* [nsites + 1] */
+    int32_t *excl_nbr;
+    int64_t nexcl;
+} lihop_lattice;
+
+lihop_status lihop_lattice_spec_load(const char *path, lihop_lattice_spec *spec, lihop_err *err);
+lihop_status lihop_lattice_build(const lihop_lattice_spec *spec, const int cells[3],
+                                 lihop_lattice **out, lihop_err *err);
+void lihop_lattice_destroy(lihop_lattice *lat);
+
+/* Human-readable report: sites per sublattice, neighbour counts, hop distances. */
+void lihop_lattice_report(const lihop_lattice_spec *spec, const lihop_lattice *lat, FILE *fp);
+/* The graph as HDF5 (/lattice/positions_A, sublattice, hop_start, hop_nbr, ...). */
+lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, lihop_err *err);
+
+#endif

@@ -1,0 +1,26 @@
+/* backend_nocuda.c - the CUDA entry points of a build without nvcc: every call
+ * reports that this binary has no GPU backend (exit code 4 at the CLI). */
+#include <stdio.h>
+#include "backend_cuda.h"
+
+int lihop_cuda_device_count(void) { return 0; }
+
+void lihop_cuda_device_name(char *buf, size_t len)
+{
+    snprintf(buf, len, "none (built without CUDA)");
+}
+
+lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t nwalkers,
+                                   lihop_walker_out *out, lihop_err *err)
+{
+    (void)p; (void)nvox; (void)nwalkers; (void)out;
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
+}
+
+lihop_status lihop_cuda_philox_blocks(const uint64_t *seed, const uint64_t *subsequence,
+                                      const uint64_t *draw, size_t n, lihop_u32x4 *out,
+                                      lihop_err *err)
+{
+    (void)seed; (void)subsequence; (void)draw; (void)n; (void)out;
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
+}

@@ -1,0 +1,44 @@
+/* results.h - what one sweep point of a voxel run produces (all SI units). */
+#ifndef LIHOP_RESULTS_H
+#define LIHOP_RESULTS_H
+
+#include <stdint.h>
+#include "config.h"
+
+typedef struct {
+    double n_avg_m3;                        /* volume-averaged equilibrium carrier density, 1/m^3 */
+    double D_m2_s[3], D_err[3];             /* effective diffusion coefficient, diagonal xx yy zz */
+    double sigma_S_m[3], sigma_err[3];      /* Nernst-Einstein conductivity, diagonal */
+    double sigma_drift_S_m[3], sigma_drift_err[3]; /* from drift under the applied field (NaN if no field) */
+    double residence[LIHOP_MAX_PHASES];     /* fraction of time spent in each phase */
+    double residence_err[LIHOP_MAX_PHASES];
+    uint64_t hops;                          /* total hops of this species' walkers */
+    uint64_t walkers;
+    double msd_m2[LIHOP_MAX_SAMPLES][3];    /* <dx^2>(t_k) per axis */
+    double *batch_D_m2_s;                   /* [nbatches][3], owned by the point result */
+    double D_early_m2_s;                    /* slope over the first half of the time grid (convergence) */
+    double D_late_m2_s;                     /* slope over the second half */
+} lihop_species_result;
+
+typedef struct {
+    int index;                              /* sweep point number k */
+    double T_K;
+    double t_end_s;                         /* simulated time per walker */
+    int nsamples;
+    double time_s[LIHOP_MAX_SAMPLES];       /* sample times */
+    int nspecies;
+    lihop_species_result sp[LIHOP_MAX_SPECIES];
+    int nbatches;
+    double sigma_total_S_m[3], sigma_total_err[3];
+    double sigma_iso_S_m, sigma_iso_err;    /* mean of the diagonal */
+    double t_plus, t_plus_err;              /* of cfg->transference_species */
+    int converged;                          /* 0: MSD/6t not yet linear, see warning */
+    char warning[256];
+    double wall_s;
+    char backend[16];                       /* "cpu" or "cuda" */
+    int threads;
+} lihop_point_result;
+
+void lihop_point_result_free(lihop_point_result *r);   /* frees batch arrays, not r */
+
+#endif

@@ -1,0 +1,126 @@
+/* rng.h - Philox4x32-10 streams, identical on host (Random123) and device (cuRAND).
+ *
+ * Layout (DESIGN.md section 3), the same as cuRAND's
+ * curand_init(seed, subsequence, offset = 0):
+ *   key     = (seed lo, seed hi)
+ *   counter = (draw lo, draw hi, subsequence lo, subsequence hi)
+ * Draw n of a stream is one 128-bit block (four 32-bit words).  On the device
+ * the n-th curand4() after curand_init(seed, subsequence, 0) returns exactly
+ * the host's lihop_philox(seed, subsequence, n).  The subsequence is built from
+ * what a result belongs to (run stream, species, walker or replica id), never
+ * from thread or block indices, so results do not depend on the launch.
+ */
+#ifndef LIHOP_RNG_H
+#define LIHOP_RNG_H
+
+#include <stdint.h>
+#include "lihop_hd.h"
+
+#if defined(__CUDACC__)
+#include <curand_kernel.h>
+#endif
+#if !defined(__CUDA_ARCH__)
+#include <Random123/philox.h>
+#endif
+
+typedef struct { uint32_t v[4]; } lihop_u32x4;
+
+/* One block of the stream, by absolute position (host reference). */
+static inline lihop_u32x4 lihop_philox_host(uint64_t seed, uint64_t subsequence, uint64_t draw)
+{
+#if !defined(__CUDA_ARCH__)
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    philox4x32_ctr_t c = {{(uint32_t)draw, (uint32_t)(draw >> 32),
+                           (uint32_t)subsequence, (uint32_t)(subsequence >> 32)}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    lihop_u32x4 out;
+    out.v[0] = r.v[0]; out.v[1] = r.v[1]; out.v[2] = r.v[2]; out.v[3] = r.v[3];
+    return out;
+#else
+    (void)seed; (void)subsequence; (void)draw;
+    lihop_u32x4 out = {{0u, 0u, 0u, 0u}};
+    return out;
+#endif
+}
+
+/* A sequential stream: host keeps (seed, subsequence, draw), device a cuRAND state. */
+typedef struct {
+#if defined(__CUDA_ARCH__)
+    curandStatePhilox4_32_10_t st;
+#else
+    uint64_t seed, subsequence, draw;
+#endif
+} lihop_stream;
+
+LIHOP_HD static inline void lihop_stream_init(lihop_stream *s, uint64_t seed, uint64_t subsequence)
+{
+#if defined(__CUDA_ARCH__)
+    curand_init((unsigned long long)seed, (unsigned long long)subsequence, 0ull, &s->st);
+#else
+    s->seed = seed; s->subsequence = subsequence; s->draw = 0;
+#endif
+}
+
+LIHOP_HD static inline lihop_u32x4 lihop_stream_next(lihop_stream *s)
+{
+#if defined(__CUDA_ARCH__)
+    uint4 r = curand4(&s->st);
+    lihop_u32x4 out;
+    out.v[0] = r.x; out.v[1] = r.y; out.v[2] = r.z; out.v[3] = r.w;
+    return out;
+#else
+    return lihop_philox_host(s->seed, s->subsequence, s->draw++);
+#endif
+}
+
+/* Uniform in (0, 1] with 53 random bits, from two words.  Never 0, so -log is finite. */
+LIHOP_HD static inline double lihop_u01_open0(uint32_t a, uint32_t b)
+{
+    uint64_t k = ((uint64_t)(a >> 5) << 26) | (uint64_t)(b >> 6);
+    return (double)(k + 1u) * (1.0 / 9007199254740992.0); /* 2^-53 */
+}
+
+/* Uniform in [0, 1) with 32 random bits. */
+LIHOP_HD static inline double lihop_u01_32(uint32_t a)
+{
+    return (double)a * (1.0 / 4294967296.0);
+}
+
+/* 64-bit integer from two words, for index draws. */
+LIHOP_HD static inline uint64_t lihop_u64(uint32_t hi, uint32_t lo)
+{
+    return ((uint64_t)hi << 32) | (uint64_t)lo;
+}
+
+/* Natural log for x in (0, 1], built only from IEEE-exact operations (+ - * /
+ * and exponent scaling) evaluated in a fixed order, so host and device give the
+ * same bits (libm and CUDA's log may differ in the last place).  Error below
+ * 2 ulp: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s),
+ * s = (m - 1)/(m + 1), |s| <= 0.1716, series to s^23.  Build with FMA
+ * contraction off (-ffp-contract=off, nvcc --fmad=false). */
+LIHOP_HD static inline double lihop_log_exact(double x)
+{
+    int e = 0;
+    /* exponent extraction by scaling: x in (0,1] */
+    while (x < 0.70710678118654752440) { x *= 2.0; e -= 1; }
+    double s = (x - 1.0) / (x + 1.0);
+    double s2 = s * s;
+    double p = 1.0 / 23.0;
+    p = p * s2 + 1.0 / 21.0;
+    p = p * s2 + 1.0 / 19.0;
+    p = p * s2 + 1.0 / 17.0;
+    p = p * s2 + 1.0 / 15.0;
+    p = p * s2 + 1.0 / 13.0;
+    p = p * s2 + 1.0 / 11.0;
+    p = p * s2 + 1.0 / 9.0;
+    p = p * s2 + 1.0 / 7.0;
+    p = p * s2 + 1.0 / 5.0;
+    p = p * s2 + 1.0 / 3.0;
+    p = p * s2 + 1.0;
+    /* ln2 split in a high part with trailing zeros and a low part */
+    const double ln2_hi = 6.93147180369123816490e-01;
+    const double ln2_lo = 1.90821492927058770002e-10;
+    return ((double)e * ln2_lo + 2.0 * s * p) + (double)e * ln2_hi;
+}
+
+#endif

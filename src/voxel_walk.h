@@ -1,0 +1,167 @@
+/* voxel_walk.h - one carrier's exact continuous-time random walk on the voxel
+ * grid: the per-hop maths shared by the CPU (src/voxel_cpu.c) and CUDA
+ * (cuda/voxel.cu) backends.
+ *
+ * A walker of species s sits in voxel i of phase a.  Its hop rate to the face
+ * neighbour j (phase b) along direction d is rate[a][b][d], tabulated on the host
+ * by lihop_voxel_rates() (voxel_model.c) so that rho_a k_ab = rho_b k_ba
+ * (detailed balance w.r.t. the phase carrier densities).  The waiting time is
+ * -ln(u)/R_i with R_i the sum of the six face rates; the face is drawn with
+ * probability k_d / R_i.  Random draw n of walker w is Philox block n of
+ * subsequence (stream << 32 | w): draw 0 places the walker, draw n >= 1 is hop n.
+ */
+#ifndef LIHOP_VOXEL_WALK_H
+#define LIHOP_VOXEL_WALK_H
+
+#include <stdint.h>
+#include "lihop_hd.h"
+#include "rng.h"
+#include "config.h"
+
+/* Face directions: +x -x +y -y +z -z */
+#define LIHOP_NDIR 6
+
+typedef struct {
+    int32_t n[3];                         /* grid size */
+    int32_t nphases;
+    const uint8_t *phase;                 /* [nvox] phase ids (device or host memory) */
+    const uint32_t *phase_voxels;         /* voxel indices grouped by phase */
+    uint32_t phase_offset[LIHOP_MAX_PHASES + 1]; /* phase p: phase_voxels[off[p] .. off[p+1]) */
+    double start_cdf[LIHOP_MAX_PHASES];   /* cumulative equilibrium weight rho_p N_p, last = 1 */
+    double rate[LIHOP_MAX_PHASES][LIHOP_MAX_PHASES][LIHOP_NDIR]; /* 1/s */
+    double t_end;                         /* s */
+    int32_t nsamples;
+    double t_sample[LIHOP_MAX_SAMPLES];   /* increasing, last == t_end */
+    uint64_t seed;
+    uint32_t stream;                      /* (sweep point, species) of this launch */
+    uint64_t max_hops;                    /* safety cap per walker (0: none) */
+} lihop_voxel_params;
+
+/* What one walker reports. */
+typedef struct {
+    int32_t disp[LIHOP_MAX_SAMPLES][3];   /* unwrapped displacement at t_sample[k], voxels */
+    double residence[LIHOP_MAX_PHASES];   /* time in each phase up to t_end, s */
+    uint64_t hops;
+    uint32_t start_voxel;
+    int32_t truncated;                    /* 1 if max_hops stopped it early */
+} lihop_walker_out;
+
+LIHOP_HD static inline uint64_t lihop_voxel_subsequence(uint32_t stream, uint64_t walker)
+{
+    return ((uint64_t)stream << 32) | (walker & 0xffffffffu);
+}
+
+/* Neighbour of voxel (x,y,z) in direction d with periodic wrap. */
+LIHOP_HD static inline void lihop_voxel_step(const int32_t n[3], int32_t c[3], int d)
+{
+    int ax = d >> 1;
+    int s = (d & 1) ? -1 : 1;
+    int32_t v = c[ax] + s;
+    if (v < 0) v += n[ax];
+    else if (v >= n[ax]) v -= n[ax];
+    c[ax] = v;
+}
+
+LIHOP_HD static inline uint32_t lihop_voxel_index(const int32_t n[3], const int32_t c[3])
+{
+    return (uint32_t)c[0] + (uint32_t)n[0] * ((uint32_t)c[1] + (uint32_t)n[1] * (uint32_t)c[2]);
+}
+
+/* The six face rates out of voxel c (phase a) and their sum. */
+LIHOP_HD static inline double lihop_voxel_face_rates(const lihop_voxel_params *p, const int32_t c[3],
+                                                     int a, double k[LIHOP_NDIR])
+{
+    double R = 0.0;
+    for (int d = 0; d < LIHOP_NDIR; ++d) {
+        int32_t nb[3] = {c[0], c[1], c[2]};
+        lihop_voxel_step(p->n, nb, d);
+        int b = p->phase[lihop_voxel_index(p->n, nb)];
+        k[d] = p->rate[a][b][d];
+        R += k[d];
+    }
+    return R;
+}
+
+/* Pick a face: first d with cumulative rate > u R (u in [0,1)); rounding-safe. */
+LIHOP_HD static inline int lihop_voxel_pick_face(const double k[LIHOP_NDIR], double R, double u)
+{
+    double x = u * R, cum = 0.0;
+    int last = 0;
+    for (int d = 0; d < LIHOP_NDIR; ++d) {
+        if (k[d] > 0.0) {
+            cum += k[d];
+            last = d;
+            if (x < cum) return d;
+        }
+    }
+    return last;
+}
+
+/* Draw 0: the equilibrium starting voxel (phase by weight rho_p N_p, then uniform within the phase). */
+LIHOP_HD static inline uint32_t lihop_voxel_start(const lihop_voxel_params *p, lihop_u32x4 r)
+{
+    double u = lihop_u01_open0(r.v[0], r.v[1]);
+    int ph = 0;
+    while (ph < p->nphases - 1 && !(u <= p->start_cdf[ph])) ++ph;
+    while (ph > 0 && p->phase_offset[ph + 1] == p->phase_offset[ph]) --ph; /* rounding: land on a populated phase */
+    uint32_t count = p->phase_offset[ph + 1] - p->phase_offset[ph];
+    uint64_t pick = lihop_u64(r.v[2], r.v[3]) % (uint64_t)count;
+    return p->phase_voxels[p->phase_offset[ph] + pick];
+}
+
+/* The whole trajectory of walker `walker` up to t_end. */
+LIHOP_HD static inline void lihop_voxel_walk(const lihop_voxel_params *p, uint64_t walker, lihop_walker_out *out)
+{
+    lihop_stream rng;
+    lihop_stream_init(&rng, p->seed, lihop_voxel_subsequence(p->stream, walker));
+
+    for (int ph = 0; ph < LIHOP_MAX_PHASES; ++ph) out->residence[ph] = 0.0;
+    out->truncated = 0;
+
+    uint32_t v = lihop_voxel_start(p, lihop_stream_next(&rng));
+    out->start_voxel = v;
+    int32_t c[3];
+    c[0] = (int32_t)(v % (uint32_t)p->n[0]);
+    c[1] = (int32_t)((v / (uint32_t)p->n[0]) % (uint32_t)p->n[1]);
+    c[2] = (int32_t)(v / ((uint32_t)p->n[0] * (uint32_t)p->n[1]));
+    int32_t u3[3] = {0, 0, 0};
+    int a = p->phase[v];
+    double t = 0.0;
+    uint64_t hops = 0;
+    int next = 0;
+    double k[LIHOP_NDIR];
+
+    for (;;) {
+        double R = lihop_voxel_face_rates(p, c, a, k);
+        lihop_u32x4 r = lihop_stream_next(&rng);
+        /* R == 0: trapped for good; the walker stays put until t_end */
+        double tn = (R > 0.0) ? t + (-lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R) : p->t_end * 2.0 + 1.0;
+        while (next < p->nsamples && p->t_sample[next] <= tn) {
+            out->disp[next][0] = u3[0];
+            out->disp[next][1] = u3[1];
+            out->disp[next][2] = u3[2];
+            ++next;
+        }
+        if (tn >= p->t_end || (p->max_hops && hops >= p->max_hops)) {
+            if (tn < p->t_end) {
+                out->truncated = 1;
+                while (next < p->nsamples) { /* keep the grid filled with the last position */
+                    out->disp[next][0] = u3[0]; out->disp[next][1] = u3[1]; out->disp[next][2] = u3[2];
+                    ++next;
+                }
+            }
+            out->residence[a] += p->t_end - t;
+            break;
+        }
+        out->residence[a] += tn - t;
+        t = tn;
+        int d = lihop_voxel_pick_face(k, R, lihop_u01_32(r.v[2]));
+        lihop_voxel_step(p->n, c, d);
+        u3[d >> 1] += (d & 1) ? -1 : 1;
+        a = p->phase[lihop_voxel_index(p->n, c)];
+        ++hops;
+    }
+    out->hops = hops;
+}
+
+#endif
