@@ -1,4 +1,4 @@
-/* config.h - the in-memory form of a lihop input deck (configs/*.yaml).
+/* config.h - the in-memory form of a lihop input deck (configs/NAME.yaml).
  *
  * Every quantity is stored in SI units after parsing; the YAML keys carry the
  * unit the user writes (temperature_K, voxel_size_m, concentration_mol_L,

@@ -1,4 +1,4 @@
-/* lattice.h - crystal lattices of mobile-ion sites (lattices/*.yaml) expanded
+/* lattice.h - crystal lattices of mobile-ion sites (lattices/NAME.yaml) expanded
  * with spglib into a periodic supercell, with the hop graph and exclusion pairs.
  * Lengths in angstrom inside this module (documented per field). */
 #ifndef LIHOP_LATTICE_H
@@ -16,6 +16,8 @@ typedef struct {
     char label[32];           /* e.g. "24d" */
     char sublattice[16];      /* e.g. "T" or "O" */
     double frac[3];           /* representative fractional coordinates */
+    char source[256];         /* literature reference / comment for this site ("" if none) */
+    int multiplicity;         /* sites per conventional cell generated from it (set by build) */
 } lihop_wyckoff_site;
 
 /* A lattice file as written (before expansion). */
@@ -34,6 +36,9 @@ typedef struct {
     int li_per_cell_full;     /* Li per conventional cell at the reference composition (56 for Li7 LLZO) */
     double formula_units_per_cell; /* 8 for garnet */
     double li_per_fu_ref;     /* reference Li per formula unit (7 for LLZO) */
+    char source[512];         /* file-level source/comment ("" if none) */
+    char hall_symbol[20];     /* spglib Hall symbol of hall_number, e.g. "-I 4bd 2c 3" */
+    char hm_symbol[16];       /* short Hermann-Mauguin symbol, e.g. "Ia-3d" */
 } lihop_lattice_spec;
 
 /* Expanded periodic supercell. Site i: sublattice sub[i], position pos[i] (A). */
@@ -55,6 +60,20 @@ typedef struct {
     int32_t *excl_start;      /* [nsites + 1] */
     int32_t *excl_nbr;
     int64_t nexcl;
+    /* --- additions --- */
+    double unit_cell_A[3][3]; /* conventional cell vectors as rows, angstrom */
+    int ncells;               /* n1 * n2 * n3; site i lies in cell i / sites_per_cell,
+                               * cell index = (c1 * n2 + c2) * n3 + c3 */
+    int nwyckoff;
+    int32_t *wyckoff;         /* [nsites] index into spec->sites of the generating Wyckoff site */
+    double *frac;             /* [nsites][3] fractional coordinates in the supercell, [0,1) */
+    double hop_cutoff_A, hop_min_A, exclusion_cutoff_A; /* copied from the spec */
+    int max_occupancy;        /* most sites that can be occupied at once (exclusion graph) */
+    int max_occupancy_exact;  /* 1: exact; 0: greedy lower bound (a large exclusion cluster) */
+    int multi_image;          /* 1: some site reaches one neighbour through several periodic
+                               * images (supercell shorter than 2 x hop cutoff); each image is a
+                               * separate hop entry with its own vector */
+    int64_t nself_images;     /* periodic images of a site itself within the hop cutoff (dropped) */
 } lihop_lattice;
 
 lihop_status lihop_lattice_spec_load(const char *path, lihop_lattice_spec *spec, lihop_err *err);
@@ -66,5 +85,14 @@ void lihop_lattice_destroy(lihop_lattice *lat);
 void lihop_lattice_report(const lihop_lattice_spec *spec, const lihop_lattice *lat, FILE *fp);
 /* The graph as HDF5 (/lattice/positions_A, sublattice, hop_start, hop_nbr, ...). */
 lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, lihop_err *err);
+
+/* Number of Li for a composition: round(li_per_fu * formula_units_per_cell * ncells).
+ * LIHOP_ERR_INPUT if li_per_fu is negative/not finite or the count exceeds the number of
+ * sites that can be occupied at once (lat->max_occupancy). */
+lihop_status lihop_lattice_li_count(const lihop_lattice_spec *spec, const lihop_lattice *lat,
+                                    double li_per_fu, int *nli, lihop_err *err);
+
+/* Index of the sublattice called `name` in lat->subname, or -1. */
+int lihop_lattice_sublattice_index(const lihop_lattice *lat, const char *name);
 
 #endif

@@ -1,4 +1,440 @@
-/* main.c - the lihop command line (placeholder while the CLI is being written). */
+/* main.c - the lihop command line (DESIGN section 6).  The library never
+ * prints or exits; this file turns statuses into messages and exit codes:
+ * 0 ok, 2 bad input, 3 I/O, 4 GPU requested but unavailable, 130 interrupted. */
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include "backend_cuda.h"
+#include "config.h"
+#include "h5out.h"
+#include "lattice.h"
+#include "lihop_quickstart.h"
 #include "lihop_version.h"
-int main(void) { printf("lihop %s\n", LIHOP_VERSION); return 0; }
+#include "micro.h"
+#include "validate.h"
+#include "voxel.h"
+
+static volatile sig_atomic_t g_interrupt = 0;
+static void on_signal(int sig) { (void)sig; g_interrupt = 1; }
+
+static int exit_code(lihop_status st)
+{
+    switch (st) {
+    case LIHOP_OK: return 0;
+    case LIHOP_ERR_INPUT: return 2;
+    case LIHOP_ERR_IO: return 3;
+    case LIHOP_ERR_NO_GPU: return 4;
+    case LIHOP_ERR_INTERRUPTED: return 130;
+    default: return 1;
+    }
+}
+
+static int fail(lihop_status st, const lihop_err *err)
+{
+    fprintf(stderr, "lihop: error: %s\n", err->msg);
+    return exit_code(st);
+}
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage:\n"
+            "  lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume] [--overwrite]\n"
+            "            (no CONFIG: the built-in quickstart job, configs/quickstart.yaml)\n"
+            "  lihop micro CONFIG -o OUT.h5       build the microstructure, write it with an XDMF sidecar\n"
+            "  lihop lattice FILE [--cells N1 N2 N3] [-o GRAPH.h5]\n"
+            "  lihop validate [--check NAME] [--list] [--json] [--threads N]\n"
+            "  lihop --version\n"
+            "exit codes: 0 ok, 2 bad input, 3 I/O error, 4 GPU requested but unavailable, 130 interrupted\n");
+}
+
+/* ---- progress on a TTY ------------------------------------------------------ */
+typedef struct {
+    int tty, point, npoints;
+    double T;
+} progress_ctx;
+
+static void progress(void *vctx, double f)
+{
+    progress_ctx *c = vctx;
+    if (!c->tty) return;
+    int width = 30, fill = (int)(f * width);
+    fprintf(stderr, "\r  point %d/%d  T = %.2f K  [", c->point + 1, c->npoints, c->T);
+    for (int i = 0; i < width; ++i) fputc(i < fill ? '#' : ' ', stderr);
+    fprintf(stderr, "] %3.0f%%", 100.0 * f);
+    fflush(stderr);
+}
+
+static void config_dir(const char *path, char *dir, size_t len)
+{
+    snprintf(dir, len, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, len, ".");
+}
+
+static void print_header(const lihop_config *cfg)
+{
+    printf("%9s %12s %10s %8s %7s", "T [K]", "sigma[S/cm]", "+-", "t+", "+-");
+    for (int s = 0; s < cfg->nspecies; ++s) {
+        char h[64];
+        snprintf(h, sizeof h, "D_%s[cm2/s]", cfg->species[s].name);
+        printf(" %13s", h);
+    }
+    printf(" %5s %8s\n", "conv", "wall[s]");
+}
+
+static void print_row(const lihop_config *cfg, const lihop_point_result *r)
+{
+    printf("%9.2f %12.4e %10.2e %8.4f %7.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01, r->t_plus,
+           r->t_plus_err);
+    for (int s = 0; s < cfg->nspecies; ++s)
+        printf(" %13.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
+    printf(" %5s %8.2f\n", r->converged ? "yes" : "NO", r->wall_s);
+    fflush(stdout);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *cfg_path = NULL, *out_path = NULL;
+    int threads = 0, resume = 0, overwrite = 0, backend_set = 0;
+    lihop_backend_kind backend = LIHOP_BACKEND_AUTO;
+    for (int i = 0; i < argc; ++i) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 4096) {
+                fprintf(stderr, "lihop: error: --threads expects an integer 1..4096, got '%s'\n", argv[i]);
+                return 2;
+            }
+            threads = (int)t;
+        } else if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
+            const char *b = argv[++i];
+            backend_set = 1;
+            if (!strcmp(b, "auto")) backend = LIHOP_BACKEND_AUTO;
+            else if (!strcmp(b, "cpu")) backend = LIHOP_BACKEND_CPU;
+            else if (!strcmp(b, "cuda")) backend = LIHOP_BACKEND_CUDA;
+            else {
+                fprintf(stderr, "lihop: error: --backend expects auto, cpu or cuda, got '%s'\n", b);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--resume")) resume = 1;
+        else if (!strcmp(argv[i], "--overwrite")) overwrite = 1;
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "lihop: error: unknown option '%s' for run\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else if (!cfg_path) cfg_path = argv[i];
+        else {
+            fprintf(stderr, "lihop: error: run takes one CONFIG, got '%s' too\n", argv[i]);
+            return 2;
+        }
+    }
+    lihop_err err = {{0}};
+    lihop_config *cfg = NULL;
+    lihop_status st = cfg_path ? lihop_config_load(cfg_path, &cfg, &err)
+                               : lihop_config_parse(LIHOP_QUICKSTART_YAML, "configs/quickstart.yaml (built in)", &cfg, &err);
+    if (st) return fail(st, &err);
+    if (backend_set) cfg->backend = backend;
+    char outbuf[LIHOP_PATH_LEN + 8];
+    if (!out_path) {
+        const char *base = cfg_path ? strrchr(cfg_path, '/') : NULL;
+        base = base ? base + 1 : (cfg_path ? cfg_path : "quickstart.yaml");
+        snprintf(outbuf, sizeof outbuf, "%.*s.h5", (int)(strcspn(base, ".")), base);
+        out_path = outbuf;
+    }
+    lihop_backend_kind resolved;
+    st = lihop_backend_resolve(cfg->backend, &resolved, &err);
+    if (st) {
+        lihop_config_destroy(cfg);
+        return fail(st, &err);
+    }
+    char device[256];
+    if (resolved == LIHOP_BACKEND_CUDA) lihop_cuda_device_name(device, sizeof device);
+    else snprintf(device, sizeof device, "cpu (%d OpenMP threads)", threads > 0 ? threads : omp_get_max_threads());
+
+    char dir[LIHOP_PATH_LEN];
+    config_dir(cfg_path ? cfg_path : LIHOP_SOURCE_DIR "/configs/quickstart.yaml", dir, sizeof dir);
+    lihop_micro *m = NULL;
+    st = lihop_micro_build(&cfg->micro, cfg->nphases, dir, &m, &err);
+    if (st) {
+        lihop_config_destroy(cfg);
+        return fail(st, &err);
+    }
+
+    char cmdline[2048] = "lihop run";
+    for (int i = 0; i < argc; ++i) {
+        strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
+        strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
+    }
+    lihop_h5_meta meta = {LIHOP_VERSION, LIHOP_GIT_DESCRIBE, resolved == LIHOP_BACKEND_CUDA ? "cuda" : "cpu", device,
+                          resolved == LIHOP_BACKEND_CPU ? (threads > 0 ? threads : omp_get_max_threads()) : 0, cmdline};
+    lihop_h5 *h5 = NULL;
+    st = lihop_h5_open(out_path, cfg, &meta, resume, overwrite, &h5, &err);
+    const char *phase_names[LIHOP_MAX_PHASES];
+    for (int p = 0; p < cfg->nphases; ++p) phase_names[p] = cfg->phases[p].name;
+    if (!st) st = lihop_h5_write_micro(h5, m, phase_names, &err);
+    if (st) {
+        lihop_h5_close(h5, "failed", NULL);
+        lihop_micro_destroy(m);
+        lihop_config_destroy(cfg);
+        return fail(st, &err);
+    }
+
+    double frac[LIHOP_MAX_PHASES];
+    lihop_micro_fractions(m, frac);
+    printf("lihop %s (%s)  config %s  ->  %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE,
+           cfg_path ? cfg_path : "configs/quickstart.yaml (built in)", out_path);
+    printf("backend %s: %s\n", meta.backend, device);
+    printf("microstructure %d x %d x %d voxels of %.3g m:", m->n[0], m->n[1], m->n[2], m->voxel_m);
+    for (int p = 0; p < cfg->nphases; ++p) printf(" %s %.4f", cfg->phases[p].name, frac[p]);
+    printf("  (volume fractions)\n\n");
+    print_header(cfg);
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    progress_ctx pc = {isatty(fileno(stderr)), 0, cfg->ntemps, 0.0};
+    lihop_voxel_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.backend = resolved;
+    opt.threads = threads;
+    opt.interrupt = &g_interrupt;
+    opt.progress = progress;
+    opt.progress_ctx = &pc;
+    int warnings = 0;
+    for (int k = 0; k < cfg->ntemps && !st; ++k) {
+        if (lihop_h5_point_done(h5, k)) {
+            printf("%9.2f   (already in %s, skipped)\n", cfg->temperature_K[k], out_path);
+            continue;
+        }
+        pc.point = k;
+        pc.T = cfg->temperature_K[k];
+        lihop_point_result r;
+        st = lihop_voxel_run_point(cfg, m, k, cfg->temperature_K[k], &opt, &r, &err);
+        if (pc.tty) fprintf(stderr, "\r%80s\r", "");
+        if (!st) st = lihop_h5_write_point(h5, cfg, &r, &err);
+        if (!st) {
+            print_row(cfg, &r);
+            if (r.warning[0]) {
+                fprintf(stderr, "lihop: warning: %s\n", r.warning);
+                ++warnings;
+            }
+        }
+        lihop_point_result_free(&r);
+    }
+    int nbatches = cfg->run.batches;
+    const char *status = st == LIHOP_OK ? "complete" : st == LIHOP_ERR_INTERRUPTED ? "interrupted" : "failed";
+    lihop_err cerr = {{0}};
+    lihop_status cst = lihop_h5_close(h5, status, &cerr);
+    lihop_micro_destroy(m);
+    lihop_config_destroy(cfg);
+    if (st == LIHOP_ERR_INTERRUPTED) {
+        fprintf(stderr, "lihop: interrupted; finished points are kept in %s. Continue with: lihop run %s -o %s --resume\n",
+                out_path, cfg_path ? cfg_path : "", out_path);
+        return 130;
+    }
+    if (st) return fail(st, &err);
+    if (cst) return fail(cst, &cerr);
+    printf("\nsigma: total ionic conductivity (mean of the diagonal), t+: transference number; errors are one "
+           "standard error over %d walker batches.\nresults: %s%s\n",
+           nbatches, out_path,
+           warnings ? " (with warnings above)" : "");
+    return 0;
+}
+
+static int cmd_micro(int argc, char **argv)
+{
+    const char *cfg_path = NULL, *out_path = NULL;
+    for (int i = 0; i < argc; ++i) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
+        else if (argv[i][0] != '-' && !cfg_path) cfg_path = argv[i];
+        else {
+            fprintf(stderr, "lihop: error: unexpected argument '%s' for micro\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!cfg_path || !out_path) {
+        usage(stderr);
+        return 2;
+    }
+    lihop_err err = {{0}};
+    lihop_config *cfg = NULL;
+    lihop_status st = lihop_config_load(cfg_path, &cfg, &err);
+    if (st) return fail(st, &err);
+    char dir[LIHOP_PATH_LEN];
+    config_dir(cfg_path, dir, sizeof dir);
+    lihop_micro *m = NULL;
+    st = lihop_micro_build(&cfg->micro, cfg->nphases, dir, &m, &err);
+    const char *names[LIHOP_MAX_PHASES];
+    for (int p = 0; p < cfg->nphases; ++p) names[p] = cfg->phases[p].name;
+    if (!st) st = lihop_micro_write_h5(m, out_path, "/phase", names, &err);
+    if (!st) {
+        double frac[LIHOP_MAX_PHASES];
+        lihop_micro_fractions(m, frac);
+        printf("%d x %d x %d voxels of %.3g m written to %s (dataset /phase) and %s.xdmf\n", m->n[0], m->n[1], m->n[2],
+               m->voxel_m, out_path, out_path);
+        for (int p = 0; p < cfg->nphases; ++p) printf("  %-16s volume fraction %.4f\n", names[p], frac[p]);
+    }
+    lihop_micro_destroy(m);
+    lihop_config_destroy(cfg);
+    return st ? fail(st, &err) : 0;
+}
+
+static int cmd_lattice(int argc, char **argv)
+{
+    const char *path = NULL, *out_path = NULL;
+    int cells[3] = {1, 1, 1};
+    for (int i = 0; i < argc; ++i) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
+        else if (!strcmp(argv[i], "--cells") && i + 3 < argc) {
+            for (int a = 0; a < 3; ++a) {
+                char *end;
+                long v = strtol(argv[++i], &end, 10);
+                if (*end || v < 1 || v > 64) {
+                    fprintf(stderr, "lihop: error: --cells expects three integers 1..64, got '%s'\n", argv[i]);
+                    return 2;
+                }
+                cells[a] = (int)v;
+            }
+        } else if (argv[i][0] != '-' && !path) path = argv[i];
+        else {
+            fprintf(stderr, "lihop: error: unexpected argument '%s' for lattice\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return 2;
+    }
+    lihop_err err = {{0}};
+    lihop_lattice_spec spec;
+    lihop_lattice *lat = NULL;
+    lihop_status st = lihop_lattice_spec_load(path, &spec, &err);
+    if (!st) st = lihop_lattice_build(&spec, cells, &lat, &err);
+    if (!st) {
+        lihop_lattice_report(&spec, lat, stdout);
+        if (out_path) {
+            st = lihop_lattice_write_h5(lat, out_path, &err);
+            if (!st) printf("hop graph written to %s\n", out_path);
+        }
+    }
+    lihop_lattice_destroy(lat);
+    return st ? fail(st, &err) : 0;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; ++s) {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+static void json_num(double v)
+{
+    if (isfinite(v)) printf("%.10g", v);
+    else printf("null");
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    const char *only = NULL;
+    int json = 0, list = 0, threads = 0;
+    for (int i = 0; i < argc; ++i) {
+        if (!strcmp(argv[i], "--check") && i + 1 < argc) only = argv[++i];
+        else if (!strcmp(argv[i], "--json")) json = 1;
+        else if (!strcmp(argv[i], "--list")) list = 1;
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "lihop: error: unexpected argument '%s' for validate\n", argv[i]);
+            return 2;
+        }
+    }
+    int n;
+    const lihop_check *checks = lihop_validate_checks(&n);
+    if (list) {
+        for (int i = 0; i < n; ++i) printf("%-28s %s\n", checks[i].name, checks[i].summary);
+        return 0;
+    }
+    int found = 0, failed = 0, first = 1;
+    if (json) printf("{\"lihop_version\": \"%s\", \"git_describe\": \"%s\", \"checks\": [\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE);
+    else printf("%-28s %-5s %13s %13s %11s %11s  %s\n", "check", "pass", "expected", "measured", "std.err", "tolerance", "claim [unit]");
+    for (int i = 0; i < n; ++i) {
+        if (only && strcmp(only, checks[i].name)) continue;
+        ++found;
+        lihop_check_result r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.name, sizeof r.name, "%s", checks[i].name);
+        lihop_err err = {{0}};
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        lihop_status st = checks[i].run(threads, &r, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        r.wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (st) {
+            r.pass = 0;
+            snprintf(r.what, sizeof r.what, "could not run: %.140s", err.msg);
+        }
+        failed += !r.pass;
+        if (json) {
+            printf("%s  {\"name\": ", first ? "" : ",\n");
+            json_str(r.name);
+            printf(", \"claim\": ");
+            json_str(r.what);
+            printf(", \"expected\": "); json_num(r.expected);
+            printf(", \"measured\": "); json_num(r.measured);
+            printf(", \"std_error\": "); json_num(r.error);
+            printf(", \"tolerance\": "); json_num(r.tolerance);
+            printf(", \"unit\": "); json_str(r.unit);
+            printf(", \"pass\": %s, \"wall_s\": %.2f}", r.pass ? "true" : "false", r.wall_s);
+            first = 0;
+        } else {
+            printf("%-28s %-5s %13.5g %13.5g %11.3g %11.3g  %s [%s] (%.1f s)\n", r.name, r.pass ? "PASS" : "FAIL",
+                   r.expected, r.measured, r.error, r.tolerance, r.what, r.unit, r.wall_s);
+        }
+        fflush(stdout);
+    }
+    if (json) printf("\n], \"failed\": %d}\n", failed);
+    if (!found) {
+        fprintf(stderr, "lihop: error: no check named '%s' (see lihop validate --list)\n", only ? only : "");
+        return 2;
+    }
+    if (!json) printf("%d checks, %d passed, %d failed\n", found, found - failed, failed);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        char dev[256];
+        lihop_cuda_device_name(dev, sizeof dev);
+        printf("lihop %s (%s)\nCUDA device: %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, dev);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "micro")) return cmd_micro(argc - 2, argv + 2);
+    if (!strcmp(cmd, "lattice")) return cmd_lattice(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate")) return cmd_validate(argc - 2, argv + 2);
+    fprintf(stderr, "lihop: error: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -14,21 +14,32 @@
 #define LIHOP_RNG_H
 
 #include <stdint.h>
+#include <string.h>
 #include "lihop_hd.h"
 
 #if defined(__CUDACC__)
 #include <curand_kernel.h>
 #endif
-#if !defined(__CUDA_ARCH__)
+#if !defined(__CUDACC__)
 #include <Random123/philox.h>
 #endif
 
 typedef struct { uint32_t v[4]; } lihop_u32x4;
 
-/* One block of the stream, by absolute position (host reference). */
+#if defined(__CUDACC__)
+/* Random123 and cuRAND both define mulhilo32, so .cu files reach the host
+ * reference through src/rng.c instead of including Random123. */
+extern "C" lihop_u32x4 lihop_philox_host_ref(uint64_t seed, uint64_t subsequence, uint64_t draw);
 static inline lihop_u32x4 lihop_philox_host(uint64_t seed, uint64_t subsequence, uint64_t draw)
 {
-#if !defined(__CUDA_ARCH__)
+    return lihop_philox_host_ref(seed, subsequence, draw);
+}
+#else
+lihop_u32x4 lihop_philox_host_ref(uint64_t seed, uint64_t subsequence, uint64_t draw);
+
+/* One block of the stream, by absolute position (host reference, Random123). */
+static inline lihop_u32x4 lihop_philox_host(uint64_t seed, uint64_t subsequence, uint64_t draw)
+{
     philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
     philox4x32_ctr_t c = {{(uint32_t)draw, (uint32_t)(draw >> 32),
                            (uint32_t)subsequence, (uint32_t)(subsequence >> 32)}};
@@ -36,12 +47,8 @@ static inline lihop_u32x4 lihop_philox_host(uint64_t seed, uint64_t subsequence,
     lihop_u32x4 out;
     out.v[0] = r.v[0]; out.v[1] = r.v[1]; out.v[2] = r.v[2]; out.v[3] = r.v[3];
     return out;
-#else
-    (void)seed; (void)subsequence; (void)draw;
-    lihop_u32x4 out = {{0u, 0u, 0u, 0u}};
-    return out;
-#endif
 }
+#endif
 
 /* A sequential stream: host keeps (seed, subsequence, draw), device a cuRAND state. */
 typedef struct {
@@ -92,7 +99,7 @@ LIHOP_HD static inline uint64_t lihop_u64(uint32_t hi, uint32_t lo)
     return ((uint64_t)hi << 32) | (uint64_t)lo;
 }
 
-/* Natural log for x in (0, 1], built only from IEEE-exact operations (+ - * /
+/* Natural log for normal x in (0, 1], built only from IEEE-exact operations (+ - * /
  * and exponent scaling) evaluated in a fixed order, so host and device give the
  * same bits (libm and CUDA's log may differ in the last place).  Error below
  * 2 ulp: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s),
@@ -100,23 +107,31 @@ LIHOP_HD static inline uint64_t lihop_u64(uint32_t hi, uint32_t lo)
  * contraction off (-ffp-contract=off, nvcc --fmad=false). */
 LIHOP_HD static inline double lihop_log_exact(double x)
 {
-    int e = 0;
-    /* exponent extraction by scaling: x in (0,1] */
-    while (x < 0.70710678118654752440) { x *= 2.0; e -= 1; }
+    /* x = m 2^e with m in [1/2, 1) read off the bits (exact, branch-free) */
+    uint64_t bits;
+#if defined(__CUDA_ARCH__)
+    bits = (uint64_t)__double_as_longlong(x);
+#else
+    memcpy(&bits, &x, sizeof bits);
+#endif
+    int e = (int)((bits >> 52) & 0x7ffu) - 1022;
+    bits = (bits & 0x000fffffffffffffull) | 0x3fe0000000000000ull;
+#if defined(__CUDA_ARCH__)
+    x = __longlong_as_double((long long)bits);
+#else
+    memcpy(&x, &bits, sizeof x);
+#endif
+    int lo = x < 0.70710678118654752440;   /* move m into [sqrt(1/2), sqrt(2)) */
+    x = lo ? x + x : x;
+    e -= lo;
     double s = (x - 1.0) / (x + 1.0);
-    double s2 = s * s;
-    double p = 1.0 / 23.0;
-    p = p * s2 + 1.0 / 21.0;
-    p = p * s2 + 1.0 / 19.0;
-    p = p * s2 + 1.0 / 17.0;
-    p = p * s2 + 1.0 / 15.0;
-    p = p * s2 + 1.0 / 13.0;
-    p = p * s2 + 1.0 / 11.0;
-    p = p * s2 + 1.0 / 9.0;
-    p = p * s2 + 1.0 / 7.0;
-    p = p * s2 + 1.0 / 5.0;
-    p = p * s2 + 1.0 / 3.0;
-    p = p * s2 + 1.0;
+    double w = s * s, w2 = w * w, w4 = w2 * w2, w8 = w4 * w4;
+    /* sum_k w^k / (2k+1), k = 0..11, by Estrin's scheme: short dependency chains */
+    double q0 = 1.0 + w * (1.0 / 3.0), q1 = 1.0 / 5.0 + w * (1.0 / 7.0);
+    double q2 = 1.0 / 9.0 + w * (1.0 / 11.0), q3 = 1.0 / 13.0 + w * (1.0 / 15.0);
+    double q4 = 1.0 / 17.0 + w * (1.0 / 19.0), q5 = 1.0 / 21.0 + w * (1.0 / 23.0);
+    double r0 = q0 + w2 * q1, r1 = q2 + w2 * q3, r2 = q4 + w2 * q5;
+    double p = r0 + w4 * r1 + w8 * r2;
     /* ln2 split in a high part with trailing zeros and a low part */
     const double ln2_hi = 6.93147180369123816490e-01;
     const double ln2_lo = 1.90821492927058770002e-10;

@@ -67,16 +67,28 @@ LIHOP_HD static inline uint32_t lihop_voxel_index(const int32_t n[3], const int3
     return (uint32_t)c[0] + (uint32_t)n[0] * ((uint32_t)c[1] + (uint32_t)n[1] * (uint32_t)c[2]);
 }
 
-/* The six face rates out of voxel c (phase a) and their sum. */
-LIHOP_HD static inline double lihop_voxel_face_rates(const lihop_voxel_params *p, const int32_t c[3],
-                                                     int a, double k[LIHOP_NDIR])
+/* Linear indices of the six face neighbours of voxel v = (c0, c1, c2), periodic. */
+LIHOP_HD static inline void lihop_voxel_neighbours(const int32_t n[3], const int32_t c[3], uint32_t v,
+                                                   uint32_t nb[LIHOP_NDIR])
 {
+    uint32_t sx = 1u, sy = (uint32_t)n[0], sz = (uint32_t)n[0] * (uint32_t)n[1];
+    nb[0] = c[0] == n[0] - 1 ? v - (uint32_t)(n[0] - 1) * sx : v + sx;
+    nb[1] = c[0] == 0 ? v + (uint32_t)(n[0] - 1) * sx : v - sx;
+    nb[2] = c[1] == n[1] - 1 ? v - (uint32_t)(n[1] - 1) * sy : v + sy;
+    nb[3] = c[1] == 0 ? v + (uint32_t)(n[1] - 1) * sy : v - sy;
+    nb[4] = c[2] == n[2] - 1 ? v - (uint32_t)(n[2] - 1) * sz : v + sz;
+    nb[5] = c[2] == 0 ? v + (uint32_t)(n[2] - 1) * sz : v - sz;
+}
+
+/* The six face rates out of voxel v = c (phase a) and their sum. */
+LIHOP_HD static inline double lihop_voxel_face_rates(const lihop_voxel_params *p, const int32_t c[3], uint32_t v,
+                                                     int a, double k[LIHOP_NDIR], uint32_t nb[LIHOP_NDIR])
+{
+    lihop_voxel_neighbours(p->n, c, v, nb);
+    const double *ra = &p->rate[a][0][0];
     double R = 0.0;
     for (int d = 0; d < LIHOP_NDIR; ++d) {
-        int32_t nb[3] = {c[0], c[1], c[2]};
-        lihop_voxel_step(p->n, nb, d);
-        int b = p->phase[lihop_voxel_index(p->n, nb)];
-        k[d] = p->rate[a][b][d];
+        k[d] = ra[(int)p->phase[nb[d]] * LIHOP_NDIR + d];
         R += k[d];
     }
     return R;
@@ -115,7 +127,8 @@ LIHOP_HD static inline void lihop_voxel_walk(const lihop_voxel_params *p, uint64
     lihop_stream rng;
     lihop_stream_init(&rng, p->seed, lihop_voxel_subsequence(p->stream, walker));
 
-    for (int ph = 0; ph < LIHOP_MAX_PHASES; ++ph) out->residence[ph] = 0.0;
+    double res[LIHOP_MAX_PHASES];   /* local: on the GPU, out lives in global memory */
+    for (int ph = 0; ph < LIHOP_MAX_PHASES; ++ph) res[ph] = 0.0;
     out->truncated = 0;
 
     uint32_t v = lihop_voxel_start(p, lihop_stream_next(&rng));
@@ -130,9 +143,10 @@ LIHOP_HD static inline void lihop_voxel_walk(const lihop_voxel_params *p, uint64
     uint64_t hops = 0;
     int next = 0;
     double k[LIHOP_NDIR];
+    uint32_t nb[LIHOP_NDIR];
 
     for (;;) {
-        double R = lihop_voxel_face_rates(p, c, a, k);
+        double R = lihop_voxel_face_rates(p, c, v, a, k, nb);
         lihop_u32x4 r = lihop_stream_next(&rng);
         /* R == 0: trapped for good; the walker stays put until t_end */
         double tn = (R > 0.0) ? t + (-lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R) : p->t_end * 2.0 + 1.0;
@@ -150,18 +164,20 @@ LIHOP_HD static inline void lihop_voxel_walk(const lihop_voxel_params *p, uint64
                     ++next;
                 }
             }
-            out->residence[a] += p->t_end - t;
+            res[a] += p->t_end - t;
             break;
         }
-        out->residence[a] += tn - t;
+        res[a] += tn - t;
         t = tn;
         int d = lihop_voxel_pick_face(k, R, lihop_u01_32(r.v[2]));
         lihop_voxel_step(p->n, c, d);
         u3[d >> 1] += (d & 1) ? -1 : 1;
-        a = p->phase[lihop_voxel_index(p->n, c)];
+        v = nb[d];
+        a = p->phase[v];
         ++hops;
     }
     out->hops = hops;
+    for (int ph = 0; ph < LIHOP_MAX_PHASES; ++ph) out->residence[ph] = res[ph];
 }
 
 #endif

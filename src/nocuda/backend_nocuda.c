@@ -10,10 +10,10 @@ void lihop_cuda_device_name(char *buf, size_t len)
     snprintf(buf, len, "none (built without CUDA)");
 }
 
-lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t nwalkers,
+lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first, uint64_t nwalkers,
                                    lihop_walker_out *out, lihop_err *err)
 {
-    (void)p; (void)nvox; (void)nwalkers; (void)out;
+    (void)p; (void)nvox; (void)first; (void)nwalkers; (void)out;
     return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
 }
 

@@ -1,0 +1,140 @@
+// voxel.cu - the CUDA backend of the voxel walk: one thread per walker, each
+// calling the same lihop_voxel_walk() as the CPU (src/voxel_walk.h).  The
+// random stream of walker w is cuRAND Philox4_32_10 with
+// curand_init(seed, stream << 32 | w, 0): the host's Random123 stream, block by block.
+#include <cuda_runtime.h>
+#include <stdio.h>
+#include <string.h>
+#include <curand_kernel.h>
+#include "backend_cuda.h"
+
+#define CUDA_TRY(call, what)                                                                      \
+    do {                                                                                          \
+        cudaError_t e_ = (call);                                                                  \
+        if (e_ != cudaSuccess) {                                                                  \
+            st = lihop_fail(err, LIHOP_ERR_NO_GPU, "CUDA %s failed: %s", what, cudaGetErrorString(e_)); \
+            goto done;                                                                            \
+        }                                                                                         \
+    } while (0)
+
+extern "C" int lihop_cuda_device_count(void)
+{
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess) {
+        cudaGetLastError();   // clear the sticky "no device" error
+        return 0;
+    }
+    return n;
+}
+
+extern "C" void lihop_cuda_device_name(char *buf, size_t len)
+{
+    int n = 0;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess || n == 0) {
+        snprintf(buf, len, "none (%s)", e != cudaSuccess ? cudaGetErrorString(e) : "no device");
+        cudaGetLastError();
+        return;
+    }
+    cudaDeviceProp prop;
+    if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess) {
+        snprintf(buf, len, "device 0 (properties unavailable)");
+        return;
+    }
+    snprintf(buf, len, "%s (sm_%d%d, %.1f GiB)", prop.name, prop.major, prop.minor,
+             (double)prop.totalGlobalMem / (1024.0 * 1024.0 * 1024.0));
+}
+
+__global__ void voxel_walk_kernel(const lihop_voxel_params *p, uint64_t first, uint64_t count,
+                                  lihop_walker_out *out)
+{
+    uint64_t i = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= count) return;
+    // The stream depends on the walker id (first + i), never on the thread or block.
+    lihop_voxel_walk(p, first + i, &out[i]);
+}
+
+// Device copies of the grid are cached between calls of the same run (same host arrays).
+static struct {
+    const uint8_t *h_phase;
+    const uint32_t *h_voxels;
+    int64_t nvox;
+    uint8_t *d_phase;
+    uint32_t *d_voxels;
+} cache;
+
+extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first,
+                                              uint64_t nwalkers, lihop_walker_out *out, lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    lihop_voxel_params *d_p = NULL;
+    lihop_walker_out *d_out = NULL;
+    lihop_voxel_params dev = *p;
+    if (cache.h_phase != p->phase || cache.h_voxels != p->phase_voxels || cache.nvox != nvox) {
+        cudaFree(cache.d_phase);
+        cudaFree(cache.d_voxels);
+        memset(&cache, 0, sizeof cache);
+        CUDA_TRY(cudaMalloc((void **)&cache.d_phase, (size_t)nvox), "cudaMalloc(phase grid)");
+        CUDA_TRY(cudaMalloc((void **)&cache.d_voxels, (size_t)nvox * sizeof(uint32_t)), "cudaMalloc(phase voxel list)");
+        CUDA_TRY(cudaMemcpy(cache.d_phase, p->phase, (size_t)nvox, cudaMemcpyHostToDevice), "copy of the phase grid");
+        CUDA_TRY(cudaMemcpy(cache.d_voxels, p->phase_voxels, (size_t)nvox * sizeof(uint32_t), cudaMemcpyHostToDevice),
+                 "copy of the phase voxel list");
+        cache.h_phase = p->phase;
+        cache.h_voxels = p->phase_voxels;
+        cache.nvox = nvox;
+    }
+    dev.phase = cache.d_phase;
+    dev.phase_voxels = cache.d_voxels;
+    CUDA_TRY(cudaMalloc((void **)&d_p, sizeof dev), "cudaMalloc(params)");
+    CUDA_TRY(cudaMemcpy(d_p, &dev, sizeof dev, cudaMemcpyHostToDevice), "copy of the params");
+    CUDA_TRY(cudaMalloc((void **)&d_out, (size_t)nwalkers * sizeof(lihop_walker_out)), "cudaMalloc(walker records)");
+    {
+        const int block = 128;
+        unsigned grid = (unsigned)((nwalkers + block - 1) / block);
+        voxel_walk_kernel<<<grid, block>>>(d_p, first, nwalkers, d_out);
+        CUDA_TRY(cudaGetLastError(), "launch of voxel_walk_kernel");
+        CUDA_TRY(cudaDeviceSynchronize(), "voxel_walk_kernel");
+    }
+    CUDA_TRY(cudaMemcpy(out, d_out, (size_t)nwalkers * sizeof(lihop_walker_out), cudaMemcpyDeviceToHost),
+             "copy of the walker records");
+done:
+    cudaFree(d_p);
+    cudaFree(d_out);
+    return st;
+}
+
+__global__ void philox_kernel(const uint64_t *seed, const uint64_t *sub, const uint64_t *draw, size_t n,
+                              lihop_u32x4 *out)
+{
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    curandStatePhilox4_32_10_t st;
+    curand_init((unsigned long long)seed[i], (unsigned long long)sub[i], 4ull * draw[i], &st);
+    uint4 r = curand4(&st);
+    out[i].v[0] = r.x; out[i].v[1] = r.y; out[i].v[2] = r.z; out[i].v[3] = r.w;
+}
+
+extern "C" lihop_status lihop_cuda_philox_blocks(const uint64_t *seed, const uint64_t *subsequence,
+                                                 const uint64_t *draw, size_t n, lihop_u32x4 *out,
+                                                 lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    uint64_t *d_in = NULL;
+    lihop_u32x4 *d_out = NULL;
+    CUDA_TRY(cudaMalloc((void **)&d_in, 3 * n * sizeof(uint64_t)), "cudaMalloc(philox inputs)");
+    CUDA_TRY(cudaMalloc((void **)&d_out, n * sizeof(lihop_u32x4)), "cudaMalloc(philox outputs)");
+    CUDA_TRY(cudaMemcpy(d_in, seed, n * sizeof(uint64_t), cudaMemcpyHostToDevice), "copy");
+    CUDA_TRY(cudaMemcpy(d_in + n, subsequence, n * sizeof(uint64_t), cudaMemcpyHostToDevice), "copy");
+    CUDA_TRY(cudaMemcpy(d_in + 2 * n, draw, n * sizeof(uint64_t), cudaMemcpyHostToDevice), "copy");
+    {
+        const int block = 64;   // small blocks: the check spans many blocks
+        philox_kernel<<<(unsigned)((n + block - 1) / block), block>>>(d_in, d_in + n, d_in + 2 * n, n, d_out);
+        CUDA_TRY(cudaGetLastError(), "launch of philox_kernel");
+        CUDA_TRY(cudaDeviceSynchronize(), "philox_kernel");
+    }
+    CUDA_TRY(cudaMemcpy(out, d_out, n * sizeof(lihop_u32x4), cudaMemcpyDeviceToHost), "copy of philox outputs");
+done:
+    cudaFree(d_in);
+    cudaFree(d_out);
+    return st;
+}

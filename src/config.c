@@ -1,0 +1,1239 @@
+/* config.c - read a lihop input deck (YAML) into lihop_config, in SI units.
+ *
+ * Three passes over the same text:
+ *   1. libyaml builds a document: syntax errors, and the key path -> line map
+ *      every later message uses (yaml_locate.c).
+ *   2. The document is walked against the libcyaml schema below: unknown or
+ *      repeated keys, missing required keys, wrong kinds of value and scalars
+ *      that are not strictly an integer / number / boolean / enum value.  This
+ *      pass exists because libcyaml 1.3.1 is lax (it loads "seed: -1" as
+ *      2^64-1, "charge: 1.5" as 1 and "overlap: maybe" as true) and its own
+ *      line numbers point at whatever event it was reading.
+ *   3. libcyaml loads the intermediate y_* structs, which are converted to SI
+ *      and checked for ranges and cross references.
+ * The library never prints: libcyaml's log goes through capture_log(). */
+#include "config.h"
+#include "yaml_locate.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KB_EV_PER_K 8.617333262e-5  /* Boltzmann constant, eV/K (CODATA 2018, exact) */
+#define AVOGADRO 6.02214076e23      /* 1/mol (SI 2019, exact) */
+#define PATH_CAP 256
+#define MAX_CONFIG_BYTES (16u << 20)
+
+/* Unit conversions from the keys' units to SI, written once. */
+static double cm2_s_to_si(double x) { return x * 1e-4; }        /* cm^2/s -> m^2/s */
+static double s_cm_to_si(double x) { return x * 100.0; }        /* S/cm -> S/m */
+static double mol_l_to_si(double x) { return x * 1000.0 * AVOGADRO; } /* mol/L -> 1/m^3 */
+static double ohm_cm2_to_si(double x) { return x * 1e-4; }      /* ohm cm^2 -> ohm m^2 */
+
+/* ---- intermediate structs filled by libcyaml (YAML units) ------------------ */
+
+typedef struct {
+    int law;
+    double prefactor;
+    double *ea_eV, *B_K, *T0_K;
+} y_tlaw;
+
+typedef struct {
+    char *species;
+    double concentration_mol_L;
+    y_tlaw *D_cm2_s, *sigma_S_cm;
+    double *transference_number;
+} y_carrier;
+
+typedef struct {
+    char *name;
+    y_tlaw *sigma_total_S_cm;
+    y_carrier *carriers;
+    unsigned carriers_count;
+} y_phase;
+
+typedef struct {
+    char *name;
+    int64_t charge;
+} y_species;
+
+typedef struct {
+    char **phases;
+    unsigned phases_count;
+    double asr_ohm_cm2;
+    char **species;
+    unsigned species_count;
+} y_iface;
+
+typedef struct {
+    char *phase;
+    double fraction;
+} y_layer;
+
+typedef struct {
+    int64_t value;
+    char *phase;
+} y_label;
+
+typedef struct {
+    int64_t *box_voxels;
+    unsigned box_voxels_count;
+    double voxel_size_m;
+    int generator;
+    char *matrix, *filler;
+    double *volume_fraction, *radius_voxels;
+    bool *overlap;
+    int *axis;
+    y_layer *layers;
+    unsigned layers_count;
+    char *file, *dataset;
+    y_label *labels;
+    unsigned labels_count;
+    uint64_t *seed;
+} y_micro;
+
+typedef struct {
+    uint64_t walkers;
+    double *hops_per_walker, *time_s;
+    int64_t *samples, *batches;
+} y_run;
+
+typedef struct {
+    int model;
+    int *backend;
+    uint64_t *seed;
+    double *temperature_K;
+    unsigned temperature_K_count;
+    y_species *species;
+    unsigned species_count;
+    char *transference_species;
+    y_phase *phases;
+    unsigned phases_count;
+    y_iface *interfaces;
+    unsigned interfaces_count;
+    y_micro *microstructure;
+    double *field_V_m;
+    unsigned field_V_m_count;
+    y_run *run;
+} y_top;
+
+/* ---- libcyaml schema ------------------------------------------------------- */
+
+#define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
+#define NAME_MAX_CHARS (LIHOP_NAME_LEN - 1)
+
+/* model: only the voxel model is built so far; garnet joins this list later. */
+static const cyaml_strval_t model_strings[] = {{"voxel", LIHOP_MODEL_VOXEL}};
+static const cyaml_strval_t backend_strings[] = {
+    {"auto", LIHOP_BACKEND_AUTO}, {"cpu", LIHOP_BACKEND_CPU}, {"cuda", LIHOP_BACKEND_CUDA}};
+static const cyaml_strval_t law_strings[] = {
+    {"constant", LIHOP_LAW_CONSTANT}, {"arrhenius", LIHOP_LAW_ARRHENIUS}, {"vtf", LIHOP_LAW_VTF}};
+static const cyaml_strval_t generator_strings[] = {
+    {"uniform", LIHOP_GEN_UNIFORM}, {"laminate", LIHOP_GEN_LAMINATE}, {"spheres", LIHOP_GEN_SPHERES},
+    {"random_voxels", LIHOP_GEN_RANDOM_VOXELS}, {"hdf5", LIHOP_GEN_HDF5}};
+static const cyaml_strval_t axis_strings[] = {{"x", 0}, {"y", 1}, {"z", 2}};
+
+static const cyaml_schema_value_t number_entry = {CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double)};
+static const cyaml_schema_value_t int_entry = {CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int64_t)};
+static const cyaml_schema_value_t name_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, NAME_MAX_CHARS)};
+
+static const cyaml_schema_field_t tlaw_fields[] = {
+    CYAML_FIELD_ENUM("law", CYAML_FLAG_STRICT, y_tlaw, law, law_strings,
+                     CYAML_ARRAY_LEN(law_strings)),
+    CYAML_FIELD_FLOAT("prefactor", CYAML_FLAG_DEFAULT, y_tlaw, prefactor),
+    CYAML_FIELD_FLOAT_PTR("Ea_eV", OPT, y_tlaw, ea_eV),
+    CYAML_FIELD_FLOAT_PTR("B_K", OPT, y_tlaw, B_K),
+    CYAML_FIELD_FLOAT_PTR("T0_K", OPT, y_tlaw, T0_K),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t carrier_fields[] = {
+    CYAML_FIELD_STRING_PTR("species", CYAML_FLAG_POINTER, y_carrier, species, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT("concentration_mol_L", CYAML_FLAG_DEFAULT, y_carrier, concentration_mol_L),
+    CYAML_FIELD_MAPPING_PTR("D_cm2_s", OPT, y_carrier, D_cm2_s, tlaw_fields),
+    CYAML_FIELD_MAPPING_PTR("sigma_S_cm", OPT, y_carrier, sigma_S_cm, tlaw_fields),
+    CYAML_FIELD_FLOAT_PTR("transference_number", OPT, y_carrier, transference_number),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t carrier_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_carrier, carrier_fields)};
+
+static const cyaml_schema_field_t phase_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_phase, name, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_MAPPING_PTR("sigma_total_S_cm", OPT, y_phase, sigma_total_S_cm, tlaw_fields),
+    CYAML_FIELD_SEQUENCE("carriers", OPT, y_phase, carriers, &carrier_entry, 0, LIHOP_MAX_SPECIES),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t phase_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_phase, phase_fields)};
+
+static const cyaml_schema_field_t species_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_species, name, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_INT("charge", CYAML_FLAG_DEFAULT, y_species, charge),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t species_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_species, species_fields)};
+
+static const cyaml_schema_field_t iface_fields[] = {
+    CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_iface, phases, &name_entry, 2, 2),
+    CYAML_FIELD_FLOAT("asr_ohm_cm2", CYAML_FLAG_DEFAULT, y_iface, asr_ohm_cm2),
+    CYAML_FIELD_SEQUENCE("species", OPT, y_iface, species, &name_entry, 1, LIHOP_MAX_SPECIES),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t iface_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_iface, iface_fields)};
+
+static const cyaml_schema_field_t layer_fields[] = {
+    CYAML_FIELD_STRING_PTR("phase", CYAML_FLAG_POINTER, y_layer, phase, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT("fraction", CYAML_FLAG_DEFAULT, y_layer, fraction),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t layer_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_layer, layer_fields)};
+
+static const cyaml_schema_field_t label_fields[] = {
+    CYAML_FIELD_INT("value", CYAML_FLAG_DEFAULT, y_label, value),
+    CYAML_FIELD_STRING_PTR("phase", CYAML_FLAG_POINTER, y_label, phase, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t label_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_label, label_fields)};
+
+static const cyaml_schema_field_t micro_fields[] = {
+    CYAML_FIELD_SEQUENCE("box_voxels", CYAML_FLAG_POINTER, y_micro, box_voxels, &int_entry, 3, 3),
+    CYAML_FIELD_FLOAT("voxel_size_m", CYAML_FLAG_DEFAULT, y_micro, voxel_size_m),
+    CYAML_FIELD_ENUM("generator", CYAML_FLAG_STRICT, y_micro, generator, generator_strings,
+                     CYAML_ARRAY_LEN(generator_strings)),
+    CYAML_FIELD_STRING_PTR("matrix", OPT, y_micro, matrix, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("filler", OPT, y_micro, filler, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT_PTR("volume_fraction", OPT, y_micro, volume_fraction),
+    CYAML_FIELD_FLOAT_PTR("radius_voxels", OPT, y_micro, radius_voxels),
+    CYAML_FIELD_BOOL_PTR("overlap", OPT, y_micro, overlap),
+    CYAML_FIELD_ENUM_PTR("axis", OPT | CYAML_FLAG_STRICT, y_micro, axis, axis_strings,
+                         CYAML_ARRAY_LEN(axis_strings)),
+    CYAML_FIELD_SEQUENCE("layers", OPT, y_micro, layers, &layer_entry, 1, LIHOP_MAX_LAYERS),
+    CYAML_FIELD_STRING_PTR("file", OPT, y_micro, file, 1, LIHOP_PATH_LEN - 1),
+    CYAML_FIELD_STRING_PTR("dataset", OPT, y_micro, dataset, 1,
+                           sizeof(((lihop_micro_cfg *)NULL)->h5_dataset) - 1),
+    CYAML_FIELD_SEQUENCE("labels", OPT, y_micro, labels, &label_entry, 1, LIHOP_MAX_LABELS),
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_micro, seed),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t run_fields[] = {
+    CYAML_FIELD_UINT("walkers", CYAML_FLAG_DEFAULT, y_run, walkers),
+    CYAML_FIELD_FLOAT_PTR("hops_per_walker", OPT, y_run, hops_per_walker),
+    CYAML_FIELD_FLOAT_PTR("time_s", OPT, y_run, time_s),
+    CYAML_FIELD_INT_PTR("samples", OPT, y_run, samples),
+    CYAML_FIELD_INT_PTR("batches", OPT, y_run, batches),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t top_fields[] = {
+    CYAML_FIELD_ENUM("model", CYAML_FLAG_STRICT, y_top, model, model_strings,
+                     CYAML_ARRAY_LEN(model_strings)),
+    CYAML_FIELD_ENUM_PTR("backend", OPT | CYAML_FLAG_STRICT, y_top, backend, backend_strings,
+                         CYAML_ARRAY_LEN(backend_strings)),
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_top, seed),
+    CYAML_FIELD_SEQUENCE("temperature_K", CYAML_FLAG_POINTER, y_top, temperature_K, &number_entry,
+                         1, LIHOP_MAX_TEMPS),
+    CYAML_FIELD_SEQUENCE("species", CYAML_FLAG_POINTER, y_top, species, &species_entry, 1,
+                         LIHOP_MAX_SPECIES),
+    CYAML_FIELD_STRING_PTR("transference_species", OPT, y_top, transference_species, 1,
+                           NAME_MAX_CHARS),
+    CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_top, phases, &phase_entry, 1,
+                         LIHOP_MAX_PHASES),
+    CYAML_FIELD_SEQUENCE("interfaces", OPT, y_top, interfaces, &iface_entry, 0,
+                         LIHOP_MAX_INTERFACES),
+    CYAML_FIELD_MAPPING_PTR("microstructure", CYAML_FLAG_POINTER, y_top, microstructure,
+                            micro_fields),
+    CYAML_FIELD_SEQUENCE("field_V_m", OPT, y_top, field_V_m, &number_entry, 3, 3),
+    CYAML_FIELD_MAPPING_PTR("run", CYAML_FLAG_POINTER, y_top, run, run_fields),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_value_t top_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, y_top, top_fields)};
+
+/* ---- parse context and messages ------------------------------------------- */
+
+typedef struct {
+    const char *name;       /* file name used in messages */
+    yaml_document_t doc;
+    lihop_err *err;
+    char got[96];           /* "got ..." text of the current message */
+    char log[512];          /* libcyaml's messages, for the rare case it disagrees with pass 2 */
+    size_t loglen;
+} pctx;
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static lihop_status vfail_line(pctx *c, int line, const char *path, const char *fmt, va_list ap)
+{
+    char body[700];
+    vsnprintf(body, sizeof body, fmt, ap);
+    if (path && path[0])
+        return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s:%d: key '%s': %s", c->name, line, path, body);
+    return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s:%d: %s", c->name, line, body);
+}
+
+/* "NAME:LINE: key 'PATH': <fmt>" at an explicit line (used for missing keys). */
+static lihop_status fail_line(pctx *c, int line, const char *path, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+static lihop_status fail_line(pctx *c, int line, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lihop_status st = vfail_line(c, line, path, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* The same at the line where PATH is written (or its deepest written parent). */
+static lihop_status fail_at(pctx *c, const char *path, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static lihop_status fail_at(pctx *c, const char *path, const char *fmt, ...)
+{
+    int line;
+    lihop_yaml_lookup(&c->doc, path, &line);
+    va_list ap;
+    va_start(ap, fmt);
+    lihop_status st = vfail_line(c, line, path, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static int line_of(pctx *c, const char *path)
+{
+    int line;
+    lihop_yaml_lookup(&c->doc, path, &line);
+    return line;
+}
+
+static int present(pctx *c, const char *path)
+{
+    return lihop_yaml_lookup(&c->doc, path, NULL) != NULL;
+}
+
+/* The value at PATH as written, for "got ...". */
+static const char *got(pctx *c, const char *path)
+{
+    lihop_yaml_describe(lihop_yaml_lookup(&c->doc, path, NULL), c->got, sizeof c->got);
+    return c->got;
+}
+
+static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    pctx *c = ctx;
+    (void)level;
+    if (c->loglen + 1 >= sizeof c->log)
+        return;
+    int n = vsnprintf(c->log + c->loglen, sizeof c->log - c->loglen, fmt, args);
+    if (n > 0)
+        c->loglen += (size_t)n < sizeof c->log - c->loglen ? (size_t)n : sizeof c->log - c->loglen - 1;
+}
+
+static void join_append(char *buf, size_t cap, const char *item)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", item);
+}
+
+/* ---- pass 2: the document against the schema ------------------------------ */
+
+static void describe_schema(const cyaml_schema_value_t *s, char *buf, size_t cap)
+{
+    char list[400] = "";
+    switch (s->type) {
+    case CYAML_INT:
+        snprintf(buf, cap, "an integer");
+        return;
+    case CYAML_UINT:
+        snprintf(buf, cap, "a whole number >= 0");
+        return;
+    case CYAML_FLOAT:
+        snprintf(buf, cap, "a number");
+        return;
+    case CYAML_BOOL:
+        snprintf(buf, cap, "true or false");
+        return;
+    case CYAML_ENUM:
+        for (uint32_t i = 0; i < s->enumeration.count; i++)
+            join_append(list, sizeof list, s->enumeration.strings[i].str);
+        snprintf(buf, cap, "one of: %s", list);
+        return;
+    case CYAML_STRING:
+        snprintf(buf, cap, "a name of %u to %u characters", (unsigned)s->string.min,
+                 (unsigned)s->string.max);
+        return;
+    case CYAML_MAPPING:
+        for (const cyaml_schema_field_t *f = s->mapping.fields; f->key; f++)
+            join_append(list, sizeof list, f->key);
+        snprintf(buf, cap, "a mapping with keys %s", list);
+        return;
+    case CYAML_SEQUENCE:
+    case CYAML_SEQUENCE_FIXED: {
+        char entry[300];
+        describe_schema(s->sequence.entry, entry, sizeof entry);
+        if (s->sequence.min == s->sequence.max)
+            snprintf(buf, cap, "a list of exactly %u entries, each %s", (unsigned)s->sequence.min,
+                     entry);
+        else
+            snprintf(buf, cap, "a list of %u to %u entries, each %s", (unsigned)s->sequence.min,
+                     (unsigned)s->sequence.max, entry);
+        return;
+    }
+    default:
+        snprintf(buf, cap, "a value");
+        return;
+    }
+}
+
+static int ascii_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        if (x != *b)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* Digits only, with an optional sign: libcyaml would also take "1.5" or "-1"
+ * for an unsigned value. */
+static int integer_text(const char *v, int allow_minus)
+{
+    const char *p = v;
+    if (*p == '+' || (allow_minus && *p == '-'))
+        p++;
+    if (!*p)
+        return 0;
+    for (; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+static int scalar_ok(const cyaml_schema_value_t *s, const yaml_node_t *n)
+{
+    const char *v = (const char *)n->data.scalar.value;
+    /* "key:" with no value is a slip even where a string could be empty. */
+    if (lihop_yaml_is_null(n))
+        return 0;
+    /* NUL inside a scalar would cut it short for libcyaml: never accept it. */
+    if (strlen(v) != n->data.scalar.length)
+        return 0;
+    switch (s->type) {
+    case CYAML_INT: {
+        if (!integer_text(v, 1))
+            return 0;
+        errno = 0;
+        long long x = strtoll(v, NULL, 10);
+        if (errno)
+            return 0;
+        if (s->data_size < 8) {
+            long long lim = 1LL << (8 * s->data_size - 1);
+            return x >= -lim && x < lim;
+        }
+        return 1;
+    }
+    case CYAML_UINT: {
+        if (!integer_text(v, 0))
+            return 0;
+        errno = 0;
+        unsigned long long x = strtoull(v, NULL, 10);
+        if (errno)
+            return 0;
+        return s->data_size >= 8 || x < (1ULL << (8 * s->data_size));
+    }
+    case CYAML_FLOAT: {
+        char *end;
+        if (!*v || *v == ' ' || *v == '\t')
+            return 0;
+        double x = strtod(v, &end);
+        return *end == '\0' && isfinite(x);
+    }
+    case CYAML_BOOL:
+        return ascii_ieq(v, "true") || ascii_ieq(v, "false") || ascii_ieq(v, "yes") ||
+               ascii_ieq(v, "no") || ascii_ieq(v, "on") || ascii_ieq(v, "off");
+    case CYAML_ENUM:
+        for (uint32_t i = 0; i < s->enumeration.count; i++)
+            if (strcmp(v, s->enumeration.strings[i].str) == 0)
+                return 1;
+        return 0;
+    case CYAML_STRING:
+        return n->data.scalar.length >= s->string.min && n->data.scalar.length <= s->string.max;
+    default:
+        return 0;
+    }
+}
+
+static lihop_status check_node(pctx *c, const cyaml_schema_value_t *s, yaml_node_t *n,
+                               char *path, int line);
+
+static lihop_status check_mapping(pctx *c, const cyaml_schema_value_t *s, yaml_node_t *n,
+                                  char *path, int line)
+{
+    size_t plen = strlen(path);
+    yaml_node_pair_t *start = n->data.mapping.pairs.start, *top = n->data.mapping.pairs.top;
+    for (yaml_node_pair_t *pr = start; pr < top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(&c->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(&c->doc, pr->value);
+        int kline = (int)k->start_mark.line + 1;
+        if (k->type != YAML_SCALAR_NODE) {
+            lihop_yaml_describe(k, c->got, sizeof c->got);
+            return fail_line(c, kline, path, "expected a plain key, got %s as a key", c->got);
+        }
+        const char *key = (const char *)k->data.scalar.value;
+        snprintf(path + plen, PATH_CAP - plen, "%s%s", plen ? "." : "", key);
+        const cyaml_schema_field_t *f = s->mapping.fields;
+        while (f->key && strcmp(f->key, key) != 0)
+            f++;
+        if (!f->key) {
+            char keys[400] = "";
+            for (const cyaml_schema_field_t *g = s->mapping.fields; g->key; g++)
+                join_append(keys, sizeof keys, g->key);
+            return fail_line(c, kline, path, "expected a known key (%s), got unknown key '%.60s'",
+                             keys, key);
+        }
+        for (yaml_node_pair_t *q = start; q < pr; q++) {
+            yaml_node_t *k0 = yaml_document_get_node(&c->doc, q->key);
+            if (k0->type == YAML_SCALAR_NODE && strcmp((const char *)k0->data.scalar.value, key) == 0)
+                return fail_line(c, kline, path, "expected each key once, got '%s' again (first on line %d)",
+                                 key, (int)k0->start_mark.line + 1);
+        }
+        lihop_status st = check_node(c, &f->value, v, path, kline);
+        if (st != LIHOP_OK)
+            return st;
+        path[plen] = '\0';
+    }
+    for (const cyaml_schema_field_t *f = s->mapping.fields; f->key; f++) {
+        if (f->value.flags & CYAML_FLAG_OPTIONAL)
+            continue;
+        int seen = 0;
+        for (yaml_node_pair_t *pr = start; pr < top && !seen; pr++) {
+            yaml_node_t *k = yaml_document_get_node(&c->doc, pr->key);
+            seen = k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, f->key) == 0;
+        }
+        if (!seen) {
+            char want[600];
+            describe_schema(&f->value, want, sizeof want);
+            snprintf(path + plen, PATH_CAP - plen, "%s%s", plen ? "." : "", f->key);
+            return fail_line(c, line, path, "expected %s (required), got nothing", want);
+        }
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status check_node(pctx *c, const cyaml_schema_value_t *s, yaml_node_t *n,
+                               char *path, int line)
+{
+    char want[600];
+    if (s->type == CYAML_IGNORE)
+        return LIHOP_OK;
+    int is_map = s->type == CYAML_MAPPING;
+    int is_seq = s->type == CYAML_SEQUENCE || s->type == CYAML_SEQUENCE_FIXED;
+    yaml_node_type_t need = is_map ? YAML_MAPPING_NODE : is_seq ? YAML_SEQUENCE_NODE : YAML_SCALAR_NODE;
+    if (n->type != need || (need == YAML_SCALAR_NODE && !scalar_ok(s, n))) {
+        describe_schema(s, want, sizeof want);
+        lihop_yaml_describe(n, c->got, sizeof c->got);
+        return fail_line(c, line, path, "expected %s, got %s", want, c->got);
+    }
+    if (is_map)
+        return check_mapping(c, s, n, path, line);
+    if (is_seq) {
+        yaml_node_item_t *items = n->data.sequence.items.start;
+        unsigned count = (unsigned)(n->data.sequence.items.top - items);
+        if (count < s->sequence.min || count > s->sequence.max) {
+            describe_schema(s, want, sizeof want);
+            return fail_line(c, line, path, "expected %s, got a list of %u entries", want, count);
+        }
+        size_t plen = strlen(path);
+        for (unsigned i = 0; i < count; i++) {
+            yaml_node_t *item = yaml_document_get_node(&c->doc, items[i]);
+            snprintf(path + plen, PATH_CAP - plen, "[%u]", i);
+            lihop_status st = check_node(c, s->sequence.entry, item, path, (int)item->start_mark.line + 1);
+            if (st != LIHOP_OK)
+                return st;
+        }
+        path[plen] = '\0';
+    }
+    return LIHOP_OK;
+}
+
+/* libcyaml refused what pass 2 accepted: report its own words at the place its
+ * backtrace names ("in mapping field 'x'", "in sequence entry 'N'", innermost first). */
+static lihop_status cyaml_refused(pctx *c, cyaml_err_t e)
+{
+    if (e == CYAML_ERR_OOM)
+        return lihop_fail(c->err, LIHOP_ERR_NOMEM, "%s: out of memory while loading", c->name);
+    char first[160] = "";
+    const char *nl = strchr(c->log, '\n');
+    size_t n = nl ? (size_t)(nl - c->log) : strlen(c->log);
+    const char *msg = c->log;
+    if (strncmp(msg, "Load: ", 6) == 0) {
+        msg += 6;
+        n = n >= 6 ? n - 6 : 0;
+    }
+    snprintf(first, sizeof first, "%.*s", (int)n, msg);
+
+    const char *parts[32];
+    int nparts = 0;
+    for (const char *p = strstr(c->log, "  in "); p && nparts < 32; p = strstr(p + 1, "  in "))
+        parts[nparts++] = p;
+    char path[PATH_CAP] = "";
+    for (int i = nparts - 1; i >= 0; i--) {
+        const char *p = parts[i];
+        size_t len = strlen(path);
+        if (strncmp(p, "  in mapping field '", 20) == 0) {
+            const char *q = strchr(p + 20, '\'');
+            if (q)
+                snprintf(path + len, sizeof path - len, "%s%.*s", len ? "." : "", (int)(q - p - 20), p + 20);
+        } else if (strncmp(p, "  in sequence entry '", 21) == 0) {
+            unsigned idx = (unsigned)strtoul(p + 21, NULL, 10);
+            snprintf(path + len, sizeof path - len, "[%u]", idx ? idx - 1 : 0);
+        }
+    }
+    return fail_at(c, path, "expected a value libcyaml accepts, got: %s (%s)", first,
+                   cyaml_strerror(e));
+}
+
+/* ---- pass 3: conversion and cross checks ---------------------------------- */
+
+/* Index of `name` among n names stored `stride` bytes apart, or -1. */
+static int find_name(const char *name, const char *first, size_t stride, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *s = first + (size_t)i * stride;
+        if (strcmp(s, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static int phase_index(const lihop_config *cfg, const char *name)
+{
+    return find_name(name, cfg->phases[0].name, sizeof cfg->phases[0], cfg->nphases);
+}
+
+static int species_index(const lihop_config *cfg, const char *name)
+{
+    return find_name(name, cfg->species[0].name, sizeof cfg->species[0], cfg->nspecies);
+}
+
+static lihop_status need_phase(pctx *c, const lihop_config *cfg, const char *path,
+                               const char *name, int *out)
+{
+    *out = phase_index(cfg, name);
+    if (*out >= 0)
+        return LIHOP_OK;
+    char list[400] = "";
+    for (int i = 0; i < cfg->nphases; i++)
+        join_append(list, sizeof list, cfg->phases[i].name);
+    return fail_at(c, path, "expected a defined phase, got unknown phase '%s' (defined phases: %s)",
+                   name, list);
+}
+
+static lihop_status need_species(pctx *c, const lihop_config *cfg, const char *path,
+                                 const char *name, int *out)
+{
+    *out = species_index(cfg, name);
+    if (*out >= 0)
+        return LIHOP_OK;
+    char list[200] = "";
+    for (int i = 0; i < cfg->nspecies; i++)
+        join_append(list, sizeof list, cfg->species[i].name);
+    return fail_at(c, path,
+                   "expected a defined species, got unknown species '%s' (defined species: %s)",
+                   name, list);
+}
+
+static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
+                              const char *path, double (*to_si)(double), lihop_tlaw *out)
+{
+    static const char *const law_keys[] = {"law, prefactor", "law, prefactor, Ea_eV",
+                                           "law, prefactor, B_K, T0_K"};
+    const struct {
+        const char *key;
+        const double *v;
+        int law;
+    } extra[] = {{"Ea_eV", y->ea_eV, LIHOP_LAW_ARRHENIUS},
+                 {"B_K", y->B_K, LIHOP_LAW_VTF},
+                 {"T0_K", y->T0_K, LIHOP_LAW_VTF}};
+    const char *law = law_strings[y->law].str;
+    char p[PATH_CAP + 32];   /* room for path plus the longest law key */
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        snprintf(p, sizeof p, "%s.%s", path, extra[i].key);
+        if (extra[i].v && extra[i].law != y->law)
+            return fail_at(c, p, "expected only the keys of law '%s' (%s), got '%s'", law,
+                           law_keys[y->law], extra[i].key);
+        if (!extra[i].v && extra[i].law == y->law) {
+            char lp[PATH_CAP + 32];
+            snprintf(lp, sizeof lp, "%s.law", path);
+            return fail_line(c, line_of(c, lp), p, "expected a value (law '%s' needs %s), got nothing",
+                             law, law_keys[y->law]);
+        }
+        if (extra[i].v && !(*extra[i].v >= 0.0))
+            return fail_at(c, p, "expected a value >= 0, got %s", got(c, p));
+    }
+    snprintf(p, sizeof p, "%s.prefactor", path);
+    if (!(y->prefactor > 0.0))
+        return fail_at(c, p, "expected a prefactor > 0, got %s", got(c, p));
+    out->law = (lihop_law_kind)y->law;
+    out->prefactor = to_si(y->prefactor);
+    out->ea_eV = y->ea_eV ? *y->ea_eV : 0.0;
+    out->vtf_B_K = y->B_K ? *y->B_K : 0.0;
+    out->vtf_T0_K = y->T0_K ? *y->T0_K : 0.0;
+    if (out->law == LIHOP_LAW_VTF) {
+        for (int t = 0; t < cfg->ntemps; t++) {
+            if (!(cfg->temperature_K[t] > out->vtf_T0_K)) {
+                snprintf(p, sizeof p, "%s.T0_K", path);
+                return fail_at(c, p,
+                               "expected T0_K below every temperature (temperature_K[%d] is %g K), got %s",
+                               t, cfg->temperature_K[t], got(c, p));
+            }
+        }
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase *y)
+{
+    lihop_phase_cfg *ph = &cfg->phases[i];
+    char p[PATH_CAP / 2], q[PATH_CAP];
+    lihop_status st;
+    if (y->sigma_total_S_cm) {
+        snprintf(p, sizeof p, "phases[%d].sigma_total_S_cm", i);
+        st = conv_tlaw(c, cfg, y->sigma_total_S_cm, p, s_cm_to_si, &ph->sigma_total);
+        if (st != LIHOP_OK)
+            return st;
+        ph->has_sigma_total = 1;
+    }
+    double tsum = 0.0;
+    ph->ncarriers = (int)y->carriers_count;
+    for (int j = 0; j < ph->ncarriers; j++) {
+        const y_carrier *yc = &y->carriers[j];
+        lihop_carrier_cfg *cc = &ph->carriers[j];
+        snprintf(p, sizeof p, "phases[%d].carriers[%d].species", i, j);
+        if ((st = need_species(c, cfg, p, yc->species, &cc->species)) != LIHOP_OK)
+            return st;
+        for (int k = 0; k < j; k++)
+            if (ph->carriers[k].species == cc->species)
+                return fail_at(c, p, "expected each species once per phase, got '%s' again (also carriers[%d])",
+                               yc->species, k);
+        snprintf(p, sizeof p, "phases[%d].carriers[%d].concentration_mol_L", i, j);
+        if (!(yc->concentration_mol_L > 0.0))
+            return fail_at(c, p, "expected a concentration > 0 mol/L, got %s", got(c, p));
+        cc->conc_m3 = mol_l_to_si(yc->concentration_mol_L);
+
+        const char *given[3];
+        int ngiven = 0;
+        if (yc->D_cm2_s)
+            given[ngiven++] = "D_cm2_s";
+        if (yc->sigma_S_cm)
+            given[ngiven++] = "sigma_S_cm";
+        if (yc->transference_number)
+            given[ngiven++] = "transference_number";
+        snprintf(p, sizeof p, "phases[%d].carriers[%d]", i, j);
+        if (ngiven == 0)
+            return fail_at(c, p, "expected exactly one of D_cm2_s, sigma_S_cm, transference_number, got none");
+        if (ngiven > 1) {
+            snprintf(q, sizeof q, "%s.%s", p, given[1]);
+            return fail_at(c, q, "expected exactly one of D_cm2_s, sigma_S_cm, transference_number, got both %s and %s",
+                           given[0], given[1]);
+        }
+        if (yc->D_cm2_s) {
+            cc->kind = LIHOP_TRANSPORT_D;
+            snprintf(q, sizeof q, "%s.D_cm2_s", p);
+            st = conv_tlaw(c, cfg, yc->D_cm2_s, q, cm2_s_to_si, &cc->law);
+        } else if (yc->sigma_S_cm) {
+            cc->kind = LIHOP_TRANSPORT_SIGMA;
+            snprintf(q, sizeof q, "%s.sigma_S_cm", p);
+            st = conv_tlaw(c, cfg, yc->sigma_S_cm, q, s_cm_to_si, &cc->law);
+        } else {
+            cc->kind = LIHOP_TRANSPORT_FRACTION;
+            snprintf(q, sizeof q, "%s.transference_number", p);
+            double t = *yc->transference_number;
+            if (!(t >= 0.0 && t <= 1.0))
+                return fail_at(c, q, "expected a transference number in [0, 1], got %s", got(c, q));
+            if (!ph->has_sigma_total)
+                return fail_at(c, q,
+                               "expected sigma_total_S_cm in phase '%s' (a transference number is a share of it), got none",
+                               ph->name);
+            tsum += t;
+            if (tsum > 1.0 + 1e-9)
+                return fail_at(c, q,
+                               "expected transference numbers in phase '%s' summing to at most 1, got a sum of %g",
+                               ph->name, tsum);
+            cc->transference = t;
+            st = LIHOP_OK;
+        }
+        if (st != LIHOP_OK)
+            return st;
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
+{
+    char p[PATH_CAP];
+    lihop_status st;
+    cfg->ninterfaces = (int)y->interfaces_count;
+    for (int k = 0; k < cfg->ninterfaces; k++) {
+        const y_iface *yi = &y->interfaces[k];
+        lihop_interface_cfg *ic = &cfg->interfaces[k];
+        snprintf(p, sizeof p, "interfaces[%d].phases[0]", k);
+        if ((st = need_phase(c, cfg, p, yi->phases[0], &ic->phase_a)) != LIHOP_OK)
+            return st;
+        snprintf(p, sizeof p, "interfaces[%d].phases[1]", k);
+        if ((st = need_phase(c, cfg, p, yi->phases[1], &ic->phase_b)) != LIHOP_OK)
+            return st;
+        if (ic->phase_a == ic->phase_b)
+            return fail_at(c, p, "expected two different phases, got '%s' twice", yi->phases[1]);
+        for (int m = 0; m < k; m++) {
+            const lihop_interface_cfg *o = &cfg->interfaces[m];
+            if ((o->phase_a == ic->phase_a && o->phase_b == ic->phase_b) ||
+                (o->phase_a == ic->phase_b && o->phase_b == ic->phase_a)) {
+                snprintf(p, sizeof p, "interfaces[%d].phases", k);
+                return fail_at(c, p, "expected each phase pair once, got %s/%s again (also interfaces[%d])",
+                               yi->phases[0], yi->phases[1], m);
+            }
+        }
+        snprintf(p, sizeof p, "interfaces[%d].asr_ohm_cm2", k);
+        if (!(yi->asr_ohm_cm2 >= 0.0))
+            return fail_at(c, p, "expected an area-specific resistance >= 0 ohm cm^2, got %s", got(c, p));
+        ic->asr_ohm_m2 = ohm_cm2_to_si(yi->asr_ohm_cm2);
+        if (yi->species_count == 0) {
+            ic->species_mask = (1u << cfg->nspecies) - 1u;
+        } else {
+            ic->species_mask = 0;
+            for (unsigned s = 0; s < yi->species_count; s++) {
+                int idx;
+                snprintf(p, sizeof p, "interfaces[%d].species[%u]", k, s);
+                if ((st = need_species(c, cfg, p, yi->species[s], &idx)) != LIHOP_OK)
+                    return st;
+                ic->species_mask |= 1u << idx;
+            }
+        }
+    }
+    return LIHOP_OK;
+}
+
+/* Which generators use (and need) each optional microstructure key. */
+#define G_UNI (1u << LIHOP_GEN_UNIFORM)
+#define G_LAM (1u << LIHOP_GEN_LAMINATE)
+#define G_SPH (1u << LIHOP_GEN_SPHERES)
+#define G_RND (1u << LIHOP_GEN_RANDOM_VOXELS)
+#define G_H5 (1u << LIHOP_GEN_HDF5)
+static const struct {
+    const char *key;
+    unsigned uses, needs;
+} generator_keys[] = {
+    {"matrix", G_UNI | G_SPH | G_RND, G_UNI | G_SPH | G_RND},
+    {"filler", G_SPH | G_RND, G_SPH | G_RND},
+    {"volume_fraction", G_SPH | G_RND, G_SPH | G_RND},
+    {"radius_voxels", G_SPH, G_SPH},
+    {"overlap", G_SPH, 0},
+    {"axis", G_LAM, 0},
+    {"layers", G_LAM, G_LAM},
+    {"file", G_H5, G_H5},
+    {"dataset", G_H5, G_H5},
+    {"labels", G_H5, G_H5},
+};
+#define N_GENERATOR_KEYS (sizeof generator_keys / sizeof generator_keys[0])
+
+static lihop_status check_generator_keys(pctx *c, int gen)
+{
+    const char *gname = generator_strings[gen].str;
+    char takes[200] = "", needs[200] = "", p[PATH_CAP];
+    for (size_t i = 0; i < N_GENERATOR_KEYS; i++) {
+        if (generator_keys[i].uses & (1u << gen))
+            join_append(takes, sizeof takes, generator_keys[i].key);
+        if (generator_keys[i].needs & (1u << gen))
+            join_append(needs, sizeof needs, generator_keys[i].key);
+    }
+    for (size_t i = 0; i < N_GENERATOR_KEYS; i++) {
+        snprintf(p, sizeof p, "microstructure.%s", generator_keys[i].key);
+        int has = present(c, p);
+        if (has && !(generator_keys[i].uses & (1u << gen))) {
+            char owners[120] = "";
+            for (size_t g = 0; g < CYAML_ARRAY_LEN(generator_strings); g++)
+                if (generator_keys[i].uses & (1u << g))
+                    join_append(owners, sizeof owners, generator_strings[g].str);
+            return fail_at(c, p,
+                           "expected only the keys of generator '%s' (%s%sbox_voxels, voxel_size_m, seed), got '%s', which belongs to generator %s",
+                           gname, takes, takes[0] ? ", " : "", generator_keys[i].key, owners);
+        }
+        if (!has && (generator_keys[i].needs & (1u << gen)))
+            return fail_line(c, line_of(c, "microstructure.generator"), p,
+                             "expected a value (generator '%s' needs %s), got nothing", gname, needs);
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uint64_t seed)
+{
+    lihop_micro_cfg *m = &cfg->micro;
+    char p[PATH_CAP];
+    lihop_status st;
+    int64_t total = 1;
+    for (int a = 0; a < 3; a++) {
+        snprintf(p, sizeof p, "microstructure.box_voxels[%d]", a);
+        if (y->box_voxels[a] < 1 || y->box_voxels[a] > 4096)
+            return fail_at(c, p, "expected a voxel count from 1 to 4096, got %s", got(c, p));
+        m->n[a] = (int)y->box_voxels[a];
+        total *= y->box_voxels[a];
+    }
+    if (total > (INT64_C(1) << 31))
+        return fail_at(c, "microstructure.box_voxels",
+                       "expected at most 2^31 voxels in all, got %d x %d x %d = %" PRId64, m->n[0],
+                       m->n[1], m->n[2], total);
+    if (!(y->voxel_size_m > 0.0))
+        return fail_at(c, "microstructure.voxel_size_m", "expected a voxel edge > 0 m, got %s",
+                       got(c, "microstructure.voxel_size_m"));
+    m->voxel_m = y->voxel_size_m;
+    m->generator = (lihop_generator_kind)y->generator;
+    if ((st = check_generator_keys(c, y->generator)) != LIHOP_OK)
+        return st;
+
+    m->matrix_phase = m->filler_phase = -1;
+    if (y->matrix && (st = need_phase(c, cfg, "microstructure.matrix", y->matrix, &m->matrix_phase)) != LIHOP_OK)
+        return st;
+    if (y->filler) {
+        if ((st = need_phase(c, cfg, "microstructure.filler", y->filler, &m->filler_phase)) != LIHOP_OK)
+            return st;
+        if (m->filler_phase == m->matrix_phase)
+            return fail_at(c, "microstructure.filler",
+                           "expected a filler phase other than the matrix, got '%s' for both", y->filler);
+    }
+    if (y->volume_fraction) {
+        double f = *y->volume_fraction;
+        if (!(f >= 0.0 && f <= 1.0))
+            return fail_at(c, "microstructure.volume_fraction", "expected a fraction in [0, 1], got %s",
+                           got(c, "microstructure.volume_fraction"));
+        m->volume_fraction = f;
+    }
+    if (y->radius_voxels) {
+        if (!(*y->radius_voxels > 0.0))
+            return fail_at(c, "microstructure.radius_voxels", "expected a radius > 0 voxels, got %s",
+                           got(c, "microstructure.radius_voxels"));
+        m->radius_voxels = *y->radius_voxels;
+    }
+    m->overlap = y->overlap ? (*y->overlap ? 1 : 0) : 1;
+    m->axis = y->axis ? *y->axis : 0;
+
+    m->nlayers = (int)y->layers_count;
+    double sum = 0.0;
+    for (int l = 0; l < m->nlayers; l++) {
+        snprintf(p, sizeof p, "microstructure.layers[%d].phase", l);
+        if ((st = need_phase(c, cfg, p, y->layers[l].phase, &m->layer_phase[l])) != LIHOP_OK)
+            return st;
+        snprintf(p, sizeof p, "microstructure.layers[%d].fraction", l);
+        double f = y->layers[l].fraction;
+        if (!(f > 0.0 && f <= 1.0))
+            return fail_at(c, p, "expected a fraction in (0, 1], got %s", got(c, p));
+        m->layer_fraction[l] = f;
+        sum += f;
+    }
+    if (m->nlayers > 0 && fabs(sum - 1.0) > 1e-6)
+        return fail_at(c, "microstructure.layers",
+                       "expected layer fractions summing to 1 (within 1e-6), got a sum of %.9g", sum);
+
+    if (y->file)
+        snprintf(m->h5_file, sizeof m->h5_file, "%s", y->file);
+    if (y->dataset)
+        snprintf(m->h5_dataset, sizeof m->h5_dataset, "%s", y->dataset);
+    m->nlabels = (int)y->labels_count;
+    for (int l = 0; l < m->nlabels; l++) {
+        snprintf(p, sizeof p, "microstructure.labels[%d].value", l);
+        int64_t v = y->labels[l].value;
+        if (v < INT_MIN || v > INT_MAX)
+            return fail_at(c, p, "expected a label value that fits a 32-bit int, got %s", got(c, p));
+        for (int k = 0; k < l; k++)
+            if (m->label_value[k] == (int)v)
+                return fail_at(c, p, "expected each label value once, got %s again (also labels[%d])",
+                               got(c, p), k);
+        m->label_value[l] = (int)v;
+        snprintf(p, sizeof p, "microstructure.labels[%d].phase", l);
+        if ((st = need_phase(c, cfg, p, y->labels[l].phase, &m->label_phase[l])) != LIHOP_OK)
+            return st;
+    }
+    m->seed = y->seed ? *y->seed : seed;
+    return LIHOP_OK;
+}
+
+static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
+{
+    lihop_run_cfg *r = &cfg->run;
+    if (y->hops_per_walker && y->time_s)
+        return fail_at(c, "run.time_s",
+                       "expected exactly one of hops_per_walker or time_s, got both (hops_per_walker on line %d)",
+                       line_of(c, "run.hops_per_walker"));
+    if (!y->hops_per_walker && !y->time_s)
+        return fail_at(c, "run", "expected exactly one of hops_per_walker or time_s, got neither");
+    if (y->hops_per_walker && !(*y->hops_per_walker > 0.0))
+        return fail_at(c, "run.hops_per_walker", "expected a number of hops > 0, got %s",
+                       got(c, "run.hops_per_walker"));
+    if (y->time_s && !(*y->time_s > 0.0))
+        return fail_at(c, "run.time_s", "expected a time > 0 s, got %s", got(c, "run.time_s"));
+    r->hops_per_walker = y->hops_per_walker ? *y->hops_per_walker : 0.0;
+    r->time_s = y->time_s ? *y->time_s : 0.0;
+    int64_t samples = y->samples ? *y->samples : 20;
+    if (samples < 2 || samples > LIHOP_MAX_SAMPLES)
+        return fail_at(c, "run.samples", "expected from 2 to %d samples, got %s", LIHOP_MAX_SAMPLES,
+                       got(c, "run.samples"));
+    int64_t batches = y->batches ? *y->batches : 10;
+    if (batches < 2 || batches > 1000)
+        return fail_at(c, "run.batches", "expected from 2 to 1000 batches, got %s", got(c, "run.batches"));
+    if (y->walkers < (uint64_t)batches)
+        return fail_at(c, "run.walkers", "expected at least as many walkers as batches (%d), got %s",
+                       (int)batches, got(c, "run.walkers"));
+    r->samples = (int)samples;
+    r->batches = (int)batches;
+    r->walkers = y->walkers;
+    return LIHOP_OK;
+}
+
+static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
+{
+    char p[PATH_CAP];
+    lihop_status st;
+    cfg->model = (lihop_model_kind)y->model;
+    cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
+    cfg->seed = y->seed ? *y->seed : 1;
+
+    cfg->ntemps = (int)y->temperature_K_count;
+    for (int t = 0; t < cfg->ntemps; t++) {
+        double T = y->temperature_K[t];
+        snprintf(p, sizeof p, "temperature_K[%d]", t);
+        if (!(T > 0.0 && T < 5000.0))
+            return fail_at(c, p, "expected a temperature above 0 and below 5000 K, got %s", got(c, p));
+        cfg->temperature_K[t] = T;
+    }
+
+    cfg->nspecies = (int)y->species_count;
+    for (int s = 0; s < cfg->nspecies; s++) {
+        snprintf(p, sizeof p, "species[%d].name", s);
+        if (species_index(cfg, y->species[s].name) >= 0 && species_index(cfg, y->species[s].name) < s)
+            return fail_at(c, p, "expected a unique species name, got '%s' again", y->species[s].name);
+        snprintf(cfg->species[s].name, LIHOP_NAME_LEN, "%s", y->species[s].name);
+        snprintf(p, sizeof p, "species[%d].charge", s);
+        int64_t z = y->species[s].charge;
+        if (z == 0 || z < -8 || z > 8)
+            return fail_at(c, p, "expected a non-zero integer charge from -8 to 8 (units of e), got %s",
+                           got(c, p));
+        cfg->species[s].charge = (int)z;
+    }
+
+    cfg->nphases = 0;
+    for (unsigned i = 0; i < y->phases_count; i++) {
+        snprintf(p, sizeof p, "phases[%u].name", i);
+        if (phase_index(cfg, y->phases[i].name) >= 0)
+            return fail_at(c, p, "expected a unique phase name, got '%s' again", y->phases[i].name);
+        snprintf(cfg->phases[i].name, LIHOP_NAME_LEN, "%s", y->phases[i].name);
+        cfg->nphases = (int)i + 1;
+    }
+    for (int i = 0; i < cfg->nphases; i++)
+        if ((st = conv_phase(c, cfg, i, &y->phases[i])) != LIHOP_OK)
+            return st;
+
+    for (int s = 0; s < cfg->nspecies; s++) {
+        int carried = 0;
+        for (int i = 0; i < cfg->nphases && !carried; i++)
+            for (int j = 0; j < cfg->phases[i].ncarriers; j++)
+                carried |= cfg->phases[i].carriers[j].species == s;
+        if (!carried) {
+            snprintf(p, sizeof p, "species[%d].name", s);
+            return fail_at(c, p, "expected a species that some phase carries, got '%s', which no phase lists under carriers",
+                           cfg->species[s].name);
+        }
+    }
+
+    if (y->transference_species) {
+        if ((st = need_species(c, cfg, "transference_species", y->transference_species,
+                               &cfg->transference_species)) != LIHOP_OK)
+            return st;
+    } else {
+        /* Li by name first: t+ means the Li+ transference number in this field. */
+        int pick = species_index(cfg, "li");
+        if (pick < 0)
+            pick = species_index(cfg, "Li");
+        for (int s = 0; s < cfg->nspecies && pick < 0; s++)
+            if (cfg->species[s].charge > 0)
+                pick = s;
+        cfg->transference_species = pick < 0 ? 0 : pick;
+    }
+
+    if ((st = conv_interfaces(c, cfg, y)) != LIHOP_OK)
+        return st;
+    if ((st = conv_micro(c, cfg, y->microstructure, cfg->seed)) != LIHOP_OK)
+        return st;
+    for (unsigned a = 0; a < y->field_V_m_count; a++)
+        cfg->field_V_m[a] = y->field_V_m[a];
+    return conv_run(c, cfg, y->run);
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+static lihop_status parse_into(lihop_config *cfg, const char *name, lihop_err *err)
+{
+    pctx c;
+    memset(&c, 0, sizeof c);
+    c.name = name;
+    c.err = err;
+    size_t len = strlen(cfg->text);
+    lihop_status st = lihop_yaml_doc_load(&c.doc, cfg->text, len, name, err);
+    if (st != LIHOP_OK)
+        return st;
+
+    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+    char path[PATH_CAP] = "";
+    if (!root || lihop_yaml_is_null(root)) {
+        char want[600];
+        describe_schema(&top_schema, want, sizeof want);
+        st = fail_line(&c, root ? (int)root->start_mark.line + 1 : 1, "",
+                       "expected %s, got an empty document", want);
+    } else {
+        st = check_node(&c, &top_schema, root, path, (int)root->start_mark.line + 1);
+    }
+    if (st == LIHOP_OK) {
+        cyaml_config_t cc = {.log_fn = capture_log,
+                             .log_ctx = &c,
+                             .mem_fn = cyaml_mem,
+                             .log_level = CYAML_LOG_ERROR,
+                             .flags = CYAML_CFG_DEFAULT};
+        y_top *y = NULL;
+        cyaml_err_t e = cyaml_load_data((const uint8_t *)cfg->text, len, &cc, &top_schema,
+                                        (cyaml_data_t **)&y, NULL);
+        if (e != CYAML_OK)
+            st = cyaml_refused(&c, e);
+        else if (!y)
+            st = fail_line(&c, 1, "", "expected a mapping of config keys, got nothing");
+        else
+            st = convert(&c, y, cfg);
+        if (y)
+            cyaml_free(&cc, &top_schema, y, 0);
+    }
+    yaml_document_delete(&c.doc);
+    return st;
+}
+
+/* Takes ownership of `text` (malloc'd, NUL-terminated). */
+static lihop_status config_from_text(char *text, const char *name, lihop_config **out, lihop_err *err)
+{
+    lihop_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) {
+        free(text);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: out of memory", name);
+    }
+    cfg->text = text;
+    snprintf(cfg->path, sizeof cfg->path, "%s", name);
+    lihop_status st = parse_into(cfg, name, err);
+    if (st != LIHOP_OK) {
+        lihop_config_destroy(cfg);
+        return st;
+    }
+    *out = cfg;
+    return LIHOP_OK;
+}
+
+lihop_status lihop_config_parse(const char *text, const char *name, lihop_config **out, lihop_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (!text || !out)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_config_parse: text and out must not be NULL");
+    if (!name)
+        name = "<builtin>";
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: out of memory", name);
+    memcpy(copy, text, len + 1);
+    return config_from_text(copy, name, out, err);
+}
+
+lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_config_load: path and out must not be NULL");
+    if (strlen(path) >= LIHOP_PATH_LEN)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%.64s...: expected a path shorter than %d characters",
+                          path, LIHOP_PATH_LEN);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return lihop_fail(err, LIHOP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len + 1 >= cap) {
+            if (cap >= MAX_CONFIG_BYTES) {
+                free(buf);
+                fclose(f);
+                return lihop_fail(err, LIHOP_ERR_INPUT, "%s: expected a config file under %u MiB, got a larger one",
+                                  path, MAX_CONFIG_BYTES >> 20);
+            }
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - 1 - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (!buf) {
+        fclose(f);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: out of memory", path);
+    }
+    int bad = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return lihop_fail(err, LIHOP_ERR_IO, "%s: cannot read: %s", path, strerror(saved));
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        int line = 1;
+        for (size_t i = 0; buf[i]; i++)
+            line += buf[i] == '\n';
+        free(buf);
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s:%d: expected YAML text, got a NUL byte", path, line);
+    }
+    return config_from_text(buf, path, out, err);
+}
+
+void lihop_config_destroy(lihop_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->text);
+    free(cfg);
+}
+
+double lihop_tlaw_eval(const lihop_tlaw *law, double T)
+{
+    switch (law->law) {
+    case LIHOP_LAW_CONSTANT:
+        return law->prefactor;
+    case LIHOP_LAW_ARRHENIUS:
+        if (!(T > 0.0))
+            return 0.0;
+        return law->prefactor * exp(-law->ea_eV / (KB_EV_PER_K * T));
+    case LIHOP_LAW_VTF:
+        /* Below T0 the VTF liquid is frozen: no transport rather than a negative exponent. */
+        if (!(T > law->vtf_T0_K))
+            return 0.0;
+        return law->prefactor * exp(-law->vtf_B_K / (T - law->vtf_T0_K));
+    }
+    return 0.0;
+}

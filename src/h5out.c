@@ -1,0 +1,1121 @@
+/* h5out.c - the HDF5 results file; the layout is documented in h5out.h. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <hdf5.h>
+
+#define LIHOP_H5_INTERNAL
+#include "h5out.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- shared helpers -------------------------------------------------------- */
+
+static herr_t innermost_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    char *buf = data;
+    if (n == 0 && e && e->desc) {
+        /* File-driver failures read "unable to open file: name = '...', errno = 2,
+         * error message = 'No such file or directory', flags = ..."; keep the reason. */
+        const char *m = strstr(e->desc, "error message = '");
+        const char *q = m ? strchr(m + 17, '\'') : NULL;
+        if (m && q)
+            snprintf(buf, 400, "%.*s", (int)(q - (m + 17)), m + 17);
+        else
+            snprintf(buf, 400, "%s", e->desc);
+    }
+    return 0;
+}
+
+int lihop_h5i_fail(lihop_h5i_ctx *c, lihop_status st, const char *fmt, ...)
+{
+    /* Read HDF5's error stack before any other HDF5 call clears it. */
+    char reason[400] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_cb, reason);
+    if (c->st != LIHOP_OK)
+        return -1;                  /* keep the first failure */
+    char what[LIHOP_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (reason[0])
+        lihop_fail(c->err, st, "%s: %s (HDF5: %s)", c->file, what, reason);
+    else
+        lihop_fail(c->err, st, "%s: %s", c->file, what);
+    c->st = st;
+    return -1;
+}
+
+hid_t lihop_h5i_str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return t;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* Create (replacing) attribute `name`; n < 0: scalar, else 1-D of n. */
+static int attr_write(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name,
+                      hid_t ftype, hid_t mtype, int n, const void *buf)
+{
+    hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    int rc = -1;
+    htri_t ex = H5Aexists(obj, name);
+    if (ex < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query attribute '%s' of '%s'", name, objname);
+        goto done;
+    }
+    if (ex > 0 && H5Adelete(obj, name) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace attribute '%s' of '%s'", name, objname);
+        goto done;
+    }
+    if (n < 0) {
+        sp = H5Screate(H5S_SCALAR);
+    } else {
+        hsize_t d = (hsize_t)n;
+        sp = H5Screate_simple(1, &d, NULL);
+    }
+    if (sp < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot create dataspace for attribute '%s' of '%s'",
+                       name, objname);
+        goto done;
+    }
+    a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || (n != 0 && H5Awrite(a, mtype, buf) < 0)) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write attribute '%s' of '%s'", name, objname);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+int lihop_h5i_attr_strs(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name,
+                        int n, const char *const *values)
+{
+    const char **v = malloc(sizeof *v * (size_t)(n > 0 ? n : 1));
+    hid_t t = lihop_h5i_str_type();
+    int rc = -1;
+    if (!v || t < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory writing attribute '%s' of '%s'", name,
+                       objname);
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        v[i] = (values && values[i]) ? values[i] : "";
+    rc = attr_write(c, obj, objname, name, t, t, n, v);
+done:
+    if (t >= 0)
+        H5Tclose(t);
+    free(v);
+    return rc;
+}
+
+int lihop_h5i_attr_str(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name,
+                       const char *value)
+{
+    const char *v = value ? value : "";
+    hid_t t = lihop_h5i_str_type();
+    if (t < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot create string type");
+    int rc = attr_write(c, obj, objname, name, t, t, -1, &v);
+    H5Tclose(t);
+    return rc;
+}
+
+int lihop_h5i_attr_f64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, double v)
+{
+    return attr_write(c, obj, objname, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, -1, &v);
+}
+
+static int attr_i32(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int v)
+{
+    int32_t x = (int32_t)v;
+    return attr_write(c, obj, objname, name, H5T_STD_I32LE, H5T_NATIVE_INT32, -1, &x);
+}
+
+static int attr_u64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, uint64_t v)
+{
+    return attr_write(c, obj, objname, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, -1, &v);
+}
+
+/* Contiguous dataset loc/name with a `unit` attribute. */
+static int dset_write(lihop_h5i_ctx *c, hid_t loc, const char *locname, const char *name,
+                      hid_t ftype, hid_t mtype, int rank, const hsize_t *dims, const void *buf,
+                      const char *unit)
+{
+    char obj[512];
+    snprintf(obj, sizeof obj, "%s/%s", strcmp(locname, "/") ? locname : "", name);
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int rc = -1;
+    hsize_t nel = 1;
+    for (int i = 0; i < rank; i++)
+        nel *= dims[i];
+    sp = H5Screate_simple(rank, dims, NULL);
+    if (sp < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot create dataspace for '%s'", obj);
+        goto done;
+    }
+    d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0 || (nel > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write dataset '%s'", obj);
+        goto done;
+    }
+    if (unit && lihop_h5i_attr_str(c, d, obj, "unit", unit) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (d >= 0)
+        H5Dclose(d);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+static int dset_f64(lihop_h5i_ctx *c, hid_t loc, const char *locname, const char *name, int rank,
+                    const hsize_t *dims, const double *buf, const char *unit)
+{
+    return dset_write(c, loc, locname, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, buf, unit);
+}
+
+int lihop_h5i_write_grid(lihop_h5i_ctx *c, hid_t loc, const char *dsname, const lihop_micro *m,
+                         const char *const *phase_names)
+{
+    hsize_t dims[3] = {(hsize_t)m->n[2], (hsize_t)m->n[1], (hsize_t)m->n[0]};
+    hsize_t chunk[3];
+    for (int i = 0; i < 3; i++)
+        chunk[i] = dims[i] < 64 ? (dims[i] > 0 ? dims[i] : 1) : 64;
+    hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, lcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int rc = -1;
+    sp = H5Screate_simple(3, dims, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (sp < 0 || dcpl < 0 || lcpl < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set up dataset '%s'", dsname);
+        goto done;
+    }
+    if (dims[0] * dims[1] * dims[2] > 0) {
+        if (H5Pset_chunk(dcpl, 3, chunk) < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set chunking of '%s'", dsname);
+            goto done;
+        }
+        if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Pset_deflate(dcpl, 4) < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set gzip on '%s'", dsname);
+            goto done;
+        }
+    }
+    d = H5Dcreate2(loc, dsname, H5T_STD_U8LE, sp, lcpl, dcpl, H5P_DEFAULT);
+    if (d < 0 || (dims[0] * dims[1] * dims[2] > 0 &&
+                  H5Dwrite(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, m->phase) < 0)) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write dataset '%s'", dsname);
+        goto done;
+    }
+    if (lihop_h5i_attr_str(c, d, dsname, "unit", "1") < 0 ||
+        lihop_h5i_attr_f64(c, d, dsname, "voxel_size_m", m->voxel_m) < 0)
+        goto done;
+    if (phase_names && lihop_h5i_attr_strs(c, d, dsname, "phase_names", m->nphases, phase_names) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (d >= 0)
+        H5Dclose(d);
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+/* ---- the handle ---------------------------------------------------------------- */
+
+#define MAX_COLS (12 + 4 * LIHOP_MAX_SPECIES)
+
+typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
+
+typedef struct {
+    char name[LIHOP_NAME_LEN + 24];
+    col_kind kind;
+    const char *unit;
+    size_t off;
+} col_spec;
+
+struct lihop_h5 {
+    char path[LIHOP_PATH_LEN];
+    hid_t file, meta, points, summary, row_type;
+    size_t row_size;
+    int ncols;
+    col_spec cols[MAX_COLS];
+    int nspecies, nphases;
+};
+
+static void add_col(lihop_h5 *h, const char *name, col_kind kind, const char *unit)
+{
+    col_spec *c = &h->cols[h->ncols++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->kind = kind;
+    c->unit = unit;
+    c->off = h->row_size;
+    h->row_size += kind == COL_I32 ? 4 : 8;
+}
+
+static void build_cols(lihop_h5 *h, const lihop_config *cfg)
+{
+    char name[LIHOP_NAME_LEN + 24];
+    add_col(h, "point", COL_I32, "1");
+    add_col(h, "T_K", COL_F64, "K");
+    add_col(h, "sigma_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_xx_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_yy_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_zz_S_m", COL_F64, "S/m");
+    add_col(h, "t_plus", COL_F64, "1");
+    add_col(h, "t_plus_err", COL_F64, "1");
+    for (int s = 0; s < cfg->nspecies && s < LIHOP_MAX_SPECIES; s++) {
+        const char *sn = cfg->species[s].name;
+        snprintf(name, sizeof name, "D_%s_m2_s", sn);
+        add_col(h, name, COL_F64, "m^2/s");
+        snprintf(name, sizeof name, "D_%s_err_m2_s", sn);
+        add_col(h, name, COL_F64, "m^2/s");
+        snprintf(name, sizeof name, "sigma_%s_S_m", sn);
+        add_col(h, name, COL_F64, "S/m");
+        snprintf(name, sizeof name, "sigma_%s_err_S_m", sn);
+        add_col(h, name, COL_F64, "S/m");
+    }
+    add_col(h, "converged", COL_I32, "1");
+    add_col(h, "hops", COL_U64, "1");
+    add_col(h, "wall_s", COL_F64, "s");
+}
+
+static hid_t make_row_type(const lihop_h5 *h)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, h->row_size);
+    if (t < 0)
+        return t;
+    for (int i = 0; i < h->ncols; i++) {
+        hid_t mt = h->cols[i].kind == COL_I32 ? H5T_NATIVE_INT32
+                 : h->cols[i].kind == COL_U64 ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE;
+        if (H5Tinsert(t, h->cols[i].name, h->cols[i].off, mt) < 0) {
+            H5Tclose(t);
+            return H5I_INVALID_HID;
+        }
+    }
+    return t;
+}
+
+typedef struct {
+    const lihop_h5 *h;
+    unsigned char *row;
+    int i;
+} row_cursor;
+
+static void put_f64(row_cursor *c, double v)
+{
+    memcpy(c->row + c->h->cols[c->i++].off, &v, 8);
+}
+static void put_i32(row_cursor *c, int v)
+{
+    int32_t x = (int32_t)v;
+    memcpy(c->row + c->h->cols[c->i++].off, &x, 4);
+}
+static void put_u64(row_cursor *c, uint64_t v)
+{
+    memcpy(c->row + c->h->cols[c->i++].off, &v, 8);
+}
+
+static void iso_now(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else
+        snprintf(buf, 32, "unknown");
+}
+
+static void close_ids(lihop_h5 *h)
+{
+    if (h->row_type >= 0)
+        H5Tclose(h->row_type);
+    if (h->summary >= 0)
+        H5Dclose(h->summary);
+    if (h->points >= 0)
+        H5Gclose(h->points);
+    if (h->meta >= 0)
+        H5Gclose(h->meta);
+    h->row_type = h->summary = h->points = h->meta = H5I_INVALID_HID;
+}
+
+static int make_group(lihop_h5i_ctx *c, hid_t loc, const char *name, hid_t *out)
+{
+    *out = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (*out < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create group '%s'", name);
+    return 0;
+}
+
+static int point_complete(hid_t points, const char *name)
+{
+    if (H5Lexists(points, name, H5P_DEFAULT) <= 0)
+        return 0;
+    if (H5Aexists_by_name(points, name, "complete", H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t a = H5Aopen_by_name(points, name, "complete", H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return 0;
+    int32_t v = 0;
+    herr_t e = H5Aread(a, H5T_NATIVE_INT32, &v);
+    H5Aclose(a);
+    return e >= 0 && v == 1;
+}
+
+static int create_summary(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = 64;
+    hid_t sp = H5Screate_simple(1, &dims, &maxdims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int rc = -1;
+    if (sp < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set up '/summary'");
+        goto done;
+    }
+    h->summary = H5Dcreate2(h->file, "/summary", h->row_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (h->summary < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create '/summary'");
+        goto done;
+    }
+    const char *units[MAX_COLS];
+    for (int i = 0; i < h->ncols; i++)
+        units[i] = h->cols[i].unit;
+    if (lihop_h5i_attr_strs(c, h->summary, "/summary", "units", h->ncols, units) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+static int write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta)
+{
+    lihop_h5_meta none = {0};
+    if (!meta)
+        meta = &none;
+    if (lihop_h5i_attr_str(c, h->meta, "/metadata", "lihop_version", meta->version) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "git_describe", meta->git_describe) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "command_line", meta->command_line) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "backend", meta->backend) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "device_name", meta->device_name) < 0 ||
+        attr_i32(c, h->meta, "/metadata", "threads", meta->threads) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "status", "running") < 0)
+        return -1;
+    return 0;
+}
+
+static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
+                         const lihop_h5_meta *meta)
+{
+    char now[32];
+    iso_now(now);
+    hid_t g = H5I_INVALID_HID;
+    int rc = -1;
+    const char *names[LIHOP_MAX_PHASES > LIHOP_MAX_SPECIES ? LIHOP_MAX_PHASES : LIHOP_MAX_SPECIES];
+    int32_t charge[LIHOP_MAX_SPECIES];
+
+    if (make_group(c, h->file, "/metadata", &h->meta) < 0)
+        goto done;
+    if (write_session_attrs(c, h, meta) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_text", cfg->text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_path", cfg->path) < 0 ||
+        attr_u64(c, h->meta, "/metadata", "seed", cfg->seed) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "model",
+                           cfg->model == LIHOP_MODEL_GARNET ? "garnet" : "voxel") < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "start_time", now) < 0)
+        goto done;
+
+    if (make_group(c, h->file, "/metadata/species", &g) < 0)
+        goto done;
+    for (int s = 0; s < h->nspecies; s++) {
+        names[s] = cfg->species[s].name;
+        charge[s] = cfg->species[s].charge;
+    }
+    {
+        hsize_t n = (hsize_t)h->nspecies;
+        hid_t st = lihop_h5i_str_type();
+        int e = dset_write(c, g, "/metadata/species", "name", st, st, 1, &n, names, NULL);
+        H5Tclose(st);
+        if (e < 0 || dset_write(c, g, "/metadata/species", "charge_e", H5T_STD_I32LE,
+                                H5T_NATIVE_INT32, 1, &n, charge, "e") < 0)
+            goto done;
+    }
+    H5Gclose(g);
+    g = H5I_INVALID_HID;
+
+    if (make_group(c, h->file, "/metadata/phases", &g) < 0)
+        goto done;
+    for (int p = 0; p < h->nphases; p++)
+        names[p] = cfg->phases[p].name;
+    {
+        hsize_t n = (hsize_t)h->nphases;
+        hid_t st = lihop_h5i_str_type();
+        int e = dset_write(c, g, "/metadata/phases", "name", st, st, 1, &n, names, NULL);
+        H5Tclose(st);
+        if (e < 0)
+            goto done;
+    }
+    H5Gclose(g);
+    g = H5I_INVALID_HID;
+
+    if (make_group(c, h->file, "/sweep", &g) < 0)
+        goto done;
+    {
+        hsize_t n = (hsize_t)(cfg->ntemps > 0 ? cfg->ntemps : 0);
+        if (dset_f64(c, g, "/sweep", "temperature_K", 1, &n, cfg->temperature_K, "K") < 0)
+            goto done;
+    }
+    H5Gclose(g);
+    g = H5I_INVALID_HID;
+
+    if (make_group(c, h->file, "/points", &h->points) < 0 || create_summary(c, h) < 0)
+        goto done;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
+/* Read a scalar string attribute (variable or fixed length) into malloc'd memory. */
+static char *read_attr_str(hid_t obj, const char *name)
+{
+    char *out = NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return NULL;
+    hid_t ft = H5Aget_type(a);
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+        if (H5Tis_variable_str(ft) > 0) {
+            hid_t mt = lihop_h5i_str_type();
+            char *v = NULL;
+            if (mt >= 0 && H5Aread(a, mt, &v) >= 0) {
+                out = strdup(v ? v : "");
+                if (v)
+                    H5free_memory(v);
+            }
+            if (mt >= 0)
+                H5Tclose(mt);
+        } else {
+            size_t len = H5Tget_size(ft);
+            hid_t mt = H5Tcopy(ft);
+            char *v = calloc(len + 1, 1);
+            if (v && mt >= 0 && H5Aread(a, mt, v) >= 0) {
+                out = v;
+                v = NULL;
+            }
+            free(v);
+            if (mt >= 0)
+                H5Tclose(mt);
+        }
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Aclose(a);
+    return out;
+}
+
+/* Drop /summary rows whose point is not complete (and duplicates: keep the last). */
+static int prune_summary(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    hid_t sp = H5Dget_space(h->summary);
+    hsize_t n = 0;
+    int rc = -1;
+    unsigned char *rows = NULL;
+    if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) != 1) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+        goto done;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto done;
+    }
+    rows = malloc((size_t)n * h->row_size);
+    if (!rows) {
+        lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
+        goto done;
+    }
+    if (H5Dread(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read '/summary'");
+        goto done;
+    }
+    hsize_t kept = 0;
+    for (hsize_t i = 0; i < n; i++) {
+        int32_t k;
+        memcpy(&k, rows + i * h->row_size, 4);
+        char name[32];
+        snprintf(name, sizeof name, "%d", (int)k);
+        int keep = k >= 0 && point_complete(h->points, name);
+        for (hsize_t j = i + 1; keep && j < n; j++) {
+            int32_t k2;
+            memcpy(&k2, rows + j * h->row_size, 4);
+            if (k2 == k)
+                keep = 0;
+        }
+        if (keep) {
+            if (kept != i)
+                memmove(rows + kept * h->row_size, rows + i * h->row_size, h->row_size);
+            kept++;
+        }
+    }
+    if (kept != n) {
+        if (H5Dset_extent(h->summary, &kept) < 0 ||
+            (kept > 0 &&
+             H5Dwrite(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)) {
+            lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot rewrite '/summary'");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(rows);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
+                         const lihop_h5_meta *meta)
+{
+    h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
+    if (h->meta < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no '/metadata' group; not a lihop results file");
+
+    char *text = read_attr_str(h->meta, "config_text");
+    if (!text)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "cannot read '/metadata' attribute 'config_text'; not a lihop results file");
+    int same = strcmp(text, cfg->text ? cfg->text : "") == 0;
+    free(text);
+    if (!same)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "cannot resume: the file was written with a different config "
+                              "(its /metadata config_text differs from '%s'); "
+                              "use --overwrite or another output file", cfg->path);
+    uint64_t seed = 0;
+    hid_t a = H5Aopen(h->meta, "seed", H5P_DEFAULT);
+    herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_UINT64, &seed) : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (e < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot read '/metadata' attribute 'seed'");
+    if (seed != cfg->seed)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "cannot resume: the file was written with seed %llu, the run has "
+                              "seed %llu; use the same seed, --overwrite or another output file",
+                              (unsigned long long)seed, (unsigned long long)cfg->seed);
+
+    htri_t ex = H5Lexists(h->file, "/points", H5P_DEFAULT);
+    if (ex > 0)
+        h->points = H5Gopen2(h->file, "/points", H5P_DEFAULT);
+    else if (ex == 0)
+        h->points = H5Gcreate2(h->file, "/points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (h->points < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open '/points'");
+
+    /* Delete half-written points (no complete = 1). */
+    H5G_info_t gi;
+    if (H5Gget_info(h->points, &gi) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    for (hsize_t i = gi.nlinks; i-- > 0;) {
+        char name[64];
+        ssize_t len = H5Lget_name_by_idx(h->points, ".", H5_INDEX_NAME, H5_ITER_INC, i, name,
+                                         sizeof name, H5P_DEFAULT);
+        if (len < 0 || (size_t)len >= sizeof name)
+            return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "unexpected entry %llu in '/points'",
+                                  (unsigned long long)i);
+        if (!point_complete(h->points, name) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete unfinished point '/points/%s'",
+                                  name);
+    }
+
+    ex = H5Lexists(h->file, "/summary", H5P_DEFAULT);
+    if (ex == 0) {
+        if (create_summary(c, h) < 0)
+            return -1;
+    } else {
+        h->summary = H5Dopen2(h->file, "/summary", H5P_DEFAULT);
+        if (h->summary < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot open '/summary'");
+        hid_t ft = H5Dget_type(h->summary);
+        htri_t eq = ft >= 0 ? H5Tequal(ft, h->row_type) : -1;
+        if (ft >= 0)
+            H5Tclose(ft);
+        if (eq <= 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                                  "'/summary' has columns other than this version writes");
+        if (prune_summary(c, h) < 0)
+            return -1;
+    }
+
+    char now[32];
+    iso_now(now);
+    if (write_session_attrs(c, h, meta) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "resume_time", now) < 0)
+        return -1;
+    if (H5Aexists(h->meta, "end_time") > 0 && H5Adelete(h->meta, "end_time") < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete '/metadata' attribute 'end_time'");
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+    return 0;
+}
+
+lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_h5_meta *meta,
+                           int resume, int overwrite, lihop_h5 **out, lihop_err *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (out)
+        *out = NULL;
+    if (!path || !cfg || !out)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_open: NULL argument");
+    if (strlen(path) >= LIHOP_PATH_LEN)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "output path too long (%zu characters)", strlen(path));
+    if (resume && overwrite)
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "%s: pass either --resume or --overwrite, not both", path);
+    if (cfg->nspecies < 0 || cfg->nspecies > LIHOP_MAX_SPECIES || cfg->nphases < 0 ||
+        cfg->nphases > LIHOP_MAX_PHASES || cfg->ntemps > LIHOP_MAX_TEMPS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: config has out-of-range species/phase/temperature counts",
+                          path);
+
+    struct stat stbuf;
+    int exists = stat(path, &stbuf) == 0;
+    if (!exists && errno != ENOENT)
+        return lihop_fail(err, LIHOP_ERR_IO, "cannot access %s: %s", path, strerror(errno));
+    if (exists && !resume && !overwrite)
+        return lihop_fail(err, LIHOP_ERR_IO,
+                          "%s exists; pass --resume to continue it or --overwrite to replace it", path);
+
+    lihop_h5 *h = calloc(1, sizeof *h);
+    if (!h)
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory opening %s", path);
+    snprintf(h->path, sizeof h->path, "%s", path);
+    h->file = h->meta = h->points = h->summary = h->row_type = H5I_INVALID_HID;
+    h->nspecies = cfg->nspecies;
+    h->nphases = cfg->nphases;
+    build_cols(h, cfg);
+
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    int created = 0;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    h->row_type = make_row_type(h);
+    if (fapl < 0 || h->row_type < 0 ||
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_INTERNAL, "cannot set up HDF5 property lists");
+        goto fail;
+    }
+#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
+    /* Keep file locking, but do not fail on file systems that lack it (NFS, Lustre). */
+    H5Pset_file_locking(fapl, 1, 1);
+#endif
+    if (exists && resume) {
+        h->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+        if (h->file < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open the file to resume it");
+            goto fail;
+        }
+        if (resume_layout(&c, h, cfg, meta) < 0)
+            goto fail;
+    } else {
+        h->file = H5Fcreate(path, exists ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+        if (h->file < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create the file");
+            goto fail;
+        }
+        created = 1;
+        if (create_layout(&c, h, cfg, meta) < 0)
+            goto fail;
+    }
+    H5Pclose(fapl);
+    *out = h;
+    return LIHOP_OK;
+
+fail:
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    close_ids(h);
+    if (h->file >= 0)
+        H5Fclose(h->file);
+    if (created)
+        unlink(path);   /* a half-made new file would block the next run */
+    free(h);
+    return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
+}
+
+int lihop_h5_point_done(const lihop_h5 *h, int k)
+{
+    if (!h || k < 0 || h->points < 0)
+        return 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    char name[32];
+    snprintf(name, sizeof name, "%d", k);
+    return point_complete(h->points, name);
+}
+
+/* ---- microstructure ------------------------------------------------------------- */
+
+static int compare_micro(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_micro *m)
+{
+    hid_t d = H5Dopen2(h->file, "/microstructure/phase", H5P_DEFAULT);
+    hid_t sp = H5I_INVALID_HID;
+    uint8_t *buf = NULL;
+    int rc = -1;
+    if (d < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/microstructure' has no dataset 'phase'");
+        goto done;
+    }
+    sp = H5Dget_space(d);
+    hsize_t dims[3] = {0, 0, 0};
+    if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 3 || H5Sget_simple_extent_dims(sp, dims, NULL) != 3) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/microstructure/phase' is not 3-D");
+        goto done;
+    }
+    if (dims[0] != (hsize_t)m->n[2] || dims[1] != (hsize_t)m->n[1] || dims[2] != (hsize_t)m->n[0]) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                       "'/microstructure/phase' is %llux%llux%llu (x,y,z) but the run's "
+                       "microstructure is %dx%dx%d",
+                       (unsigned long long)dims[2], (unsigned long long)dims[1],
+                       (unsigned long long)dims[0], m->n[0], m->n[1], m->n[2]);
+        goto done;
+    }
+    size_t nvox = (size_t)lihop_micro_nvox(m);
+    if (nvox > 0) {
+        buf = malloc(nvox);
+        if (!buf) {
+            lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/microstructure/phase'");
+            goto done;
+        }
+        if (H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read '/microstructure/phase'");
+            goto done;
+        }
+        if (memcmp(buf, m->phase, nvox) != 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                           "'/microstructure/phase' differs from the microstructure this run "
+                           "built; the results would not belong together");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(buf);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char *const *phase_names,
+                                  lihop_err *err)
+{
+    if (!h || !m)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_micro: NULL argument");
+    if (m->nphases < 0 || m->nphases > LIHOP_MAX_PHASES)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: microstructure has %d phases", h->path, m->nphases);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    htri_t ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
+    if (ex < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+        return c.st;
+    }
+    if (ex > 0)
+        return compare_micro(&c, h, m) < 0 ? c.st : LIHOP_OK;
+
+    hid_t g = H5I_INVALID_HID;
+    double frac[LIHOP_MAX_PHASES] = {0};
+    int64_t nvox = lihop_micro_nvox(m);
+    if (nvox > 0) {
+        int64_t count[256] = {0};
+        for (int64_t i = 0; i < nvox; i++)
+            count[m->phase[i]]++;
+        for (int p = 0; p < m->nphases; p++)
+            frac[p] = (double)count[p] / (double)nvox;
+    }
+    hsize_t np = (hsize_t)m->nphases;
+    if (make_group(&c, h->file, "/microstructure", &g) < 0 ||
+        lihop_h5i_write_grid(&c, g, "phase", m, phase_names) < 0 ||
+        dset_f64(&c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0)
+        goto done;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush");
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return c.st;
+}
+
+/* ---- points ------------------------------------------------------------------------ */
+
+static double iso3(const double v[3])
+{
+    return (v[0] + v[1] + v[2]) / 3.0;
+}
+
+static double iso3_err(const double e[3])
+{
+    return sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]) / 3.0;
+}
+
+static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_result *r)
+{
+    unsigned char row[8 * MAX_COLS];
+    row_cursor rc = {h, row, 0};
+    memset(row, 0, sizeof row);
+    put_i32(&rc, r->index);
+    put_f64(&rc, r->T_K);
+    put_f64(&rc, r->sigma_iso_S_m);
+    put_f64(&rc, r->sigma_iso_err);
+    put_f64(&rc, r->sigma_total_S_m[0]);
+    put_f64(&rc, r->sigma_total_S_m[1]);
+    put_f64(&rc, r->sigma_total_S_m[2]);
+    put_f64(&rc, r->t_plus);
+    put_f64(&rc, r->t_plus_err);
+    uint64_t hops = 0;
+    for (int s = 0; s < h->nspecies; s++) {
+        const lihop_species_result *sp = &r->sp[s];
+        put_f64(&rc, iso3(sp->D_m2_s));
+        put_f64(&rc, iso3_err(sp->D_err));
+        put_f64(&rc, iso3(sp->sigma_S_m));
+        put_f64(&rc, iso3_err(sp->sigma_err));
+        hops += sp->hops;
+    }
+    put_i32(&rc, r->converged);
+    put_u64(&rc, hops);
+    put_f64(&rc, r->wall_s);
+
+    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    int ret = -1;
+    hsize_t n = 0, one = 1;
+    fsp = H5Dget_space(h->summary);
+    if (fsp < 0 || H5Sget_simple_extent_dims(fsp, &n, NULL) != 1)
+        goto fail;
+    H5Sclose(fsp);
+    fsp = H5I_INVALID_HID;
+    hsize_t n1 = n + 1;
+    if (H5Dset_extent(h->summary, &n1) < 0)
+        goto fail;
+    fsp = H5Dget_space(h->summary);
+    msp = H5Screate_simple(1, &one, NULL);
+    if (fsp < 0 || msp < 0 || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &n, NULL, &one, NULL) < 0 ||
+        H5Dwrite(h->summary, h->row_type, msp, fsp, H5P_DEFAULT, row) < 0)
+        goto fail;
+    ret = 0;
+    goto done;
+fail:
+    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot append row for point %d to '/summary'", r->index);
+done:
+    if (msp >= 0)
+        H5Sclose(msp);
+    if (fsp >= 0)
+        H5Sclose(fsp);
+    return ret;
+}
+
+lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
+                                  lihop_err *err)
+{
+    if (!h || !cfg || !r)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_point: NULL argument");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (r->index < 0)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point index %d < 0", h->path, r->index);
+    if (r->nspecies != h->nspecies || cfg->nspecies != h->nspecies || cfg->nphases != h->nphases)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL,
+                          "%s: point %d has %d species (config %d species, %d phases), "
+                          "the file was opened for %d species, %d phases",
+                          h->path, r->index, r->nspecies, cfg->nspecies, cfg->nphases,
+                          h->nspecies, h->nphases);
+    if (r->nsamples < 0 || r->nsamples > LIHOP_MAX_SAMPLES || r->nbatches < 0)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point %d has %d samples, %d batches",
+                          h->path, r->index, r->nsamples, r->nbatches);
+
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    char name[32], gname[48];
+    snprintf(name, sizeof name, "%d", r->index);
+    snprintf(gname, sizeof gname, "/points/%d", r->index);
+    if (point_complete(h->points, name))
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point '%s' is already complete", h->path,
+                          gname);
+    htri_t ex = H5Lexists(h->points, name, H5P_DEFAULT);
+    if (ex > 0 && H5Ldelete(h->points, name, H5P_DEFAULT) < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot delete unfinished point '%s'", gname);
+        return c.st;
+    }
+
+    const int ns = h->nspecies, nt = r->nsamples, nb = r->nbatches, np = h->nphases;
+    size_t nbuf = (size_t)ns * 3 * (size_t)(nt > nb ? nt : nb);
+    if (nbuf < (size_t)ns * (size_t)(np > 3 ? np : 3))
+        nbuf = (size_t)ns * (size_t)(np > 3 ? np : 3);
+    double *buf = malloc(sizeof *buf * (nbuf > 0 ? nbuf : 1));
+    uint64_t u[LIHOP_MAX_SPECIES];
+    hid_t g = H5I_INVALID_HID;
+    if (!buf)
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: out of memory writing %s", h->path, gname);
+    g = H5Gcreate2(h->points, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create group '%s'", gname);
+        goto done;
+    }
+    const char *tsp = (cfg->transference_species >= 0 && cfg->transference_species < ns)
+                    ? cfg->species[cfg->transference_species].name : "";
+    if (lihop_h5i_attr_f64(&c, g, gname, "T_K", r->T_K) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "t_end_s", r->t_end_s) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "sigma_iso_S_m", r->sigma_iso_S_m) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "sigma_iso_err_S_m", r->sigma_iso_err) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "t_plus", r->t_plus) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "t_plus_err", r->t_plus_err) < 0 ||
+        lihop_h5i_attr_str(&c, g, gname, "transference_species", tsp) < 0 ||
+        attr_i32(&c, g, gname, "converged", r->converged) < 0 ||
+        lihop_h5i_attr_str(&c, g, gname, "warning", r->warning) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "wall_s", r->wall_s) < 0 ||
+        lihop_h5i_attr_str(&c, g, gname, "backend", r->backend) < 0 ||
+        attr_i32(&c, g, gname, "threads", r->threads) < 0)
+        goto done;
+
+    hsize_t d1[1], d2[2], d3[3];
+    d1[0] = (hsize_t)nt;
+    if (dset_f64(&c, g, gname, "time_s", 1, d1, r->time_s, "s") < 0)
+        goto done;
+
+    d3[0] = (hsize_t)ns; d3[1] = (hsize_t)nt; d3[2] = 3;
+    for (int s = 0; s < ns; s++)
+        for (int k = 0; k < nt; k++)
+            for (int a = 0; a < 3; a++)
+                buf[((size_t)s * nt + k) * 3 + a] = r->sp[s].msd_m2[k][a];
+    if (dset_f64(&c, g, gname, "msd_m2", 3, d3, buf, "m^2") < 0)
+        goto done;
+
+    /* [ns][3] per-axis quantities */
+    d2[0] = (hsize_t)ns; d2[1] = 3;
+#define AXES(field, dsname, unit)                                                   \
+    do {                                                                            \
+        for (int s = 0; s < ns; s++)                                                \
+            for (int a = 0; a < 3; a++)                                             \
+                buf[(size_t)s * 3 + a] = r->sp[s].field[a];                         \
+        if (dset_f64(&c, g, gname, dsname, 2, d2, buf, unit) < 0)                   \
+            goto done;                                                              \
+    } while (0)
+    AXES(D_m2_s, "D_m2_s", "m^2/s");
+    AXES(D_err, "D_err_m2_s", "m^2/s");
+    AXES(sigma_S_m, "sigma_S_m", "S/m");
+    AXES(sigma_err, "sigma_err_S_m", "S/m");
+    AXES(sigma_drift_S_m, "sigma_drift_S_m", "S/m");
+    AXES(sigma_drift_err, "sigma_drift_err_S_m", "S/m");
+#undef AXES
+
+    d1[0] = 3;
+    if (dset_f64(&c, g, gname, "sigma_total_S_m", 1, d1, r->sigma_total_S_m, "S/m") < 0 ||
+        dset_f64(&c, g, gname, "sigma_total_err_S_m", 1, d1, r->sigma_total_err, "S/m") < 0)
+        goto done;
+
+    d2[0] = (hsize_t)ns; d2[1] = (hsize_t)np;
+    for (int s = 0; s < ns; s++)
+        for (int p = 0; p < np; p++)
+            buf[(size_t)s * np + p] = r->sp[s].residence[p];
+    if (dset_f64(&c, g, gname, "residence_fraction", 2, d2, buf, "1") < 0)
+        goto done;
+    for (int s = 0; s < ns; s++)
+        for (int p = 0; p < np; p++)
+            buf[(size_t)s * np + p] = r->sp[s].residence_err[p];
+    if (dset_f64(&c, g, gname, "residence_fraction_err", 2, d2, buf, "1") < 0)
+        goto done;
+
+    d3[0] = (hsize_t)ns; d3[1] = (hsize_t)nb; d3[2] = 3;
+    for (int s = 0; s < ns; s++)
+        for (int b = 0; b < nb; b++)
+            for (int a = 0; a < 3; a++)
+                buf[((size_t)s * nb + b) * 3 + a] =
+                    r->sp[s].batch_D_m2_s ? r->sp[s].batch_D_m2_s[(size_t)b * 3 + a] : NAN;
+    if (dset_f64(&c, g, gname, "batch_D_m2_s", 3, d3, buf, "m^2/s") < 0)
+        goto done;
+
+    d1[0] = (hsize_t)ns;
+    for (int s = 0; s < ns; s++)
+        u[s] = r->sp[s].hops;
+    if (dset_write(&c, g, gname, "hops", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, d1, u, "1") < 0)
+        goto done;
+    for (int s = 0; s < ns; s++)
+        u[s] = r->sp[s].walkers;
+    if (dset_write(&c, g, gname, "walkers", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, d1, u, "1") < 0)
+        goto done;
+    for (int s = 0; s < ns; s++)
+        buf[s] = r->sp[s].n_avg_m3;
+    if (dset_f64(&c, g, gname, "n_avg_m3", 1, d1, buf, "1/m^3") < 0)
+        goto done;
+    for (int s = 0; s < ns; s++)
+        buf[s] = r->sp[s].D_early_m2_s;
+    if (dset_f64(&c, g, gname, "D_early_m2_s", 1, d1, buf, "m^2/s") < 0)
+        goto done;
+    for (int s = 0; s < ns; s++)
+        buf[s] = r->sp[s].D_late_m2_s;
+    if (dset_f64(&c, g, gname, "D_late_m2_s", 1, d1, buf, "m^2/s") < 0)
+        goto done;
+
+    /* The /summary row goes in before the flag: a complete point always has its
+     * row, and resume drops rows of points that never got the flag. */
+    if (append_summary(&c, h, r) < 0)
+        goto done;
+    if (attr_i32(&c, g, gname, "complete", 1) < 0)
+        goto done;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    free(buf);
+    return c.st;
+}
+
+lihop_status lihop_h5_close(lihop_h5 *h, const char *status, lihop_err *err)
+{
+    if (!h)
+        return LIHOP_OK;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    char now[32];
+    iso_now(now);
+    if (h->meta >= 0) {
+        if (lihop_h5i_attr_str(&c, h->meta, "/metadata", "end_time", now) == 0)
+            lihop_h5i_attr_str(&c, h->meta, "/metadata", "status", status ? status : "complete");
+    }
+    close_ids(h);
+    if (h->file >= 0 && H5Fclose(h->file) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close the file");
+    free(h);
+    return c.st;
+}

@@ -1,0 +1,22 @@
+/* validate.c - the registry of physics checks: every model adds its list here. */
+#include <stdlib.h>
+#include "validate.h"
+
+const lihop_check *lihop_validate_voxel_checks(int *n);
+
+const lihop_check *lihop_validate_checks(int *n)
+{
+    static lihop_check all[64];
+    static int count = -1;
+    if (count < 0) {
+        const lihop_check *(*lists[])(int *) = {lihop_validate_voxel_checks};
+        count = 0;
+        for (size_t l = 0; l < sizeof lists / sizeof lists[0]; ++l) {
+            int m;
+            const lihop_check *c = lists[l](&m);
+            for (int i = 0; i < m && count < 64; ++i) all[count++] = c[i];
+        }
+    }
+    *n = count;
+    return all;
+}

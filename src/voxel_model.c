@@ -1,0 +1,150 @@
+/* voxel_model.c - from phase properties to hop rates (DESIGN 2.2).
+ *
+ * Each voxel is a small conductor of side h.  Between the centres of two face
+ * neighbours sit half a voxel of each phase and, where the phases differ, the
+ * interface's area-specific resistance, in series:
+ *     1/Gamma_ab = 1/(2 sigma_a h) + 1/(2 sigma_b h) + ASR_ab / h^2      (siemens)
+ * A walker of charge z e leaves a voxel of phase a towards b with rate
+ *     k_ab = Gamma_ab kB T / (z^2 e^2 h^3 rho_a),
+ * so rho_a k_ab = rho_b k_ba (detailed balance w.r.t. the phase densities) and
+ * inside one phase k = sigma kB T / (z^2 e^2 rho h^2) = D / h^2.  The walk then
+ * solves the discretised Nernst-Planck problem exactly: a laminate across its
+ * layers gives 1/sigma = sum phi_i/sigma_i + (interfaces) ASR / L.
+ * An applied field E tilts each face rate by exp(+- z e E h / (2 kB T)). */
+#include <math.h>
+#include <string.h>
+#include "voxel.h"
+
+void lihop_voxel_phase_transport(const lihop_config *cfg, int s, double T, lihop_phase_transport *out)
+{
+    memset(out, 0, sizeof *out);
+    double z = cfg->species[s].charge;
+    double qq_kT = z * z * LIHOP_E * LIHOP_E / (LIHOP_KB * T);    /* z^2 e^2 / kT */
+    for (int p = 0; p < cfg->nphases; ++p) {
+        const lihop_phase_cfg *ph = &cfg->phases[p];
+        for (int c = 0; c < ph->ncarriers; ++c) {
+            const lihop_carrier_cfg *car = &ph->carriers[c];
+            if (car->species != s) continue;
+            double rho = car->conc_m3, sigma = 0.0;
+            switch (car->kind) {
+            case LIHOP_TRANSPORT_D: sigma = qq_kT * rho * lihop_tlaw_eval(&car->law, T); break;
+            case LIHOP_TRANSPORT_SIGMA: sigma = lihop_tlaw_eval(&car->law, T); break;
+            case LIHOP_TRANSPORT_FRACTION: sigma = car->transference * lihop_tlaw_eval(&ph->sigma_total, T); break;
+            }
+            out->rho_m3[p] = rho;
+            out->sigma_S_m[p] = sigma;
+            out->D_m2_s[p] = rho > 0.0 ? sigma / (qq_kT * rho) : 0.0;
+        }
+    }
+}
+
+static double interface_asr(const lihop_config *cfg, int s, int a, int b)
+{
+    double asr = 0.0;
+    for (int i = 0; i < cfg->ninterfaces; ++i) {
+        const lihop_interface_cfg *f = &cfg->interfaces[i];
+        if (((f->phase_a == a && f->phase_b == b) || (f->phase_a == b && f->phase_b == a)) &&
+            (f->species_mask & (1u << s)))
+            asr += f->asr_ohm_m2;
+    }
+    return asr;
+}
+
+void lihop_voxel_rates(const lihop_config *cfg, int s, double T, double h, const lihop_phase_transport *tr,
+                       double rate[LIHOP_MAX_PHASES][LIHOP_MAX_PHASES][LIHOP_NDIR])
+{
+    memset(rate, 0, sizeof(double) * LIHOP_MAX_PHASES * LIHOP_MAX_PHASES * LIHOP_NDIR);
+    double z = cfg->species[s].charge;
+    double to_rate = LIHOP_KB * T / (z * z * LIHOP_E * LIHOP_E * h * h * h);
+    double tilt[LIHOP_NDIR];
+    for (int d = 0; d < LIHOP_NDIR; ++d) {
+        double sign = (d & 1) ? -1.0 : 1.0;
+        tilt[d] = exp(sign * z * LIHOP_E * cfg->field_V_m[d >> 1] * h / (2.0 * LIHOP_KB * T));
+    }
+    for (int a = 0; a < cfg->nphases; ++a) {
+        if (tr->rho_m3[a] <= 0.0 || tr->sigma_S_m[a] <= 0.0) continue;
+        for (int b = 0; b < cfg->nphases; ++b) {
+            if (tr->rho_m3[b] <= 0.0 || tr->sigma_S_m[b] <= 0.0) continue;
+            double resist = 1.0 / (2.0 * tr->sigma_S_m[a] * h) + 1.0 / (2.0 * tr->sigma_S_m[b] * h);
+            if (a != b) resist += interface_asr(cfg, s, a, b) / (h * h);
+            double k = to_rate / (resist * tr->rho_m3[a]);
+            for (int d = 0; d < LIHOP_NDIR; ++d) rate[a][b][d] = k * tilt[d];
+        }
+    }
+}
+
+void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t offset[LIHOP_MAX_PHASES + 1])
+{
+    int64_t nvox = lihop_micro_nvox(m);
+    uint32_t count[LIHOP_MAX_PHASES] = {0};
+    for (int64_t i = 0; i < nvox; ++i) count[m->phase[i]]++;
+    offset[0] = 0;
+    for (int p = 0; p < LIHOP_MAX_PHASES; ++p) offset[p + 1] = offset[p] + count[p];
+    uint32_t fillpos[LIHOP_MAX_PHASES];
+    memcpy(fillpos, offset, sizeof fillpos);
+    for (int64_t i = 0; i < nvox; ++i) voxels[fillpos[m->phase[i]]++] = (uint32_t)i;
+}
+
+lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro *m, const uint32_t *phase_voxels,
+                                      const uint32_t offset[LIHOP_MAX_PHASES + 1], int s, double T,
+                                      uint32_t stream, lihop_voxel_params *p, lihop_phase_transport *tr,
+                                      lihop_err *err)
+{
+    memset(p, 0, sizeof *p);
+    memcpy(p->n, m->n, sizeof p->n);
+    p->nphases = cfg->nphases;
+    p->phase = m->phase;
+    p->phase_voxels = phase_voxels;
+    memcpy(p->phase_offset, offset, sizeof p->phase_offset);
+    p->seed = cfg->seed;
+    p->stream = stream;
+
+    lihop_voxel_phase_transport(cfg, s, T, tr);
+    lihop_voxel_rates(cfg, s, T, m->voxel_m, tr, p->rate);
+
+    /* equilibrium start: phase p with weight rho_p N_p */
+    double w[LIHOP_MAX_PHASES], wsum = 0.0;
+    for (int ph = 0; ph < cfg->nphases; ++ph) {
+        w[ph] = tr->rho_m3[ph] * (double)(offset[ph + 1] - offset[ph]);
+        wsum += w[ph];
+    }
+    if (!(wsum > 0.0))
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "species '%s': none of the phases present in the microstructure carries it",
+                          cfg->species[s].name);
+    double cum = 0.0;
+    for (int ph = 0; ph < cfg->nphases; ++ph) {
+        cum += w[ph];
+        p->start_cdf[ph] = cum / wsum;
+    }
+    p->start_cdf[cfg->nphases - 1] = 1.0;
+
+    /* mean total hop rate in equilibrium, to turn hops_per_walker into a time */
+    double rsum = 0.0;
+    int64_t nvox = lihop_micro_nvox(m);
+    for (int64_t v = 0; v < nvox; ++v) {
+        int a = m->phase[v];
+        if (tr->rho_m3[a] <= 0.0) continue;
+        int32_t c[3] = {(int32_t)(v % m->n[0]), (int32_t)((v / m->n[0]) % m->n[1]),
+                        (int32_t)(v / ((int64_t)m->n[0] * m->n[1]))};
+        double k[LIHOP_NDIR];
+        uint32_t nb[LIHOP_NDIR];
+        rsum += tr->rho_m3[a] * lihop_voxel_face_rates(p, c, (uint32_t)v, a, k, nb);
+    }
+    double mean_rate = rsum / (wsum);
+    if (cfg->run.time_s > 0.0) {
+        p->t_end = cfg->run.time_s;
+    } else {
+        if (!(mean_rate > 0.0))
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "species '%s' at %g K: no voxel has a non-zero hop rate, so hops_per_walker "
+                              "cannot set a time (give run.time_s instead)", cfg->species[s].name, T);
+        p->t_end = cfg->run.hops_per_walker / mean_rate;
+    }
+    p->nsamples = cfg->run.samples;
+    for (int k = 0; k < p->nsamples; ++k) p->t_sample[k] = p->t_end * (double)(k + 1) / (double)p->nsamples;
+    p->t_sample[p->nsamples - 1] = p->t_end;
+    /* a walker taking 1000x the mean number of hops is a runaway (bad input): stop it, flag it */
+    p->max_hops = (uint64_t)(1000.0 * fmax(1.0, p->t_end * mean_rate)) + 1000000u;
+    return LIHOP_OK;
+}
