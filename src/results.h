@@ -16,8 +16,8 @@ typedef struct {
     uint64_t walkers;
     double msd_m2[LIHOP_MAX_SAMPLES][3];    /* <dx^2>(t_k) per axis */
     double *batch_D_m2_s;                   /* [nbatches][3], owned by the point result */
-    double D_early_m2_s;                    /* slope over the first half of the time grid (convergence) */
-    double D_late_m2_s;                     /* slope over the second half */
+    double D_early_m2_s;                    /* MSD slope / 2 over [t_end/4, t_end/2] (convergence check) */
+    double D_late_m2_s;                     /* MSD slope / 2 over [t_end/2, t_end] */
 } lihop_species_result;
 
 typedef struct {

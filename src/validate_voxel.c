@@ -77,8 +77,8 @@ static lihop_status check_uniform(int threads, lihop_check_result *o, lihop_err 
     double conc = 1e27, D = 1e-12;
     base_config(c, 1, &conc, &D);
     c->micro.generator = LIHOP_GEN_UNIFORM;
-    c->run.walkers = 40000;
-    c->run.hops_per_walker = 3000;
+    c->run.walkers = 150000;    /* 0.5 % standard error per axis */
+    c->run.hops_per_walker = 2000;
     lihop_point_result r;
     lihop_status st = run_one(c, 300.0, threads, &r, NULL, err);
     if (!st) {

@@ -1,0 +1,899 @@
+/* garnet.c - CPU engine of the garnet lattice gas: model preparation, exact
+ * rejection-free BKL per replica, OpenMP over replicas, and the observables.
+ * The per-hop maths is in garnet_event.h and the selector in bkl_tree.h, both
+ * shared with the CUDA twin. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <omp.h>
+
+#include "garnet.h"
+#include "bkl_tree.h"
+#include "rng.h"
+
+#define E_CHARGE_C 1.602176634e-19
+#define KB_J_K 1.380649e-23
+#define MAXS LIHOP_GARNET_MAX_SAMPLES
+#define MAXSUB LIHOP_MAX_SUBLATTICES
+/* Replica ids live in the low 32 bits of the subsequence; the top id is the pilot. */
+#define PILOT_ID 0xffffffffu
+/* High word of the disorder subsequences: keeps them apart from replica streams
+ * even when disorder_seed == seed (a run would need stream == this to collide). */
+#define DISORDER_SUBSEQ ((uint64_t)0x6d15a3d1u << 32)
+
+struct lihop_garnet {
+    lihop_garnet_params p;
+    int32_t nsites, nedges, nexcl;
+    int nsub;
+    char subname[MAXSUB][16];
+    int32_t sites_per_sub[MAXSUB];
+    double volume_A3;
+    int32_t *sub, *hop_start, *hop_nbr, *edge_src, *edge_rev, *excl_start, *excl_nbr;
+    uint8_t *edge_mult, *edge_excl_self;
+    double *hop_vec_A, *edge_d2_A2, *edge_dE0_eV, *edge_kra_eV, *eps_eV, *phi_V;
+    double *rate_tab;
+    int32_t *edge_tab0;
+    int64_t ntab;
+    lihop_garnet_model model;
+    int64_t P;                      /* leaves of the sum tree */
+    double t_end;
+    int have_t_end;
+};
+
+void lihop_garnet_params_default(lihop_garnet_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->nu_Hz = 1e13;
+    p->T_K = 298.15;
+    p->rate_law = LIHOP_RATE_KRA;
+    p->nreplicas = 16;
+    p->seed = 1;
+    p->hops_per_li = 100.0;
+    p->equil_hops_per_li = 20.0;
+    p->nsamples = 32;
+    p->fit_from = 0.1;
+    p->fit_to = 0.5;
+    p->nbatches = 8;
+}
+
+void lihop_garnet_destroy(lihop_garnet *g)
+{
+    if (!g) return;
+    free(g->sub); free(g->hop_start); free(g->hop_nbr); free(g->edge_src); free(g->edge_rev);
+    free(g->excl_start); free(g->excl_nbr); free(g->edge_mult); free(g->edge_excl_self);
+    free(g->hop_vec_A); free(g->edge_d2_A2); free(g->edge_dE0_eV); free(g->edge_kra_eV);
+    free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
+    free(g);
+}
+
+const lihop_garnet_model *lihop_garnet_model_get(const lihop_garnet *g) { return &g->model; }
+const lihop_garnet_params *lihop_garnet_params_get(const lihop_garnet *g) { return &g->p; }
+const double *lihop_garnet_site_energy_eV(const lihop_garnet *g) { return g->eps_eV; }
+
+static int finite_d(double x) { return x == x && x - x == 0.0; }
+
+static lihop_status check_params(const lihop_garnet_params *p, int nsub, int32_t nsites, lihop_err *err)
+{
+    if (!(p->nu_Hz > 0.0) || !finite_d(p->nu_Hz))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: nu_Hz must be > 0 (got %g)", p->nu_Hz);
+    if (!(p->T_K > 0.0) || !finite_d(p->T_K))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: T_K must be > 0 (got %g)", p->T_K);
+    if (p->rate_law != LIHOP_RATE_KRA && p->rate_law != LIHOP_RATE_METROPOLIS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: rate_law must be kra or metropolis");
+    if (p->nli < 1 || p->nli > nsites)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: nli must be in 1..%d (sites of the supercell), got %lld",
+                          (int)nsites, (long long)p->nli);
+    if (p->nreplicas < 1 || p->nreplicas >= (int64_t)PILOT_ID)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: nreplicas must be in 1..%lld, got %lld",
+                          (long long)PILOT_ID - 1, (long long)p->nreplicas);
+    if (!(p->time_s >= 0.0) || !finite_d(p->time_s))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: time_s must be >= 0 (got %g)", p->time_s);
+    if (p->time_s == 0.0 && (!(p->hops_per_li > 0.0) || !finite_d(p->hops_per_li)))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: give time_s > 0 or hops_per_li > 0");
+    if (!(p->equil_hops_per_li >= 0.0) || !finite_d(p->equil_hops_per_li))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: equil_hops_per_li must be >= 0 (got %g)",
+                          p->equil_hops_per_li);
+    if (p->nsamples < 1 || p->nsamples > MAXS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: nsamples must be in 1..%d, got %d", MAXS, p->nsamples);
+    if (!(p->fit_from >= 0.0 && p->fit_from < p->fit_to && p->fit_to <= 1.0))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: need 0 <= fit_from < fit_to <= 1, got %g and %g",
+                          p->fit_from, p->fit_to);
+    if (p->nbatches < 1)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: nbatches must be >= 1, got %d", p->nbatches);
+    if (p->check_every < 0)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: check_every must be >= 0");
+    if (!(p->disorder_sigma_eV >= 0.0) || !finite_d(p->disorder_sigma_eV))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: disorder_sigma_eV must be >= 0 (got %g)",
+                          p->disorder_sigma_eV);
+    if (!finite_d(p->E_nn_eV))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: E_nn_eV must be finite");
+    for (int a = 0; a < 3; ++a)
+        if (!finite_d(p->field_V_m[a]))
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: field_V_m must be finite");
+    for (int a = 0; a < nsub; ++a) {
+        if (!finite_d(p->site_energy_eV[a]))
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site_energy_eV[%d] must be finite", a);
+        for (int b = 0; b < nsub; ++b) {
+            if (!finite_d(p->E_kra_eV[a][b]))
+                return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: E_kra_eV[%d][%d] must be finite", a, b);
+            /* an asymmetric barrier would break detailed balance of the kra law */
+            if (p->E_kra_eV[a][b] != p->E_kra_eV[b][a])
+                return lihop_fail(err, LIHOP_ERR_INPUT,
+                                  "garnet: E_kra_eV must be symmetric, [%d][%d] = %g but [%d][%d] = %g "
+                                  "(the T->O / O->T asymmetry comes from dE/2)",
+                                  a, b, p->E_kra_eV[a][b], b, a, p->E_kra_eV[b][a]);
+        }
+    }
+    return LIHOP_OK;
+}
+
+/* Standard normal for site i from its own Philox stream (Marsaglia polar:
+ * only log and sqrt, so it does not depend on the libm's trig functions). */
+static double disorder_normal(uint64_t seed, int32_t i)
+{
+    lihop_stream s;
+    lihop_stream_init(&s, seed, DISORDER_SUBSEQ | (uint64_t)(uint32_t)i);
+    for (;;) {
+        lihop_u32x4 r = lihop_stream_next(&s);
+        double u = 2.0 * lihop_garnet_u53(r.v[0], r.v[1]) - 1.0;
+        double v = 2.0 * lihop_garnet_u53(r.v[2], r.v[3]) - 1.0;
+        double q = u * u + v * v;
+        if (q > 0.0 && q < 1.0) return u * sqrt(-2.0 * lihop_log_exact(q) / q);
+    }
+}
+
+lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_params *p,
+                                 lihop_garnet **out, lihop_err *err)
+{
+    *out = NULL;
+    if (!lat || !p) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no lattice or parameters");
+    if (lat->nsites < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice has no sites");
+    if (lat->nsub < 1 || lat->nsub > MAXSUB)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice has %d sublattices (1..%d)", lat->nsub, MAXSUB);
+    if (lat->nhops < 1 || lat->nhops > INT32_MAX)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice has %lld hop edges (1..%d)",
+                          (long long)lat->nhops, INT32_MAX);
+    if (lat->nexcl < 0 || lat->nexcl > INT32_MAX)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: bad exclusion count %lld", (long long)lat->nexcl);
+    lihop_status st = check_params(p, lat->nsub, lat->nsites, err);
+    if (st != LIHOP_OK) return st;
+
+    lihop_garnet *g = (lihop_garnet *)calloc(1, sizeof *g);
+    if (!g) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
+    g->p = *p;
+    g->p.phi_V = NULL;
+    int32_t N = lat->nsites, E = (int32_t)lat->nhops, X = (int32_t)lat->nexcl;
+    g->nsites = N; g->nedges = E; g->nexcl = X; g->nsub = lat->nsub;
+    for (int s = 0; s < g->nsub; ++s) {
+        memcpy(g->subname[s], lat->subname[s], sizeof g->subname[s]);
+        g->subname[s][sizeof g->subname[s] - 1] = '\0';
+    }
+    const double (*cell)[3] = (const double (*)[3])lat->cell_A;
+    g->volume_A3 = fabs(cell[0][0] * (cell[1][1] * cell[2][2] - cell[1][2] * cell[2][1])
+                      - cell[0][1] * (cell[1][0] * cell[2][2] - cell[1][2] * cell[2][0])
+                      + cell[0][2] * (cell[1][0] * cell[2][1] - cell[1][1] * cell[2][0]));
+
+    g->sub = (int32_t *)malloc(sizeof(int32_t) * (size_t)N);
+    g->hop_start = (int32_t *)malloc(sizeof(int32_t) * ((size_t)N + 1));
+    g->hop_nbr = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->edge_src = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->edge_rev = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->excl_start = (int32_t *)malloc(sizeof(int32_t) * ((size_t)N + 1));
+    g->excl_nbr = (int32_t *)malloc(sizeof(int32_t) * ((size_t)X + 1));
+    g->edge_mult = (uint8_t *)malloc((size_t)E);
+    g->edge_excl_self = (uint8_t *)malloc((size_t)E);
+    g->hop_vec_A = (double *)malloc(sizeof(double) * 3 * (size_t)E);
+    g->edge_d2_A2 = (double *)malloc(sizeof(double) * (size_t)E);
+    g->edge_dE0_eV = (double *)malloc(sizeof(double) * (size_t)E);
+    g->edge_kra_eV = (double *)malloc(sizeof(double) * (size_t)E);
+    g->eps_eV = (double *)malloc(sizeof(double) * (size_t)N);
+    g->phi_V = (double *)calloc((size_t)N, sizeof(double));
+    if (!g->sub || !g->hop_start || !g->hop_nbr || !g->edge_src || !g->edge_rev || !g->excl_start ||
+        !g->excl_nbr || !g->edge_mult || !g->edge_excl_self || !g->hop_vec_A || !g->edge_d2_A2 ||
+        !g->edge_dE0_eV || !g->edge_kra_eV || !g->eps_eV || !g->phi_V) {
+        lihop_garnet_destroy(g);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
+    }
+    memcpy(g->sub, lat->sub, sizeof(int32_t) * (size_t)N);
+    memcpy(g->hop_start, lat->hop_start, sizeof(int32_t) * ((size_t)N + 1));
+    memcpy(g->hop_nbr, lat->hop_nbr, sizeof(int32_t) * (size_t)E);
+    memcpy(g->hop_vec_A, lat->hop_vec_A, sizeof(double) * 3 * (size_t)E);
+    memcpy(g->excl_start, lat->excl_start, sizeof(int32_t) * ((size_t)N + 1));
+    if (X > 0) memcpy(g->excl_nbr, lat->excl_nbr, sizeof(int32_t) * (size_t)X);
+    if (p->phi_V) memcpy(g->phi_V, p->phi_V, sizeof(double) * (size_t)N);
+
+    /* ---- validate the graph ---- */
+    st = LIHOP_OK;
+    if (g->hop_start[0] != 0 || g->hop_start[N] != E || g->excl_start[0] != 0 || g->excl_start[N] != X)
+        st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice CSR offsets do not match the edge counts");
+    for (int32_t i = 0; i < N && st == LIHOP_OK; ++i) {
+        if (g->sub[i] < 0 || g->sub[i] >= g->nsub)
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site %d has sublattice %d", (int)i, (int)g->sub[i]);
+        else if (g->hop_start[i + 1] < g->hop_start[i] || g->excl_start[i + 1] < g->excl_start[i])
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice CSR offsets decrease at site %d", (int)i);
+        if (!finite_d(g->phi_V[i]))
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: phi_V[%d] is not finite", (int)i);
+    }
+    for (int32_t i = 0; i < N && st == LIHOP_OK; ++i) {
+        g->sites_per_sub[g->sub[i]] += 1;
+        for (int32_t e = g->hop_start[i]; e < g->hop_start[i + 1]; ++e) {
+            int32_t j = g->hop_nbr[e];
+            g->edge_src[e] = i;
+            if (j < 0 || j >= N || j == i) {
+                st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: hop edge %d of site %d goes to site %d",
+                                (int)e, (int)i, (int)j);
+                break;
+            }
+        }
+        for (int32_t x = g->excl_start[i]; x < g->excl_start[i + 1] && st == LIHOP_OK; ++x) {
+            int32_t j = g->excl_nbr[x];
+            if (j < 0 || j >= N || j == i) {
+                st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: exclusion partner %d of site %d is site %d",
+                                (int)x, (int)i, (int)j);
+                break;
+            }
+            int found = 0;
+            for (int32_t y = g->excl_start[j]; y < g->excl_start[j + 1]; ++y) found |= g->excl_nbr[y] == i;
+            if (!found)
+                st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: exclusion is not symmetric (%d excludes %d, not back)",
+                                (int)i, (int)j);
+        }
+    }
+    /* per-edge tables: reverse edge, multiplicity, exclusion of the source by the destination */
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
+        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+        const double *d = g->hop_vec_A + 3 * (size_t)e;
+        g->edge_rev[e] = -1;
+        for (int32_t r = g->hop_start[j]; r < g->hop_start[j + 1]; ++r) {
+            const double *dr = g->hop_vec_A + 3 * (size_t)r;
+            if (g->hop_nbr[r] == i && fabs(dr[0] + d[0]) < 1e-6 && fabs(dr[1] + d[1]) < 1e-6 &&
+                fabs(dr[2] + d[2]) < 1e-6) {
+                g->edge_rev[e] = r;
+                break;
+            }
+        }
+        if (g->edge_rev[e] < 0) {
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: hop graph not symmetric: %d -> %d has no reverse edge",
+                            (int)i, (int)j);
+            break;
+        }
+        int mult = 0, self = 0;
+        for (int32_t r = g->hop_start[i]; r < g->hop_start[i + 1]; ++r) mult += g->hop_nbr[r] == j;
+        for (int32_t x = g->excl_start[j]; x < g->excl_start[j + 1]; ++x) self += g->excl_nbr[x] == i;
+        if (mult > 255 || self > 255) {
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: more than 255 edges join sites %d and %d", (int)i, (int)j);
+            break;
+        }
+        g->edge_mult[e] = (uint8_t)mult;
+        g->edge_excl_self[e] = (uint8_t)self;
+    }
+    if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e)
+        if (g->edge_rev[g->edge_rev[e]] != e)
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: duplicate hop edges %d -> %d with the same vector",
+                            (int)g->edge_src[e], (int)g->hop_nbr[e]);
+    if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
+    /* make reverse vectors exact negatives (the lattice's minimum-image
+     * arithmetic may differ in the last bit), so the reverse hop has exactly -dE */
+    for (int32_t e = 0; e < E; ++e) {
+        int32_t r = g->edge_rev[e];
+        if (e < r)
+            for (size_t a = 0; a < 3; ++a) g->hop_vec_A[3 * (size_t)r + a] = -g->hop_vec_A[3 * (size_t)e + a];
+    }
+
+    /* ---- energies ---- */
+    for (int32_t i = 0; i < N; ++i) {
+        double eps = p->site_energy_eV[g->sub[i]];
+        if (p->disorder_sigma_eV > 0.0) eps += p->disorder_sigma_eV * disorder_normal(p->disorder_seed, i);
+        g->eps_eV[i] = eps;
+    }
+    for (int32_t e = 0; e < E; ++e) {
+        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+        const double *d = g->hop_vec_A + 3 * (size_t)e;
+        g->edge_dE0_eV[e] = lihop_garnet_static_dE(g->eps_eV[i], g->eps_eV[j], g->phi_V[i], g->phi_V[j],
+                                                   p->field_V_m, d);
+        g->edge_kra_eV[e] = p->E_kra_eV[g->sub[i]][g->sub[j]];
+        g->edge_d2_A2[e] = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    }
+    /* Rate table: every rate an allowed edge can take, so the event loop needs
+     * no exp.  With E_nn == 0 one entry per edge, else one per value of
+     * c = nocc(j) - m_ij - nocc(i) in [-deg(i), deg(j) - m_ij]. */
+    int32_t cstride = p->E_nn_eV != 0.0 ? 1 : 0;
+    int64_t ntab = 0;
+    for (int32_t e = 0; e < E; ++e) {
+        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+        ntab += cstride ? (int64_t)(g->hop_start[i + 1] - g->hop_start[i]) + (g->hop_start[j + 1] - g->hop_start[j]) -
+                              g->edge_mult[e] + 1
+                        : 1;
+    }
+    if (ntab > INT32_MAX) { lihop_garnet_destroy(g); return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: rate table too large"); }
+    g->ntab = ntab;
+    g->rate_tab = (double *)malloc(sizeof(double) * (size_t)ntab);
+    g->edge_tab0 = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    if (!g->rate_tab || !g->edge_tab0) {
+        lihop_garnet_destroy(g);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
+    }
+
+    /* site energies as reported include q phi */
+    for (int32_t i = 0; i < N; ++i) g->eps_eV[i] += g->phi_V[i];
+
+    lihop_garnet_model *m = &g->model;
+    m->nsites = N; m->nedges = E;
+    m->hop_start = g->hop_start; m->hop_nbr = g->hop_nbr; m->edge_src = g->edge_src; m->edge_rev = g->edge_rev;
+    m->edge_mult = g->edge_mult; m->edge_excl_self = g->edge_excl_self;
+    m->edge_dE0_eV = g->edge_dE0_eV; m->edge_kra_eV = g->edge_kra_eV;
+    m->excl_start = g->excl_start; m->excl_nbr = g->excl_nbr;
+    m->E_nn_eV = p->E_nn_eV;
+    m->kT_eV = LIHOP_KB_EV_K * p->T_K;
+    m->nu_Hz = p->nu_Hz;
+    m->rate_law = (int32_t)p->rate_law;
+    m->rate_tab = NULL;      /* filled below with the direct formula, then switched on */
+    m->edge_tab0 = g->edge_tab0;
+    m->tab_cstride = cstride;
+    int64_t off = 0;
+    for (int32_t e = 0; e < E; ++e) {
+        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+        int32_t cmin = cstride ? -(g->hop_start[i + 1] - g->hop_start[i]) : 0;
+        int32_t cmax = cstride ? (g->hop_start[j + 1] - g->hop_start[j]) - g->edge_mult[e] : 0;
+        g->edge_tab0[e] = (int32_t)(off - cmin);
+        for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
+    }
+    m->rate_tab = g->rate_tab;
+    g->P = lihop_bkl_leaves(E);
+    if (p->time_s > 0.0) { g->t_end = p->time_s; g->have_t_end = 1; }
+    *out = g;
+    return LIHOP_OK;
+}
+
+/* ---- one replica ------------------------------------------------------------- */
+
+/* Per-thread scratch, allocated once before the replica loop. */
+typedef struct {
+    uint8_t *occ;
+    int32_t *nnb, *nblk, *ion_at, *site_of, *perm, *list;
+    uint32_t *stamp;
+    uint32_t epoch;
+    double *tree, *tree2, *rate;
+    double *dr;                     /* [nli][3] unwrapped displacement */
+    double *snap;                   /* [nsamples + 1][nli][3] displacements on the grid */
+    int64_t nli;
+} work;
+
+static void work_free(work *w)
+{
+    free(w->occ); free(w->nnb); free(w->nblk); free(w->ion_at); free(w->site_of); free(w->perm);
+    free(w->list); free(w->stamp); free(w->tree); free(w->tree2); free(w->rate); free(w->dr); free(w->snap);
+    memset(w, 0, sizeof *w);
+}
+
+static int work_alloc(const lihop_garnet *g, work *w, int with_samples)
+{
+    memset(w, 0, sizeof *w);
+    size_t N = (size_t)g->nsites, E = (size_t)g->nedges, L = (size_t)g->p.nli;
+    w->nli = g->p.nli;
+    w->occ = (uint8_t *)malloc(N);
+    w->nnb = (int32_t *)malloc(sizeof(int32_t) * N);
+    w->nblk = (int32_t *)malloc(sizeof(int32_t) * N);
+    w->ion_at = (int32_t *)malloc(sizeof(int32_t) * N);
+    w->site_of = (int32_t *)malloc(sizeof(int32_t) * L);
+    w->perm = (int32_t *)malloc(sizeof(int32_t) * N);
+    w->list = (int32_t *)malloc(sizeof(int32_t) * E);
+    w->stamp = (uint32_t *)malloc(sizeof(uint32_t) * E);
+    w->tree = (double *)malloc(sizeof(double) * 2 * (size_t)g->P);
+    w->rate = (double *)malloc(sizeof(double) * E);
+    w->dr = (double *)malloc(sizeof(double) * 3 * L);
+    int ok = w->occ && w->nnb && w->nblk && w->ion_at && w->site_of && w->perm && w->list && w->stamp &&
+             w->tree && w->rate && w->dr;
+    if (g->p.check_every > 0) {
+        w->tree2 = (double *)malloc(sizeof(double) * 2 * (size_t)g->P);
+        ok = ok && w->tree2;
+    }
+    if (with_samples) {
+        w->snap = (double *)malloc(sizeof(double) * 3 * L * ((size_t)g->p.nsamples + 1));
+        ok = ok && w->snap;
+    }
+    if (!ok) work_free(w);
+    return ok;
+}
+
+/* Random initial occupation respecting exclusion: visit the sites in a random
+ * order (Fisher-Yates, one Philox block per step) and occupy each one whose
+ * exclusion partners are all empty, until nli Li are placed.  Then build the
+ * tree.  Returns the number placed (< nli: the exclusion rules left no room). */
+static int64_t replica_setup(const lihop_garnet *g, work *w, lihop_stream *rng)
+{
+    const lihop_garnet_model *m = &g->model;
+    int32_t N = g->nsites;
+    memset(w->occ, 0, (size_t)N);
+    memset(w->nnb, 0, sizeof(int32_t) * (size_t)N);
+    memset(w->nblk, 0, sizeof(int32_t) * (size_t)N);
+    memset(w->stamp, 0, sizeof(uint32_t) * (size_t)g->nedges);
+    w->epoch = 0;
+    for (int32_t s = 0; s < N; ++s) { w->perm[s] = s; w->ion_at[s] = -1; }
+    for (int32_t k = 0; k < N; ++k) {
+        lihop_u32x4 r = lihop_stream_next(rng);
+        uint32_t span = (uint32_t)(N - k);
+        /* modulo bias <= span / 2^64: immaterial */
+        int32_t pick = k + (int32_t)(lihop_u64(r.v[0], r.v[1]) % span);
+        int32_t tmp = w->perm[k]; w->perm[k] = w->perm[pick]; w->perm[pick] = tmp;
+    }
+    int64_t placed = 0;
+    for (int32_t k = 0; k < N && placed < g->p.nli; ++k) {
+        int32_t s = w->perm[k];
+        if (w->nblk[s] != 0) continue;
+        lihop_garnet_occupy(m, s, +1, w->occ, w->nnb, w->nblk);
+        w->ion_at[s] = (int32_t)placed;
+        w->site_of[placed] = s;
+        ++placed;
+    }
+    for (int32_t e = 0; e < g->nedges; ++e) w->rate[e] = lihop_garnet_edge_rate(m, e, w->occ, w->nnb, w->nblk);
+    lihop_bkl_init(w->tree, g->P, w->rate, g->nedges);
+    return placed;
+}
+
+/* Carry out event e: move the Li, then refresh exactly the rates that can change. */
+static void apply_event(const lihop_garnet *g, work *w, int32_t e)
+{
+    const lihop_garnet_model *m = &g->model;
+    int32_t i = m->edge_src[e], j = m->hop_nbr[e];
+    int32_t ion = w->ion_at[i];
+    w->ion_at[i] = -1;
+    w->ion_at[j] = ion;
+    w->site_of[ion] = j;
+    lihop_garnet_move(m, i, j, w->occ, w->nnb, w->nblk);
+    if (++w->epoch == 0) { /* stamps wrapped after 2^32 events: start over */
+        memset(w->stamp, 0, sizeof(uint32_t) * (size_t)g->nedges);
+        w->epoch = 1;
+    }
+    int32_t n = lihop_garnet_affected(m, i, j, w->stamp, w->epoch, w->list);
+    /* write the leaves whose rate changed (compacting their indices to the front
+     * of the list), then re-sum the ancestors once; the tree is a function of
+     * its leaves only, so skipping unchanged leaves changes no bit */
+    int32_t nchanged = 0;
+    for (int32_t k = 0; k < n; ++k) {
+        int32_t a = w->list[k];
+        double r = lihop_garnet_edge_rate(m, a, w->occ, w->nnb, w->nblk);
+        if (r != w->tree[g->P + a]) {
+            w->tree[g->P + a] = r;
+            w->list[nchanged++] = a;
+        }
+    }
+    lihop_bkl_set_batch(w->tree, g->P, w->list, nchanged);
+}
+
+/* Debug check: every leaf equals a freshly computed rate and the tree equals a rebuilt one. */
+static uint64_t consistency_failures(const lihop_garnet *g, work *w)
+{
+    uint64_t bad = 0;
+    for (int32_t e = 0; e < g->nedges; ++e) {
+        w->rate[e] = lihop_garnet_edge_rate(&g->model, e, w->occ, w->nnb, w->nblk);
+        bad += w->rate[e] != w->tree[g->P + e];
+    }
+    lihop_bkl_init(w->tree2, g->P, w->rate, g->nedges);
+    bad += memcmp(w->tree + 1, w->tree2 + 1, sizeof(double) * (2 * (size_t)g->P - 1)) != 0;
+    return bad;
+}
+
+static uint64_t equil_events(const lihop_garnet *g)
+{
+    return (uint64_t)ceil(g->p.equil_hops_per_li * (double)g->p.nli);
+}
+
+/* Equilibration: BKL events with the clock off.  Returns events done (fewer
+ * when the total rate reaches 0). */
+static uint64_t equilibrate(const lihop_garnet *g, work *w, lihop_stream *rng, uint64_t nev)
+{
+    uint64_t n = 0;
+    for (; n < nev; ++n) {
+        if (!(lihop_bkl_total(w->tree) > 0.0)) break;
+        lihop_u32x4 r = lihop_stream_next(rng);
+        int64_t e = lihop_bkl_select(w->tree, g->P, lihop_garnet_u53(r.v[2], r.v[3]));
+        apply_event(g, w, (int32_t)e);
+    }
+    return n;
+}
+
+static void snapshot(work *w, int k)
+{
+    memcpy(w->snap + (size_t)k * 3 * (size_t)w->nli, w->dr, sizeof(double) * 3 * (size_t)w->nli);
+}
+
+/* Replica rid: placement, equilibration, production up to t_end with samples on
+ * the grid, then the origin-averaged MSDs.  Returns 0, or -1 when the Li could
+ * not all be placed. */
+static int replica_run(const lihop_garnet *g, work *w, int64_t rid, double t_end, lihop_garnet_replica *out)
+{
+    const lihop_garnet_params *p = &g->p;
+    const int ns = p->nsamples, nsub = g->nsub;
+    const int64_t nli = p->nli;
+    memset(out, 0, sizeof *out);
+
+    lihop_stream rng;
+    lihop_stream_init(&rng, p->seed, ((uint64_t)p->stream << 32) | (uint64_t)(uint32_t)rid);
+    if (replica_setup(g, w, &rng) < nli) return -1;
+    out->equil_events = equilibrate(g, w, &rng, equil_events(g));
+
+    double tsamp[MAXS + 1];
+    for (int k = 0; k <= ns; ++k) tsamp[k] = t_end * ((double)k / (double)ns);
+    tsamp[ns] = t_end;
+    memset(w->dr, 0, sizeof(double) * 3 * (size_t)nli);
+    snapshot(w, 0);
+    int next = 1;
+    int64_t nsubocc[MAXSUB];
+    for (int s = 0; s < MAXSUB; ++s) nsubocc[s] = 0;
+    for (int64_t ion = 0; ion < nli; ++ion) nsubocc[g->sub[w->site_of[ion]]] += 1;
+
+    double t = 0.0;
+    for (;;) {
+        double R = lihop_bkl_total(w->tree);
+        double tn;
+        lihop_u32x4 r = {{0u, 0u, 0u, 0u}};
+        if (R > 0.0) {
+            r = lihop_stream_next(&rng);
+            tn = t + (-lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R);
+        } else {               /* no allowed hop: frozen until t_end */
+            tn = HUGE_VAL;
+            out->trapped = 1;
+        }
+        while (next <= ns && tsamp[next] <= tn) snapshot(w, next++);
+        double tstop = tn < t_end ? tn : t_end;
+        for (int s = 0; s < nsub; ++s) out->occ_time_s[s] += (double)nsubocc[s] * (tstop - t);
+        if (tn >= t_end) break;
+        t = tn;
+
+        int32_t e = (int32_t)lihop_bkl_select(w->tree, g->P, lihop_garnet_u53(r.v[2], r.v[3]));
+        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+        int32_t ion = w->ion_at[i];
+        const double *d = g->hop_vec_A + 3 * (size_t)e;
+        w->dr[3 * ion + 0] += d[0];
+        w->dr[3 * ion + 1] += d[1];
+        w->dr[3 * ion + 2] += d[2];
+        out->hop_d2_A2 += g->edge_d2_A2[e];
+        out->hops_by_type[g->sub[i]][g->sub[j]] += 1;
+        nsubocc[g->sub[i]] -= 1;
+        nsubocc[g->sub[j]] += 1;
+        out->hops += 1;
+        apply_event(g, w, e);
+        if (p->check_every > 0 && out->hops % (uint64_t)p->check_every == 0)
+            out->check_failures += consistency_failures(g, w);
+    }
+
+    /* origin-averaged MSDs at lags m = 1..ns over origins k = 0..ns-m */
+    double com[MAXS + 1][3];
+    for (int k = 0; k <= ns; ++k) {
+        const double *x = w->snap + (size_t)k * 3 * (size_t)nli;
+        double cx = 0.0, cy = 0.0, cz = 0.0;
+        for (int64_t ion = 0; ion < nli; ++ion) { cx += x[3 * ion]; cy += x[3 * ion + 1]; cz += x[3 * ion + 2]; }
+        com[k][0] = cx; com[k][1] = cy; com[k][2] = cz;
+    }
+    for (int mlag = 1; mlag <= ns; ++mlag) {
+        double str = 0.0, scol = 0.0, dc[3] = {0.0, 0.0, 0.0};
+        int norig = ns - mlag + 1;
+        for (int k = 0; k < norig; ++k) {
+            const double *a = w->snap + (size_t)k * 3 * (size_t)nli;
+            const double *b = w->snap + (size_t)(k + mlag) * 3 * (size_t)nli;
+            double s2 = 0.0;
+            for (int64_t q = 0; q < 3 * nli; ++q) { double u = b[q] - a[q]; s2 += u * u; }
+            str += s2;
+            double u0 = com[k + mlag][0] - com[k][0], u1 = com[k + mlag][1] - com[k][1],
+                   u2 = com[k + mlag][2] - com[k][2];
+            scol += u0 * u0 + u1 * u1 + u2 * u2;
+            dc[0] += u0; dc[1] += u1; dc[2] += u2;
+        }
+        out->msd_tracer_A2[mlag - 1] = str / ((double)nli * (double)norig);
+        out->msd_coll_A2[mlag - 1] = scol / ((double)nli * (double)norig);
+        for (int a = 0; a < 3; ++a) out->dcom_A[mlag - 1][a] = dc[a] / (double)norig;
+    }
+    return 0;
+}
+
+/* Run length: given, or from a pilot replica's mean event rate at equilibrium. */
+lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err)
+{
+    if (g->have_t_end) { *t_end_s = g->t_end; return LIHOP_OK; }
+    work w;
+    if (!work_alloc(g, &w, 0)) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (pilot)");
+    lihop_stream rng;
+    lihop_stream_init(&rng, g->p.seed, ((uint64_t)g->p.stream << 32) | (uint64_t)PILOT_ID);
+    lihop_status st = LIHOP_OK;
+    if (replica_setup(g, &w, &rng) < g->p.nli) {
+        st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: cannot place %lld Li on %d sites under the exclusion rules",
+                        (long long)g->p.nli, (int)g->nsites);
+    } else {
+        equilibrate(g, &w, &rng, equil_events(g));
+        double want = g->p.hops_per_li * (double)g->p.nli;
+        double cap = 20.0 * (double)g->p.nli > 1e5 ? 20.0 * (double)g->p.nli : 1e5;
+        uint64_t npilot = (uint64_t)ceil(want < cap ? want : cap);
+        double t = 0.0;
+        uint64_t n = 0;
+        for (; n < npilot; ++n) {
+            double R = lihop_bkl_total(w.tree);
+            if (!(R > 0.0)) break;
+            lihop_u32x4 r = lihop_stream_next(&rng);
+            t += -lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R;
+            apply_event(g, &w, (int32_t)lihop_bkl_select(w.tree, g->P, lihop_garnet_u53(r.v[2], r.v[3])));
+        }
+        if (n == 0 || !(t > 0.0))
+            st = lihop_fail(err, LIHOP_ERR_INPUT,
+                            "garnet: no allowed hop at equilibrium (every Li blocked); give time_s instead");
+        else {
+            g->t_end = t * (want / (double)n);
+            g->have_t_end = 1;
+        }
+    }
+    work_free(&w);
+    if (st == LIHOP_OK) *t_end_s = g->t_end;
+    return st;
+}
+
+lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
+                                       lihop_garnet_replica *out, lihop_err *err)
+{
+    if (first < 0 || count < 0 || first + count >= (int64_t)PILOT_ID)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: replica range %lld + %lld out of bounds",
+                          (long long)first, (long long)count);
+    double t_end;
+    lihop_status st = lihop_garnet_t_end(g, &t_end, err);
+    if (st != LIHOP_OK) return st;
+    int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
+    if ((int64_t)nt > count) nt = count > 0 ? (int)count : 1;
+    int nomem = 0;
+    int64_t bad_rep = -1;
+    #pragma omp parallel num_threads(nt)
+    {
+        work w;
+        int ok = work_alloc(g, &w, 1);
+        if (!ok) {
+            #pragma omp atomic write
+            nomem = 1;
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (int64_t k = 0; k < count; ++k) {
+            if (!ok) continue;
+            if (replica_run(g, &w, first + k, t_end, &out[k]) != 0) {
+                #pragma omp critical(lihop_garnet_bad)
+                if (bad_rep < 0 || first + k < bad_rep) bad_rep = first + k;
+            }
+        }
+        if (ok) work_free(&w);
+    }
+    if (nomem) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (replica scratch)");
+    if (bad_rep >= 0)
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "garnet: replica %lld: cannot place %lld Li on %d sites under the exclusion rules",
+                          (long long)bad_rep, (long long)g->p.nli, (int)g->nsites);
+    return LIHOP_OK;
+}
+
+/* ---- observables ------------------------------------------------------------- */
+
+/* Sums over a set of replicas: every observable is a function of these. */
+typedef struct {
+    double n;
+    double msd_tr[MAXS], msd_col[MAXS];
+    double dcom[MAXS][3], dcom2[MAXS];
+    double occ[MAXSUB];
+    double hop_d2, hops;
+} gsum;
+
+/* The estimates, all doubles so the jackknife can treat them as a vector. */
+typedef struct {
+    double msd_tr[MAXS], msd_col[MAXS];
+    double D_tr, D_col, D0, haven, f, fI, sig_ne, sig_drift, v[3], gamma, d2;
+    double li_frac[MAXSUB], site_occ[MAXSUB];
+} gest;
+#define NEST (sizeof(gest) / sizeof(double))
+_Static_assert(sizeof(gest) % sizeof(double) == 0, "gest must be a vector of doubles");
+
+static void gsum_add_rep(gsum *s, const lihop_garnet_replica *r, int ns)
+{
+    s->n += 1.0;
+    for (int k = 0; k < ns; ++k) {
+        s->msd_tr[k] += r->msd_tracer_A2[k];
+        s->msd_col[k] += r->msd_coll_A2[k];
+        for (int a = 0; a < 3; ++a) s->dcom[k][a] += r->dcom_A[k][a];
+        s->dcom2[k] += r->dcom_A[k][0] * r->dcom_A[k][0] + r->dcom_A[k][1] * r->dcom_A[k][1] +
+                       r->dcom_A[k][2] * r->dcom_A[k][2];
+    }
+    for (int q = 0; q < MAXSUB; ++q) s->occ[q] += r->occ_time_s[q];
+    s->hop_d2 += r->hop_d2_A2;
+    s->hops += (double)r->hops;
+}
+
+static void gsum_add(gsum *s, const gsum *b, int ns)
+{
+    s->n += b->n;
+    for (int k = 0; k < ns; ++k) {
+        s->msd_tr[k] += b->msd_tr[k];
+        s->msd_col[k] += b->msd_col[k];
+        for (int a = 0; a < 3; ++a) s->dcom[k][a] += b->dcom[k][a];
+        s->dcom2[k] += b->dcom2[k];
+    }
+    for (int q = 0; q < MAXSUB; ++q) s->occ[q] += b->occ[q];
+    s->hop_d2 += b->hop_d2;
+    s->hops += b->hops;
+}
+
+/* Least-squares slope of y(t) over the grid points with fit_from t_end <= t <=
+ * fit_to t_end, plus the origin (0, 0) when fit_from is 0 or fewer than two
+ * points qualify. */
+static double fit_slope(const double *t, const double *y, int ns, double fit_from, double fit_to)
+{
+    const double lo = fit_from * t[ns - 1] * (1.0 - 1e-12), hi = fit_to * t[ns - 1] * (1.0 + 1e-12);
+    int npts = 0;
+    for (int k = 0; k < ns; ++k) npts += t[k] >= lo && t[k] <= hi;
+    int origin = fit_from == 0.0 || npts < 2;
+    double n = origin ? 1.0 : 0.0, st = 0.0, sy = 0.0;
+    for (int k = 0; k < ns; ++k)
+        if (t[k] >= lo && t[k] <= hi) { n += 1.0; st += t[k]; sy += y[k]; }
+    if (n < 2.0) { /* window between two grid points: the first lag alone, through the origin */
+        return y[0] / t[0];
+    }
+    double tm = st / n, ym = sy / n, sxx = 0.0, sxy = 0.0;
+    if (origin) { sxx += tm * tm; sxy += tm * ym; }
+    for (int k = 0; k < ns; ++k)
+        if (t[k] >= lo && t[k] <= hi) { sxx += (t[k] - tm) * (t[k] - tm); sxy += (t[k] - tm) * (y[k] - ym); }
+    return sxy / sxx;
+}
+
+static void estimate(const lihop_garnet *g, const gsum *s, double t_end, const double *tgrid, gest *o)
+{
+    const lihop_garnet_params *p = &g->p;
+    const int ns = p->nsamples;
+    const double n = s->n, nli = (double)p->nli;
+    const double *E = p->field_V_m;
+    const double E2 = E[0] * E[0] + E[1] * E[1] + E[2] * E[2];
+    for (int k = 0; k < ns; ++k) {
+        /* Under a field the MSDs also grow with the drift (V tau)^2; subtract an
+         * unbiased estimate of |E[dC]|^2 from distinct replica pairs. */
+        double U = 0.0;
+        if (E2 > 0.0 && n >= 2.0) {
+            double sq = s->dcom[k][0] * s->dcom[k][0] + s->dcom[k][1] * s->dcom[k][1] + s->dcom[k][2] * s->dcom[k][2];
+            U = (sq - s->dcom2[k]) / (n * (n - 1.0));
+        }
+        o->msd_tr[k] = s->msd_tr[k] / n - U / (nli * nli);
+        o->msd_col[k] = s->msd_col[k] / n - U / nli;
+    }
+    const double A2 = 1e-20;  /* angstrom^2 -> m^2 */
+    o->D_tr = fit_slope(tgrid, o->msd_tr, ns, p->fit_from, p->fit_to) / 6.0 * A2;
+    o->D_col = fit_slope(tgrid, o->msd_col, ns, p->fit_from, p->fit_to) / 6.0 * A2;
+    o->D0 = s->hop_d2 / (6.0 * nli * t_end * n) * A2;
+    o->haven = o->D_tr / o->D_col;
+    o->f = o->D_tr / o->D0;
+    o->fI = o->D_col / o->D0;
+    o->gamma = s->hops / (n * nli * t_end);
+    o->d2 = s->hop_d2 / s->hops;
+    const double nden = nli / (g->volume_A3 * 1e-30);
+    o->sig_ne = nden * E_CHARGE_C * E_CHARGE_C * o->D_col / (KB_J_K * p->T_K);
+    for (int a = 0; a < 3; ++a) o->v[a] = s->dcom[ns - 1][a] / (n * nli * t_end) * 1e-10;
+    o->sig_drift = E2 > 0.0 ? nden * E_CHARGE_C * (o->v[0] * E[0] + o->v[1] * E[1] + o->v[2] * E[2]) / E2 : NAN;
+    for (int q = 0; q < MAXSUB; ++q) {
+        o->li_frac[q] = q < g->nsub ? s->occ[q] / (n * nli * t_end) : 0.0;
+        o->site_occ[q] = q < g->nsub && g->sites_per_sub[q] > 0
+                             ? s->occ[q] / (n * (double)g->sites_per_sub[q] * t_end) : 0.0;
+    }
+}
+
+lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
+                                 lihop_garnet_result *res, lihop_err *err)
+{
+    if (!g->have_t_end) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: reduce before the run length is known");
+    if (nrep < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no replicas to reduce");
+    const lihop_garnet_params *p = &g->p;
+    const int ns = p->nsamples;
+    const double t_end = g->t_end;
+    int nb = p->nbatches < nrep ? p->nbatches : (int)nrep;
+
+    gsum *bs = (gsum *)calloc((size_t)nb, sizeof(gsum));
+    double *jk = (double *)malloc(sizeof(double) * NEST * (size_t)nb);
+    if (!bs || !jk) { free(bs); free(jk); return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (reduce)"); }
+
+    memset(res, 0, sizeof *res);
+    for (int b = 0; b < nb; ++b) {
+        int64_t lo = nrep * b / nb, hi = nrep * (b + 1) / nb;
+        for (int64_t r = lo; r < hi; ++r) {
+            gsum_add_rep(&bs[b], &rep[r], ns);
+            res->events += rep[r].hops;
+            res->equil_events += rep[r].equil_events;
+            res->check_failures += rep[r].check_failures;
+            res->trapped_replicas += rep[r].trapped;
+            for (int a = 0; a < MAXSUB; ++a)
+                for (int c = 0; c < MAXSUB; ++c) res->hops_by_type[a][c] += rep[r].hops_by_type[a][c];
+        }
+    }
+    res->hops = res->events;
+
+    double tgrid[MAXS];
+    for (int k = 0; k < ns; ++k) tgrid[k] = t_end * ((double)(k + 1) / (double)ns);
+    tgrid[ns - 1] = t_end;
+
+    gsum tot;
+    memset(&tot, 0, sizeof tot);
+    for (int b = 0; b < nb; ++b) gsum_add(&tot, &bs[b], ns);
+    gest full, err_jk;
+    memset(&full, 0, sizeof full);
+    estimate(g, &tot, t_end, tgrid, &full);
+
+    /* Jackknife over batches: leave one batch out, re-estimate, spread.  It
+     * handles ratios (H_R, f) and the drift correction without linearising. */
+    double erv[NEST];
+    for (size_t q = 0; q < NEST; ++q) erv[q] = NAN;
+    if (nb >= 2) {
+        for (int b = 0; b < nb; ++b) {
+            gsum loo;
+            memset(&loo, 0, sizeof loo);
+            for (int c = 0; c < nb; ++c)
+                if (c != b) gsum_add(&loo, &bs[c], ns);
+            gest e;
+            memset(&e, 0, sizeof e);
+            estimate(g, &loo, t_end, tgrid, &e);
+            memcpy(jk + NEST * (size_t)b, &e, sizeof e);
+        }
+        for (size_t q = 0; q < NEST; ++q) {
+            double m = 0.0;
+            for (int b = 0; b < nb; ++b) m += jk[NEST * (size_t)b + q];
+            m /= nb;
+            double ss = 0.0;
+            for (int b = 0; b < nb; ++b) { double d = jk[NEST * (size_t)b + q] - m; ss += d * d; }
+            erv[q] = sqrt(ss * (double)(nb - 1) / (double)nb);
+        }
+    }
+    memcpy(&err_jk, erv, sizeof err_jk);
+    free(bs);
+    free(jk);
+
+    res->T_K = p->T_K;
+    res->kT_eV = g->model.kT_eV;
+    res->t_end_s = t_end;
+    res->nreplicas = nrep;
+    res->nbatches = nb;
+    res->nli = p->nli;
+    res->nsites = g->nsites;
+    res->volume_m3 = g->volume_A3 * 1e-30;
+    res->n_li_m3 = (double)p->nli / res->volume_m3;
+    res->nsamples = ns;
+    for (int k = 0; k < ns; ++k) {
+        res->time_s[k] = tgrid[k];
+        res->msd_tracer_A2[k] = full.msd_tr[k]; res->msd_tracer_err[k] = err_jk.msd_tr[k];
+        res->msd_coll_A2[k] = full.msd_col[k]; res->msd_coll_err[k] = err_jk.msd_col[k];
+    }
+    res->D_tracer_m2_s = full.D_tr; res->D_tracer_err = err_jk.D_tr;
+    res->D_sigma_m2_s = full.D_col; res->D_sigma_err = err_jk.D_col;
+    res->D0_m2_s = full.D0; res->D0_err = err_jk.D0;
+    res->haven = full.haven; res->haven_err = err_jk.haven;
+    res->f_tracer = full.f; res->f_tracer_err = err_jk.f;
+    res->f_coll = full.fI; res->f_coll_err = err_jk.fI;
+    res->sigma_NE_S_m = full.sig_ne; res->sigma_NE_err = err_jk.sig_ne;
+    res->sigma_drift_S_m = full.sig_drift; res->sigma_drift_err = err_jk.sig_drift;
+    for (int a = 0; a < 3; ++a) { res->v_drift_m_s[a] = full.v[a]; res->v_drift_err[a] = err_jk.v[a]; }
+    res->hop_rate_Hz = full.gamma; res->hop_rate_err = err_jk.gamma;
+    res->mean_hop_d2_A2 = full.d2;
+    res->nsub = g->nsub;
+    for (int q = 0; q < g->nsub; ++q) {
+        memcpy(res->subname[q], g->subname[q], sizeof res->subname[q]);
+        res->sites_per_sub[q] = g->sites_per_sub[q];
+        res->li_fraction[q] = full.li_frac[q]; res->li_fraction_err[q] = err_jk.li_frac[q];
+        res->site_occupancy[q] = full.site_occ[q]; res->site_occupancy_err[q] = err_jk.site_occ[q];
+    }
+    return LIHOP_OK;
+}
+
+lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err)
+{
+    double w0 = omp_get_wtime();
+    double t_end;
+    lihop_status st = lihop_garnet_t_end(g, &t_end, err);
+    if (st != LIHOP_OK) return st;
+    int64_t nrep = g->p.nreplicas;
+    lihop_garnet_replica *rep = (lihop_garnet_replica *)calloc((size_t)nrep, sizeof *rep);
+    if (!rep) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (%lld replica records)", (long long)nrep);
+    st = lihop_garnet_run_replicas(g, 0, nrep, nthreads, rep, err);
+    if (st == LIHOP_OK) st = lihop_garnet_reduce(g, rep, nrep, res, err);
+    free(rep);
+    if (st != LIHOP_OK) return st;
+    int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
+    res->threads = (int64_t)nt > nrep ? (int)nrep : nt;
+    res->wall_s = omp_get_wtime() - w0;
+    return LIHOP_OK;
+}

@@ -1,0 +1,236 @@
+/* garnet_event.h - per-hop maths of the garnet lattice gas, shared by the CPU
+ * engine (src/garnet.c) and the CUDA twin: energies, rate laws, which hops are
+ * allowed, the site bookkeeping after a hop and the set of events whose rates a
+ * hop can change.  Everything here is LIHOP_HD static inline and uses only
+ * IEEE-exact operations (+ - * /, floor, ldexp) so host and device produce the
+ * same bits (build with -ffp-contract=off / nvcc --fmad=false).
+ *
+ * Model (DESIGN.md 2.1).  Lattice-gas Hamiltonian
+ *   H = sum_i n_i eps_i + E_nn sum_{hop edges <ij>} n_i n_j,
+ *   eps_i = site_energy[sub(i)] + disorder_i + q phi_i,
+ * plus the work of an applied field E.  Moving a Li from occupied i to empty j
+ * along the hop vector d (angstrom) changes the energy by
+ *   dE = (eps_j - eps_i) - q E.d + E_nn (nocc(j) - m_ij - nocc(i)),
+ * nocc(s) = occupied hop neighbours of s, m_ij = how many hop edges join i and
+ * j (1, except in tiny periodic boxes): nocc(j) counts the moving ion itself,
+ * which must not repel itself.  All energies in eV, q = +1 e (Li+), so q phi in
+ * eV is phi in V and q E.d is E[V/m] . d[A] * 1e-10.
+ *
+ * The reverse hop has exactly -dE in floating point: every term is a negated
+ * difference or product (IEEE rounding is sign-symmetric) and the counts swap.
+ * That is what makes detailed balance k_ij / k_ji = exp(-dE/kT) hold to
+ * rounding for both laws:
+ *   kra:        k = nu exp(-(E_KRA + dE/2) / kT)   (E_KRA symmetric: k_ij/k_ji = e^{-dE/kT})
+ *   metropolis: k = nu min(1, exp(-dE / kT))        (E_KRA not used)
+ *
+ * A hop i -> j is allowed when i is occupied, j is empty and no exclusion
+ * partner of j other than i itself is occupied.
+ */
+#ifndef LIHOP_GARNET_EVENT_H
+#define LIHOP_GARNET_EVENT_H
+
+#include <stdint.h>
+#include <math.h>
+#include "lihop_hd.h"
+
+#define LIHOP_KB_EV_K 8.617333262e-5      /* Boltzmann constant, eV/K (CODATA 2018, exact) */
+
+typedef enum { LIHOP_RATE_KRA = 0, LIHOP_RATE_METROPOLIS = 1 } lihop_rate_law;
+
+/* exp(x) from IEEE-exact operations in a fixed order, so host and device agree
+ * bit for bit (libm and CUDA's exp may differ in the last place).  x = k ln2 + r,
+ * |r| <= ln2/2, Taylor series of exp(r) to r^14 (truncation < 1e-19), result
+ * scaled by 2^k with ldexp (exact).  Relative error about 1 ulp. */
+LIHOP_HD static inline double lihop_exp_exact(double x)
+{
+    if (x != x) return x;              /* NaN in, NaN out */
+    if (x < -745.2) return 0.0;
+    if (x > 709.78) return HUGE_VAL;
+    double kf = floor(x * 1.44269504088896340736 + 0.5);
+    /* ln2 split: ln2_hi has 32 trailing zero bits so kf * ln2_hi is exact */
+    const double ln2_hi = 6.93147180369123816490e-01;
+    const double ln2_lo = 1.90821492927058770002e-10;
+    double r = (x - kf * ln2_hi) - kf * ln2_lo;
+    double p = 1.0 / 87178291200.0;    /* 1/14! */
+    p = p * r + 1.0 / 6227020800.0;    /* 1/13! */
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    return ldexp(p, (int)kf);
+}
+
+/* Uniform in [0, 1) with 53 random bits (event selection: finer than 2^-32 of
+ * the total rate, so rare events in big catalogues keep their weight). */
+LIHOP_HD static inline double lihop_garnet_u53(uint32_t a, uint32_t b)
+{
+    uint64_t k = ((uint64_t)(a >> 5) << 26) | (uint64_t)(b >> 6);
+    return (double)k * (1.0 / 9007199254740992.0);
+}
+
+/* ---- energies ---------------------------------------------------------------- */
+
+/* The configuration-independent part of dE for a hop along d_A from site i to
+ * site j: site energies, electrostatic potential (V) and applied field (V/m). */
+LIHOP_HD static inline double lihop_garnet_static_dE(double eps_i_eV, double eps_j_eV,
+                                                     double phi_i_V, double phi_j_V,
+                                                     const double field_V_m[3], const double d_A[3])
+{
+    double Ed = field_V_m[0] * d_A[0] + field_V_m[1] * d_A[1] + field_V_m[2] * d_A[2];
+    return ((eps_j_eV - eps_i_eV) + (phi_j_V - phi_i_V)) - Ed * 1e-10;
+}
+
+/* Full dE from the static part and the occupied-neighbour counts of i and j
+ * (nocc_j includes the moving ion, m_ij times). */
+LIHOP_HD static inline double lihop_garnet_dE(double dE0_eV, double E_nn_eV, int32_t nocc_i, int32_t nocc_j,
+                                              int32_t m_ij)
+{
+    return dE0_eV + E_nn_eV * (double)(nocc_j - m_ij - nocc_i);
+}
+
+/* ---- rate laws --------------------------------------------------------------- */
+
+LIHOP_HD static inline double lihop_rate_kra(double nu_Hz, double E_kra_eV, double dE_eV, double kT_eV)
+{
+    return nu_Hz * lihop_exp_exact(-(E_kra_eV + 0.5 * dE_eV) / kT_eV);
+}
+
+LIHOP_HD static inline double lihop_rate_metropolis(double nu_Hz, double dE_eV, double kT_eV)
+{
+    return dE_eV <= 0.0 ? nu_Hz : nu_Hz * lihop_exp_exact(-dE_eV / kT_eV);
+}
+
+LIHOP_HD static inline double lihop_rate(int law, double nu_Hz, double E_kra_eV, double dE_eV, double kT_eV)
+{
+    return law == LIHOP_RATE_METROPOLIS ? lihop_rate_metropolis(nu_Hz, dE_eV, kT_eV)
+                                        : lihop_rate_kra(nu_Hz, E_kra_eV, dE_eV, kT_eV);
+}
+
+/* ---- the event catalogue ----------------------------------------------------- */
+
+/* Read-only view of a prepared model (host or device memory).  Events are the
+ * directed edges e of the hop graph, CSR as in lihop_lattice: the edges out of
+ * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
+ * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector). */
+typedef struct {
+    int32_t nsites;
+    int32_t nedges;
+    const int32_t *hop_start;       /* [nsites + 1] */
+    const int32_t *hop_nbr;         /* [nedges] */
+    const int32_t *edge_src;        /* [nedges] */
+    const int32_t *edge_rev;        /* [nedges] */
+    const uint8_t *edge_mult;       /* [nedges] hop edges joining src and dst (m_ij) */
+    const uint8_t *edge_excl_self;  /* [nedges] times src appears among dst's exclusion partners */
+    const double *edge_dE0_eV;      /* [nedges] lihop_garnet_static_dE of the edge */
+    const double *edge_kra_eV;      /* [nedges] E_KRA of the edge (symmetric: kra[e] == kra[rev[e]]) */
+    /* Optional rate table (NULL: compute with exp).  The rate of an allowed
+     * edge depends on the state only through c = nocc(j) - m_ij - nocc(i),
+     * an integer in [-deg(i), deg(j) - m_ij]; rate_tab[edge_tab0[e] + tab_cstride * c]
+     * holds lihop_garnet_rate_of(e, c), tabulated with the same function, so
+     * both paths give the same bits.  tab_cstride is 0 when E_nn == 0. */
+    const double *rate_tab;
+    const int32_t *edge_tab0;
+    int32_t tab_cstride;
+    const int32_t *excl_start;      /* [nsites + 1] */
+    const int32_t *excl_nbr;        /* [nexcl] */
+    double E_nn_eV;
+    double kT_eV;
+    double nu_Hz;
+    int32_t rate_law;               /* lihop_rate_law */
+} lihop_garnet_model;
+
+/* Per-replica site state: occ[s] in {0,1}; nnb[s] = occupied hop neighbours of
+ * s (with multiplicity); nblk[s] = occupied exclusion partners of s. */
+
+LIHOP_HD static inline int lihop_garnet_hop_allowed(uint8_t occ_i, uint8_t occ_j, int32_t nblk_j, int32_t excl_self)
+{
+    return occ_i && !occ_j && nblk_j - excl_self == 0;
+}
+
+/* Rate of an allowed event e at neighbour-count difference c (see rate_tab). */
+LIHOP_HD static inline double lihop_garnet_rate_of(const lihop_garnet_model *m, int32_t e, int32_t c)
+{
+    double dE = m->edge_dE0_eV[e] + m->E_nn_eV * (double)c;
+    return lihop_rate(m->rate_law, m->nu_Hz, m->edge_kra_eV[e], dE, m->kT_eV);
+}
+
+/* Rate of event e in the current state (0 when not allowed). */
+LIHOP_HD static inline double lihop_garnet_edge_rate(const lihop_garnet_model *m, int32_t e, const uint8_t *occ,
+                                                     const int32_t *nnb, const int32_t *nblk)
+{
+    int32_t i = m->edge_src[e], j = m->hop_nbr[e];
+    if (!lihop_garnet_hop_allowed(occ[i], occ[j], nblk[j], (int32_t)m->edge_excl_self[e])) return 0.0;
+    int32_t c = nnb[j] - (int32_t)m->edge_mult[e] - nnb[i];
+    if (m->rate_tab) return m->rate_tab[m->edge_tab0[e] + m->tab_cstride * c];
+    return lihop_garnet_rate_of(m, e, c);
+}
+
+/* Put a Li on empty site s (initial placement) or take it off (delta = -1). */
+LIHOP_HD static inline void lihop_garnet_occupy(const lihop_garnet_model *m, int32_t s, int32_t delta, uint8_t *occ,
+                                                int32_t *nnb, int32_t *nblk)
+{
+    occ[s] = (uint8_t)(delta > 0 ? 1 : 0);
+    for (int32_t e = m->hop_start[s]; e < m->hop_start[s + 1]; ++e) nnb[m->hop_nbr[e]] += delta;
+    for (int32_t x = m->excl_start[s]; x < m->excl_start[s + 1]; ++x) nblk[m->excl_nbr[x]] += delta;
+}
+
+/* Site bookkeeping of the hop i -> j. */
+LIHOP_HD static inline void lihop_garnet_move(const lihop_garnet_model *m, int32_t i, int32_t j, uint8_t *occ,
+                                              int32_t *nnb, int32_t *nblk)
+{
+    lihop_garnet_occupy(m, i, -1, occ, nnb, nblk);
+    lihop_garnet_occupy(m, j, +1, occ, nnb, nblk);
+}
+
+/* Append the edges out of s (unless in_only) and into s to list, each edge once
+ * per epoch (stamp[e] == epoch marks it as listed). */
+LIHOP_HD static inline int32_t lihop_garnet_touch_site(const lihop_garnet_model *m, int32_t s, int in_only,
+                                                       uint32_t *stamp, uint32_t epoch, int32_t *list, int32_t n)
+{
+    for (int32_t e = m->hop_start[s]; e < m->hop_start[s + 1]; ++e) {
+        if (!in_only && stamp[e] != epoch) { stamp[e] = epoch; list[n++] = e; }
+        int32_t r = m->edge_rev[e];
+        if (stamp[r] != epoch) { stamp[r] = epoch; list[n++] = r; }
+    }
+    return n;
+}
+
+/* The events whose rate can change when a Li hops i -> j (each listed once;
+ * the list needs room for nedges entries).  The rate of a -> b is a function
+ * of occ[a], occ[b], nblk[b] and, when E_nn != 0, nnb[a] and nnb[b].  The hop
+ * changes occ at i and j, nnb at the hop neighbours of i and j, and nblk at
+ * the exclusion partners of i and j.  So the exact set is:
+ *   all edges out of and into i and j;
+ *   if E_nn != 0: all edges out of and into every hop neighbour of i and j;
+ *   all edges into every exclusion partner of i and j (nblk only matters for
+ *   the destination; sources are occupied, their partners empty).
+ * Edges into s are the reverses of the edges out of s (the graph is symmetric). */
+LIHOP_HD static inline int32_t lihop_garnet_affected(const lihop_garnet_model *m, int32_t i, int32_t j,
+                                                     uint32_t *stamp, uint32_t epoch, int32_t *list)
+{
+    int32_t n = 0;
+    n = lihop_garnet_touch_site(m, i, 0, stamp, epoch, list, n);
+    n = lihop_garnet_touch_site(m, j, 0, stamp, epoch, list, n);
+    if (m->E_nn_eV != 0.0) {
+        for (int32_t e = m->hop_start[i]; e < m->hop_start[i + 1]; ++e)
+            n = lihop_garnet_touch_site(m, m->hop_nbr[e], 0, stamp, epoch, list, n);
+        for (int32_t e = m->hop_start[j]; e < m->hop_start[j + 1]; ++e)
+            n = lihop_garnet_touch_site(m, m->hop_nbr[e], 0, stamp, epoch, list, n);
+    }
+    for (int32_t x = m->excl_start[i]; x < m->excl_start[i + 1]; ++x)
+        n = lihop_garnet_touch_site(m, m->excl_nbr[x], 1, stamp, epoch, list, n);
+    for (int32_t x = m->excl_start[j]; x < m->excl_start[j + 1]; ++x)
+        n = lihop_garnet_touch_site(m, m->excl_nbr[x], 1, stamp, epoch, list, n);
+    return n;
+}
+
+#endif

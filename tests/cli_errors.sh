@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# cli_errors.sh - bad input decks: exit code 2 and a message of the form
+#   lihop: error: FILE:LINE: key 'KEY': expected ...
+# with the exact line of the offending key; a missing file is exit 3; and a
+# run that fails on its config never creates (or touches) its output file.
+#   usage: bash tests/cli_errors.sh LIHOP_BINARY SOURCE_DIR
+# Set LIHOP_CLI_STRICT=1 to turn the known-bug (XFAIL) checks into hard ones.
+set -euo pipefail
+
+LIHOP=${1:?usage: cli_errors.sh LIHOP_BINARY SOURCE_DIR}
+SRC=${2:?usage: cli_errors.sh LIHOP_BINARY SOURCE_DIR}
+LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
+SRC=$(cd "$SRC" && pwd)
+FIXTURE=$SRC/tests/data/cli_tiny.yaml
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_errors.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
+show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
+expect_rc() {
+    local want=$1 name=$2; shift 2
+    run "$name" "$@"
+    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
+}
+# mutate NAME SED_EXPR: NAME.yaml = the fixture edited by SED_EXPR (which must change it).
+mutate() {
+    sed "$2" tiny.yaml > "$1.yaml"
+    if cmp -s tiny.yaml "$1.yaml"; then fail "test setup: '$2' did not change the fixture"; fi
+}
+# line_of FILE REGEX: the line number of the single line matching REGEX.
+line_of() {
+    local n
+    n=$(grep -nE -- "$2" "$1" | cut -d: -f1)
+    [ -n "$n" ] && [ "$(echo "$n" | wc -l)" -eq 1 ] || fail "test setup: '$2' does not match exactly one line of $1"
+    echo "$n"
+}
+# bad_config NAME LINE KEY [TEXT]: `lihop run NAME.yaml -o NAME.h5` exits 2 with
+# "NAME.yaml:LINE: key 'KEY': expected ..." (and TEXT somewhere in the message),
+# and NAME.h5 does not exist afterwards.
+bad_config() {
+    local name=$1 line=$2 key=$3 text=${4:-}
+    expect_rc 2 "$name" "$LIHOP" run "$name.yaml" -o "$name.h5"
+    local want="lihop: error: $name.yaml:$line: key '$key': expected "
+    grep -qF -- "$want" "$name.err" || { show "$name"; fail "message is not of the form '$want...'"; }
+    if [ -n "$text" ]; then grep -qF -- "$text" "$name.err" || { show "$name"; fail "message does not mention '$text'"; }; fi
+    [ ! -e "$name.h5" ] || fail "$name.h5 was created although the config is invalid"
+    echo "  ok: $(cat "$name.err")"
+}
+
+[ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
+cp "$FIXTURE" tiny.yaml
+
+check "the unmodified fixture runs (exit 0), so each failure below is due to its edit"
+expect_rc 0 good "$LIHOP" run tiny.yaml -o good.h5
+
+check "unknown top-level key"
+mutate unknown_key 's/^seed: 42$/seed: 42\nbogus_key: 1/'
+bad_config unknown_key "$(line_of unknown_key.yaml '^bogus_key:')" bogus_key "unknown key"
+
+check "unknown key inside a section (run.walker)"
+mutate unknown_nested 's/^  walkers: 400$/  walker: 400/'
+bad_config unknown_nested "$(line_of unknown_nested.yaml '^  walker:')" run.walker "unknown key"
+
+check "negative temperature"
+mutate neg_temp 's/^temperature_K: \[298.15, 353.15\]$/temperature_K: [298.15, -5]/'
+bad_config neg_temp "$(line_of neg_temp.yaml '^temperature_K:')" 'temperature_K[1]' "-5"
+
+check "volume_fraction 1.5"
+mutate vf 's/^  volume_fraction: 0.16$/  volume_fraction: 1.5/'
+bad_config vf "$(line_of vf.yaml '^  volume_fraction:')" microstructure.volume_fraction "1.5"
+
+check "unknown phase name (microstructure.filler)"
+mutate phase 's/^  filler: llzo$/  filler: llzoo/'
+bad_config phase "$(line_of phase.yaml '^  filler:')" microstructure.filler "llzoo"
+
+check "unknown phase name in an interface"
+mutate iface 's/^  - phases: \[llzo, peo\]$/  - phases: [llzo, pe0]/'
+bad_config iface "$(line_of iface.yaml '^  - phases:')" 'interfaces[0].phases[1]' "pe0"
+
+check "unknown species in a carrier"
+mutate species 's/^      - species: tfsi$/      - species: pf6/'
+bad_config species "$(line_of species.yaml '^      - species: pf6')" 'phases[0].carriers[1].species' "pf6"
+
+check "wrong type: run.walkers: abc"
+mutate wtype 's/^  walkers: 400$/  walkers: abc/'
+bad_config wtype "$(line_of wtype.yaml '^  walkers:')" run.walkers "abc"
+
+check "duplicate key"
+mutate dup 's/^seed: 42$/seed: 42\nseed: 43/'
+bad_config dup "$(line_of dup.yaml '^seed: 43')" seed
+
+check "missing required key (temperature_K)"
+mutate missing '/^temperature_K:/d'
+expect_rc 2 missing "$LIHOP" run missing.yaml -o missing.h5
+grep -qE "^lihop: error: missing\.yaml:[0-9]+: key 'temperature_K': expected " missing.err ||
+    { show missing; fail "message does not name missing.yaml:LINE and key temperature_K"; }
+[ ! -e missing.h5 ] || fail "missing.h5 was created"
+
+check "YAML syntax error on a known line"
+mutate syntax 's/^seed: 42$/seed: 42: 3/'
+expect_rc 2 syntax "$LIHOP" run syntax.yaml -o syntax.h5
+grep -qE "^lihop: error: syntax\.yaml:$(line_of syntax.yaml '^seed: 42: 3'): .*expected " syntax.err ||
+    { show syntax; fail "syntax error does not name syntax.yaml:LINE"; }
+[ ! -e syntax.h5 ] || fail "syntax.h5 was created"
+
+check "YAML syntax error: unterminated flow sequence"
+mutate flow 's/^  walkers: 400$/  walkers: [400/'
+expect_rc 2 flow "$LIHOP" run flow.yaml -o flow.h5
+grep -qE "^lihop: error: flow\.yaml:[0-9]+: .*YAML" flow.err || { show flow; fail "syntax error does not name flow.yaml:LINE"; }
+[ ! -e flow.h5 ] || fail "flow.h5 was created"
+
+check "missing config file: exit 3, names the file, no output"
+expect_rc 3 nofile "$LIHOP" run does_not_exist.yaml -o nofile.h5
+grep -q 'does_not_exist.yaml' nofile.err || { show nofile; fail "message does not name the missing file"; }
+[ ! -e nofile.h5 ] || fail "nofile.h5 was created for a missing config"
+
+check "lihop micro reports the same config error and writes no output"
+expect_rc 2 micro_vf "$LIHOP" micro vf.yaml -o micro_vf.h5
+grep -qF "vf.yaml:$(line_of vf.yaml '^  volume_fraction:'): key 'microstructure.volume_fraction': expected " micro_vf.err ||
+    { show micro_vf; fail "micro does not report vf.yaml:LINE"; }
+[ ! -e micro_vf.h5 ] && [ ! -e micro_vf.h5.xdmf ] || fail "micro wrote output for an invalid config"
+
+check "a config error with --overwrite leaves an existing output untouched"
+cp good.h5 keep.h5
+sum_before=$(cksum < keep.h5)
+expect_rc 2 keep "$LIHOP" run vf.yaml -o keep.h5 --overwrite
+[ "$(cksum < keep.h5)" = "$sum_before" ] || fail "keep.h5 changed although the config was invalid"
+
+# Known bug (reported): a deck whose microstructure leaves a species with no
+# carrying phase (here: volume_fraction 1.0 turns every voxel into llzo, which
+# does not carry tfsi) is only rejected inside the first sweep point, after the
+# output file was created, and the message has no FILE:LINE.
+check "a species no phase present carries is rejected before OUT is created (volume_fraction: 1.0)"
+mutate nocarrier 's/^  volume_fraction: 0.16$/  volume_fraction: 1.0/'
+run nocarrier "$LIHOP" run nocarrier.yaml -o nocarrier.h5
+if [ "$RC" -eq 2 ] && [ ! -e nocarrier.h5 ]; then
+    echo "  ok: $(cat nocarrier.err)"
+elif [ "${LIHOP_CLI_STRICT:-0}" = 1 ]; then
+    show nocarrier; fail "exit $RC, nocarrier.h5 $([ -e nocarrier.h5 ] && echo exists || echo absent); expected exit 2 and no file"
+else
+    echo "  XFAIL (known bug): exit $RC, nocarrier.h5 $([ -e nocarrier.h5 ] && echo was created || echo absent): $(cat nocarrier.err)"
+fi
+
+echo "cli_errors: all checks passed"

