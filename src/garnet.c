@@ -161,7 +161,9 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     lihop_garnet *g = (lihop_garnet *)calloc(1, sizeof *g);
     if (!g) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
     g->p = *p;
-    g->p.phi_V = NULL;
+    g->p.phi_V = NULL;   /* the per-site arrays are used at create time only (copied or folded in) */
+    g->p.site_shift_eV = NULL;
+    g->p.kra_shift_eV = NULL;
     int32_t N = lat->nsites, E = (int32_t)lat->nhops, X = (int32_t)lat->nexcl;
     g->nsites = N; g->nedges = E; g->nexcl = X; g->nsub = lat->nsub;
     for (int s = 0; s < g->nsub; ++s) {
@@ -213,6 +215,8 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice CSR offsets decrease at site %d", (int)i);
         if (!finite_d(g->phi_V[i]))
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: phi_V[%d] is not finite", (int)i);
+        if ((p->site_shift_eV && !finite_d(p->site_shift_eV[i])) || (p->kra_shift_eV && !finite_d(p->kra_shift_eV[i])))
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site or barrier shift of site %d is not finite", (int)i);
     }
     for (int32_t i = 0; i < N && st == LIHOP_OK; ++i) {
         g->sites_per_sub[g->sub[i]] += 1;
@@ -285,6 +289,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     for (int32_t i = 0; i < N; ++i) {
         double eps = p->site_energy_eV[g->sub[i]];
         if (p->disorder_sigma_eV > 0.0) eps += p->disorder_sigma_eV * disorder_normal(p->disorder_seed, i);
+        if (p->site_shift_eV) eps += p->site_shift_eV[i];
         g->eps_eV[i] = eps;
     }
     for (int32_t e = 0; e < E; ++e) {
@@ -293,6 +298,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         g->edge_dE0_eV[e] = lihop_garnet_static_dE(g->eps_eV[i], g->eps_eV[j], g->phi_V[i], g->phi_V[j],
                                                    p->field_V_m, d);
         g->edge_kra_eV[e] = p->E_kra_eV[g->sub[i]][g->sub[j]];
+        if (p->kra_shift_eV) g->edge_kra_eV[e] += 0.5 * (p->kra_shift_eV[i] + p->kra_shift_eV[j]);
         g->edge_d2_A2[e] = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     }
     /* Rate table: every rate an allowed edge can take, so the event loop needs

@@ -60,6 +60,10 @@ typedef struct {
     double disorder_sigma_eV;       /* Gaussian site-energy disorder (one quenched realisation) */
     uint64_t disorder_seed;
     const double *phi_V;            /* optional [nsites] electrostatic potential, V (copied at create) */
+    const double *site_shift_eV;    /* optional [nsites] extra site energy (regions: grain-boundary
+                                     * disorder or offsets), added to site_energy_eV (copied) */
+    const double *kra_shift_eV;     /* optional [nsites] barrier shift: a hop i<->j gets
+                                     * E_kra + (shift_i + shift_j)/2, symmetric (copied) */
     double field_V_m[3];            /* applied field */
     lihop_rate_law rate_law;
     int64_t nli;                    /* Li per replica */
