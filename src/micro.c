@@ -115,6 +115,11 @@ static double min_image(double d, int n)
 
 static lihop_status spheres(lihop_micro *m, const lihop_micro_cfg *cfg, lihop_err *err)
 {
+    int nmin = m->n[0] < m->n[1] ? (m->n[0] < m->n[2] ? m->n[0] : m->n[2]) : (m->n[1] < m->n[2] ? m->n[1] : m->n[2]);
+    if (2.0 * cfg->radius_voxels > nmin)
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "microstructure: sphere diameter %g voxels exceeds the smallest box edge (%d voxels); "
+                          "a periodic box must hold at least one sphere", 2.0 * cfg->radius_voxels, nmin);
     fill(m, cfg->matrix_phase);
     int64_t nvox = lihop_micro_nvox(m), target = (int64_t)llround(cfg->volume_fraction * (double)nvox);
     int64_t filled = 0;

@@ -122,6 +122,12 @@ START_TEST(generators)
     ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_ERR_INPUT);
     ck_assert(strstr(err.msg, "hard spheres") != NULL);
     ck_assert(m == NULL);
+    /* a sphere wider than the box is refused, not silently painted everywhere */
+    c.micro.overlap = 1;
+    c.micro.volume_fraction = 0.1;
+    c.micro.radius_voxels = 7;   /* diameter 14 > 12 (z edge) */
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert(strstr(err.msg, "exceeds the smallest box edge") != NULL);
 }
 END_TEST
 
