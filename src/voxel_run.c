@@ -9,7 +9,10 @@
 #include "backend_cuda.h"
 #include "voxel.h"
 
-#define CHUNK_WALKERS 65536u
+/* Walkers per chunk: bounded host/device memory for the walker records
+ * (~1 KiB each); the GPU needs more walkers in flight to fill its SMs. */
+#define CHUNK_WALKERS_CPU 65536u
+#define CHUNK_WALKERS_GPU 262144u
 
 lihop_status lihop_backend_resolve(lihop_backend_kind want, lihop_backend_kind *got, lihop_err *err)
 {
@@ -227,7 +230,8 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
 
     int64_t nvox = lihop_micro_nvox(m);
     uint64_t nw = cfg->run.walkers;
-    uint64_t chunk = nw < CHUNK_WALKERS ? nw : CHUNK_WALKERS;
+    uint64_t chunk_max = backend == LIHOP_BACKEND_CUDA ? CHUNK_WALKERS_GPU : CHUNK_WALKERS_CPU;
+    uint64_t chunk = nw < chunk_max ? nw : chunk_max;
     uint32_t *voxels = malloc((size_t)nvox * sizeof *voxels);
     lihop_walker_out *out = malloc((size_t)chunk * sizeof *out);
     lihop_voxel_params *p = malloc(sizeof *p);
