@@ -7,24 +7,9 @@
 # Set LIHOP_CLI_STRICT=1 to turn the known-bug (XFAIL) checks into hard ones.
 set -euo pipefail
 
-LIHOP=${1:?usage: cli_errors.sh LIHOP_BINARY SOURCE_DIR}
-SRC=${2:?usage: cli_errors.sh LIHOP_BINARY SOURCE_DIR}
-LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
-SRC=$(cd "$SRC" && pwd)
-FIXTURE=$SRC/tests/data/cli_tiny.yaml
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_errors.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup errors "$@"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check() { echo "check: $*"; }
-run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
-show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
-expect_rc() {
-    local want=$1 name=$2; shift 2
-    run "$name" "$@"
-    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
-}
 # mutate NAME SED_EXPR: NAME.yaml = the fixture edited by SED_EXPR (which must change it).
 mutate() {
     sed "$2" tiny.yaml > "$1.yaml"

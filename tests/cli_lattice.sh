@@ -6,30 +6,11 @@
 #   usage: bash tests/cli_lattice.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
-LIHOP=${1:?usage: cli_lattice.sh LIHOP_BINARY SOURCE_DIR}
-SRC=${2:?usage: cli_lattice.sh LIHOP_BINARY SOURCE_DIR}
-LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
-SRC=$(cd "$SRC" && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup lattice "$@"
 LLZO=$SRC/lattices/llzo_cubic.yaml
 SC=$SRC/tests/data/cli_lattice_sc.yaml
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_lattice.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check() { echo "check: $*"; }
-run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
-show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
-expect_rc() {
-    local want=$1 name=$2; shift 2
-    run "$name" "$@"
-    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
-}
-vals() {
-    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
-        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
-}
-dims() { h5ls "$1$2" 2>/dev/null | sed -n 's/.*Dataset {\(.*\)}.*/\1/p'; }
 # expect_line NAME REGEX: NAME.out has a line matching REGEX (extended).
 expect_line() { grep -qE -- "$2" "$1.out" || { show "$1"; fail "no line matching '$2'"; }; }
 # bad_lattice NAME SED_EXPR LINE_REGEX KEY: NAME.yaml (the simple cubic fixture

@@ -5,30 +5,8 @@
 #   usage: bash tests/cli_micro.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
-LIHOP=${1:?usage: cli_micro.sh LIHOP_BINARY SOURCE_DIR}
-SRC=${2:?usage: cli_micro.sh LIHOP_BINARY SOURCE_DIR}
-LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
-SRC=$(cd "$SRC" && pwd)
-FIXTURE=$SRC/tests/data/cli_tiny.yaml
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_micro.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check() { echo "check: $*"; }
-run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
-show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
-expect_rc() {
-    local want=$1 name=$2; shift 2
-    run "$name" "$@"
-    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
-}
-attr() { { h5dump -a "$2" "$1" 2>/dev/null || true; } | sed -n 's/^ *(0): //p' | sed 's/^"\(.*\)"$/\1/'; }
-vals() {
-    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
-        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
-}
-dims() { h5ls "$1$2" 2>/dev/null | sed -n 's/.*Dataset {\(.*\)}.*/\1/p'; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup micro "$@"
 
 # laminate NAME BOX AXIS: a two-phase laminate deck, llzo 0.25 then peo 0.75.
 laminate() {

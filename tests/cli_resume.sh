@@ -7,46 +7,15 @@
 #   usage: bash tests/cli_resume.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
-LIHOP=${1:?usage: cli_resume.sh LIHOP_BINARY SOURCE_DIR}
-SRC=${2:?usage: cli_resume.sh LIHOP_BINARY SOURCE_DIR}
-LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
-SRC=$(cd "$SRC" && pwd)
-FIXTURE=$SRC/tests/data/cli_tiny.yaml
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_resume.XXXXXX")
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup resume "$@"
 BGPID=
 cleanup() {
     if [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null; then kill -KILL "$BGPID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-cd "$WORK"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check() { echo "check: $*"; }
-run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
-show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
-expect_rc() {
-    local want=$1 name=$2; shift 2
-    run "$name" "$@"
-    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
-}
-attr() { { h5dump -a "$2" "$1" 2>/dev/null || true; } | sed -n 's/^ *(0): //p' | sed 's/^"\(.*\)"$/\1/'; }
-vals() {
-    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
-        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
-}
-summary() {
-    { h5dump -m %.17g -d /summary "$1" 2>/dev/null || true; } | awk '
-        /H5T_COMPOUND/ {cmp = 1; next}
-        cmp && /^ *\}/ {cmp = 0; next}
-        cmp {n = $2; gsub(/[";]/, "", n); name[++nf] = n; next}
-        !done && /^ *DATA \{/ {data = 1; next}
-        data && /^ *ATTRIBUTE/ {data = 0; done = 1}
-        data && /^ *[-+0-9.eEnaif]+,?$/ {
-            v = $1; sub(/,$/, "", v); k++; c = (k - 1) % nf + 1
-            if (name[c] != "wall_s") print int((k - 1) / nf), name[c], v
-        }'
-}
 has_point() { h5ls "$1/points/$2" >/dev/null 2>&1; }
 
 [ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"

@@ -1,0 +1,50 @@
+# lib_cli.sh - shared helpers of the CLI tests (tests/cli_*.sh), sourced, not run.
+#   cli_setup NAME LIHOP_BINARY SOURCE_DIR: absolute LIHOP and SRC, FIXTURE (the tiny
+#   voxel deck), a fresh WORK directory removed on exit, and cd into it.
+
+cli_setup() {
+    local name=$1
+    LIHOP=${2:?usage: cli_$name.sh LIHOP_BINARY SOURCE_DIR}
+    SRC=${3:?usage: cli_$name.sh LIHOP_BINARY SOURCE_DIR}
+    LIHOP=$(cd "$(dirname "$LIHOP")" && pwd)/$(basename "$LIHOP")
+    SRC=$(cd "$SRC" && pwd)
+    FIXTURE=$SRC/tests/data/cli_tiny.yaml
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_$name.XXXXXX")
+    trap 'rm -rf "$WORK"' EXIT
+    cd "$WORK"
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+# run NAME CMD...: stdout to NAME.out, stderr to NAME.err, exit status in RC.
+run() { local name=$1; shift; RC=0; "$@" >"$name.out" 2>"$name.err" || RC=$?; }
+show() { echo "--- stdout of $1:"; cat "$1.out"; echo "--- stderr of $1:"; cat "$1.err"; } >&2
+# expect_rc WANT NAME CMD...
+expect_rc() {
+    local want=$1 name=$2; shift 2
+    run "$name" "$@"
+    if [ "$RC" -ne "$want" ]; then show "$name"; fail "'$*' exited $RC, expected $want"; fi
+}
+# attr FILE OBJ/ATTR: the value of a scalar attribute (strings without quotes).
+attr() { { h5dump -a "$2" "$1" 2>/dev/null || true; } | sed -n 's/^ *(0): //p' | sed 's/^"\(.*\)"$/\1/'; }
+# vals FILE DATASET: the values of a numeric dataset, one per line, 17 digits.
+vals() {
+    { h5dump -m %.17g -y -w0 -d "$2" "$1" 2>/dev/null || true; } |
+        awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'
+}
+# dims FILE DATASET: the dataset's dimensions as h5ls prints them.
+dims() { h5ls "$1$2" 2>/dev/null | sed -n 's/.*Dataset {\(.*\)}.*/\1/p'; }
+# summary FILE: the /summary table as "row column value" lines, 17 digits,
+# without the wall_s column (the only one allowed to differ between runs).
+summary() {
+    { h5dump -m %.17g -d /summary "$1" 2>/dev/null || true; } | awk '
+        /H5T_COMPOUND/ {cmp = 1; next}
+        cmp && /^ *\}/ {cmp = 0; next}
+        cmp {n = $2; gsub(/[";]/, "", n); name[++nf] = n; next}
+        !done && /^ *DATA \{/ {data = 1; next}
+        data && /^ *ATTRIBUTE/ {data = 0; done = 1}
+        data && /^ *[-+0-9.eEnaif]+,?$/ {
+            v = $1; sub(/,$/, "", v); k++; c = (k - 1) % nf + 1
+            if (name[c] != "wall_s") print int((k - 1) / nf), name[c], v
+        }'
+}
