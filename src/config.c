@@ -128,8 +128,9 @@ typedef struct {
 #define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
 #define NAME_MAX_CHARS (LIHOP_NAME_LEN - 1)
 
-/* model: only the voxel model is built so far; garnet joins this list later. */
-static const cyaml_strval_t model_strings[] = {{"voxel", LIHOP_MODEL_VOXEL}};
+/* model: decides which top-level schema the deck is checked against. */
+static const cyaml_strval_t model_strings[] = {{"voxel", LIHOP_MODEL_VOXEL},
+                                               {"garnet", LIHOP_MODEL_GARNET}};
 static const cyaml_strval_t backend_strings[] = {
     {"auto", LIHOP_BACKEND_AUTO}, {"cpu", LIHOP_BACKEND_CPU}, {"cuda", LIHOP_BACKEND_CUDA}};
 static const cyaml_strval_t law_strings[] = {
@@ -252,6 +253,179 @@ static const cyaml_schema_field_t top_fields[] = {
 
 static const cyaml_schema_value_t top_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, y_top, top_fields)};
+
+/* ---- garnet decks and material files ---------------------------------------- */
+
+typedef struct {
+    char **pair;
+    unsigned pair_count;
+    double value;
+} y_kra;
+
+typedef struct {
+    char *sublattice;
+    double value;
+} y_site_e;
+
+typedef struct {
+    int profile;
+    double *phi0_V, *length_A;
+    double *table;                  /* [table_count][2]: d_A, phi_V */
+    unsigned table_count;
+} y_sc;
+
+typedef struct {
+    int *axis;
+    double *center_frac, *thickness_A, *kra_shift_eV, *site_shift_eV, *disorder_sigma_eV,
+        *site_removal_fraction;
+    y_sc *space_charge;
+} y_bicrystal;
+
+/* The `garnet:` block of a deck and a material file share this struct; each
+ * has its own schema (the material has name/source, the deck the rest). */
+typedef struct {
+    char *name, *source;
+    char *material;
+    char *lattice;
+    int64_t *cells;
+    unsigned cells_count;
+    double *li_per_fu;
+    unsigned li_per_fu_count;
+    double *li_per_cell;
+    unsigned li_per_cell_count;
+    int *rate_law;
+    double *nu_Hz;
+    y_kra *E_kra_eV;
+    unsigned E_kra_eV_count;
+    y_site_e *site_energy_eV;
+    unsigned site_energy_eV_count;
+    double *E_nn_eV, *disorder_sigma_eV;
+    double *field_V_m;
+    unsigned field_V_m_count;
+    double *drift_fields_V_m;
+    unsigned drift_fields_V_m_count;
+    y_bicrystal *bicrystal;
+} y_garnet;
+
+typedef struct {
+    uint64_t *replicas;
+    double *hops_per_li, *time_s, *equil_hops_per_li;
+    int64_t *samples, *batches;
+    double *fit_window;
+    unsigned fit_window_count;
+} y_grun;
+
+typedef struct {
+    int model;
+    int *backend;
+    uint64_t *seed;
+    double *temperature_K;
+    unsigned temperature_K_count;
+    y_garnet *garnet;
+    y_grun *run;
+} y_gtop;
+
+#define SUBNAME_MAX_CHARS 15        /* lihop_lattice subname[16] */
+static const cyaml_strval_t rate_law_strings[] = {{"kra", LIHOP_GRATE_KRA},
+                                                  {"metropolis", LIHOP_GRATE_METROPOLIS}};
+static const cyaml_strval_t profile_strings[] = {
+    {"none", LIHOP_SC_NONE}, {"gouy_chapman", LIHOP_SC_GOUY_CHAPMAN},
+    {"mott_schottky", LIHOP_SC_MOTT_SCHOTTKY}, {"table", LIHOP_SC_TABLE}};
+static const cyaml_schema_value_t subname_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, SUBNAME_MAX_CHARS)};
+/* libcyaml strides a sequence of fixed sequences by entry size x count. */
+static const cyaml_schema_value_t table_row_entry = {
+    CYAML_VALUE_SEQUENCE_FIXED(CYAML_FLAG_DEFAULT, double, &number_entry, 2)};
+
+static const cyaml_schema_field_t kra_fields[] = {
+    CYAML_FIELD_SEQUENCE("pair", CYAML_FLAG_POINTER, y_kra, pair, &subname_entry, 2, 2),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, y_kra, value),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t kra_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_kra, kra_fields)};
+
+static const cyaml_schema_field_t site_e_fields[] = {
+    CYAML_FIELD_STRING_PTR("sublattice", CYAML_FLAG_POINTER, y_site_e, sublattice, 1, SUBNAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, y_site_e, value),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t site_e_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_site_e, site_e_fields)};
+
+static const cyaml_schema_field_t sc_fields[] = {
+    CYAML_FIELD_ENUM("profile", CYAML_FLAG_STRICT, y_sc, profile, profile_strings,
+                     CYAML_ARRAY_LEN(profile_strings)),
+    CYAML_FIELD_FLOAT_PTR("phi0_V", OPT, y_sc, phi0_V),
+    CYAML_FIELD_FLOAT_PTR("length_A", OPT, y_sc, length_A),
+    CYAML_FIELD_SEQUENCE("table", OPT, y_sc, table, &table_row_entry, 1, LIHOP_MAX_SC_TABLE),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t bicrystal_fields[] = {
+    CYAML_FIELD_ENUM_PTR("axis", OPT | CYAML_FLAG_STRICT, y_bicrystal, axis, axis_strings,
+                         CYAML_ARRAY_LEN(axis_strings)),
+    CYAML_FIELD_FLOAT_PTR("center_frac", OPT, y_bicrystal, center_frac),
+    CYAML_FIELD_FLOAT_PTR("thickness_A", OPT, y_bicrystal, thickness_A),
+    CYAML_FIELD_FLOAT_PTR("kra_shift_eV", OPT, y_bicrystal, kra_shift_eV),
+    CYAML_FIELD_FLOAT_PTR("site_shift_eV", OPT, y_bicrystal, site_shift_eV),
+    CYAML_FIELD_FLOAT_PTR("disorder_sigma_eV", OPT, y_bicrystal, disorder_sigma_eV),
+    CYAML_FIELD_FLOAT_PTR("site_removal_fraction", OPT, y_bicrystal, site_removal_fraction),
+    CYAML_FIELD_MAPPING_PTR("space_charge", OPT, y_bicrystal, space_charge, sc_fields),
+    CYAML_FIELD_END};
+
+/* Keys a material file may set; the deck's garnet block may set them too. */
+#define GARNET_MATERIAL_FIELDS                                                                      \
+    CYAML_FIELD_STRING_PTR("lattice", OPT, y_garnet, lattice, 1, LIHOP_PATH_LEN - 1),                \
+    CYAML_FIELD_ENUM_PTR("rate_law", OPT | CYAML_FLAG_STRICT, y_garnet, rate_law, rate_law_strings,  \
+                         CYAML_ARRAY_LEN(rate_law_strings)),                                        \
+    CYAML_FIELD_FLOAT_PTR("nu_Hz", OPT, y_garnet, nu_Hz),                                           \
+    CYAML_FIELD_SEQUENCE("E_kra_eV", OPT, y_garnet, E_kra_eV, &kra_entry, 1,                        \
+                         LIHOP_MAX_SUBLATTICES * LIHOP_MAX_SUBLATTICES),                            \
+    CYAML_FIELD_SEQUENCE("site_energy_eV", OPT, y_garnet, site_energy_eV, &site_e_entry, 1,         \
+                         LIHOP_MAX_SUBLATTICES),                                                    \
+    CYAML_FIELD_FLOAT_PTR("E_nn_eV", OPT, y_garnet, E_nn_eV),                                       \
+    CYAML_FIELD_FLOAT_PTR("disorder_sigma_eV", OPT, y_garnet, disorder_sigma_eV)
+
+static const cyaml_schema_field_t material_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", OPT, y_garnet, name, 1, 127),
+    CYAML_FIELD_STRING_PTR("source", OPT, y_garnet, source, 1, 1023),
+    GARNET_MATERIAL_FIELDS,
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t material_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, y_garnet, material_fields)};
+
+static const cyaml_schema_field_t garnet_fields[] = {
+    CYAML_FIELD_STRING_PTR("material", OPT, y_garnet, material, 1, LIHOP_PATH_LEN - 1),
+    GARNET_MATERIAL_FIELDS,
+    CYAML_FIELD_SEQUENCE("cells", OPT, y_garnet, cells, &int_entry, 3, 3),
+    CYAML_FIELD_SEQUENCE("li_per_fu", OPT, y_garnet, li_per_fu, &number_entry, 1, LIHOP_MAX_LI_VALUES),
+    CYAML_FIELD_SEQUENCE("li_per_cell", OPT, y_garnet, li_per_cell, &number_entry, 1, LIHOP_MAX_LI_VALUES),
+    CYAML_FIELD_SEQUENCE("field_V_m", OPT, y_garnet, field_V_m, &number_entry, 3, 3),
+    CYAML_FIELD_SEQUENCE("drift_fields_V_m", OPT, y_garnet, drift_fields_V_m, &number_entry, 2, 2),
+    CYAML_FIELD_MAPPING_PTR("bicrystal", OPT, y_garnet, bicrystal, bicrystal_fields),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t grun_fields[] = {
+    CYAML_FIELD_UINT_PTR("replicas", OPT, y_grun, replicas),
+    CYAML_FIELD_FLOAT_PTR("hops_per_li", OPT, y_grun, hops_per_li),
+    CYAML_FIELD_FLOAT_PTR("time_s", OPT, y_grun, time_s),
+    CYAML_FIELD_FLOAT_PTR("equil_hops_per_li", OPT, y_grun, equil_hops_per_li),
+    CYAML_FIELD_INT_PTR("samples", OPT, y_grun, samples),
+    CYAML_FIELD_INT_PTR("batches", OPT, y_grun, batches),
+    CYAML_FIELD_SEQUENCE("fit_window", OPT, y_grun, fit_window, &number_entry, 2, 2),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t gtop_fields[] = {
+    CYAML_FIELD_ENUM("model", CYAML_FLAG_STRICT, y_gtop, model, model_strings,
+                     CYAML_ARRAY_LEN(model_strings)),
+    CYAML_FIELD_ENUM_PTR("backend", OPT | CYAML_FLAG_STRICT, y_gtop, backend, backend_strings,
+                         CYAML_ARRAY_LEN(backend_strings)),
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_gtop, seed),
+    CYAML_FIELD_SEQUENCE("temperature_K", CYAML_FLAG_POINTER, y_gtop, temperature_K, &number_entry,
+                         1, LIHOP_MAX_TEMPS),
+    CYAML_FIELD_MAPPING_PTR("garnet", CYAML_FLAG_POINTER, y_gtop, garnet, garnet_fields),
+    CYAML_FIELD_MAPPING_PTR("run", OPT, y_gtop, run, grun_fields),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_value_t gtop_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, y_gtop, gtop_fields)};
 
 /* ---- parse context and messages ------------------------------------------- */
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include "status.h"
+#include "lattice.h"       /* lihop_lattice_spec, LIHOP_MAX_SUBLATTICES (garnet model) */
 
 #define LIHOP_MAX_PHASES 16
 #define LIHOP_MAX_SPECIES 4
@@ -102,12 +103,87 @@ typedef struct {
 } lihop_micro_cfg;
 
 typedef struct {
-    uint64_t walkers;               /* per species */
-    double time_s;                  /* simulated time per walker; 0: use hops_per_walker */
-    double hops_per_walker;         /* mean hops per walker sets the time; 0: use time_s */
+    uint64_t walkers;               /* voxel: per species */
+    double time_s;                  /* simulated time per walker (voxel) or replica (garnet);
+                                     * 0: use hops_per_walker / hops_per_li */
+    double hops_per_walker;         /* voxel: mean hops per walker sets the time; 0: use time_s */
     int samples;                    /* time-grid points, 2..LIHOP_MAX_SAMPLES */
-    int batches;                    /* independent walker batches for error bars, >= 2 */
+    int batches;                    /* independent walker (replica) batches for error bars, >= 2 */
+    /* garnet only */
+    int64_t replicas;               /* independent supercells per run (>= batches) */
+    double hops_per_li;             /* mean production hops per Li sets the time; 0: use time_s */
+    double equil_hops_per_li;       /* equilibration hops per Li before the clock starts */
+    double fit_from, fit_to;        /* D from the MSD slope over lags [fit_from, fit_to] t_end */
 } lihop_run_cfg;
+
+/* ---- garnet model (DESIGN 2.1) --------------------------------------------
+ * The `garnet:` block of a deck, merged with its material file (keys in the
+ * deck override the material's; E_kra_eV and site_energy_eV entries override
+ * per pair / per sublattice).  Energies in eV, lengths in angstrom (as the
+ * keys say), fields in V/m, potentials in V. */
+#define LIHOP_MAX_LI_VALUES 64
+#define LIHOP_MAX_SC_TABLE 256
+
+/* Where a value was written: file (config or material) and 1-based line. */
+typedef struct {
+    char file[LIHOP_PATH_LEN];
+    int line;
+} lihop_cfg_src;
+
+typedef enum { LIHOP_GRATE_KRA = 0, LIHOP_GRATE_METROPOLIS = 1 } lihop_garnet_rate_kind;
+
+typedef enum {
+    LIHOP_SC_NONE = 0,
+    LIHOP_SC_GOUY_CHAPMAN = 1,      /* phi = (2kT/e) ln[(1 + g e^-d/L)/(1 - g e^-d/L)], g = tanh(e phi0/4kT) */
+    LIHOP_SC_MOTT_SCHOTTKY = 2,     /* phi = phi0 (1 - d/L)^2 for d < L, else 0 */
+    LIHOP_SC_TABLE = 3              /* linear interpolation of (d, phi), 0 beyond the last point */
+} lihop_sc_profile;
+
+typedef struct {
+    int axis;                       /* boundary normal: 0 x, 1 y, 2 z (supercell vector) */
+    double center_frac;             /* plane position, fraction of the supercell along axis, [0, 1) */
+    double thickness_A;             /* slab: sites with |d| <= thickness/2 */
+    double kra_shift_eV;            /* barrier shift of slab sites (per-site, hop gets the mean) */
+    double site_shift_eV;           /* site-energy shift of slab sites */
+    double disorder_sigma_eV;       /* extra Gaussian site disorder inside the slab */
+    double site_removal_fraction;   /* fraction of slab sites removed, [0, 1) */
+    lihop_sc_profile profile;
+    double phi0_V;                  /* potential at the plane relative to bulk */
+    double length_A;                /* Debye length (GC) or layer width (MS) */
+    int ntable;
+    double table_d_A[LIHOP_MAX_SC_TABLE], table_phi_V[LIHOP_MAX_SC_TABLE];
+    lihop_cfg_src src;              /* the `bicrystal:` key */
+} lihop_bicrystal_cfg;
+
+typedef struct {
+    char material_path[LIHOP_PATH_LEN]; /* resolved path, "" without a material file */
+    char material_name[128];
+    char material_source[1024];
+    char *material_text;            /* the whole material file (malloc'd, NULL without one) */
+    char lattice_path[LIHOP_PATH_LEN];  /* resolved path */
+    char *lattice_text;             /* the whole lattice file (malloc'd) */
+    lihop_lattice_spec lattice;     /* as loaded */
+    int nsub;                       /* sublattices in lattice order (order of first appearance) */
+    char subname[LIHOP_MAX_SUBLATTICES][16];
+    int cells[3];
+    int nli;                        /* Li-content sweep axis */
+    int li_is_per_cell;             /* 1: the deck gave li_per_cell */
+    double li_per_fu[LIHOP_MAX_LI_VALUES];   /* always set (converted from li_per_cell) */
+    double li_per_cell[LIHOP_MAX_LI_VALUES]; /* always set */
+    lihop_garnet_rate_kind rate_law;
+    double nu_Hz;
+    double E_kra_eV[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES]; /* symmetric */
+    int kra_given[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
+    double site_energy_eV[LIHOP_MAX_SUBLATTICES];
+    double E_nn_eV;
+    double disorder_sigma_eV;
+    double field_V_m[3];            /* applied to every run */
+    int has_drift;                  /* drift_fields_V_m given */
+    double drift_fields_V_m[2];     /* extra runs with the field along x */
+    int has_bicrystal;
+    lihop_bicrystal_cfg bicrystal;
+    lihop_cfg_src src_lattice, src_cells, src_li, src_kra, src_rate_law;
+} lihop_garnet_cfg;
 
 typedef struct {
     char path[LIHOP_PATH_LEN];      /* the file it came from ("<builtin>" otherwise) */
@@ -126,13 +202,17 @@ typedef struct {
     lihop_interface_cfg interfaces[LIHOP_MAX_INTERFACES];
     lihop_micro_cfg micro;
     lihop_run_cfg run;
-    double field_V_m[3];            /* applied field, V/m */
+    double field_V_m[3];            /* applied field, V/m (voxel) */
+    lihop_garnet_cfg garnet;        /* model garnet */
 } lihop_config;
 
 /* Parse a YAML file.  On error returns LIHOP_ERR_INPUT (or _IO) and a message of
- * the form "FILE:LINE: key 'a.b.c': expected ..., got ...". */
+ * the form "FILE:LINE: key 'a.b.c': expected ..., got ...".  A garnet deck also
+ * reads its material and lattice files (paths relative to the file that names
+ * them); their errors name their own file and line. */
 lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *err);
-/* Same from text in memory; `name` is used in messages. */
+/* Same from text in memory; `name` is used in messages, and relative paths in
+ * a garnet deck are taken relative to the directory part of `name`. */
 lihop_status lihop_config_parse(const char *text, const char *name, lihop_config **out, lihop_err *err);
 void lihop_config_destroy(lihop_config *cfg);
 

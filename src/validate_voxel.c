@@ -186,59 +186,72 @@ static lihop_status check_laminate_asr(int threads, lihop_check_result *o, lihop
     return st;
 }
 
-/* Insulating spheres, phi = 0.1, R = 6 voxels: Maxwell-Garnett (1-phi)/(1+phi/2). */
-static lihop_status check_maxwell_garnett(int threads, lihop_check_result *o, lihop_err *err)
+/* A cubic two-phase composite of edge n: phase 0 (matrix) and phase 1 (filler)
+ * with the given densities and D, grown by `gen`; one run at 300 K. */
+typedef struct {
+    double conc[2], D[2];
+    int n;
+    lihop_generator_kind gen;
+    int matrix, filler;
+    double fraction, radius;
+    int overlap;
+    uint64_t walkers;
+    double hops;
+} composite;
+
+static lihop_status run_composite(const composite *k, int threads, lihop_point_result *r,
+                                  double frac[LIHOP_MAX_PHASES], lihop_err *err)
 {
     lihop_config *c = calloc(1, sizeof *c);
-    double conc[2] = {1e27, 0.0}, D[2] = {1e-12, 0.0};
-    base_config(c, 2, conc, D);
-    c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = 64;
-    c->micro.generator = LIHOP_GEN_SPHERES;
-    c->micro.matrix_phase = 0;
-    c->micro.filler_phase = 1;
-    c->micro.volume_fraction = 0.10;
-    c->micro.radius_voxels = 6.0;
-    /* non-overlapping spheres: MG is exact to O(phi^2) within 0.1 % at phi = 0.1
-     * (Jeffrey 1973: 1 - 1.5 phi + 0.588 phi^2); overlapping ones sit ~3 % lower */
-    c->micro.overlap = 0;
-    c->run.walkers = 20000;
-    c->run.hops_per_walker = 20000;
+    base_config(c, 2, k->conc, k->D);
+    c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = k->n;
+    c->micro.generator = k->gen;
+    c->micro.matrix_phase = k->matrix;
+    c->micro.filler_phase = k->filler;
+    c->micro.volume_fraction = k->fraction;
+    c->micro.radius_voxels = k->radius;
+    c->micro.overlap = k->overlap;
+    c->run.walkers = k->walkers;
+    c->run.hops_per_walker = k->hops;
+    lihop_status st = run_one(c, 300.0, threads, r, frac, err);
+    free(c);
+    return st;
+}
+
+/* sigma of a phase with density rho and diffusion coefficient D at 300 K, z = 1 */
+static double sigma_of(double rho, double D)
+{
+    return rho * LIHOP_E * LIHOP_E / (LIHOP_KB * 300.0) * D;
+}
+
+/* Insulating spheres, phi = 0.1, R = 6 voxels: Maxwell-Garnett (1-phi)/(1+phi/2).
+ * Non-overlapping spheres: MG is exact to O(phi^2) within 0.1 % at phi = 0.1
+ * (Jeffrey 1973: 1 - 1.5 phi + 0.588 phi^2); overlapping ones sit ~3 % lower. */
+static lihop_status check_maxwell_garnett(int threads, lihop_check_result *o, lihop_err *err)
+{
+    const composite k = {{1e27, 0.0}, {1e-12, 0.0}, 64, LIHOP_GEN_SPHERES, 0, 1, 0.10, 6.0, 0, 20000, 20000};
     lihop_point_result r;
     double frac[LIHOP_MAX_PHASES];
-    lihop_status st = run_one(c, 300.0, threads, &r, frac, err);
+    lihop_status st = run_composite(&k, threads, &r, frac, err);
     if (!st) {
-        double sigma_m = 1e27 * LIHOP_E * LIHOP_E / (LIHOP_KB * 300.0) * 1e-12;
-        double phi = frac[1];
+        double sigma_m = sigma_of(k.conc[0], k.D[0]), phi = frac[1];
         double expected = (1.0 - phi) / (1.0 + phi / 2.0);
         set_row(o, "insulating hard spheres phi=0.1, R=6: sigma/sigma_m = (1-phi)/(1+phi/2) (Maxwell-Garnett), within 4 %",
                 expected, r.sigma_iso_S_m / sigma_m, r.sigma_iso_err / sigma_m, 0.04 * expected, "1");
     }
     lihop_point_result_free(&r);
-    free(c);
     return st;
 }
 
 /* Conducting spheres (10x) at phi = 0.3: inside the Hashin-Shtrikman bounds. */
 static lihop_status check_hashin_shtrikman(int threads, lihop_check_result *o, lihop_err *err)
 {
-    lihop_config *c = calloc(1, sizeof *c);
-    double conc[2] = {1e27, 1e27}, D[2] = {1e-13, 1e-12};
-    base_config(c, 2, conc, D);
-    c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = 48;
-    c->micro.generator = LIHOP_GEN_SPHERES;
-    c->micro.matrix_phase = 0;
-    c->micro.filler_phase = 1;
-    c->micro.volume_fraction = 0.30;
-    c->micro.radius_voxels = 4.0;
-    c->micro.overlap = 1;
-    c->run.walkers = 20000;
-    c->run.hops_per_walker = 20000;
+    const composite k = {{1e27, 1e27}, {1e-13, 1e-12}, 48, LIHOP_GEN_SPHERES, 0, 1, 0.30, 4.0, 1, 20000, 20000};
     lihop_point_result r;
     double frac[LIHOP_MAX_PHASES];
-    lihop_status st = run_one(c, 300.0, threads, &r, frac, err);
+    lihop_status st = run_composite(&k, threads, &r, frac, err);
     if (!st) {
-        double q = 1e27 * LIHOP_E * LIHOP_E / (LIHOP_KB * 300.0);
-        double s1 = q * D[0], s2 = q * D[1], p1 = frac[0], p2 = frac[1];
+        double s1 = sigma_of(k.conc[0], k.D[0]), s2 = sigma_of(k.conc[1], k.D[1]), p1 = frac[0], p2 = frac[1];
         double lower = s1 + p2 / (1.0 / (s2 - s1) + p1 / (3.0 * s1));
         double upper = s2 + p1 / (1.0 / (s1 - s2) + p2 / (3.0 * s2));
         /* pass when inside [lower, upper]: centre and half-width as expected and tolerance */
@@ -247,30 +260,20 @@ static lihop_status check_hashin_shtrikman(int threads, lihop_check_result *o, l
                 0.5 * (lower + upper), r.sigma_iso_S_m, r.sigma_iso_err, 0.5 * (upper - lower), "S/m");
     }
     lihop_point_result_free(&r);
-    free(c);
     return st;
 }
 
+/* Site percolation: conducting sites (phase 0) with probability p in an insulator. */
 static lihop_status percolation_sigma(int threads, double p, double *sigma, double *serr, lihop_err *err)
 {
-    lihop_config *c = calloc(1, sizeof *c);
-    double conc[2] = {1e27, 0.0}, D[2] = {1e-12, 0.0};
-    base_config(c, 2, conc, D);
-    c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = 48;
-    c->micro.generator = LIHOP_GEN_RANDOM_VOXELS;
-    c->micro.matrix_phase = 1;     /* insulating background */
-    c->micro.filler_phase = 0;     /* conducting sites with probability p */
-    c->micro.volume_fraction = p;
-    c->run.walkers = 10000;
-    c->run.hops_per_walker = 20000;
+    const composite k = {{1e27, 0.0}, {1e-12, 0.0}, 48, LIHOP_GEN_RANDOM_VOXELS, 1, 0, p, 0.0, 0, 10000, 20000};
     lihop_point_result r;
-    lihop_status st = run_one(c, 300.0, threads, &r, NULL, err);
+    lihop_status st = run_composite(&k, threads, &r, NULL, err);
     if (!st) {
         *sigma = r.sigma_iso_S_m;
         *serr = r.sigma_iso_err;
     }
     lihop_point_result_free(&r);
-    free(c);
     return st;
 }
 
