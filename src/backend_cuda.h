@@ -9,6 +9,7 @@
 #include "status.h"
 #include "voxel_walk.h"
 #include "rng.h"
+#include "garnet_replica.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +31,27 @@ lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, ui
 lihop_status lihop_cuda_philox_blocks(const uint64_t *seed, const uint64_t *subsequence,
                                       const uint64_t *draw, size_t n, lihop_u32x4 *out,
                                       lihop_err *err);
+
+/* How the garnet kernel maps replicas onto the GPU.
+ *   SHARED: one warp per replica; lane 0 runs the event loop with the hot state
+ *           (sum tree, occupancies, displacements) in shared memory, the warp
+ *           splits the post-processing by lags.  Needs the hot part to fit.
+ *   GLOBAL: one thread per replica, all working memory in global memory.
+ *   AUTO:   SHARED when the hot part fits in a block's shared memory, else GLOBAL.
+ * Every mode runs garnet_replica.h and writes the same bits as the CPU. */
+typedef enum {
+    LIHOP_CUDA_GARNET_AUTO = 0,
+    LIHOP_CUDA_GARNET_SHARED = 1,
+    LIHOP_CUDA_GARNET_GLOBAL = 2
+} lihop_cuda_garnet_mode;
+
+/* Run replicas [first, first + count) of job on the GPU (device 0); out: host
+ * array of count records, out[k] is replica first + k.  job's model arrays are
+ * host arrays (lihop_garnet_job_get); they are copied to the device for the
+ * call.  A replica whose Li could not be placed has out[k].status == -1. */
+lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *job, int64_t first, int64_t count,
+                                            lihop_cuda_garnet_mode mode, lihop_garnet_replica *out,
+                                            lihop_err *err);
 
 #ifdef __cplusplus
 }

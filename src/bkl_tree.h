@@ -50,22 +50,26 @@ LIHOP_HD static inline void lihop_bkl_set(double *tree, int64_t P, int64_t leaf,
     for (i >>= 1; i >= 1; i >>= 1) tree[i] = tree[2 * i] + tree[2 * i + 1];
 }
 
-/* Several leaves at once: the caller has already written tree[P + leaf[k]]
- * for k < n; re-sum their ancestors level by level.  leaf[] is scratch (sorted
- * and overwritten).  Same final tree as n lihop_bkl_set calls, but each shared
- * ancestor is summed once per level and the sums of one level are independent
- * of each other (no store-load chain through the levels). */
-LIHOP_HD static inline void lihop_bkl_set_batch(double *tree, int64_t P, int32_t *leaf, int32_t n)
+/* Build the internal nodes from leaves already written at tree[P + k], k < n
+ * (leaves n..P-1 are zeroed here): the same tree as lihop_bkl_init. */
+LIHOP_HD static inline void lihop_bkl_build(double *tree, int64_t P, int64_t n)
 {
-    for (int32_t k = 1; k < n; ++k) { /* insertion sort: n is a few dozen */
-        int32_t v = leaf[k], q = k - 1;
-        while (q >= 0 && leaf[q] > v) { leaf[q + 1] = leaf[q]; --q; }
-        leaf[q + 1] = v;
-    }
+    tree[0] = 0.0;
+    for (int64_t k = n; k < P; ++k) tree[P + k] = 0.0;
+    for (int64_t i = P - 1; i >= 1; --i) tree[i] = tree[2 * i] + tree[2 * i + 1];
+}
+
+/* Several leaves at once, given in increasing order: the caller has already
+ * written tree[P + leaf[k]] for k < n; re-sum their ancestors level by level.
+ * leaf[] is scratch (overwritten).  Same final tree as n lihop_bkl_set calls,
+ * but each shared ancestor is summed once per level and the sums of one level
+ * are independent of each other (no store-load chain through the levels). */
+LIHOP_HD static inline void lihop_bkl_set_sorted(double *tree, int64_t P, int32_t *leaf, int32_t n)
+{
     /* leaf[] holds node indices relative to the first node of the current
      * level; parents of sorted nodes stay sorted, so duplicates are adjacent */
     int64_t first = P;
-    while (first > 1) {
+    while (first > 1 && n > 1) {
         int32_t m = 0;
         int64_t prev = -1;
         for (int32_t k = 0; k < n; ++k) {
@@ -78,6 +82,20 @@ LIHOP_HD static inline void lihop_bkl_set_batch(double *tree, int64_t P, int32_t
         n = m;
         first >>= 1;
     }
+    if (n == 1) /* one path left: plain walk to the root */
+        for (int64_t node = (first + leaf[0]) >> 1; node >= 1; node >>= 1)
+            tree[node] = tree[2 * node] + tree[2 * node + 1];
+}
+
+/* As lihop_bkl_set_sorted for leaves in any order (sorted here, in place). */
+LIHOP_HD static inline void lihop_bkl_set_batch(double *tree, int64_t P, int32_t *leaf, int32_t n)
+{
+    for (int32_t k = 1; k < n; ++k) { /* insertion sort: n is a few dozen */
+        int32_t v = leaf[k], q = k - 1;
+        while (q >= 0 && leaf[q] > v) { leaf[q + 1] = leaf[q]; --q; }
+        leaf[q + 1] = v;
+    }
+    lihop_bkl_set_sorted(tree, P, leaf, n);
 }
 
 LIHOP_HD static inline double lihop_bkl_total(const double *tree)

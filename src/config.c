@@ -11,6 +11,12 @@
  *      line numbers point at whatever event it was reading.
  *   3. libcyaml loads the intermediate y_* structs, which are converted to SI
  *      and checked for ranges and cross references.
+ * The deck's `model:` picks the schema (top_schema for voxel, gtop_schema for
+ * garnet).  A garnet deck's material file goes through the same three passes
+ * against material_schema, with its own file name and lines in messages; its
+ * values are applied first, then the deck's (per pair / per sublattice for
+ * E_kra_eV and site_energy_eV), and sublattice names are checked against the
+ * lattice file, which is loaded here (lihop_lattice_spec_load).
  * The library never prints: libcyaml's log goes through capture_log(). */
 #include "config.h"
 #include "yaml_locate.h"
@@ -269,9 +275,7 @@ typedef struct {
 
 typedef struct {
     int profile;
-    double *phi0_V, *length_A;
-    double *table;                  /* [table_count][2]: d_A, phi_V */
-    unsigned table_count;
+    double *phi0_V, *length_A;      /* `table` is read from the document (see sc_fields) */
 } y_sc;
 
 typedef struct {
@@ -333,9 +337,15 @@ static const cyaml_strval_t profile_strings[] = {
     {"mott_schottky", LIHOP_SC_MOTT_SCHOTTKY}, {"table", LIHOP_SC_TABLE}};
 static const cyaml_schema_value_t subname_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, SUBNAME_MAX_CHARS)};
-/* libcyaml strides a sequence of fixed sequences by entry size x count. */
+/* space_charge.table is a list of [d_A, phi_V] rows.  libcyaml 1.3.1 cannot
+ * load a sequence of fixed sequences (it allocates one element per row and
+ * writes two), so libcyaml ignores the key and pass 3 reads the rows from the
+ * document; pass 2 checks them against table_check_schema instead. */
 static const cyaml_schema_value_t table_row_entry = {
     CYAML_VALUE_SEQUENCE_FIXED(CYAML_FLAG_DEFAULT, double, &number_entry, 2)};
+static const cyaml_schema_value_t table_check_schema = {
+    CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &table_row_entry, 1, LIHOP_MAX_SC_TABLE)};
+#define SC_TABLE_FIELD 3
 
 static const cyaml_schema_field_t kra_fields[] = {
     CYAML_FIELD_SEQUENCE("pair", CYAML_FLAG_POINTER, y_kra, pair, &subname_entry, 2, 2),
@@ -355,7 +365,7 @@ static const cyaml_schema_field_t sc_fields[] = {
                      CYAML_ARRAY_LEN(profile_strings)),
     CYAML_FIELD_FLOAT_PTR("phi0_V", OPT, y_sc, phi0_V),
     CYAML_FIELD_FLOAT_PTR("length_A", OPT, y_sc, length_A),
-    CYAML_FIELD_SEQUENCE("table", OPT, y_sc, table, &table_row_entry, 1, LIHOP_MAX_SC_TABLE),
+    CYAML_FIELD_IGNORE("table", CYAML_FLAG_OPTIONAL),   /* index SC_TABLE_FIELD */
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t bicrystal_fields[] = {
@@ -436,6 +446,7 @@ typedef struct {
     char got[96];           /* "got ..." text of the current message */
     char log[512];          /* libcyaml's messages, for the rare case it disagrees with pass 2 */
     size_t loglen;
+    int have_doc;           /* doc is loaded and must be deleted */
 } pctx;
 
 #if defined(__GNUC__)
@@ -704,6 +715,8 @@ static lihop_status check_node(pctx *c, const cyaml_schema_value_t *s, yaml_node
                                char *path, int line)
 {
     char want[600];
+    if (s == &sc_fields[SC_TABLE_FIELD].value)
+        s = &table_check_schema;
     if (s->type == CYAML_IGNORE)
         return LIHOP_OK;
     int is_map = s->type == CYAML_MAPPING;
@@ -1248,7 +1261,559 @@ static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
     return conv_run(c, cfg, y->run);
 }
 
+/* ---- garnet: material file, lattice, merge, checks --------------------------- */
+
+static lihop_status read_text(const char *path, char **out, lihop_err *err);
+
+/* Directory part of `path` ("." when it has none). */
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+    snprintf(dir, cap, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+/* `rel` relative to directory `dir` (absolute paths and dir "." unchanged); -1 if too long. */
+static int join_path(const char *dir, const char *rel, char *out, size_t cap)
+{
+    int n;
+    if (rel[0] == '/' || strcmp(dir, ".") == 0)
+        n = snprintf(out, cap, "%s", rel);
+    else
+        n = snprintf(out, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+static void set_src(lihop_cfg_src *s, pctx *c, const char *path)
+{
+    snprintf(s->file, sizeof s->file, "%s", c->name);
+    s->line = line_of(c, path);
+}
+
+static int sub_index(const lihop_garnet_cfg *g, const char *name)
+{
+    for (int s = 0; s < g->nsub; s++)
+        if (strcmp(g->subname[s], name) == 0)
+            return s;
+    return -1;
+}
+
+static lihop_status need_sub(pctx *c, const lihop_garnet_cfg *g, const char *path, const char *name,
+                             int *out)
+{
+    *out = sub_index(g, name);
+    if (*out >= 0)
+        return LIHOP_OK;
+    char list[200] = "";
+    for (int s = 0; s < g->nsub; s++)
+        join_append(list, sizeof list, g->subname[s]);
+    return fail_at(c, path, "expected a sublattice of lattice '%s' (%s), got '%s'", g->lattice.name,
+                   list, name);
+}
+
+/* The keys a material file and a deck share; `pre` is "" (material) or "garnet.". */
+static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP], q[PATH_CAP];
+    lihop_status st;
+    if (y->rate_law) {
+        g->rate_law = (lihop_garnet_rate_kind)*y->rate_law;
+        snprintf(p, sizeof p, "%srate_law", pre);
+        set_src(&g->src_rate_law, c, p);
+    }
+    if (y->nu_Hz) {
+        snprintf(p, sizeof p, "%snu_Hz", pre);
+        if (!(*y->nu_Hz > 0.0))
+            return fail_at(c, p, "expected an attempt frequency > 0 Hz, got %s", got(c, p));
+        g->nu_Hz = *y->nu_Hz;
+    }
+    if (y->E_kra_eV) {
+        int here[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
+        memset(here, 0xff, sizeof here);     /* -1: not in this file */
+        snprintf(p, sizeof p, "%sE_kra_eV", pre);
+        set_src(&g->src_kra, c, p);
+        for (unsigned k = 0; k < y->E_kra_eV_count; k++) {
+            const y_kra *e = &y->E_kra_eV[k];
+            int a, b;
+            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[0]", pre, k);
+            if ((st = need_sub(c, g, p, e->pair[0], &a)) != LIHOP_OK)
+                return st;
+            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[1]", pre, k);
+            if ((st = need_sub(c, g, p, e->pair[1], &b)) != LIHOP_OK)
+                return st;
+            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair", pre, k);
+            if (here[a][b] >= 0)
+                return fail_at(c, p, "expected each sublattice pair once, got [%s, %s] again (also %sE_kra_eV[%d])",
+                               e->pair[0], e->pair[1], pre, here[a][b]);
+            here[a][b] = here[b][a] = (int)k;
+            snprintf(q, sizeof q, "%sE_kra_eV[%u].value", pre, k);
+            if (!(e->value >= 0.0))
+                return fail_at(c, q, "expected a barrier >= 0 eV, got %s", got(c, q));
+            g->E_kra_eV[a][b] = g->E_kra_eV[b][a] = e->value;
+            g->kra_given[a][b] = g->kra_given[b][a] = 1;
+        }
+    }
+    if (y->site_energy_eV) {
+        int here[LIHOP_MAX_SUBLATTICES];
+        memset(here, 0xff, sizeof here);
+        for (unsigned k = 0; k < y->site_energy_eV_count; k++) {
+            int a;
+            snprintf(p, sizeof p, "%ssite_energy_eV[%u].sublattice", pre, k);
+            if ((st = need_sub(c, g, p, y->site_energy_eV[k].sublattice, &a)) != LIHOP_OK)
+                return st;
+            if (here[a] >= 0)
+                return fail_at(c, p, "expected each sublattice once, got '%s' again (also %ssite_energy_eV[%d])",
+                               y->site_energy_eV[k].sublattice, pre, here[a]);
+            here[a] = (int)k;
+            g->site_energy_eV[a] = y->site_energy_eV[k].value;
+        }
+    }
+    if (y->E_nn_eV)
+        g->E_nn_eV = *y->E_nn_eV;
+    if (y->disorder_sigma_eV) {
+        snprintf(p, sizeof p, "%sdisorder_sigma_eV", pre);
+        if (!(*y->disorder_sigma_eV >= 0.0))
+            return fail_at(c, p, "expected a standard deviation >= 0 eV, got %s", got(c, p));
+        g->disorder_sigma_eV = *y->disorder_sigma_eV;
+    }
+    return LIHOP_OK;
+}
+
+/* Keys of each space-charge profile: {key, uses, needs} as bit masks over profiles. */
+static const struct {
+    const char *key;
+    unsigned uses;
+} sc_keys[] = {
+    {"phi0_V", (1u << LIHOP_SC_GOUY_CHAPMAN) | (1u << LIHOP_SC_MOTT_SCHOTTKY)},
+    {"length_A", (1u << LIHOP_SC_GOUY_CHAPMAN) | (1u << LIHOP_SC_MOTT_SCHOTTKY)},
+    {"table", 1u << LIHOP_SC_TABLE},
+};
+
+static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_sc *y)
+{
+    const char *base = "garnet.bicrystal.space_charge";
+    char p[PATH_CAP], takes[120] = "";
+    b->profile = (lihop_sc_profile)y->profile;
+    const char *pname = profile_strings[y->profile].str;
+    for (size_t i = 0; i < sizeof sc_keys / sizeof sc_keys[0]; i++)
+        if (sc_keys[i].uses & (1u << y->profile))
+            join_append(takes, sizeof takes, sc_keys[i].key);
+    for (size_t i = 0; i < sizeof sc_keys / sizeof sc_keys[0]; i++) {
+        snprintf(p, sizeof p, "%s.%s", base, sc_keys[i].key);
+        int has = present(c, p), uses = (sc_keys[i].uses >> y->profile) & 1u;
+        if (has && !uses)
+            return fail_at(c, p, "expected only the keys of profile '%s' (profile%s%s), got '%s'", pname,
+                           takes[0] ? ", " : "", takes, sc_keys[i].key);
+        if (!has && uses) {
+            char lp[PATH_CAP];
+            snprintf(lp, sizeof lp, "%s.profile", base);
+            return fail_line(c, line_of(c, lp), p, "expected a value (profile '%s' needs %s), got nothing",
+                             pname, takes);
+        }
+    }
+    if (y->phi0_V)
+        b->phi0_V = *y->phi0_V;
+    if (y->length_A) {
+        snprintf(p, sizeof p, "%s.length_A", base);
+        if (!(*y->length_A > 0.0))
+            return fail_at(c, p, "expected a length > 0 A, got %s", got(c, p));
+        b->length_A = *y->length_A;
+    }
+    snprintf(p, sizeof p, "%s.table", base);
+    yaml_node_t *tn = lihop_yaml_lookup(&c->doc, p, NULL);
+    b->ntable = tn && tn->type == YAML_SEQUENCE_NODE
+                    ? (int)(tn->data.sequence.items.top - tn->data.sequence.items.start) : 0;
+    for (int i = 0; i < b->ntable && i < LIHOP_MAX_SC_TABLE; i++) {
+        double v[2];
+        for (int k = 0; k < 2; k++) {
+            snprintf(p, sizeof p, "%s.table[%d][%d]", base, i, k);
+            yaml_node_t *x = lihop_yaml_lookup(&c->doc, p, NULL);
+            v[k] = x && x->type == YAML_SCALAR_NODE ? strtod((const char *)x->data.scalar.value, NULL) : NAN;
+        }
+        double d = v[0], phi = v[1];
+        snprintf(p, sizeof p, "%s.table[%d][0]", base, i);
+        if (!(d >= 0.0))
+            return fail_at(c, p, "expected a distance >= 0 A from the boundary plane, got %s", got(c, p));
+        if (i > 0 && !(d > b->table_d_A[i - 1]))
+            return fail_at(c, p, "expected distances in increasing order (previous row %g A), got %s",
+                           b->table_d_A[i - 1], got(c, p));
+        b->table_d_A[i] = d;
+        b->table_phi_V[i] = phi;
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicrystal *y)
+{
+    lihop_bicrystal_cfg *b = &g->bicrystal;
+    g->has_bicrystal = 1;
+    set_src(&b->src, c, "garnet.bicrystal");
+    b->axis = y->axis ? *y->axis : 0;
+    b->center_frac = 0.5;
+    if (y->center_frac) {
+        if (!(*y->center_frac >= 0.0 && *y->center_frac < 1.0))
+            return fail_at(c, "garnet.bicrystal.center_frac", "expected a fraction in [0, 1), got %s",
+                           got(c, "garnet.bicrystal.center_frac"));
+        b->center_frac = *y->center_frac;
+    }
+    if (y->thickness_A) {
+        if (!(*y->thickness_A >= 0.0))
+            return fail_at(c, "garnet.bicrystal.thickness_A", "expected a thickness >= 0 A, got %s",
+                           got(c, "garnet.bicrystal.thickness_A"));
+        b->thickness_A = *y->thickness_A;
+    }
+    b->kra_shift_eV = y->kra_shift_eV ? *y->kra_shift_eV : 0.0;
+    if (b->kra_shift_eV != 0.0 && g->rate_law == LIHOP_GRATE_METROPOLIS)
+        return fail_at(c, "garnet.bicrystal.kra_shift_eV",
+                       "expected 0 with rate_law metropolis (it has no barriers; rate_law from %s:%d), got %s",
+                       g->src_rate_law.file, g->src_rate_law.line, got(c, "garnet.bicrystal.kra_shift_eV"));
+    b->site_shift_eV = y->site_shift_eV ? *y->site_shift_eV : 0.0;
+    if (y->disorder_sigma_eV) {
+        if (!(*y->disorder_sigma_eV >= 0.0))
+            return fail_at(c, "garnet.bicrystal.disorder_sigma_eV", "expected a standard deviation >= 0 eV, got %s",
+                           got(c, "garnet.bicrystal.disorder_sigma_eV"));
+        b->disorder_sigma_eV = *y->disorder_sigma_eV;
+    }
+    if (y->site_removal_fraction) {
+        if (!(*y->site_removal_fraction >= 0.0 && *y->site_removal_fraction < 1.0))
+            return fail_at(c, "garnet.bicrystal.site_removal_fraction", "expected a fraction in [0, 1), got %s",
+                           got(c, "garnet.bicrystal.site_removal_fraction"));
+        b->site_removal_fraction = *y->site_removal_fraction;
+    }
+    b->profile = LIHOP_SC_NONE;
+    if (y->space_charge)
+        return conv_space_charge(c, b, y->space_charge);
+    return LIHOP_OK;
+}
+
+static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
+{
+    lihop_run_cfg *r = &cfg->run;
+    r->replicas = 64;
+    r->hops_per_li = 100.0;
+    r->time_s = 0.0;
+    r->equil_hops_per_li = 20.0;
+    r->samples = 32;
+    r->batches = 8;
+    r->fit_from = 0.1;
+    r->fit_to = 0.5;
+    if (!y)
+        return LIHOP_OK;
+    if (y->hops_per_li && y->time_s)
+        return fail_at(c, "run.time_s",
+                       "expected exactly one of hops_per_li or time_s, got both (hops_per_li on line %d)",
+                       line_of(c, "run.hops_per_li"));
+    if (y->hops_per_li) {
+        if (!(*y->hops_per_li > 0.0))
+            return fail_at(c, "run.hops_per_li", "expected a number of hops per Li > 0, got %s",
+                           got(c, "run.hops_per_li"));
+        r->hops_per_li = *y->hops_per_li;
+    }
+    if (y->time_s) {
+        if (!(*y->time_s > 0.0))
+            return fail_at(c, "run.time_s", "expected a time > 0 s, got %s", got(c, "run.time_s"));
+        r->time_s = *y->time_s;
+        r->hops_per_li = 0.0;
+    }
+    if (y->equil_hops_per_li) {
+        if (!(*y->equil_hops_per_li >= 0.0))
+            return fail_at(c, "run.equil_hops_per_li", "expected a number of hops per Li >= 0, got %s",
+                           got(c, "run.equil_hops_per_li"));
+        r->equil_hops_per_li = *y->equil_hops_per_li;
+    }
+    if (y->samples) {
+        if (*y->samples < 2 || *y->samples > LIHOP_MAX_SAMPLES)
+            return fail_at(c, "run.samples", "expected from 2 to %d samples, got %s", LIHOP_MAX_SAMPLES,
+                           got(c, "run.samples"));
+        r->samples = (int)*y->samples;
+    }
+    if (y->batches) {
+        if (*y->batches < 2 || *y->batches > 1000)
+            return fail_at(c, "run.batches", "expected from 2 to 1000 batches, got %s", got(c, "run.batches"));
+        r->batches = (int)*y->batches;
+    }
+    if (y->replicas) {
+        if (*y->replicas > 100000000u)
+            return fail_at(c, "run.replicas", "expected at most 100000000 replicas, got %s", got(c, "run.replicas"));
+        r->replicas = (int64_t)*y->replicas;
+    }
+    if (r->replicas < r->batches)
+        return fail_at(c, y->replicas ? "run.replicas" : "run.batches",
+                       "expected at least as many replicas (%lld) as batches (%d), got %s",
+                       (long long)r->replicas, r->batches, got(c, y->replicas ? "run.replicas" : "run.batches"));
+    if (y->fit_window) {
+        double a = y->fit_window[0], b = y->fit_window[1];
+        if (!(a >= 0.0 && a < b && b <= 1.0))
+            return fail_at(c, "run.fit_window",
+                           "expected [from, to] with 0 <= from < to <= 1 (fractions of the run time), got [%g, %g]",
+                           a, b);
+        r->fit_from = a;
+        r->fit_to = b;
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n)
+{
+    char p[PATH_CAP];
+    cfg->ntemps = (int)n;
+    for (int t = 0; t < cfg->ntemps; t++) {
+        snprintf(p, sizeof p, "temperature_K[%d]", t);
+        if (!(T[t] > 0.0 && T[t] < 5000.0))
+            return fail_at(c, p, "expected a temperature above 0 and below 5000 K, got %s", got(c, p));
+        cfg->temperature_K[t] = T[t];
+    }
+    return LIHOP_OK;
+}
+
+static lihop_status check_load(pctx *c, const char *text, const cyaml_schema_value_t *schema, void **out);
+
+static void free_loaded(const cyaml_schema_value_t *schema, void *y)
+{
+    cyaml_config_t cc = {.log_fn = NULL, .mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR,
+                         .flags = CYAML_CFG_DEFAULT};
+    if (y)
+        cyaml_free(&cc, schema, y, 0);
+}
+
+/* The deck's garnet block with its material file: lattice spec, merge, checks. */
+static lihop_status conv_garnet(pctx *c, lihop_config *cfg, const y_garnet *y)
+{
+    lihop_garnet_cfg *g = &cfg->garnet;
+    char dir[LIHOP_PATH_LEN], p[PATH_CAP];
+    lihop_status st = LIHOP_OK;
+    lihop_err e2 = {{0}};
+    pctx m;
+    memset(&m, 0, sizeof m);
+    m.err = c->err;
+    y_garnet *ym = NULL;
+    dir_of(c->name, dir, sizeof dir);
+
+    if (y->material) {
+        if (join_path(dir, y->material, g->material_path, sizeof g->material_path) < 0)
+            return fail_at(c, "garnet.material", "expected a path shorter than %d characters, got a longer one",
+                           LIHOP_PATH_LEN);
+        if ((st = read_text(g->material_path, &g->material_text, &e2)) != LIHOP_OK)
+            return fail_at(c, "garnet.material", "expected a readable material file, got '%s' (%s)", y->material,
+                           e2.msg);
+        m.name = g->material_path;
+        st = check_load(&m, g->material_text, &material_schema, (void **)&ym);
+        if (st != LIHOP_OK)
+            goto done;
+        if (ym->name)
+            snprintf(g->material_name, sizeof g->material_name, "%s", ym->name);
+        if (ym->source)
+            snprintf(g->material_source, sizeof g->material_source, "%s", ym->source);
+    }
+
+    /* the lattice: the deck's, else the material's, each relative to its own file */
+    {
+        pctx *lc = y->lattice ? c : (ym && ym->lattice) ? &m : NULL;
+        const char *key = y->lattice ? "garnet.lattice" : "lattice";
+        const char *rel = y->lattice ? y->lattice : (ym && ym->lattice) ? ym->lattice : NULL;
+        if (!lc) {
+            st = fail_line(c, line_of(c, "garnet"), "garnet.lattice",
+                           "expected a lattice file (in the garnet block or its material file), got nothing");
+            goto done;
+        }
+        char ldir[LIHOP_PATH_LEN];
+        dir_of(lc->name, ldir, sizeof ldir);
+        if (join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0) {
+            st = fail_at(lc, key, "expected a path shorter than %d characters, got a longer one", LIHOP_PATH_LEN);
+            goto done;
+        }
+        set_src(&g->src_lattice, lc, key);
+        if (lihop_lattice_spec_load(g->lattice_path, &g->lattice, &e2) != LIHOP_OK) {
+            st = fail_at(lc, key, "expected a valid lattice file, got '%s' (%s)", rel, e2.msg);
+            goto done;
+        }
+        if (read_text(g->lattice_path, &g->lattice_text, &e2) != LIHOP_OK) {
+            st = fail_at(lc, key, "expected a readable lattice file, got '%s' (%s)", rel, e2.msg);
+            goto done;
+        }
+    }
+    /* sublattices in order of first appearance, as lihop_lattice_build numbers them */
+    for (int w = 0; w < g->lattice.nsites; w++)
+        if (sub_index(g, g->lattice.sites[w].sublattice) < 0 && g->nsub < LIHOP_MAX_SUBLATTICES) {
+            snprintf(g->subname[g->nsub], sizeof g->subname[0], "%s", g->lattice.sites[w].sublattice);
+            g->nsub++;
+        }
+
+    g->rate_law = LIHOP_GRATE_KRA;
+    snprintf(g->src_rate_law.file, sizeof g->src_rate_law.file, "%s", "<default>");
+    g->nu_Hz = 1e13;
+    set_src(&g->src_kra, c, "garnet");
+    if (ym && (st = apply_material_keys(&m, "", ym, g)) != LIHOP_OK)
+        goto done;
+    if ((st = apply_material_keys(c, "garnet.", y, g)) != LIHOP_OK)
+        goto done;
+
+    /* deck-only keys */
+    g->cells[0] = g->cells[1] = g->cells[2] = 2;
+    set_src(&g->src_cells, c, y->cells ? "garnet.cells" : "garnet");
+    if (y->cells) {
+        for (int a = 0; a < 3; a++) {
+            snprintf(p, sizeof p, "garnet.cells[%d]", a);
+            if (y->cells[a] < 1 || y->cells[a] > 64) {
+                st = fail_at(c, p, "expected a number of unit cells from 1 to 64, got %s", got(c, p));
+                goto done;
+            }
+            g->cells[a] = (int)y->cells[a];
+        }
+    }
+    double fu = g->lattice.formula_units_per_cell;
+    double ncells = (double)g->cells[0] * g->cells[1] * g->cells[2];
+    if (y->li_per_fu && y->li_per_cell) {
+        st = fail_at(c, "garnet.li_per_cell",
+                     "expected exactly one of li_per_fu or li_per_cell, got both (li_per_fu on line %d)",
+                     line_of(c, "garnet.li_per_fu"));
+        goto done;
+    }
+    if (y->li_per_fu || y->li_per_cell) {
+        const double *v = y->li_per_fu ? y->li_per_fu : y->li_per_cell;
+        const char *key = y->li_per_fu ? "li_per_fu" : "li_per_cell";
+        g->li_is_per_cell = y->li_per_cell != NULL;
+        g->nli = (int)(y->li_per_fu ? y->li_per_fu_count : y->li_per_cell_count);
+        snprintf(p, sizeof p, "garnet.%s", key);
+        set_src(&g->src_li, c, p);
+        for (int i = 0; i < g->nli; i++) {
+            snprintf(p, sizeof p, "garnet.%s[%d]", key, i);
+            double per_fu = g->li_is_per_cell ? v[i] / fu : v[i];
+            if (!(v[i] > 0.0) || !(llround(per_fu * fu * ncells) >= 1)) {
+                st = fail_at(c, p, "expected a Li content > 0 that puts at least 1 Li in the %dx%dx%d supercell, got %s",
+                             g->cells[0], g->cells[1], g->cells[2], got(c, p));
+                goto done;
+            }
+            g->li_per_fu[i] = per_fu;
+            g->li_per_cell[i] = per_fu * fu;
+        }
+    } else {
+        set_src(&g->src_li, c, "garnet");
+        g->nli = 1;
+        g->li_per_fu[0] = g->lattice.li_per_fu_ref;
+        g->li_per_cell[0] = g->lattice.li_per_fu_ref * fu;
+        if (!(llround(g->li_per_fu[0] * fu * ncells) >= 1)) {
+            st = fail_line(c, line_of(c, "garnet"), "garnet.li_per_fu",
+                           "expected a Li content (lattice '%s' has no li_per_fu_ref to default to), got nothing",
+                           g->lattice.name);
+            goto done;
+        }
+    }
+    if (y->field_V_m)
+        for (int a = 0; a < 3; a++)
+            g->field_V_m[a] = y->field_V_m[a];
+    if (y->drift_fields_V_m) {
+        double e1 = y->drift_fields_V_m[0], e2 = y->drift_fields_V_m[1];
+        if (!(e1 > 0.0 && e2 > 0.0 && e1 != e2)) {
+            st = fail_at(c, "garnet.drift_fields_V_m",
+                         "expected two different field strengths > 0 V/m, got [%g, %g]", e1, e2);
+            goto done;
+        }
+        g->has_drift = 1;
+        g->drift_fields_V_m[0] = e1;
+        g->drift_fields_V_m[1] = e2;
+    }
+    if (y->bicrystal && (st = conv_bicrystal(c, g, y->bicrystal)) != LIHOP_OK)
+        goto done;
+done:
+    free_loaded(&material_schema, ym);
+    if (m.have_doc)
+        yaml_document_delete(&m.doc);
+    return st;
+}
+
+static lihop_status convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
+{
+    lihop_status st;
+    cfg->model = LIHOP_MODEL_GARNET;
+    cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
+    cfg->seed = y->seed ? *y->seed : 1;
+    if ((st = conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
+        return st;
+    if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK)
+        return st;
+    return conv_grun(c, cfg, y->run);
+}
+
 /* ---- public API ----------------------------------------------------------- */
+
+/* Passes 1-3 on `text` against `schema`: c->doc is loaded (c->have_doc set,
+ * the caller deletes it) and *out gets the loaded struct (free_loaded). */
+static lihop_status check_load(pctx *c, const char *text, const cyaml_schema_value_t *schema, void **out)
+{
+    *out = NULL;
+    size_t len = strlen(text);
+    lihop_status st = lihop_yaml_doc_load(&c->doc, text, len, c->name, c->err);
+    if (st != LIHOP_OK)
+        return st;
+    c->have_doc = 1;
+    yaml_node_t *root = yaml_document_get_root_node(&c->doc);
+    char path[PATH_CAP] = "";
+    if (!root || lihop_yaml_is_null(root)) {
+        char want[600];
+        describe_schema(schema, want, sizeof want);
+        return fail_line(c, root ? (int)root->start_mark.line + 1 : 1, "",
+                         "expected %s, got an empty document", want);
+    }
+    st = check_node(c, schema, root, path, (int)root->start_mark.line + 1);
+    if (st != LIHOP_OK)
+        return st;
+    cyaml_config_t cc = {.log_fn = capture_log,
+                         .log_ctx = c,
+                         .mem_fn = cyaml_mem,
+                         .log_level = CYAML_LOG_ERROR,
+                         .flags = CYAML_CFG_DEFAULT};
+    void *y = NULL;
+    cyaml_err_t e = cyaml_load_data((const uint8_t *)text, len, &cc, schema, (cyaml_data_t **)&y, NULL);
+    if (e != CYAML_OK) {
+        free_loaded(schema, y);
+        return cyaml_refused(c, e);
+    }
+    if (!y)
+        return fail_line(c, 1, "", "expected a mapping of config keys, got nothing");
+    *out = y;
+    return LIHOP_OK;
+}
+
+static int has_field(const cyaml_schema_field_t *f, const char *key)
+{
+    for (; f->key; f++)
+        if (strcmp(f->key, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* A top-level key of the other model (species in a garnet deck, garnet in a
+ * voxel deck) gets a message that says so, before the generic unknown-key one. */
+static lihop_status model_keys(pctx *c, yaml_document_t *doc, int garnet)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return LIHOP_OK;
+    const cyaml_schema_field_t *mine = garnet ? gtop_fields : top_fields;
+    const cyaml_schema_field_t *other = garnet ? top_fields : gtop_fields;
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+        if (!k || k->type != YAML_SCALAR_NODE)
+            continue;
+        const char *key = (const char *)k->data.scalar.value;
+        if (has_field(mine, key) || !has_field(other, key))
+            continue;
+        char keys[300] = "";
+        for (const cyaml_schema_field_t *f = mine; f->key; f++)
+            join_append(keys, sizeof keys, f->key);
+        return fail_line(c, (int)k->start_mark.line + 1, key,
+                         "expected a key of model '%s' (%s), got '%s', which belongs to model '%s'%s",
+                         garnet ? "garnet" : "voxel", keys, key, garnet ? "voxel" : "garnet",
+                         garnet && has_field(garnet_fields, key) ? " (a garnet deck sets it inside garnet:)" : "");
+    }
+    return LIHOP_OK;
+}
 
 static lihop_status parse_into(lihop_config *cfg, const char *name, lihop_err *err)
 {
@@ -1256,40 +1821,30 @@ static lihop_status parse_into(lihop_config *cfg, const char *name, lihop_err *e
     memset(&c, 0, sizeof c);
     c.name = name;
     c.err = err;
-    size_t len = strlen(cfg->text);
-    lihop_status st = lihop_yaml_doc_load(&c.doc, cfg->text, len, name, err);
-    if (st != LIHOP_OK)
-        return st;
-
-    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
-    char path[PATH_CAP] = "";
-    if (!root || lihop_yaml_is_null(root)) {
-        char want[600];
-        describe_schema(&top_schema, want, sizeof want);
-        st = fail_line(&c, root ? (int)root->start_mark.line + 1 : 1, "",
-                       "expected %s, got an empty document", want);
-    } else {
-        st = check_node(&c, &top_schema, root, path, (int)root->start_mark.line + 1);
+    /* The model decides the schema: peek at it in a document of the text. */
+    int garnet = 0;
+    {
+        yaml_document_t peek;
+        lihop_status pst = lihop_yaml_doc_load(&peek, cfg->text, strlen(cfg->text), name, err);
+        if (pst != LIHOP_OK)
+            return pst;
+        yaml_node_t *mn = lihop_yaml_lookup(&peek, "model", NULL);
+        garnet = mn && mn->type == YAML_SCALAR_NODE && strcmp((const char *)mn->data.scalar.value, "garnet") == 0;
+        int known = mn && mn->type == YAML_SCALAR_NODE &&
+                    (garnet || strcmp((const char *)mn->data.scalar.value, "voxel") == 0);
+        lihop_status kst = known ? model_keys(&c, &peek, garnet) : LIHOP_OK;
+        yaml_document_delete(&peek);
+        if (kst != LIHOP_OK)
+            return kst;
     }
-    if (st == LIHOP_OK) {
-        cyaml_config_t cc = {.log_fn = capture_log,
-                             .log_ctx = &c,
-                             .mem_fn = cyaml_mem,
-                             .log_level = CYAML_LOG_ERROR,
-                             .flags = CYAML_CFG_DEFAULT};
-        y_top *y = NULL;
-        cyaml_err_t e = cyaml_load_data((const uint8_t *)cfg->text, len, &cc, &top_schema,
-                                        (cyaml_data_t **)&y, NULL);
-        if (e != CYAML_OK)
-            st = cyaml_refused(&c, e);
-        else if (!y)
-            st = fail_line(&c, 1, "", "expected a mapping of config keys, got nothing");
-        else
-            st = convert(&c, y, cfg);
-        if (y)
-            cyaml_free(&cc, &top_schema, y, 0);
-    }
-    yaml_document_delete(&c.doc);
+    const cyaml_schema_value_t *schema = garnet ? &gtop_schema : &top_schema;
+    void *y = NULL;
+    lihop_status st = check_load(&c, cfg->text, schema, &y);
+    if (st == LIHOP_OK)
+        st = garnet ? convert_garnet(&c, (const y_gtop *)y, cfg) : convert(&c, (const y_top *)y, cfg);
+    free_loaded(schema, y);
+    if (c.have_doc)
+        yaml_document_delete(&c.doc);
     return st;
 }
 
@@ -1328,15 +1883,10 @@ lihop_status lihop_config_parse(const char *text, const char *name, lihop_config
     return config_from_text(copy, name, out, err);
 }
 
-lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *err)
+/* The whole file as a NUL-terminated malloc'd string (no NUL bytes inside). */
+static lihop_status read_text(const char *path, char **out, lihop_err *err)
 {
-    if (out)
-        *out = NULL;
-    if (!path || !out)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_config_load: path and out must not be NULL");
-    if (strlen(path) >= LIHOP_PATH_LEN)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%.64s...: expected a path shorter than %d characters",
-                          path, LIHOP_PATH_LEN);
+    *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
         return lihop_fail(err, LIHOP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
@@ -1383,6 +1933,23 @@ lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *
         free(buf);
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s:%d: expected YAML text, got a NUL byte", path, line);
     }
+    *out = buf;
+    return LIHOP_OK;
+}
+
+lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_config_load: path and out must not be NULL");
+    if (strlen(path) >= LIHOP_PATH_LEN)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%.64s...: expected a path shorter than %d characters",
+                          path, LIHOP_PATH_LEN);
+    char *buf = NULL;
+    lihop_status st = read_text(path, &buf, err);
+    if (st != LIHOP_OK)
+        return st;
     return config_from_text(buf, path, out, err);
 }
 
@@ -1391,6 +1958,8 @@ void lihop_config_destroy(lihop_config *cfg)
     if (!cfg)
         return;
     free(cfg->text);
+    free(cfg->garnet.material_text);
+    free(cfg->garnet.lattice_text);
     free(cfg);
 }
 

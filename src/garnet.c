@@ -1,15 +1,18 @@
-/* garnet.c - CPU engine of the garnet lattice gas: model preparation, exact
- * rejection-free BKL per replica, OpenMP over replicas, and the observables.
- * The per-hop maths is in garnet_event.h and the selector in bkl_tree.h, both
- * shared with the CUDA twin. */
+/* garnet.c - the garnet lattice gas: model preparation, the CPU strategy
+ * (OpenMP over replicas), backend choice, and the observables.  The replica
+ * loop is in garnet_replica.h, the per-hop maths in garnet_event.h and the
+ * selector in bkl_tree.h, all shared with the CUDA twin (cuda/garnet.cu). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <omp.h>
 
 #include "garnet.h"
+#include "garnet_replica.h"
 #include "bkl_tree.h"
 #include "rng.h"
+#include "backend_cuda.h"
+#include "voxel.h"          /* lihop_backend_resolve */
 
 #define E_CHARGE_C 1.602176634e-19
 #define KB_J_K 1.380649e-23
@@ -34,6 +37,11 @@ struct lihop_garnet {
     double *rate_tab;
     int32_t *edge_tab0;
     int64_t ntab;
+    int32_t *aff_off, *aff_len, *aff_list;
+    int64_t naff;
+    int32_t *prog_off, *prog_len, *prog_node;
+    int64_t nprog;
+    lihop_garnet_edge_pk *edge_pk;
     lihop_garnet_model model;
     int64_t P;                      /* leaves of the sum tree */
     double t_end;
@@ -63,6 +71,8 @@ void lihop_garnet_destroy(lihop_garnet *g)
     free(g->excl_start); free(g->excl_nbr); free(g->edge_mult); free(g->edge_excl_self);
     free(g->hop_vec_A); free(g->edge_d2_A2); free(g->edge_dE0_eV); free(g->edge_kra_eV);
     free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
+    free(g->aff_off); free(g->aff_len); free(g->aff_list);
+    free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk);
     free(g);
 }
 
@@ -140,6 +150,128 @@ static double disorder_normal(uint64_t seed, int32_t i)
         double q = u * u + v * v;
         if (q > 0.0 && q < 1.0) return u * sqrt(-2.0 * lihop_log_exact(q) / q);
     }
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Most sum-tree nodes the per-event update programs may hold in all (int32
+ * entries); beyond it the event loop re-sums changed paths only. */
+#define MAX_PROG_ENTRIES ((int64_t)1 << 26)
+
+/* The update program of every affected list: the distinct ancestors of its
+ * leaves, level by level from the bottom.  Leaves the program arrays NULL
+ * (no error) when they would be too large. */
+static lihop_status build_programs(lihop_garnet *g)
+{
+    lihop_garnet_model *m = &g->model;
+    const int32_t E = g->nedges;
+    const int64_t P = lihop_bkl_leaves(E);
+    if (P > ((int64_t)1 << 30)) return LIHOP_OK;
+    int32_t *lv = (int32_t *)malloc(sizeof(int32_t) * ((size_t)m->max_aff + 1));
+    g->prog_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->prog_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    int64_t cap = 4 * g->naff + 64, n = 0;
+    g->prog_node = (int32_t *)malloc(sizeof(int32_t) * (size_t)cap);
+    lihop_status st = LIHOP_OK;
+    if (!lv || !g->prog_off || !g->prog_len || !g->prog_node) st = LIHOP_ERR_NOMEM;
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
+        int32_t r = g->edge_rev[e];
+        if (r < e) { g->prog_off[e] = g->prog_off[r]; g->prog_len[e] = g->prog_len[r]; continue; }
+        int32_t k = g->aff_len[e];
+        memcpy(lv, g->aff_list + g->aff_off[e], sizeof(int32_t) * (size_t)k);
+        int64_t start = n;
+        int level = 0;
+        for (int64_t first = P; first > 1; first >>= 1) {  /* as lihop_bkl_set_sorted */
+            int32_t q = 0;
+            int64_t prev = -1;
+            ++level;                                        /* of the parents */
+            for (int32_t t = 0; t < k; ++t) {
+                int64_t node = (first + lv[t]) >> 1;
+                if (node == prev) continue;
+                prev = node;
+                lv[q++] = (int32_t)(node - (first >> 1));
+                if (level % 2 != 0) continue;               /* odd levels: summed by the level above */
+                if (n == cap) {
+                    if (cap >= MAX_PROG_ENTRIES) { st = LIHOP_ERR_INPUT; break; }
+                    cap *= 2;
+                    int32_t *grown = (int32_t *)realloc(g->prog_node, sizeof(int32_t) * (size_t)cap);
+                    if (!grown) { st = LIHOP_ERR_NOMEM; break; }
+                    g->prog_node = grown;
+                }
+                g->prog_node[n++] = (int32_t)node;
+            }
+            if (st != LIHOP_OK) break;
+            k = q;
+        }
+        g->prog_off[e] = (int32_t)start;
+        g->prog_len[e] = (int32_t)(n - start);
+    }
+    free(lv);
+    if (st == LIHOP_ERR_NOMEM) return st;
+    if (st != LIHOP_OK) { /* too large: run without programs */
+        free(g->prog_off); free(g->prog_len); free(g->prog_node);
+        g->prog_off = g->prog_len = g->prog_node = NULL;
+        return LIHOP_OK;
+    }
+    int levels = 0;
+    for (int64_t x = P; x > 1; x >>= 1) ++levels;
+    g->nprog = n;
+    m->prog_root = levels % 2;
+    m->prog_off = g->prog_off;
+    m->prog_len = g->prog_len;
+    m->prog_node = g->prog_node;
+    m->nprog = n;
+    return LIHOP_OK;
+}
+
+/* The affected-event list of every hop (lihop_garnet_affected), sorted, one
+ * list per site pair shared by e and its reverse; fills the model's aff_*. */
+static lihop_status build_affected(lihop_garnet *g)
+{
+    lihop_garnet_model *m = &g->model;
+    const int32_t E = g->nedges;
+    uint32_t *stamp = (uint32_t *)calloc((size_t)E, sizeof(uint32_t));
+    int32_t *list = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->aff_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->aff_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    int64_t cap = 32 * (int64_t)E, n = 0;
+    g->aff_list = (int32_t *)malloc(sizeof(int32_t) * (size_t)cap);
+    lihop_status st = LIHOP_OK;
+    if (!stamp || !list || !g->aff_off || !g->aff_len || !g->aff_list) st = LIHOP_ERR_NOMEM;
+    uint32_t epoch = 0;
+    int32_t maxlen = 0;
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
+        int32_t r = g->edge_rev[e];
+        if (r < e) { g->aff_off[e] = g->aff_off[r]; g->aff_len[e] = g->aff_len[r]; continue; }
+        int32_t k = lihop_garnet_affected(m, g->edge_src[e], g->hop_nbr[e], stamp, ++epoch, list);
+        qsort(list, (size_t)k, sizeof(int32_t), cmp_i32);
+        if (n + k > INT32_MAX) { st = LIHOP_ERR_INPUT; break; }
+        if (n + k > cap) {
+            while (n + k > cap) cap *= 2;
+            int32_t *grown = (int32_t *)realloc(g->aff_list, sizeof(int32_t) * (size_t)cap);
+            if (!grown) { st = LIHOP_ERR_NOMEM; break; }
+            g->aff_list = grown;
+        }
+        memcpy(g->aff_list + n, list, sizeof(int32_t) * (size_t)k);
+        g->aff_off[e] = (int32_t)n;
+        g->aff_len[e] = k;
+        n += k;
+        if (k > maxlen) maxlen = k;
+    }
+    free(stamp);
+    free(list);
+    if (st != LIHOP_OK) return st;
+    g->naff = n;
+    m->aff_off = g->aff_off;
+    m->aff_len = g->aff_len;
+    m->aff_list = g->aff_list;
+    m->naff = n;
+    m->max_aff = maxlen;
+    return build_programs(g);
 }
 
 lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_params *p,
@@ -346,268 +478,84 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
     }
     m->rate_tab = g->rate_tab;
+    g->edge_pk = (lihop_garnet_edge_pk *)malloc(sizeof(lihop_garnet_edge_pk) * (size_t)E);
+    if (!g->edge_pk) {
+        lihop_garnet_destroy(g);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (edge table)");
+    }
+    for (int32_t e = 0; e < E; ++e) {
+        g->edge_pk[e].src = g->edge_src[e];
+        g->edge_pk[e].dst = g->hop_nbr[e];
+        g->edge_pk[e].tab0m = g->edge_tab0[e] - cstride * (int32_t)g->edge_mult[e];
+        g->edge_pk[e].xself2 = 2 * (int32_t)g->edge_excl_self[e];
+    }
+    m->edge_pk = g->edge_pk;
+    m->nsub = g->nsub;
+    m->nexcl = X;
+    m->ntab = ntab;
+    m->site_sub = g->sub;
+    m->edge_vec_A = g->hop_vec_A;
+    m->edge_d2_A2 = g->edge_d2_A2;
+    st = build_affected(g);
+    if (st != LIHOP_OK) {
+        lihop_garnet_destroy(g);
+        return lihop_fail(err, st, st == LIHOP_ERR_NOMEM ? "garnet: out of memory (affected-event lists)"
+                                                         : "garnet: affected-event lists too large");
+    }
     g->P = lihop_bkl_leaves(E);
     if (p->time_s > 0.0) { g->t_end = p->time_s; g->have_t_end = 1; }
     *out = g;
     return LIHOP_OK;
 }
 
-/* ---- one replica ------------------------------------------------------------- */
-
-/* Per-thread scratch, allocated once before the replica loop. */
-typedef struct {
-    uint8_t *occ;
-    int32_t *nnb, *nblk, *ion_at, *site_of, *perm, *list;
-    uint32_t *stamp;
-    uint32_t epoch;
-    double *tree, *tree2, *rate;
-    double *dr;                     /* [nli][3] unwrapped displacement */
-    double *snap;                   /* [nsamples + 1][nli][3] displacements on the grid */
-    int64_t nli;
-} work;
-
-static void work_free(work *w)
-{
-    free(w->occ); free(w->nnb); free(w->nblk); free(w->ion_at); free(w->site_of); free(w->perm);
-    free(w->list); free(w->stamp); free(w->tree); free(w->tree2); free(w->rate); free(w->dr); free(w->snap);
-    memset(w, 0, sizeof *w);
-}
-
-static int work_alloc(const lihop_garnet *g, work *w, int with_samples)
-{
-    memset(w, 0, sizeof *w);
-    size_t N = (size_t)g->nsites, E = (size_t)g->nedges, L = (size_t)g->p.nli;
-    w->nli = g->p.nli;
-    w->occ = (uint8_t *)malloc(N);
-    w->nnb = (int32_t *)malloc(sizeof(int32_t) * N);
-    w->nblk = (int32_t *)malloc(sizeof(int32_t) * N);
-    w->ion_at = (int32_t *)malloc(sizeof(int32_t) * N);
-    w->site_of = (int32_t *)malloc(sizeof(int32_t) * L);
-    w->perm = (int32_t *)malloc(sizeof(int32_t) * N);
-    w->list = (int32_t *)malloc(sizeof(int32_t) * E);
-    w->stamp = (uint32_t *)malloc(sizeof(uint32_t) * E);
-    w->tree = (double *)malloc(sizeof(double) * 2 * (size_t)g->P);
-    w->rate = (double *)malloc(sizeof(double) * E);
-    w->dr = (double *)malloc(sizeof(double) * 3 * L);
-    int ok = w->occ && w->nnb && w->nblk && w->ion_at && w->site_of && w->perm && w->list && w->stamp &&
-             w->tree && w->rate && w->dr;
-    if (g->p.check_every > 0) {
-        w->tree2 = (double *)malloc(sizeof(double) * 2 * (size_t)g->P);
-        ok = ok && w->tree2;
-    }
-    if (with_samples) {
-        w->snap = (double *)malloc(sizeof(double) * 3 * L * ((size_t)g->p.nsamples + 1));
-        ok = ok && w->snap;
-    }
-    if (!ok) work_free(w);
-    return ok;
-}
-
-/* Random initial occupation respecting exclusion: visit the sites in a random
- * order (Fisher-Yates, one Philox block per step) and occupy each one whose
- * exclusion partners are all empty, until nli Li are placed.  Then build the
- * tree.  Returns the number placed (< nli: the exclusion rules left no room). */
-static int64_t replica_setup(const lihop_garnet *g, work *w, lihop_stream *rng)
-{
-    const lihop_garnet_model *m = &g->model;
-    int32_t N = g->nsites;
-    memset(w->occ, 0, (size_t)N);
-    memset(w->nnb, 0, sizeof(int32_t) * (size_t)N);
-    memset(w->nblk, 0, sizeof(int32_t) * (size_t)N);
-    memset(w->stamp, 0, sizeof(uint32_t) * (size_t)g->nedges);
-    w->epoch = 0;
-    for (int32_t s = 0; s < N; ++s) { w->perm[s] = s; w->ion_at[s] = -1; }
-    for (int32_t k = 0; k < N; ++k) {
-        lihop_u32x4 r = lihop_stream_next(rng);
-        uint32_t span = (uint32_t)(N - k);
-        /* modulo bias <= span / 2^64: immaterial */
-        int32_t pick = k + (int32_t)(lihop_u64(r.v[0], r.v[1]) % span);
-        int32_t tmp = w->perm[k]; w->perm[k] = w->perm[pick]; w->perm[pick] = tmp;
-    }
-    int64_t placed = 0;
-    for (int32_t k = 0; k < N && placed < g->p.nli; ++k) {
-        int32_t s = w->perm[k];
-        if (w->nblk[s] != 0) continue;
-        lihop_garnet_occupy(m, s, +1, w->occ, w->nnb, w->nblk);
-        w->ion_at[s] = (int32_t)placed;
-        w->site_of[placed] = s;
-        ++placed;
-    }
-    for (int32_t e = 0; e < g->nedges; ++e) w->rate[e] = lihop_garnet_edge_rate(m, e, w->occ, w->nnb, w->nblk);
-    lihop_bkl_init(w->tree, g->P, w->rate, g->nedges);
-    return placed;
-}
-
-/* Carry out event e: move the Li, then refresh exactly the rates that can change. */
-static void apply_event(const lihop_garnet *g, work *w, int32_t e)
-{
-    const lihop_garnet_model *m = &g->model;
-    int32_t i = m->edge_src[e], j = m->hop_nbr[e];
-    int32_t ion = w->ion_at[i];
-    w->ion_at[i] = -1;
-    w->ion_at[j] = ion;
-    w->site_of[ion] = j;
-    lihop_garnet_move(m, i, j, w->occ, w->nnb, w->nblk);
-    if (++w->epoch == 0) { /* stamps wrapped after 2^32 events: start over */
-        memset(w->stamp, 0, sizeof(uint32_t) * (size_t)g->nedges);
-        w->epoch = 1;
-    }
-    int32_t n = lihop_garnet_affected(m, i, j, w->stamp, w->epoch, w->list);
-    /* write the leaves whose rate changed (compacting their indices to the front
-     * of the list), then re-sum the ancestors once; the tree is a function of
-     * its leaves only, so skipping unchanged leaves changes no bit */
-    int32_t nchanged = 0;
-    for (int32_t k = 0; k < n; ++k) {
-        int32_t a = w->list[k];
-        double r = lihop_garnet_edge_rate(m, a, w->occ, w->nnb, w->nblk);
-        if (r != w->tree[g->P + a]) {
-            w->tree[g->P + a] = r;
-            w->list[nchanged++] = a;
-        }
-    }
-    lihop_bkl_set_batch(w->tree, g->P, w->list, nchanged);
-}
-
-/* Debug check: every leaf equals a freshly computed rate and the tree equals a rebuilt one. */
-static uint64_t consistency_failures(const lihop_garnet *g, work *w)
-{
-    uint64_t bad = 0;
-    for (int32_t e = 0; e < g->nedges; ++e) {
-        w->rate[e] = lihop_garnet_edge_rate(&g->model, e, w->occ, w->nnb, w->nblk);
-        bad += w->rate[e] != w->tree[g->P + e];
-    }
-    lihop_bkl_init(w->tree2, g->P, w->rate, g->nedges);
-    bad += memcmp(w->tree + 1, w->tree2 + 1, sizeof(double) * (2 * (size_t)g->P - 1)) != 0;
-    return bad;
-}
+/* ---- replicas on the CPU ---------------------------------------------------- */
 
 static uint64_t equil_events(const lihop_garnet *g)
 {
     return (uint64_t)ceil(g->p.equil_hops_per_li * (double)g->p.nli);
 }
 
-/* Equilibration: BKL events with the clock off.  Returns events done (fewer
- * when the total rate reaches 0). */
-static uint64_t equilibrate(const lihop_garnet *g, work *w, lihop_stream *rng, uint64_t nev)
+static void job_fill(const lihop_garnet *g, double t_end, lihop_garnet_job *J)
 {
-    uint64_t n = 0;
-    for (; n < nev; ++n) {
-        if (!(lihop_bkl_total(w->tree) > 0.0)) break;
-        lihop_u32x4 r = lihop_stream_next(rng);
-        int64_t e = lihop_bkl_select(w->tree, g->P, lihop_garnet_u53(r.v[2], r.v[3]));
-        apply_event(g, w, (int32_t)e);
-    }
-    return n;
+    memset(J, 0, sizeof *J);
+    J->m = g->model;
+    J->P = g->P;
+    J->nli = g->p.nli;
+    J->seed = g->p.seed;
+    J->stream = g->p.stream;
+    J->nsamples = g->p.nsamples;
+    J->equil_events = equil_events(g);
+    J->check_every = g->p.check_every;
+    J->t_end = t_end;
 }
 
-static void snapshot(work *w, int k)
+/* One thread's working memory (hot and cold parts in one block). */
+static void *work_alloc(const lihop_garnet_job *J, lihop_garnet_work *w)
 {
-    memcpy(w->snap + (size_t)k * 3 * (size_t)w->nli, w->dr, sizeof(double) * 3 * (size_t)w->nli);
-}
-
-/* Replica rid: placement, equilibration, production up to t_end with samples on
- * the grid, then the origin-averaged MSDs.  Returns 0, or -1 when the Li could
- * not all be placed. */
-static int replica_run(const lihop_garnet *g, work *w, int64_t rid, double t_end, lihop_garnet_replica *out)
-{
-    const lihop_garnet_params *p = &g->p;
-    const int ns = p->nsamples, nsub = g->nsub;
-    const int64_t nli = p->nli;
-    memset(out, 0, sizeof *out);
-
-    lihop_stream rng;
-    lihop_stream_init(&rng, p->seed, ((uint64_t)p->stream << 32) | (uint64_t)(uint32_t)rid);
-    if (replica_setup(g, w, &rng) < nli) return -1;
-    out->equil_events = equilibrate(g, w, &rng, equil_events(g));
-
-    double tsamp[MAXS + 1];
-    for (int k = 0; k <= ns; ++k) tsamp[k] = t_end * ((double)k / (double)ns);
-    tsamp[ns] = t_end;
-    memset(w->dr, 0, sizeof(double) * 3 * (size_t)nli);
-    snapshot(w, 0);
-    int next = 1;
-    int64_t nsubocc[MAXSUB];
-    for (int s = 0; s < MAXSUB; ++s) nsubocc[s] = 0;
-    for (int64_t ion = 0; ion < nli; ++ion) nsubocc[g->sub[w->site_of[ion]]] += 1;
-
-    double t = 0.0;
-    for (;;) {
-        double R = lihop_bkl_total(w->tree);
-        double tn;
-        lihop_u32x4 r = {{0u, 0u, 0u, 0u}};
-        if (R > 0.0) {
-            r = lihop_stream_next(&rng);
-            tn = t + (-lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R);
-        } else {               /* no allowed hop: frozen until t_end */
-            tn = HUGE_VAL;
-            out->trapped = 1;
-        }
-        while (next <= ns && tsamp[next] <= tn) snapshot(w, next++);
-        double tstop = tn < t_end ? tn : t_end;
-        for (int s = 0; s < nsub; ++s) out->occ_time_s[s] += (double)nsubocc[s] * (tstop - t);
-        if (tn >= t_end) break;
-        t = tn;
-
-        int32_t e = (int32_t)lihop_bkl_select(w->tree, g->P, lihop_garnet_u53(r.v[2], r.v[3]));
-        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        int32_t ion = w->ion_at[i];
-        const double *d = g->hop_vec_A + 3 * (size_t)e;
-        w->dr[3 * ion + 0] += d[0];
-        w->dr[3 * ion + 1] += d[1];
-        w->dr[3 * ion + 2] += d[2];
-        out->hop_d2_A2 += g->edge_d2_A2[e];
-        out->hops_by_type[g->sub[i]][g->sub[j]] += 1;
-        nsubocc[g->sub[i]] -= 1;
-        nsubocc[g->sub[j]] += 1;
-        out->hops += 1;
-        apply_event(g, w, e);
-        if (p->check_every > 0 && out->hops % (uint64_t)p->check_every == 0)
-            out->check_failures += consistency_failures(g, w);
-    }
-
-    /* origin-averaged MSDs at lags m = 1..ns over origins k = 0..ns-m */
-    double com[MAXS + 1][3];
-    for (int k = 0; k <= ns; ++k) {
-        const double *x = w->snap + (size_t)k * 3 * (size_t)nli;
-        double cx = 0.0, cy = 0.0, cz = 0.0;
-        for (int64_t ion = 0; ion < nli; ++ion) { cx += x[3 * ion]; cy += x[3 * ion + 1]; cz += x[3 * ion + 2]; }
-        com[k][0] = cx; com[k][1] = cy; com[k][2] = cz;
-    }
-    for (int mlag = 1; mlag <= ns; ++mlag) {
-        double str = 0.0, scol = 0.0, dc[3] = {0.0, 0.0, 0.0};
-        int norig = ns - mlag + 1;
-        for (int k = 0; k < norig; ++k) {
-            const double *a = w->snap + (size_t)k * 3 * (size_t)nli;
-            const double *b = w->snap + (size_t)(k + mlag) * 3 * (size_t)nli;
-            double s2 = 0.0;
-            for (int64_t q = 0; q < 3 * nli; ++q) { double u = b[q] - a[q]; s2 += u * u; }
-            str += s2;
-            double u0 = com[k + mlag][0] - com[k][0], u1 = com[k + mlag][1] - com[k][1],
-                   u2 = com[k + mlag][2] - com[k][2];
-            scol += u0 * u0 + u1 * u1 + u2 * u2;
-            dc[0] += u0; dc[1] += u1; dc[2] += u2;
-        }
-        out->msd_tracer_A2[mlag - 1] = str / ((double)nli * (double)norig);
-        out->msd_coll_A2[mlag - 1] = scol / ((double)nli * (double)norig);
-        for (int a = 0; a < 3; ++a) out->dcom_A[mlag - 1][a] = dc[a] / (double)norig;
-    }
-    return 0;
+    size_t hot = 0, cold = 0;
+    lihop_garnet_work_carve(J, NULL, NULL, NULL, &hot, &cold);
+    char *buf = (char *)malloc(hot + cold);
+    if (buf) lihop_garnet_work_carve(J, buf, buf + hot, w, NULL, NULL);
+    return buf;
 }
 
 /* Run length: given, or from a pilot replica's mean event rate at equilibrium. */
 lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err)
 {
     if (g->have_t_end) { *t_end_s = g->t_end; return LIHOP_OK; }
-    work w;
-    if (!work_alloc(g, &w, 0)) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (pilot)");
+    lihop_garnet_job J;
+    job_fill(g, 0.0, &J);
+    lihop_garnet_work w;
+    void *buf = work_alloc(&J, &w);
+    if (!buf) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (pilot)");
     lihop_stream rng;
     lihop_stream_init(&rng, g->p.seed, ((uint64_t)g->p.stream << 32) | (uint64_t)PILOT_ID);
     lihop_status st = LIHOP_OK;
-    if (replica_setup(g, &w, &rng) < g->p.nli) {
+    if (lihop_garnet_replica_setup(&J, &w, &rng) < g->p.nli) {
         st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: cannot place %lld Li on %d sites under the exclusion rules",
                         (long long)g->p.nli, (int)g->nsites);
     } else {
-        equilibrate(g, &w, &rng, equil_events(g));
+        lihop_garnet_replica_equilibrate(&J, &w, &rng, J.equil_events);
         double want = g->p.hops_per_li * (double)g->p.nli;
         double cap = 20.0 * (double)g->p.nli > 1e5 ? 20.0 * (double)g->p.nli : 1e5;
         uint64_t npilot = (uint64_t)ceil(want < cap ? want : cap);
@@ -618,7 +566,7 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
             if (!(R > 0.0)) break;
             lihop_u32x4 r = lihop_stream_next(&rng);
             t += -lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R;
-            apply_event(g, &w, (int32_t)lihop_bkl_select(w.tree, g->P, lihop_garnet_u53(r.v[2], r.v[3])));
+            lihop_garnet_replica_apply(&J, &w, (int32_t)lihop_bkl_select(w.tree, g->P, lihop_garnet_u53(r.v[2], r.v[3])));
         }
         if (n == 0 || !(t > 0.0))
             st = lihop_fail(err, LIHOP_ERR_INPUT,
@@ -628,19 +576,42 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
             g->have_t_end = 1;
         }
     }
-    work_free(&w);
+    free(buf);
     if (st == LIHOP_OK) *t_end_s = g->t_end;
     return st;
+}
+
+lihop_status lihop_garnet_job_get(lihop_garnet *g, lihop_garnet_job *job, lihop_err *err)
+{
+    double t_end;
+    lihop_status st = lihop_garnet_t_end(g, &t_end, err);
+    if (st != LIHOP_OK) return st;
+    job_fill(g, t_end, job);
+    return LIHOP_OK;
+}
+
+static lihop_status check_range(int64_t first, int64_t count, lihop_err *err)
+{
+    if (first < 0 || count < 0 || first + count >= (int64_t)PILOT_ID)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: replica range %lld + %lld out of bounds",
+                          (long long)first, (long long)count);
+    return LIHOP_OK;
+}
+
+static lihop_status placement_error(const lihop_garnet *g, int64_t rid, lihop_err *err)
+{
+    return lihop_fail(err, LIHOP_ERR_INPUT,
+                      "garnet: replica %lld: cannot place %lld Li on %d sites under the exclusion rules",
+                      (long long)rid, (long long)g->p.nli, (int)g->nsites);
 }
 
 lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
                                        lihop_garnet_replica *out, lihop_err *err)
 {
-    if (first < 0 || count < 0 || first + count >= (int64_t)PILOT_ID)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: replica range %lld + %lld out of bounds",
-                          (long long)first, (long long)count);
-    double t_end;
-    lihop_status st = lihop_garnet_t_end(g, &t_end, err);
+    lihop_status st = check_range(first, count, err);
+    if (st != LIHOP_OK) return st;
+    lihop_garnet_job J;
+    st = lihop_garnet_job_get(g, &J, err);
     if (st != LIHOP_OK) return st;
     int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
     if ((int64_t)nt > count) nt = count > 0 ? (int)count : 1;
@@ -648,27 +619,44 @@ lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t c
     int64_t bad_rep = -1;
     #pragma omp parallel num_threads(nt)
     {
-        work w;
-        int ok = work_alloc(g, &w, 1);
-        if (!ok) {
+        lihop_garnet_work w;
+        void *buf = work_alloc(&J, &w);
+        if (!buf) {
             #pragma omp atomic write
             nomem = 1;
         }
         #pragma omp for schedule(dynamic, 1)
         for (int64_t k = 0; k < count; ++k) {
-            if (!ok) continue;
-            if (replica_run(g, &w, first + k, t_end, &out[k]) != 0) {
+            if (!buf) continue;
+            if (lihop_garnet_replica_run(&J, &w, first + k, &out[k]) != 0) {
                 #pragma omp critical(lihop_garnet_bad)
                 if (bad_rep < 0 || first + k < bad_rep) bad_rep = first + k;
             }
         }
-        if (ok) work_free(&w);
+        free(buf);
     }
     if (nomem) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (replica scratch)");
-    if (bad_rep >= 0)
-        return lihop_fail(err, LIHOP_ERR_INPUT,
-                          "garnet: replica %lld: cannot place %lld Li on %d sites under the exclusion rules",
-                          (long long)bad_rep, (long long)g->p.nli, (int)g->nsites);
+    if (bad_rep >= 0) return placement_error(g, bad_rep, err);
+    return LIHOP_OK;
+}
+
+lihop_status lihop_garnet_run_replicas_backend(lihop_garnet *g, lihop_backend_kind backend, int64_t first,
+                                               int64_t count, int nthreads, lihop_garnet_replica *out,
+                                               lihop_err *err)
+{
+    lihop_backend_kind got;
+    lihop_status st = lihop_backend_resolve(backend, &got, err);
+    if (st != LIHOP_OK) return st;
+    if (got != LIHOP_BACKEND_CUDA) return lihop_garnet_run_replicas(g, first, count, nthreads, out, err);
+    st = check_range(first, count, err);
+    if (st != LIHOP_OK) return st;
+    lihop_garnet_job J;
+    st = lihop_garnet_job_get(g, &J, err);
+    if (st != LIHOP_OK) return st;
+    st = lihop_cuda_garnet_run_replicas(&J, first, count, LIHOP_CUDA_GARNET_AUTO, out, err);
+    if (st != LIHOP_OK) return st;
+    for (int64_t k = 0; k < count; ++k)
+        if (out[k].status != 0) return placement_error(g, first + k, err);
     return LIHOP_OK;
 }
 
@@ -681,6 +669,7 @@ typedef struct {
     double dcom[MAXS][3], dcom2[MAXS];
     double occ[MAXSUB];
     double hop_d2, hops;
+    double msd_tr_ax[MAXS][3], msd_col_ax[MAXS][3], dcom2_ax[MAXS][3];
 } gsum;
 
 /* The estimates, all doubles so the jackknife can treat them as a vector. */
@@ -688,6 +677,8 @@ typedef struct {
     double msd_tr[MAXS], msd_col[MAXS];
     double D_tr, D_col, D0, haven, f, fI, sig_ne, sig_drift, v[3], gamma, d2;
     double li_frac[MAXSUB], site_occ[MAXSUB];
+    double msd_tr_ax[MAXS][3], msd_col_ax[MAXS][3];
+    double D_tr_ax[3], D_col_ax[3], sig_ne_ax[3];
 } gest;
 #define NEST (sizeof(gest) / sizeof(double))
 _Static_assert(sizeof(gest) % sizeof(double) == 0, "gest must be a vector of doubles");
@@ -701,6 +692,11 @@ static void gsum_add_rep(gsum *s, const lihop_garnet_replica *r, int ns)
         for (int a = 0; a < 3; ++a) s->dcom[k][a] += r->dcom_A[k][a];
         s->dcom2[k] += r->dcom_A[k][0] * r->dcom_A[k][0] + r->dcom_A[k][1] * r->dcom_A[k][1] +
                        r->dcom_A[k][2] * r->dcom_A[k][2];
+        for (int a = 0; a < 3; ++a) {
+            s->msd_tr_ax[k][a] += r->msd_tracer_axis_A2[k][a];
+            s->msd_col_ax[k][a] += r->msd_coll_axis_A2[k][a];
+            s->dcom2_ax[k][a] += r->dcom_A[k][a] * r->dcom_A[k][a];
+        }
     }
     for (int q = 0; q < MAXSUB; ++q) s->occ[q] += r->occ_time_s[q];
     s->hop_d2 += r->hop_d2_A2;
@@ -715,6 +711,11 @@ static void gsum_add(gsum *s, const gsum *b, int ns)
         s->msd_col[k] += b->msd_col[k];
         for (int a = 0; a < 3; ++a) s->dcom[k][a] += b->dcom[k][a];
         s->dcom2[k] += b->dcom2[k];
+        for (int a = 0; a < 3; ++a) {
+            s->msd_tr_ax[k][a] += b->msd_tr_ax[k][a];
+            s->msd_col_ax[k][a] += b->msd_col_ax[k][a];
+            s->dcom2_ax[k][a] += b->dcom2_ax[k][a];
+        }
     }
     for (int q = 0; q < MAXSUB; ++q) s->occ[q] += b->occ[q];
     s->hop_d2 += b->hop_d2;
@@ -760,6 +761,12 @@ static void estimate(const lihop_garnet *g, const gsum *s, double t_end, const d
         }
         o->msd_tr[k] = s->msd_tr[k] / n - U / (nli * nli);
         o->msd_col[k] = s->msd_col[k] / n - U / nli;
+        for (int a = 0; a < 3; ++a) {  /* the same per axis: U_a estimates E[dC_a]^2 */
+            double Ua = 0.0;
+            if (E2 > 0.0 && n >= 2.0) Ua = (s->dcom[k][a] * s->dcom[k][a] - s->dcom2_ax[k][a]) / (n * (n - 1.0));
+            o->msd_tr_ax[k][a] = s->msd_tr_ax[k][a] / n - Ua / (nli * nli);
+            o->msd_col_ax[k][a] = s->msd_col_ax[k][a] / n - Ua / nli;
+        }
     }
     const double A2 = 1e-20;  /* angstrom^2 -> m^2 */
     o->D_tr = fit_slope(tgrid, o->msd_tr, ns, p->fit_from, p->fit_to) / 6.0 * A2;
@@ -772,6 +779,13 @@ static void estimate(const lihop_garnet *g, const gsum *s, double t_end, const d
     o->d2 = s->hop_d2 / s->hops;
     const double nden = nli / (g->volume_A3 * 1e-30);
     o->sig_ne = nden * E_CHARGE_C * E_CHARGE_C * o->D_col / (KB_J_K * p->T_K);
+    for (int a = 0; a < 3; ++a) {
+        double ytr[MAXS], ycol[MAXS];
+        for (int k = 0; k < ns; ++k) { ytr[k] = o->msd_tr_ax[k][a]; ycol[k] = o->msd_col_ax[k][a]; }
+        o->D_tr_ax[a] = fit_slope(tgrid, ytr, ns, p->fit_from, p->fit_to) / 2.0 * A2;
+        o->D_col_ax[a] = fit_slope(tgrid, ycol, ns, p->fit_from, p->fit_to) / 2.0 * A2;
+        o->sig_ne_ax[a] = nden * E_CHARGE_C * E_CHARGE_C * o->D_col_ax[a] / (KB_J_K * p->T_K);
+    }
     for (int a = 0; a < 3; ++a) o->v[a] = s->dcom[ns - 1][a] / (n * nli * t_end) * 1e-10;
     o->sig_drift = E2 > 0.0 ? nden * E_CHARGE_C * (o->v[0] * E[0] + o->v[1] * E[1] + o->v[2] * E[2]) / E2 : NAN;
     for (int q = 0; q < MAXSUB; ++q) {
@@ -863,9 +877,18 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
         res->time_s[k] = tgrid[k];
         res->msd_tracer_A2[k] = full.msd_tr[k]; res->msd_tracer_err[k] = err_jk.msd_tr[k];
         res->msd_coll_A2[k] = full.msd_col[k]; res->msd_coll_err[k] = err_jk.msd_col[k];
+        for (int a = 0; a < 3; ++a) {
+            res->msd_tracer_axis_A2[k][a] = full.msd_tr_ax[k][a]; res->msd_tracer_axis_err[k][a] = err_jk.msd_tr_ax[k][a];
+            res->msd_coll_axis_A2[k][a] = full.msd_col_ax[k][a]; res->msd_coll_axis_err[k][a] = err_jk.msd_col_ax[k][a];
+        }
     }
     res->D_tracer_m2_s = full.D_tr; res->D_tracer_err = err_jk.D_tr;
     res->D_sigma_m2_s = full.D_col; res->D_sigma_err = err_jk.D_col;
+    for (int a = 0; a < 3; ++a) {
+        res->D_tracer_axis_m2_s[a] = full.D_tr_ax[a]; res->D_tracer_axis_err[a] = err_jk.D_tr_ax[a];
+        res->D_sigma_axis_m2_s[a] = full.D_col_ax[a]; res->D_sigma_axis_err[a] = err_jk.D_col_ax[a];
+        res->sigma_NE_axis_S_m[a] = full.sig_ne_ax[a]; res->sigma_NE_axis_err[a] = err_jk.sig_ne_ax[a];
+    }
     res->D0_m2_s = full.D0; res->D0_err = err_jk.D0;
     res->haven = full.haven; res->haven_err = err_jk.haven;
     res->f_tracer = full.f; res->f_tracer_err = err_jk.f;
@@ -885,21 +908,31 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
     return LIHOP_OK;
 }
 
-lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err)
+lihop_status lihop_garnet_run_backend(lihop_garnet *g, lihop_backend_kind backend, int nthreads,
+                                      lihop_garnet_result *res, lihop_err *err)
 {
     double w0 = omp_get_wtime();
+    lihop_backend_kind got;
+    lihop_status st = lihop_backend_resolve(backend, &got, err);
+    if (st != LIHOP_OK) return st;
     double t_end;
-    lihop_status st = lihop_garnet_t_end(g, &t_end, err);
+    st = lihop_garnet_t_end(g, &t_end, err);
     if (st != LIHOP_OK) return st;
     int64_t nrep = g->p.nreplicas;
     lihop_garnet_replica *rep = (lihop_garnet_replica *)calloc((size_t)nrep, sizeof *rep);
     if (!rep) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (%lld replica records)", (long long)nrep);
-    st = lihop_garnet_run_replicas(g, 0, nrep, nthreads, rep, err);
+    st = lihop_garnet_run_replicas_backend(g, got, 0, nrep, nthreads, rep, err);
     if (st == LIHOP_OK) st = lihop_garnet_reduce(g, rep, nrep, res, err);
     free(rep);
     if (st != LIHOP_OK) return st;
     int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
-    res->threads = (int64_t)nt > nrep ? (int)nrep : nt;
+    res->threads = got == LIHOP_BACKEND_CUDA ? 0 : (int64_t)nt > nrep ? (int)nrep : nt;
+    res->backend = got;
     res->wall_s = omp_get_wtime() - w0;
     return LIHOP_OK;
+}
+
+lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err)
+{
+    return lihop_garnet_run_backend(g, LIHOP_BACKEND_CPU, nthreads, res, err);
 }

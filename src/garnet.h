@@ -4,9 +4,11 @@
  * Nernst-Einstein and field-drift conductivities and site occupancies.
  *
  * Strategy: one replica = one independent periodic supercell with nli Li.
- * Replicas run in parallel (OpenMP, one thread per replica at a time); each
- * writes its own lihop_garnet_replica record and records are reduced in replica
- * order, so results are bit-identical for any thread count.
+ * Replicas run in parallel (CPU: OpenMP, one thread per replica at a time;
+ * CUDA: one warp or thread per replica, cuda/garnet.cu), both running the
+ * replica loop of garnet_replica.h; each writes its own lihop_garnet_replica
+ * record and records are reduced in replica order, so results are
+ * bit-identical for any thread count and on either backend.
  *
  * Random numbers: replica r uses the Philox stream
  *   lihop_stream_init(seed, subsequence = (stream << 32) | r)
@@ -23,8 +25,8 @@
  * Event loop: the catalogue is every directed hop edge (rate 0 when the hop
  * is not allowed) in a binary sum tree (bkl_tree.h); after a hop only the edges
  * listed by lihop_garnet_affected (garnet_event.h, where the exact set is
- * derived) are re-rated, from a per-edge rate table, so the loop needs no exp
- * and no allocation.
+ * derived; precomputed per edge at create, sorted) are re-rated, from a
+ * per-edge rate table, so the loop needs no exp and no allocation.
  *
  * Observables: displacements are sampled on the grid t_k = k t_end/nsamples;
  * each replica averages the tracer and centre-of-mass MSDs over all time
@@ -46,8 +48,7 @@
 #include "config.h"        /* LIHOP_MAX_SAMPLES */
 #include "lattice.h"       /* lihop_lattice, LIHOP_MAX_SUBLATTICES */
 #include "garnet_event.h"  /* lihop_rate_law, lihop_garnet_model */
-
-#define LIHOP_GARNET_MAX_SAMPLES LIHOP_MAX_SAMPLES
+#include "garnet_replica.h" /* lihop_garnet_replica, lihop_garnet_job, LIHOP_GARNET_MAX_SAMPLES */
 
 typedef struct {
     double nu_Hz;                   /* attempt frequency */
@@ -83,20 +84,7 @@ typedef struct {
                                      * fresh rate and the tree with a rebuilt one; 0: off */
 } lihop_garnet_params;
 
-/* What one replica reports (also the record a GPU twin fills). */
-typedef struct {
-    /* lag m = k+1 (time (k+1) t_end/nsamples), averaged over the time origins on the grid */
-    double msd_tracer_A2[LIHOP_GARNET_MAX_SAMPLES];  /* (1/nli) sum_i |dr_i|^2 */
-    double msd_coll_A2[LIHOP_GARNET_MAX_SAMPLES];    /* (1/nli) |sum_i dr_i|^2 */
-    double dcom_A[LIHOP_GARNET_MAX_SAMPLES][3];      /* sum_i dr_i (mean over origins) */
-    double occ_time_s[LIHOP_MAX_SUBLATTICES];        /* integral of (Li on sublattice s) dt */
-    double hop_d2_A2;                                /* sum over hops of |d|^2 */
-    uint64_t hops;                                   /* production hops (= events) */
-    uint64_t equil_events;
-    uint64_t hops_by_type[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES]; /* [from][to] */
-    uint64_t check_failures;
-    int32_t trapped;                                 /* 1: total rate hit 0 (no allowed hop) */
-} lihop_garnet_replica;
+/* lihop_garnet_replica, the record of one replica, is in garnet_replica.h. */
 
 typedef struct {
     double T_K, kT_eV;
@@ -113,6 +101,13 @@ typedef struct {
     double msd_coll_A2[LIHOP_GARNET_MAX_SAMPLES], msd_coll_err[LIHOP_GARNET_MAX_SAMPLES];
     double D_tracer_m2_s, D_tracer_err;   /* D* = <|dr_i|^2> / 6t (slope) */
     double D_sigma_m2_s, D_sigma_err;     /* D_sigma = <|sum dr_i|^2> / (6 t nli) (slope) */
+    /* per Cartesian axis a = x, y, z (bicrystals: across vs along a boundary);
+     * same fit window and jackknife; the mean over a equals the isotropic value */
+    double msd_tracer_axis_A2[LIHOP_GARNET_MAX_SAMPLES][3], msd_tracer_axis_err[LIHOP_GARNET_MAX_SAMPLES][3];
+    double msd_coll_axis_A2[LIHOP_GARNET_MAX_SAMPLES][3], msd_coll_axis_err[LIHOP_GARNET_MAX_SAMPLES][3];
+    double D_tracer_axis_m2_s[3], D_tracer_axis_err[3];   /* <dr_i,a^2> / 2t (slope) */
+    double D_sigma_axis_m2_s[3], D_sigma_axis_err[3];     /* <(sum dr_i,a)^2> / (2 t nli) (slope) */
+    double sigma_NE_axis_S_m[3], sigma_NE_axis_err[3];    /* n e^2 D_sigma,a / (kB T) */
     double D0_m2_s, D0_err;               /* uncorrelated (1/6) Gamma <d^2> from the hops observed */
     double haven, haven_err;              /* H_R = D* / D_sigma */
     double f_tracer, f_tracer_err;        /* f = D* / D0 */
@@ -132,7 +127,8 @@ typedef struct {
     uint64_t check_failures;
     int64_t trapped_replicas;
     double wall_s;
-    int threads;
+    int threads;                    /* OpenMP threads (CPU backend), 0 on CUDA */
+    lihop_backend_kind backend;     /* the backend that ran the replicas (CPU or CUDA) */
 } lihop_garnet_result;
 
 typedef struct lihop_garnet lihop_garnet;
@@ -162,6 +158,18 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
 lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
                                        lihop_garnet_replica *out, lihop_err *err);
 
+/* The same on a chosen backend: LIHOP_BACKEND_CPU, LIHOP_BACKEND_CUDA (fails
+ * with LIHOP_ERR_NO_GPU without a device) or LIHOP_BACKEND_AUTO (CUDA when a
+ * device exists, see lihop_backend_resolve).  Records are bit-identical on
+ * every backend.  nthreads only matters for the CPU. */
+lihop_status lihop_garnet_run_replicas_backend(lihop_garnet *g, lihop_backend_kind backend, int64_t first,
+                                               int64_t count, int nthreads, lihop_garnet_replica *out,
+                                               lihop_err *err);
+
+/* The device-copyable description of this run's replicas (host pointers owned
+ * by g; runs the pilot the first time when time_s == 0). */
+lihop_status lihop_garnet_job_get(lihop_garnet *g, lihop_garnet_job *job, lihop_err *err);
+
 /* Observables and jackknife errors (over nbatches contiguous replica batches)
  * from nrep replica records, summed in replica order. */
 lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
@@ -169,5 +177,9 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
 
 /* All replicas on the CPU, then reduce. */
 lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err);
+
+/* All replicas on a chosen backend (AUTO: CUDA when a device exists), then reduce. */
+lihop_status lihop_garnet_run_backend(lihop_garnet *g, lihop_backend_kind backend, int nthreads,
+                                      lihop_garnet_result *res, lihop_err *err);
 
 #endif

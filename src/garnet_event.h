@@ -117,6 +117,14 @@ LIHOP_HD static inline double lihop_rate(int law, double nu_Hz, double E_kra_eV,
 
 /* ---- the event catalogue ----------------------------------------------------- */
 
+/* One edge as the event loop reads it (16 bytes, one load): source and
+ * destination site, tab0m = edge_tab0 - tab_cstride * edge_mult (so the rate
+ * of an allowed hop is rate_tab[tab0m + tab_cstride * (nnb(dst) - nnb(src))])
+ * and xself2 = 2 * edge_excl_self. */
+typedef struct {
+    int32_t src, dst, tab0m, xself2;
+} lihop_garnet_edge_pk;
+
 /* Read-only view of a prepared model (host or device memory).  Events are the
  * directed edges e of the hop graph, CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
@@ -146,6 +154,38 @@ typedef struct {
     double kT_eV;
     double nu_Hz;
     int32_t rate_law;               /* lihop_rate_law */
+    /* ---- what the replica loop (garnet_replica.h) needs besides the rates ---- */
+    int32_t nsub;                   /* sublattices */
+    int32_t nexcl;                  /* exclusion entries */
+    int64_t ntab;                   /* rate_tab entries */
+    int64_t naff;                   /* aff_list entries */
+    int32_t max_aff;                /* longest affected list */
+    const int32_t *site_sub;        /* [nsites] sublattice of each site */
+    const double *edge_vec_A;       /* [nedges][3] hop vector (reverse edges: exact negatives) */
+    const double *edge_d2_A2;       /* [nedges] |hop vector|^2 */
+    /* The events whose rate a hop along e can change (lihop_garnet_affected),
+     * precomputed, deduplicated and sorted by edge index:
+     * aff_list[aff_off[e] .. aff_off[e] + aff_len[e]).  The set depends only
+     * on the two sites, so e and edge_rev[e] share one list. */
+    const int32_t *aff_off;         /* [nedges] */
+    const int32_t *aff_len;         /* [nedges] */
+    const int32_t *aff_list;        /* [naff] */
+    const lihop_garnet_edge_pk *edge_pk; /* [nedges] packed edges (NULL without rate_tab) */
+    /* The tree-update program of e's list: the ancestors of its leaves that
+     * lie on even levels >= 2 (level 0: leaves, level l: nodes [P >> l, P >> (l-1))),
+     * level by level from the bottom, each once:
+     * prog_node[prog_off[e] .. prog_off[e] + prog_len[e]).  Entry q re-sums
+     * its two children from its four grandchildren and then itself, so the
+     * values climb two levels per trip through memory; a child that did not
+     * change is rewritten with the same bits (every node is the sum of its
+     * children).  prog_root: also re-sum the root after the program (odd
+     * number of levels).  NULL when too large: the loop then re-sums the
+     * ancestors of the changed leaves (lihop_bkl_set_sorted). */
+    int32_t prog_root;
+    int64_t nprog;                  /* prog_node entries */
+    const int32_t *prog_off;        /* [nedges] */
+    const int32_t *prog_len;        /* [nedges] */
+    const int32_t *prog_node;       /* [nprog] */
 } lihop_garnet_model;
 
 /* Per-replica site state: occ[s] in {0,1}; nnb[s] = occupied hop neighbours of

@@ -248,7 +248,8 @@ done:
 
 /* ---- the handle ---------------------------------------------------------------- */
 
-#define MAX_COLS (12 + 4 * LIHOP_MAX_SPECIES)
+/* voxel: 12 + 4 per species; garnet: 40 + 2 per sublattice (see build_garnet_cols) */
+#define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES)
 
 typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
 
@@ -266,6 +267,9 @@ struct lihop_h5 {
     int ncols;
     col_spec cols[MAX_COLS];
     int nspecies, nphases;
+    lihop_model_kind model;
+    int nsub;                       /* garnet: sublattices (occupancy columns) */
+    char prev_status[32];           /* resume: the status the file had before, for lihop_h5_abandon */
 };
 
 static void add_col(lihop_h5 *h, const char *name, col_kind kind, const char *unit)
@@ -304,6 +308,68 @@ static void build_cols(lihop_h5 *h, const lihop_config *cfg)
     add_col(h, "converged", COL_I32, "1");
     add_col(h, "hops", COL_U64, "1");
     add_col(h, "wall_s", COL_F64, "s");
+}
+
+/* The garnet /summary columns (documented in h5out.h). */
+static void build_garnet_cols(lihop_h5 *h, const lihop_config *cfg)
+{
+    char name[LIHOP_NAME_LEN + 24];
+    add_col(h, "point", COL_I32, "1");
+    add_col(h, "T_K", COL_F64, "K");
+    add_col(h, "li_per_fu", COL_F64, "1");
+    add_col(h, "li_per_cell", COL_F64, "1");
+    add_col(h, "nli", COL_I32, "1");
+    add_col(h, "sigma_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_xx_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_xx_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_yy_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_yy_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_zz_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_zz_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_drift_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_drift_err_S_m", COL_F64, "S/m");
+    add_col(h, "D_tracer_m2_s", COL_F64, "m^2/s");
+    add_col(h, "D_tracer_err_m2_s", COL_F64, "m^2/s");
+    add_col(h, "D_sigma_m2_s", COL_F64, "m^2/s");
+    add_col(h, "D_sigma_err_m2_s", COL_F64, "m^2/s");
+    add_col(h, "haven", COL_F64, "1");
+    add_col(h, "haven_err", COL_F64, "1");
+    add_col(h, "f_tracer", COL_F64, "1");
+    add_col(h, "f_tracer_err", COL_F64, "1");
+    add_col(h, "f_coll", COL_F64, "1");
+    add_col(h, "f_coll_err", COL_F64, "1");
+    for (int s = 0; s < h->nsub; s++) {
+        snprintf(name, sizeof name, "occupancy_%s", cfg->garnet.subname[s]);
+        add_col(h, name, COL_F64, "1");
+        snprintf(name, sizeof name, "occupancy_%s_err", cfg->garnet.subname[s]);
+        add_col(h, name, COL_F64, "1");
+    }
+    add_col(h, "sigma_drift_E1_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_drift_E1_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_drift_E2_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_drift_E2_err_S_m", COL_F64, "S/m");
+    add_col(h, "drift_linearity", COL_F64, "1");
+    add_col(h, "drift_linearity_err", COL_F64, "1");
+    add_col(h, "sigma_across_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_across_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_along_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_along_err_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_bulk_S_m", COL_F64, "S/m");
+    add_col(h, "sigma_bulk_err_S_m", COL_F64, "S/m");
+    add_col(h, "ASR_ohm_m2", COL_F64, "ohm m^2");
+    add_col(h, "ASR_err_ohm_m2", COL_F64, "ohm m^2");
+    add_col(h, "hops", COL_U64, "1");
+    add_col(h, "trapped_replicas", COL_I32, "1");
+    add_col(h, "wall_s", COL_F64, "s");
+}
+
+static int col_index(const lihop_h5 *h, const char *name)
+{
+    for (int i = 0; i < h->ncols; i++)
+        if (strcmp(h->cols[i].name, name) == 0)
+            return i;
+    return -1;
 }
 
 static hid_t make_row_type(const lihop_h5 *h)
@@ -433,6 +499,81 @@ static int write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_met
     return 0;
 }
 
+static int attr_i32s(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int n,
+                     const int *v)
+{
+    int32_t x[8];
+    for (int i = 0; i < n && i < 8; i++)
+        x[i] = (int32_t)v[i];
+    return attr_write(c, obj, objname, name, H5T_STD_I32LE, H5T_NATIVE_INT32, n, x);
+}
+
+static const char *const profile_names[] = {"none", "gouy_chapman", "mott_schottky", "table"};
+
+/* /metadata/garnet: what the deck's garnet block resolved to (material, lattice, bicrystal). */
+static int write_garnet_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *gc = &cfg->garnet;
+    const char *subs[LIHOP_MAX_SUBLATTICES];
+    for (int s = 0; s < gc->nsub; s++)
+        subs[s] = gc->subname[s];
+    hid_t g = H5I_INVALID_HID;
+    int rc = -1;
+    const char *o = "/metadata/garnet";
+    if (lihop_h5i_attr_str(c, h->meta, "/metadata", "material_text", gc->material_text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "lattice_text", gc->lattice_text) < 0 ||
+        make_group(c, h->file, o, &g) < 0)
+        goto done;
+    if (lihop_h5i_attr_str(c, g, o, "material_path", gc->material_path) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "material_name", gc->material_name) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "material_source", gc->material_source) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "lattice_path", gc->lattice_path) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "lattice_name", gc->lattice.name) < 0 ||
+        lihop_h5i_attr_strs(c, g, o, "sublattices", gc->nsub, subs) < 0 ||
+        attr_i32s(c, g, o, "cells", 3, gc->cells) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "rate_law", gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra") < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "nu_Hz", gc->nu_Hz) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "E_nn_eV", gc->E_nn_eV) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "disorder_sigma_eV", gc->disorder_sigma_eV) < 0 ||
+        attr_write(c, g, o, "field_V_m", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, gc->field_V_m) < 0 ||
+        attr_i32(c, g, o, "replicas", (int)cfg->run.replicas) < 0)
+        goto done;
+    {
+        int ns = gc->nsub;
+        double kra[LIHOP_MAX_SUBLATTICES * LIHOP_MAX_SUBLATTICES];
+        for (int a = 0; a < ns; a++)
+            for (int b = 0; b < ns; b++)
+                kra[a * ns + b] = gc->kra_given[a][b] ? gc->E_kra_eV[a][b] : NAN;
+        hsize_t d2[2] = {(hsize_t)ns, (hsize_t)ns}, d1 = (hsize_t)ns;
+        if (dset_f64(c, g, o, "E_kra_eV", 2, d2, kra, "eV") < 0 ||
+            dset_f64(c, g, o, "site_energy_eV", 1, &d1, gc->site_energy_eV, "eV") < 0)
+            goto done;
+    }
+    if (gc->has_drift &&
+        attr_write(c, g, o, "drift_fields_V_m", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, gc->drift_fields_V_m) < 0)
+        goto done;
+    if (gc->has_bicrystal) {
+        const lihop_bicrystal_cfg *b = &gc->bicrystal;
+        char axis[2] = {"xyz"[b->axis], '\0'};
+        if (lihop_h5i_attr_str(c, g, o, "bicrystal_axis", axis) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_center_frac", b->center_frac) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_thickness_A", b->thickness_A) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_kra_shift_eV", b->kra_shift_eV) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_site_shift_eV", b->site_shift_eV) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_disorder_sigma_eV", b->disorder_sigma_eV) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "bicrystal_site_removal_fraction", b->site_removal_fraction) < 0 ||
+            lihop_h5i_attr_str(c, g, o, "space_charge_profile", profile_names[b->profile]) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "space_charge_phi0_V", b->phi0_V) < 0 ||
+            lihop_h5i_attr_f64(c, g, o, "space_charge_length_A", b->length_A) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
 static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
                          const lihop_h5_meta *meta)
 {
@@ -453,6 +594,11 @@ static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
                            cfg->model == LIHOP_MODEL_GARNET ? "garnet" : "voxel") < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "start_time", now) < 0)
         goto done;
+    if (cfg->model == LIHOP_MODEL_GARNET) {
+        if (write_garnet_meta(c, h, cfg) < 0)
+            goto done;
+        goto sweep;
+    }
 
     if (make_group(c, h->file, "/metadata/species", &g) < 0)
         goto done;
@@ -487,12 +633,19 @@ static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
     H5Gclose(g);
     g = H5I_INVALID_HID;
 
+sweep:
     if (make_group(c, h->file, "/sweep", &g) < 0)
         goto done;
     {
         hsize_t n = (hsize_t)(cfg->ntemps > 0 ? cfg->ntemps : 0);
         if (dset_f64(c, g, "/sweep", "temperature_K", 1, &n, cfg->temperature_K, "K") < 0)
             goto done;
+        if (cfg->model == LIHOP_MODEL_GARNET) {
+            hsize_t nx = (hsize_t)cfg->garnet.nli;
+            if (dset_f64(c, g, "/sweep", "li_per_fu", 1, &nx, cfg->garnet.li_per_fu, "1") < 0 ||
+                dset_f64(c, g, "/sweep", "li_per_cell", 1, &nx, cfg->garnet.li_per_cell, "1") < 0)
+                goto done;
+        }
     }
     H5Gclose(g);
     g = H5I_INVALID_HID;
@@ -625,6 +778,21 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
                               "cannot resume: the file was written with a different config "
                               "(its /metadata config_text differs from '%s'); "
                               "use --overwrite or another output file", cfg->path);
+    if (cfg->model == LIHOP_MODEL_GARNET) {
+        static const char *const what[2] = {"material_text", "lattice_text"};
+        const char *now[2] = {cfg->garnet.material_text, cfg->garnet.lattice_text};
+        const char *file[2] = {cfg->garnet.material_path, cfg->garnet.lattice_path};
+        for (int i = 0; i < 2; i++) {
+            char *old = read_attr_str(h->meta, what[i]);
+            int eq = old && strcmp(old, now[i] ? now[i] : "") == 0;
+            free(old);
+            if (!eq)
+                return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                                      "cannot resume: %s changed since the file was written "
+                                      "(its /metadata %s differs); use --overwrite or another output file",
+                                      file[i][0] ? file[i] : "the material file", what[i]);
+        }
+    }
     uint64_t seed = 0;
     hid_t a = H5Aopen(h->meta, "seed", H5P_DEFAULT);
     herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_UINT64, &seed) : -1;
@@ -681,6 +849,9 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
             return -1;
     }
 
+    char *prev = read_attr_str(h->meta, "status");
+    snprintf(h->prev_status, sizeof h->prev_status, "%s", prev ? prev : "failed");
+    free(prev);
     char now[32];
     iso_now(now);
     if (write_session_attrs(c, h, meta) < 0 ||
@@ -724,9 +895,16 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory opening %s", path);
     snprintf(h->path, sizeof h->path, "%s", path);
     h->file = h->meta = h->points = h->summary = h->row_type = H5I_INVALID_HID;
-    h->nspecies = cfg->nspecies;
-    h->nphases = cfg->nphases;
-    build_cols(h, cfg);
+    h->model = cfg->model;
+    if (cfg->model == LIHOP_MODEL_GARNET) {
+        h->nspecies = h->nphases = 0;
+        h->nsub = cfg->garnet.nsub < LIHOP_MAX_SUBLATTICES ? cfg->garnet.nsub : LIHOP_MAX_SUBLATTICES;
+        build_garnet_cols(h, cfg);
+    } else {
+        h->nspecies = cfg->nspecies;
+        h->nphases = cfg->nphases;
+        build_cols(h, cfg);
+    }
 
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
     int created = 0;
@@ -954,6 +1132,8 @@ lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const li
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (r->index < 0)
         return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point index %d < 0", h->path, r->index);
+    if (h->model != LIHOP_MODEL_VOXEL)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: a voxel point for a file opened for a garnet run", h->path);
     if (r->nspecies != h->nspecies || cfg->nspecies != h->nspecies || cfg->nphases != h->nphases)
         return lihop_fail(err, LIHOP_ERR_INTERNAL,
                           "%s: point %d has %d species (config %d species, %d phases), "
@@ -1099,6 +1279,552 @@ done:
         H5Gclose(g);
     free(buf);
     return c.st;
+}
+
+/* ---- garnet points ------------------------------------------------------------------- */
+
+static int attr_i64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int64_t v)
+{
+    return attr_write(c, obj, objname, name, H5T_STD_I64LE, H5T_NATIVE_INT64, -1, &v);
+}
+
+/* One engine result into group g (named gname): scalars as attributes with the
+ * unit in the name, arrays as datasets with a `unit` attribute. */
+static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_garnet_result *r,
+                         const double field_V_m[3])
+{
+    const double A2 = 1e-20;        /* angstrom^2 -> m^2 */
+    const int ns = r->nsamples < 0 ? 0 : r->nsamples > LIHOP_GARNET_MAX_SAMPLES ? LIHOP_GARNET_MAX_SAMPLES : r->nsamples;
+    const int nsub = r->nsub < 0 ? 0 : r->nsub > LIHOP_MAX_SUBLATTICES ? LIHOP_MAX_SUBLATTICES : r->nsub;
+    double buf[LIHOP_GARNET_MAX_SAMPLES * 3];
+    if (lihop_h5i_attr_f64(c, g, gname, "T_K", r->T_K) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "kT_eV", r->kT_eV) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "t_end_s", r->t_end_s) < 0 ||
+        attr_i64(c, g, gname, "replicas", r->nreplicas) < 0 ||
+        attr_i32(c, g, gname, "batches", r->nbatches) < 0 ||
+        attr_i64(c, g, gname, "nli", r->nli) < 0 ||
+        attr_i32(c, g, gname, "nsites", r->nsites) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "volume_m3", r->volume_m3) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "n_li_m3", r->n_li_m3) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D_tracer_m2_s", r->D_tracer_m2_s) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D_tracer_err_m2_s", r->D_tracer_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D_sigma_m2_s", r->D_sigma_m2_s) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D_sigma_err_m2_s", r->D_sigma_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D0_m2_s", r->D0_m2_s) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "D0_err_m2_s", r->D0_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "haven", r->haven) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "haven_err", r->haven_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "f_tracer", r->f_tracer) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "f_tracer_err", r->f_tracer_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "f_coll", r->f_coll) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "f_coll_err", r->f_coll_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "sigma_NE_S_m", r->sigma_NE_S_m) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "sigma_NE_err_S_m", r->sigma_NE_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "sigma_drift_S_m", r->sigma_drift_S_m) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "sigma_drift_err_S_m", r->sigma_drift_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "hop_rate_Hz", r->hop_rate_Hz) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "hop_rate_err_Hz", r->hop_rate_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "mean_hop_d2_m2", r->mean_hop_d2_A2 * A2) < 0 ||
+        attr_u64(c, g, gname, "events", r->events) < 0 ||
+        attr_u64(c, g, gname, "equil_events", r->equil_events) < 0 ||
+        attr_u64(c, g, gname, "hops", r->hops) < 0 ||
+        attr_u64(c, g, gname, "check_failures", r->check_failures) < 0 ||
+        attr_i64(c, g, gname, "trapped_replicas", r->trapped_replicas) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "wall_s", r->wall_s) < 0 ||
+        attr_i32(c, g, gname, "threads", r->threads) < 0 ||
+        lihop_h5i_attr_str(c, g, gname, "backend", r->backend == LIHOP_BACKEND_CUDA ? "cuda" : "cpu") < 0)
+        return -1;
+    hsize_t d1 = 3, dt = (hsize_t)ns, dt3[2] = {(hsize_t)ns, 3};
+    if (dset_f64(c, g, gname, "field_V_m", 1, &d1, field_V_m, "V/m") < 0 ||
+        dset_f64(c, g, gname, "time_s", 1, &dt, r->time_s, "s") < 0)
+        return -1;
+#define SERIES(field, dsname)                                                    \
+    do {                                                                         \
+        for (int k = 0; k < ns; k++)                                             \
+            buf[k] = r->field[k] * A2;                                           \
+        if (dset_f64(c, g, gname, dsname, 1, &dt, buf, "m^2") < 0)               \
+            return -1;                                                           \
+    } while (0)
+#define SERIES3(field, dsname)                                                   \
+    do {                                                                         \
+        for (int k = 0; k < ns; k++)                                             \
+            for (int a = 0; a < 3; a++)                                          \
+                buf[3 * k + a] = r->field[k][a] * A2;                            \
+        if (dset_f64(c, g, gname, dsname, 2, dt3, buf, "m^2") < 0)               \
+            return -1;                                                           \
+    } while (0)
+    SERIES(msd_tracer_A2, "msd_tracer_m2");
+    SERIES(msd_tracer_err, "msd_tracer_err_m2");
+    SERIES(msd_coll_A2, "msd_coll_m2");
+    SERIES(msd_coll_err, "msd_coll_err_m2");
+    SERIES3(msd_tracer_axis_A2, "msd_tracer_axis_m2");
+    SERIES3(msd_tracer_axis_err, "msd_tracer_axis_err_m2");
+    SERIES3(msd_coll_axis_A2, "msd_coll_axis_m2");
+    SERIES3(msd_coll_axis_err, "msd_coll_axis_err_m2");
+#undef SERIES
+#undef SERIES3
+    if (dset_f64(c, g, gname, "D_tracer_axis_m2_s", 1, &d1, r->D_tracer_axis_m2_s, "m^2/s") < 0 ||
+        dset_f64(c, g, gname, "D_tracer_axis_err_m2_s", 1, &d1, r->D_tracer_axis_err, "m^2/s") < 0 ||
+        dset_f64(c, g, gname, "D_sigma_axis_m2_s", 1, &d1, r->D_sigma_axis_m2_s, "m^2/s") < 0 ||
+        dset_f64(c, g, gname, "D_sigma_axis_err_m2_s", 1, &d1, r->D_sigma_axis_err, "m^2/s") < 0 ||
+        dset_f64(c, g, gname, "sigma_NE_axis_S_m", 1, &d1, r->sigma_NE_axis_S_m, "S/m") < 0 ||
+        dset_f64(c, g, gname, "sigma_NE_axis_err_S_m", 1, &d1, r->sigma_NE_axis_err, "S/m") < 0 ||
+        dset_f64(c, g, gname, "v_drift_m_s", 1, &d1, r->v_drift_m_s, "m/s") < 0 ||
+        dset_f64(c, g, gname, "v_drift_err_m_s", 1, &d1, r->v_drift_err, "m/s") < 0)
+        return -1;
+    /* per sublattice */
+    const char *names[LIHOP_MAX_SUBLATTICES];
+    int32_t sites[LIHOP_MAX_SUBLATTICES];
+    uint64_t hbt[LIHOP_MAX_SUBLATTICES * LIHOP_MAX_SUBLATTICES];
+    for (int s = 0; s < nsub; s++) {
+        names[s] = r->subname[s];
+        sites[s] = r->sites_per_sub[s];
+        for (int t = 0; t < nsub; t++)
+            hbt[s * nsub + t] = r->hops_by_type[s][t];
+    }
+    hsize_t dn = (hsize_t)nsub, dnn[2] = {(hsize_t)nsub, (hsize_t)nsub};
+    hid_t st = lihop_h5i_str_type();
+    int e = st < 0 ? -1 : dset_write(c, g, gname, "sublattice", st, st, 1, &dn, names, NULL);
+    if (st >= 0)
+        H5Tclose(st);
+    if (e < 0 ||
+        dset_write(c, g, gname, "sites_per_sublattice", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &dn, sites, "1") < 0 ||
+        dset_f64(c, g, gname, "li_fraction", 1, &dn, r->li_fraction, "1") < 0 ||
+        dset_f64(c, g, gname, "li_fraction_err", 1, &dn, r->li_fraction_err, "1") < 0 ||
+        dset_f64(c, g, gname, "site_occupancy", 1, &dn, r->site_occupancy, "1") < 0 ||
+        dset_f64(c, g, gname, "site_occupancy_err", 1, &dn, r->site_occupancy_err, "1") < 0 ||
+        dset_write(c, g, gname, "hops_by_type", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2, dnn, hbt, "1") < 0)
+        return -1;
+    return 0;
+}
+
+static int append_row(lihop_h5i_ctx *c, lihop_h5 *h, const unsigned char *row, int index)
+{
+    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    int ret = -1;
+    hsize_t n = 0, one = 1;
+    fsp = H5Dget_space(h->summary);
+    if (fsp < 0 || H5Sget_simple_extent_dims(fsp, &n, NULL) != 1)
+        goto fail;
+    H5Sclose(fsp);
+    fsp = H5I_INVALID_HID;
+    hsize_t n1 = n + 1;
+    if (H5Dset_extent(h->summary, &n1) < 0)
+        goto fail;
+    fsp = H5Dget_space(h->summary);
+    msp = H5Screate_simple(1, &one, NULL);
+    if (fsp < 0 || msp < 0 || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &n, NULL, &one, NULL) < 0 ||
+        H5Dwrite(h->summary, h->row_type, msp, fsp, H5P_DEFAULT, row) < 0)
+        goto fail;
+    ret = 0;
+    goto done;
+fail:
+    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot append row for point %d to '/summary'", index);
+done:
+    if (msp >= 0)
+        H5Sclose(msp);
+    if (fsp >= 0)
+        H5Sclose(fsp);
+    return ret;
+}
+
+static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt)
+{
+    unsigned char row[8 * MAX_COLS];
+    row_cursor rc = {h, row, 0};
+    const lihop_garnet_result *m = &pt->main;
+    memset(row, 0, sizeof row);
+    put_i32(&rc, pt->index);
+    put_f64(&rc, pt->T_K);
+    put_f64(&rc, pt->li_per_fu);
+    put_f64(&rc, pt->li_per_cell);
+    put_i32(&rc, (int)m->nli);
+    put_f64(&rc, m->sigma_NE_S_m);
+    put_f64(&rc, m->sigma_NE_err);
+    for (int a = 0; a < 3; a++) {
+        put_f64(&rc, m->sigma_NE_axis_S_m[a]);
+        put_f64(&rc, m->sigma_NE_axis_err[a]);
+    }
+    put_f64(&rc, m->sigma_drift_S_m);
+    put_f64(&rc, m->sigma_drift_err);
+    put_f64(&rc, m->D_tracer_m2_s);
+    put_f64(&rc, m->D_tracer_err);
+    put_f64(&rc, m->D_sigma_m2_s);
+    put_f64(&rc, m->D_sigma_err);
+    put_f64(&rc, m->haven);
+    put_f64(&rc, m->haven_err);
+    put_f64(&rc, m->f_tracer);
+    put_f64(&rc, m->f_tracer_err);
+    put_f64(&rc, m->f_coll);
+    put_f64(&rc, m->f_coll_err);
+    for (int s = 0; s < h->nsub; s++) {
+        put_f64(&rc, s < m->nsub ? m->site_occupancy[s] : NAN);
+        put_f64(&rc, s < m->nsub ? m->site_occupancy_err[s] : NAN);
+    }
+    for (int i = 0; i < 2; i++) {
+        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_S_m : NAN);
+        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_err : NAN);
+    }
+    put_f64(&rc, pt->has_drift ? pt->drift_linearity : NAN);
+    put_f64(&rc, pt->has_drift ? pt->drift_linearity_err : NAN);
+    const lihop_bicrystal_result *b = &pt->bc;
+    put_f64(&rc, pt->has_bulk ? b->sigma_across_S_m : NAN);
+    put_f64(&rc, pt->has_bulk ? b->sigma_across_err : NAN);
+    put_f64(&rc, pt->has_bulk ? b->sigma_along_S_m : NAN);
+    put_f64(&rc, pt->has_bulk ? b->sigma_along_err : NAN);
+    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_S_m : NAN);
+    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_err : NAN);
+    put_f64(&rc, pt->has_bulk ? b->asr_ohm_m2 : NAN);
+    put_f64(&rc, pt->has_bulk ? b->asr_err_ohm_m2 : NAN);
+    uint64_t hops = m->hops;
+    int64_t trapped = m->trapped_replicas;
+    for (int i = 0; i < 2 && pt->has_drift; i++) {
+        hops += pt->drift[i].hops;
+        trapped += pt->drift[i].trapped_replicas;
+    }
+    if (pt->has_bulk) {
+        hops += pt->bulk.hops;
+        trapped += pt->bulk.trapped_replicas;
+    }
+    put_u64(&rc, hops);
+    put_i32(&rc, (int)(trapped > INT32_MAX ? INT32_MAX : trapped));
+    put_f64(&rc, pt->wall_s);
+    return append_row(c, h, row, pt->index);
+}
+
+lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const lihop_garnet_point *pt,
+                                         lihop_err *err)
+{
+    if (!h || !cfg || !pt)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_garnet_point: NULL argument");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (h->model != LIHOP_MODEL_GARNET || cfg->model != LIHOP_MODEL_GARNET)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: a garnet point for a file opened for a voxel run", h->path);
+    if (pt->index < 0)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point index %d < 0", h->path, pt->index);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    char name[32], gname[48], sub[80];
+    snprintf(name, sizeof name, "%d", pt->index);
+    snprintf(gname, sizeof gname, "/points/%d", pt->index);
+    if (point_complete(h->points, name))
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point '%s' is already complete", h->path, gname);
+    if (H5Lexists(h->points, name, H5P_DEFAULT) > 0 && H5Ldelete(h->points, name, H5P_DEFAULT) < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot delete unfinished point '%s'", gname);
+        return c.st;
+    }
+    hid_t g = H5Gcreate2(h->points, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), s = H5I_INVALID_HID;
+    if (g < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create group '%s'", gname);
+        return c.st;
+    }
+    const lihop_garnet_cfg *gc = &cfg->garnet;
+    if (lihop_h5i_attr_f64(&c, g, gname, "li_per_fu", pt->li_per_fu) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "li_per_cell", pt->li_per_cell) < 0 ||
+        write_gresult(&c, g, gname, &pt->main, gc->field_V_m) < 0 ||
+        /* wall_s: the whole point (every run); main_wall_s: the main run alone */
+        lihop_h5i_attr_f64(&c, g, gname, "wall_s", pt->wall_s) < 0 ||
+        lihop_h5i_attr_f64(&c, g, gname, "main_wall_s", pt->main.wall_s) < 0)
+        goto done;
+    if (pt->has_drift) {
+        for (int i = 0; i < 2; i++) {
+            double f[3] = {pt->drift_field_V_m[i], 0.0, 0.0};
+            snprintf(sub, sizeof sub, "%s/drift_E%d", gname, i + 1);
+            s = H5Gcreate2(g, sub + strlen(gname) + 1, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            if (s < 0) {
+                lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create group '%s'", sub);
+                goto done;
+            }
+            if (write_gresult(&c, s, sub, &pt->drift[i], f) < 0)
+                goto done;
+            H5Gclose(s);
+            s = H5I_INVALID_HID;
+        }
+        if (lihop_h5i_attr_f64(&c, g, gname, "drift_linearity", pt->drift_linearity) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "drift_linearity_err", pt->drift_linearity_err) < 0)
+            goto done;
+    }
+    if (pt->has_bulk) {
+        const lihop_bicrystal_result *b = &pt->bc;
+        snprintf(sub, sizeof sub, "%s/bulk", gname);
+        s = H5Gcreate2(g, "bulk", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (s < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create group '%s'", sub);
+            goto done;
+        }
+        if (write_gresult(&c, s, sub, &pt->bulk, gc->field_V_m) < 0)
+            goto done;
+        H5Gclose(s);
+        s = H5I_INVALID_HID;
+        if (lihop_h5i_attr_f64(&c, g, gname, "sigma_across_S_m", b->sigma_across_S_m) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "sigma_across_err_S_m", b->sigma_across_err) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "sigma_along_S_m", b->sigma_along_S_m) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "sigma_along_err_S_m", b->sigma_along_err) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "sigma_bulk_S_m", b->sigma_bulk_S_m) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "sigma_bulk_err_S_m", b->sigma_bulk_err) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "ASR_ohm_m2", b->asr_ohm_m2) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "ASR_err_ohm_m2", b->asr_err_ohm_m2) < 0 ||
+            lihop_h5i_attr_f64(&c, g, gname, "boundary_period_m", b->L_m) < 0)
+            goto done;
+    }
+    if (append_garnet_summary(&c, h, pt) < 0)
+        goto done;
+    if (attr_i32(&c, g, gname, "complete", 1) < 0)
+        goto done;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
+done:
+    if (s >= 0)
+        H5Gclose(s);
+    H5Gclose(g);
+    return c.st;
+}
+
+/* ---- garnet: derived tables (/arrhenius, /bicrystal) --------------------------------- */
+
+/* A small compound table written at once (not extendible): column specs as /summary's. */
+typedef struct {
+    int ncols;
+    size_t row_size;
+    col_spec cols[24];
+} dtable;
+
+static void dt_col(dtable *t, const char *name, col_kind kind, const char *unit)
+{
+    col_spec *c = &t->cols[t->ncols++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->kind = kind;
+    c->unit = unit;
+    c->off = t->row_size;
+    t->row_size += kind == COL_I32 ? 4 : 8;
+}
+
+static void dt_put(const dtable *t, unsigned char *row, int col, double v)
+{
+    if (t->cols[col].kind == COL_I32) {
+        int32_t x = (int32_t)v;
+        memcpy(row + t->cols[col].off, &x, 4);
+    } else {
+        memcpy(row + t->cols[col].off, &v, 8);
+    }
+}
+
+static int dt_write(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
+                    const unsigned char *rows)
+{
+    hid_t ty = H5Tcreate(H5T_COMPOUND, t->row_size), sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int rc = -1;
+    if (ty < 0)
+        goto fail;
+    for (int i = 0; i < t->ncols; i++)
+        if (H5Tinsert(ty, t->cols[i].name, t->cols[i].off,
+                      t->cols[i].kind == COL_I32 ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE) < 0)
+            goto fail;
+    if (H5Lexists(file, path, H5P_DEFAULT) > 0 && H5Ldelete(file, path, H5P_DEFAULT) < 0)
+        goto fail;
+    hsize_t n = (hsize_t)nrows;
+    sp = H5Screate_simple(1, &n, NULL);
+    d = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(file, path, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0 || (nrows > 0 && H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0))
+        goto fail;
+    const char *units[24];
+    for (int i = 0; i < t->ncols; i++)
+        units[i] = t->cols[i].unit;
+    if (lihop_h5i_attr_strs(c, d, path, "units", t->ncols, units) < 0)
+        goto done;
+    rc = 0;
+    goto done;
+fail:
+    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write '%s'", path);
+done:
+    if (d >= 0)
+        H5Dclose(d);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    return rc;
+}
+
+static double row_f64(const lihop_h5 *h, const unsigned char *row, int col)
+{
+    double v = NAN;
+    if (col >= 0 && h->cols[col].kind == COL_F64)
+        memcpy(&v, row + h->cols[col].off, 8);
+    return v;
+}
+
+static int row_point(const lihop_h5 *h, const unsigned char *row)
+{
+    int32_t k;
+    memcpy(&k, row + h->cols[0].off, 4);
+    return (int)k;
+}
+
+lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
+                                    lihop_err *err)
+{
+    if (fits)
+        memset(fits, 0, sizeof *fits);
+    if (!h || !cfg)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_garnet_finish: NULL argument");
+    if (h->model != LIHOP_MODEL_GARNET || cfg->model != LIHOP_MODEL_GARNET)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: not a garnet results file", h->path);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    const int nt = cfg->ntemps, nx = cfg->garnet.nli, npts = nt * nx;
+    hsize_t n = 0;
+    unsigned char *rows = NULL, *out = NULL;
+    int *byk = NULL;
+    hid_t sp = H5Dget_space(h->summary);
+    if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) != 1) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read the size of '/summary'");
+        goto done;
+    }
+    rows = malloc(((size_t)n + 1) * h->row_size);
+    byk = malloc(sizeof *byk * (size_t)(npts > 0 ? npts : 1));
+    out = malloc(((size_t)(npts > nx ? npts : nx) + 1) * 8 * 24);
+    if (!rows || !byk || !out) {
+        lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
+        goto done;
+    }
+    if (n > 0 && H5Dread(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read '/summary'");
+        goto done;
+    }
+    for (int k = 0; k < npts; k++)
+        byk[k] = -1;
+    for (hsize_t i = 0; i < n; i++) {
+        int k = row_point(h, rows + i * h->row_size);
+        if (k >= 0 && k < npts)
+            byk[k] = (int)i;
+    }
+    const int cT = col_index(h, "T_K"), cS = col_index(h, "sigma_S_m"), cE = col_index(h, "sigma_err_S_m");
+
+    /* /arrhenius: one row per Li content with >= 3 finished temperatures */
+    {
+        dtable t = {0};
+        dt_col(&t, "li_per_fu", COL_F64, "1");
+        dt_col(&t, "n_T", COL_I32, "1");
+        dt_col(&t, "T_min_K", COL_F64, "K");
+        dt_col(&t, "T_max_K", COL_F64, "K");
+        dt_col(&t, "Ea_sigmaT_eV", COL_F64, "eV");
+        dt_col(&t, "Ea_sigmaT_err_eV", COL_F64, "eV");
+        dt_col(&t, "A_sigmaT_S_K_m", COL_F64, "S K/m");
+        dt_col(&t, "A_sigmaT_err_S_K_m", COL_F64, "S K/m");
+        dt_col(&t, "chi2_red_sigmaT", COL_F64, "1");
+        dt_col(&t, "Ea_sigma_eV", COL_F64, "eV");
+        dt_col(&t, "Ea_sigma_err_eV", COL_F64, "eV");
+        dt_col(&t, "A_sigma_S_m", COL_F64, "S/m");
+        dt_col(&t, "A_sigma_err_S_m", COL_F64, "S/m");
+        dt_col(&t, "chi2_red_sigma", COL_F64, "1");
+        dt_col(&t, "weighted", COL_I32, "1");
+        int nrows = 0;
+        double T[LIHOP_MAX_TEMPS], sg[LIHOP_MAX_TEMPS], se[LIHOP_MAX_TEMPS];
+        for (int ix = 0; ix < nx; ix++) {
+            int m = 0;
+            for (int it = 0; it < nt; it++) {
+                int r = byk[ix * nt + it];
+                if (r < 0)
+                    continue;
+                const unsigned char *row = rows + (size_t)r * h->row_size;
+                T[m] = row_f64(h, row, cT);
+                sg[m] = row_f64(h, row, cS);
+                se[m] = row_f64(h, row, cE);
+                m++;
+            }
+            if (m < 3)
+                continue;
+            lihop_arrhenius_fit f1, f0;
+            lihop_err e2 = {{0}};
+            if (lihop_arrhenius(m, T, sg, se, 1, &f1, &e2) != LIHOP_OK ||
+                lihop_arrhenius(m, T, sg, se, 0, &f0, &e2) != LIHOP_OK)
+                continue;           /* e.g. a zero conductivity: no fit for this content */
+            double tmin = T[0], tmax = T[0];
+            for (int i = 1; i < m; i++) {
+                tmin = T[i] < tmin ? T[i] : tmin;
+                tmax = T[i] > tmax ? T[i] : tmax;
+            }
+            unsigned char *row = out + (size_t)nrows * t.row_size;
+            double v[] = {cfg->garnet.li_per_fu[ix], m, tmin, tmax, f1.Ea_eV, f1.Ea_err_eV, f1.A, f1.A_err,
+                          f1.chi2_red, f0.Ea_eV, f0.Ea_err_eV, f0.A, f0.A_err, f0.chi2_red, f1.weighted};
+            for (int q = 0; q < t.ncols; q++)
+                dt_put(&t, row, q, v[q]);
+            if (fits && fits->n < LIHOP_MAX_LI_VALUES) {
+                lihop_garnet_arrhenius_row *fr = &fits->row[fits->n++];
+                fr->li_per_fu = cfg->garnet.li_per_fu[ix];
+                fr->ntemps = m;
+                fr->T_min_K = tmin;
+                fr->T_max_K = tmax;
+                fr->sigmaT = f1;
+                fr->sigma = f0;
+            }
+            nrows++;
+        }
+        if (H5Lexists(h->file, "/arrhenius", H5P_DEFAULT) > 0 && H5Ldelete(h->file, "/arrhenius", H5P_DEFAULT) < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot replace '/arrhenius'");
+            goto done;
+        }
+        if (nrows > 0 && dt_write(&c, h->file, "/arrhenius", &t, nrows, out) < 0)
+            goto done;
+    }
+
+    /* /bicrystal: the boundary columns of /summary in point order, ASR also in ohm cm^2 */
+    if (cfg->garnet.has_bicrystal) {
+        dtable t = {0};
+        dt_col(&t, "point", COL_I32, "1");
+        dt_col(&t, "T_K", COL_F64, "K");
+        dt_col(&t, "li_per_fu", COL_F64, "1");
+        dt_col(&t, "sigma_across_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_across_err_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_along_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_along_err_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_bulk_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_bulk_err_S_m", COL_F64, "S/m");
+        dt_col(&t, "ASR_ohm_m2", COL_F64, "ohm m^2");
+        dt_col(&t, "ASR_err_ohm_m2", COL_F64, "ohm m^2");
+        dt_col(&t, "ASR_ohm_cm2", COL_F64, "ohm cm^2");
+        dt_col(&t, "ASR_err_ohm_cm2", COL_F64, "ohm cm^2");
+        static const char *const src[] = {"T_K", "li_per_fu", "sigma_across_S_m", "sigma_across_err_S_m",
+                                          "sigma_along_S_m", "sigma_along_err_S_m", "sigma_bulk_S_m",
+                                          "sigma_bulk_err_S_m", "ASR_ohm_m2", "ASR_err_ohm_m2"};
+        int nrows = 0;
+        for (int k = 0; k < npts; k++) {
+            if (byk[k] < 0)
+                continue;
+            const unsigned char *row = rows + (size_t)byk[k] * h->row_size;
+            unsigned char *o = out + (size_t)nrows * t.row_size;
+            dt_put(&t, o, 0, k);
+            for (int q = 0; q < 10; q++)
+                dt_put(&t, o, q + 1, row_f64(h, row, col_index(h, src[q])));
+            dt_put(&t, o, 11, 1e4 * row_f64(h, row, col_index(h, "ASR_ohm_m2")));
+            dt_put(&t, o, 12, 1e4 * row_f64(h, row, col_index(h, "ASR_err_ohm_m2")));
+            nrows++;
+        }
+        if (dt_write(&c, h->file, "/bicrystal", &t, nrows, out) < 0)
+            goto done;
+        hid_t d = H5Dopen2(h->file, "/bicrystal", H5P_DEFAULT);
+        if (d >= 0) {
+            char axis[2] = {"xyz"[cfg->garnet.bicrystal.axis], '\0'};
+            lihop_h5i_attr_str(&c, d, "/bicrystal", "axis", axis);
+            H5Dclose(d);
+        }
+    }
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush");
+done:
+    if (sp >= 0)
+        H5Sclose(sp);
+    free(rows);
+    free(byk);
+    free(out);
+    return c.st;
+}
+
+lihop_status lihop_h5_abandon(lihop_h5 *h, lihop_err *err)
+{
+    if (!h)
+        return LIHOP_OK;
+    return lihop_h5_close(h, h->prev_status[0] ? h->prev_status : "failed", err);
 }
 
 lihop_status lihop_h5_close(lihop_h5 *h, const char *status, lihop_err *err)

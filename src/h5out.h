@@ -12,7 +12,7 @@
  *       config_text                   string, the whole YAML input deck
  *       config_path                   string
  *       seed                          uint64
- *       model                         string, "voxel" or "garnet"
+ *       model                         string, "voxel" or "garnet" (garnet layout below)
  *       backend, device_name          string (of the latest session)
  *       threads                       int32  (of the latest session)
  *       start_time                    string, ISO 8601 UTC (first session)
@@ -64,6 +64,89 @@
  *       converged int32; hops uint64 (all species); wall_s.
  *       All unlisted columns are float64.
  *
+ * Model garnet (/metadata model = "garnet"; see garnet_setup.h for the sweep
+ * and the runs of a point).  /metadata/species, /metadata/phases and
+ * /microstructure are absent; in their place:
+ *   /metadata attributes material_text, lattice_text   string, the whole
+ *                                   material and lattice files (a --resume with
+ *                                   either changed is refused, like config_text)
+ *   /metadata/garnet                group; attributes material_path,
+ *       material_name, material_source, lattice_path, lattice_name (string),
+ *       sublattices [nsub] string, cells [3] int32, rate_law string, nu_Hz,
+ *       E_nn_eV, disorder_sigma_eV, field_V_m [3], replicas int32,
+ *       drift_fields_V_m [2] (only with drift runs), bicrystal_axis (string),
+ *       bicrystal_center_frac, bicrystal_thickness_A, bicrystal_kra_shift_eV,
+ *       bicrystal_site_shift_eV, bicrystal_disorder_sigma_eV,
+ *       bicrystal_site_removal_fraction, space_charge_profile (string),
+ *       space_charge_phi0_V, space_charge_length_A (only with a bicrystal);
+ *       datasets E_kra_eV [nsub][nsub] "eV" (NaN: pair not given),
+ *       site_energy_eV [nsub] "eV"
+ *   /sweep/temperature_K [ntemps] "K", /sweep/li_per_fu [nli] "1",
+ *   /sweep/li_per_cell [nli] "1"; point k = ix * ntemps + it (Li content slow)
+ *   /points/<k>                     attributes li_per_fu, li_per_cell, wall_s
+ *                                   (every run of the point), main_wall_s,
+ *                                   complete, plus the run record below for the
+ *                                   main run; subgroups with the same run record:
+ *       drift_E1, drift_E2            the runs with field (E1, 0, 0), (E2, 0, 0)
+ *                                     (drift_fields_V_m); point attributes
+ *                                     drift_linearity, drift_linearity_err
+ *                                     = sigma_drift(E2) / sigma_drift(E1)
+ *       bulk                          the bulk reference of a bicrystal deck;
+ *                                     point attributes sigma_across_S_m,
+ *                                     sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m
+ *                                     each), ASR_ohm_m2, ASR_err_ohm_m2,
+ *                                     boundary_period_m
+ *     run record (engine result, garnet.h): attributes T_K, kT_eV, t_end_s,
+ *       replicas int64, batches int32, nli int64, nsites int32, volume_m3,
+ *       n_li_m3 (1/m^3), D_tracer_m2_s, D_sigma_m2_s, D0_m2_s (+ _err_m2_s each),
+ *       haven, f_tracer, f_coll (+ _err each), sigma_NE_S_m, sigma_drift_S_m
+ *       (+ _err_S_m each; drift NaN without a field), hop_rate_Hz,
+ *       hop_rate_err_Hz, mean_hop_d2_m2, events, equil_events, hops,
+ *       check_failures (uint64), trapped_replicas int64, wall_s, threads int32,
+ *       backend string; datasets
+ *       field_V_m [3] "V/m"; time_s [ns] "s";
+ *       msd_tracer_m2, msd_tracer_err_m2, msd_coll_m2, msd_coll_err_m2 [ns] "m^2"
+ *         (tracer: mean |dr_i|^2; coll: |sum_i dr_i|^2 / nli; origin-averaged);
+ *       msd_tracer_axis_m2, msd_coll_axis_m2 (+ _err_m2) [ns][3] "m^2";
+ *       D_tracer_axis_m2_s, D_sigma_axis_m2_s (+ _err_m2_s) [3] "m^2/s";
+ *       sigma_NE_axis_S_m, sigma_NE_axis_err_S_m [3] "S/m";
+ *       v_drift_m_s, v_drift_err_m_s [3] "m/s";
+ *       sublattice [nsub] string; sites_per_sublattice [nsub] int32 "1";
+ *       li_fraction, li_fraction_err, site_occupancy, site_occupancy_err [nsub] "1";
+ *       hops_by_type [nsub][nsub] uint64 "1" ([from][to])
+ *   /summary (garnet columns, same extendible table and `units` attribute):
+ *       point int32; T_K; li_per_fu; li_per_cell; nli int32;
+ *       sigma_S_m, sigma_err_S_m (Nernst-Einstein, isotropic);
+ *       sigma_xx_S_m, sigma_xx_err_S_m, sigma_yy_..., sigma_zz_... (per axis);
+ *       sigma_drift_S_m, sigma_drift_err_S_m (main run's field; NaN without);
+ *       D_tracer_m2_s, D_tracer_err_m2_s, D_sigma_m2_s, D_sigma_err_m2_s;
+ *       haven, haven_err, f_tracer, f_tracer_err, f_coll, f_coll_err;
+ *       for each sublattice NAME: occupancy_NAME, occupancy_NAME_err (Li per site);
+ *       sigma_drift_E1_S_m, sigma_drift_E1_err_S_m, sigma_drift_E2_S_m,
+ *       sigma_drift_E2_err_S_m, drift_linearity, drift_linearity_err (NaN
+ *       without drift runs); sigma_across_S_m, sigma_along_S_m, sigma_bulk_S_m
+ *       (+ _err_S_m each), ASR_ohm_m2, ASR_err_ohm_m2 "ohm m^2" (NaN without a
+ *       bicrystal); hops uint64 (all runs of the point); trapped_replicas int32;
+ *       wall_s.  All unlisted columns are float64.
+ *   /arrhenius                      written when the sweep completes (rewritten
+ *                                   on each completion, from every finished
+ *                                   /summary row): one compound row per Li
+ *                                   content with >= 3 temperatures:
+ *       li_per_fu; n_T int32; T_min_K; T_max_K;
+ *       Ea_sigmaT_eV, Ea_sigmaT_err_eV, A_sigmaT_S_K_m, A_sigmaT_err_S_K_m,
+ *       chi2_red_sigmaT (fit of ln(sigma T) = ln A - Ea/kT);
+ *       Ea_sigma_eV, Ea_sigma_err_eV, A_sigma_S_m, A_sigma_err_S_m,
+ *       chi2_red_sigma (fit of ln sigma = ln A - Ea/kT); weighted int32
+ *       (1: weights 1/(err/sigma)^2, errors scaled by sqrt(chi2_red) when > 1;
+ *       0: unweighted, errors from the residuals); attribute units.
+ *   /bicrystal                      bicrystal decks, written when the sweep
+ *                                   completes: one row per finished point in
+ *                                   point order: point int32, T_K, li_per_fu,
+ *       sigma_across_S_m, sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m each),
+ *       ASR_ohm_m2, ASR_err_ohm_m2, ASR_ohm_cm2, ASR_err_ohm_cm2;
+ *       attributes units, axis (string).  ASR = L (1/sigma_across -
+ *       1/sigma_bulk), L the boundary period (one boundary per supercell).
+ *
  * Completeness: a file whose /metadata status is not "complete" is by contract
  * incomplete (still running, interrupted, failed or crashed).  Within it, a
  * point counts only if /points/<k> has complete = 1; its /summary row is
@@ -79,6 +162,7 @@
 #define LIHOP_H5OUT_H
 
 #include "config.h"
+#include "garnet_setup.h"
 #include "micro.h"
 #include "results.h"
 #include "status.h"
@@ -120,6 +204,37 @@ lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char 
  * Writing a point that is already complete is LIHOP_ERR_INTERNAL. */
 lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
                                   lihop_err *err);
+
+/* model garnet: /points/<pt->index> (main run, drift_E1/drift_E2 and bulk
+ * subgroups when present) and one /summary row, then complete = 1 and a flush.
+ * Writing a point that is already complete is LIHOP_ERR_INTERNAL. */
+lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const lihop_garnet_point *pt,
+                                         lihop_err *err);
+
+typedef struct {
+    double li_per_fu;
+    int ntemps;                     /* finished temperatures in the fit */
+    double T_min_K, T_max_K;
+    lihop_arrhenius_fit sigmaT;     /* ln(sigma T) vs 1/kT: A in S K/m */
+    lihop_arrhenius_fit sigma;      /* ln(sigma) vs 1/kT: A in S/m */
+} lihop_garnet_arrhenius_row;
+
+typedef struct {
+    int n;
+    lihop_garnet_arrhenius_row row[LIHOP_MAX_LI_VALUES];
+} lihop_garnet_fits;
+
+/* model garnet, after the sweep: from the finished /summary rows (this
+ * session's and earlier ones') rewrite /arrhenius (Li contents with >= 3
+ * temperatures) and, for bicrystal decks, /bicrystal; fits (may be NULL) gets
+ * the Arrhenius rows for printing. */
+lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
+                                    lihop_err *err);
+
+/* Close a file this session refused to continue (e.g. --resume with another
+ * microstructure): a resumed file gets back the status it had before the
+ * session opened it, a new one is marked "failed".  NULL h is a no-op. */
+lihop_status lihop_h5_abandon(lihop_h5 *h, lihop_err *err);
 
 /* Write end_time and status ("complete", "interrupted" or "failed"; NULL means
  * "complete"), flush and close; frees h.  NULL h: no-op returning LIHOP_OK. */

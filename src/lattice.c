@@ -1475,3 +1475,61 @@ out:
     free(part);
     return st;
 }
+
+/* ========================================================================== */
+/* Site removal (grain-boundary slabs with a lower site density)               */
+/* ========================================================================== */
+
+lihop_status lihop_lattice_remove_sites(lihop_lattice *lat, const uint8_t *remove, int32_t *new_index,
+                                        lihop_err *err)
+{
+    if (!lat || !remove) return lihop_fail(err, LIHOP_ERR_INPUT, "lattice_remove_sites: NULL argument");
+    const int n = lat->nsites;
+    int32_t *map = malloc(((size_t)n + 1) * sizeof *map);
+    if (!map) return lihop_fail(err, LIHOP_ERR_NOMEM, "lattice: out of memory (site removal)");
+    int m = 0;
+    for (int i = 0; i < n; i++) map[i] = remove[i] ? -1 : m++;
+    if (m == 0) {
+        free(map);
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lattice: removing every one of the %d sites", n);
+    }
+    if (m < n) {
+        /* compact in place: new index j <= old index i and kept edge count <= old edge index, so
+         * every write lands on an entry already read (hop_start[i], [i + 1] are read first) */
+        int64_t nh = 0, nx = 0;
+        for (int i = 0; i < n; i++) {
+            int32_t h0 = lat->hop_start[i], h1 = lat->hop_start[i + 1];
+            int32_t x0 = lat->excl_start[i], x1 = lat->excl_start[i + 1];
+            int j = map[i];
+            if (j < 0) continue;
+            lat->sub[j] = lat->sub[i];
+            if (lat->wyckoff) lat->wyckoff[j] = lat->wyckoff[i];
+            for (int k = 0; k < 3; k++) {
+                lat->pos_A[3 * (size_t)j + k] = lat->pos_A[3 * (size_t)i + k];
+                if (lat->frac) lat->frac[3 * (size_t)j + k] = lat->frac[3 * (size_t)i + k];
+            }
+            lat->hop_start[j] = (int32_t)nh;
+            for (int32_t e = h0; e < h1; e++) {
+                int32_t t = map[lat->hop_nbr[e]];
+                if (t < 0) continue;
+                lat->hop_nbr[nh] = t;
+                for (int k = 0; k < 3; k++) lat->hop_vec_A[3 * nh + k] = lat->hop_vec_A[3 * (size_t)e + k];
+                nh++;
+            }
+            lat->excl_start[j] = (int32_t)nx;
+            for (int32_t x = x0; x < x1; x++) {
+                int32_t t = map[lat->excl_nbr[x]];
+                if (t >= 0) lat->excl_nbr[nx++] = t;
+            }
+        }
+        lat->hop_start[m] = (int32_t)nh;
+        lat->excl_start[m] = (int32_t)nx;
+        lat->nsites = m;
+        lat->nhops = nh;
+        lat->nexcl = nx;
+        lat->max_occupancy = max_occupancy(lat, &lat->max_occupancy_exact);
+    }
+    if (new_index) memcpy(new_index, map, (size_t)n * sizeof *map);
+    free(map);
+    return LIHOP_OK;
+}

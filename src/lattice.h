@@ -92,6 +92,17 @@ lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, 
 lihop_status lihop_lattice_li_count(const lihop_lattice_spec *spec, const lihop_lattice *lat,
                                     double li_per_fu, int *nli, lihop_err *err);
 
+/* Remove the sites with remove[i] != 0 (i over the current sites) in place:
+ * sites are renumbered in their old order, hop edges and exclusion pairs that
+ * touch a removed site are dropped, and max_occupancy is recomputed.  ncells,
+ * cells and the cell vectors are unchanged (Li counts from a composition stay
+ * per formula unit of the full crystal), but "site i lies in cell
+ * i / sites_per_cell" no longer holds.  new_index (may be NULL) gets [old
+ * nsites] entries: the new index of each old site, or -1 if removed.
+ * LIHOP_ERR_INPUT if every site would go. */
+lihop_status lihop_lattice_remove_sites(lihop_lattice *lat, const uint8_t *remove, int32_t *new_index,
+                                        lihop_err *err);
+
 /* Index of the sublattice called `name` in lat->subname, or -1. */
 int lihop_lattice_sublattice_index(const lihop_lattice *lat, const char *name);
 

@@ -35,6 +35,10 @@ void lihop_voxel_rates(const lihop_config *cfg, int species, double T, double vo
 /* Voxel indices grouped by phase (counting sort).  voxels: nvox entries. */
 void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t offset[LIHOP_MAX_PHASES + 1]);
 
+/* Every species must be carried by some phase present in the microstructure;
+ * the message names the config file and the species. */
+lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err);
+
 /* Fill p for one (point, species): rates, start distribution, time grid.
  * p->phase and p->phase_voxels point at the caller's arrays.  Fails with
  * LIHOP_ERR_INPUT when the species cannot be placed anywhere or cannot move. */

@@ -148,3 +148,28 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
     p->max_hops = (uint64_t)(1000.0 * fmax(1.0, p->t_end * mean_rate)) + 1000000u;
     return LIHOP_OK;
 }
+
+lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err)
+{
+    double frac[LIHOP_MAX_PHASES];
+    lihop_micro_fractions(m, frac);
+    for (int s = 0; s < cfg->nspecies; ++s) {
+        int carried = 0;
+        for (int p = 0; p < cfg->nphases && !carried; ++p)
+            for (int c = 0; c < cfg->phases[p].ncarriers; ++c)
+                carried |= frac[p] > 0.0 && cfg->phases[p].carriers[c].species == s;
+        if (!carried) {
+            char present[256] = "";
+            for (int p = 0; p < cfg->nphases; ++p)
+                if (frac[p] > 0.0) {
+                    size_t len = strlen(present);
+                    snprintf(present + len, sizeof present - len, "%s%s", len ? ", " : "", cfg->phases[p].name);
+                }
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "%s: key 'microstructure': species '%s' is carried by no phase present in the "
+                              "microstructure (present: %s); change the microstructure or the phases' carriers",
+                              cfg->path, cfg->species[s].name, present);
+        }
+    }
+    return LIHOP_OK;
+}

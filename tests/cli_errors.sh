@@ -4,7 +4,6 @@
 # with the exact line of the offending key; a missing file is exit 3; and a
 # run that fails on its config never creates (or touches) its output file.
 #   usage: bash tests/cli_errors.sh LIHOP_BINARY SOURCE_DIR
-# Set LIHOP_CLI_STRICT=1 to turn the known-bug (XFAIL) checks into hard ones.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
@@ -114,19 +113,13 @@ sum_before=$(cksum < keep.h5)
 expect_rc 2 keep "$LIHOP" run vf.yaml -o keep.h5 --overwrite
 [ "$(cksum < keep.h5)" = "$sum_before" ] || fail "keep.h5 changed although the config was invalid"
 
-# Known bug (reported): a deck whose microstructure leaves a species with no
-# carrying phase (here: volume_fraction 1.0 turns every voxel into llzo, which
-# does not carry tfsi) is only rejected inside the first sweep point, after the
-# output file was created, and the message has no FILE:LINE.
+# A deck whose microstructure leaves a species with no carrying phase (here:
+# volume_fraction 1.0 turns every voxel into llzo, which does not carry tfsi)
+# is refused before the output file is created.
 check "a species no phase present carries is rejected before OUT is created (volume_fraction: 1.0)"
 mutate nocarrier 's/^  volume_fraction: 0.16$/  volume_fraction: 1.0/'
-run nocarrier "$LIHOP" run nocarrier.yaml -o nocarrier.h5
-if [ "$RC" -eq 2 ] && [ ! -e nocarrier.h5 ]; then
-    echo "  ok: $(cat nocarrier.err)"
-elif [ "${LIHOP_CLI_STRICT:-0}" = 1 ]; then
-    show nocarrier; fail "exit $RC, nocarrier.h5 $([ -e nocarrier.h5 ] && echo exists || echo absent); expected exit 2 and no file"
-else
-    echo "  XFAIL (known bug): exit $RC, nocarrier.h5 $([ -e nocarrier.h5 ] && echo was created || echo absent): $(cat nocarrier.err)"
-fi
+expect_rc 2 nocarrier "$LIHOP" run nocarrier.yaml -o nocarrier.h5
+[ ! -e nocarrier.h5 ] || fail "nocarrier.h5 was created for an invalid deck"
+grep -q "nocarrier.yaml: key 'microstructure': species 'tfsi'" nocarrier.err || { show nocarrier; fail "the message does not name the file, key and species"; }
 
 echo "cli_errors: all checks passed"

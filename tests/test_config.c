@@ -458,7 +458,7 @@ START_TEST(err_wrong_type)
     expect_error("  radius_voxels: 3.5\n", "  radius_voxels: 3.5\n  overlap: maybe\n", 40,
                  "microstructure.overlap", "expected true or false");
     expect_error("model: voxel\n", "model: voxel\nseed: -3\n", 2, "seed", "got -3");
-    expect_error("model: voxel\n", "model: garnet\n", 1, "model", "expected one of: voxel, got 'garnet'");
+    expect_error("model: voxel\n", "model: granite\n", 1, "model", "expected one of: voxel, garnet, got 'granite'");
 }
 END_TEST
 

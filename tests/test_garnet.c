@@ -12,6 +12,9 @@
 
 #include "garnet.h"
 #include "garnet_event.h"
+#include "garnet_replica.h"
+#include "bkl_tree.h"
+#include "backend_cuda.h"
 #include "lattice.h"
 #include "rng.h"
 
@@ -155,6 +158,36 @@ static void run_ok(const lihop_lattice *lat, const lihop_garnet_params *p, int n
     st = lihop_garnet_run(g, nthreads, res, &err);
     ck_assert_msg(st == LIHOP_OK, "run: %s", err.msg);
     lihop_garnet_destroy(g);
+}
+
+/* The per-axis values partition the isotropic ones: the mean over the axes of
+ * D*_a, D_sigma,a and sigma_NE,a equals D*, D_sigma and sigma_NE, and the axis
+ * MSDs sum to the isotropic MSD, to rounding (1e-10 relative). */
+static void check_axis_sums(const lihop_garnet_result *r)
+{
+    const double tr = (r->D_tracer_axis_m2_s[0] + r->D_tracer_axis_m2_s[1] + r->D_tracer_axis_m2_s[2]) / 3.0;
+    const double co = (r->D_sigma_axis_m2_s[0] + r->D_sigma_axis_m2_s[1] + r->D_sigma_axis_m2_s[2]) / 3.0;
+    const double ne = (r->sigma_NE_axis_S_m[0] + r->sigma_NE_axis_S_m[1] + r->sigma_NE_axis_S_m[2]) / 3.0;
+    ck_assert_msg(fabs(tr / r->D_tracer_m2_s - 1.0) < 1e-10, "mean D*_a %.17g vs D* %.17g", tr, r->D_tracer_m2_s);
+    ck_assert_msg(fabs(co / r->D_sigma_m2_s - 1.0) < 1e-10, "mean D_sigma,a %.17g vs %.17g", co, r->D_sigma_m2_s);
+    ck_assert_msg(fabs(ne / r->sigma_NE_S_m - 1.0) < 1e-10, "mean sigma_NE,a %.17g vs %.17g", ne, r->sigma_NE_S_m);
+    for (int k = 0; k < r->nsamples; ++k) {
+        double st = r->msd_tracer_axis_A2[k][0] + r->msd_tracer_axis_A2[k][1] + r->msd_tracer_axis_A2[k][2];
+        double sc = r->msd_coll_axis_A2[k][0] + r->msd_coll_axis_A2[k][1] + r->msd_coll_axis_A2[k][2];
+        ck_assert(fabs(st - r->msd_tracer_A2[k]) <= 1e-10 * fabs(r->msd_tracer_A2[k]));
+        ck_assert(fabs(sc - r->msd_coll_A2[k]) <= 1e-10 * fabs(r->msd_coll_A2[k]));
+    }
+}
+
+/* |x_a - x_b| within nsig combined standard errors for every pair of axes. */
+static void check_axes_equal(const char *what, const double x[3], const double e[3], double nsig)
+{
+    for (int a = 0; a < 3; ++a)
+        for (int b = a + 1; b < 3; ++b) {
+            double comb = sqrt(e[a] * e[a] + e[b] * e[b]);
+            ck_assert_msg(comb > 0.0 && fabs(x[a] - x[b]) < nsig * comb, "%s: axis %d %.6g vs axis %d %.6g (err %.3g)",
+                          what, a, x[a], b, x[b], comb);
+        }
 }
 
 /* ---- per-event maths ------------------------------------------------------------- */
@@ -379,6 +412,17 @@ START_TEST(test_sc_exclusion_collective)
     ck_assert(fabs(r.f_coll - 1.0) < 0.03);
     ck_assert(fabs(r.D_sigma_m2_s / DJ - 1.0) < 0.03);
     ck_assert(fabs(r.hop_rate_Hz / gam - 1.0) < 0.01);
+    /* a cubic lattice is isotropic: the three axes agree within 4 combined
+     * standard errors, and each is D_J within 5 % */
+    printf("sc exclusion per axis: D_sigma/D_J = %.4f %.4f %.4f (+- %.4f %.4f %.4f), D*/D_J = %.4f %.4f %.4f\n",
+           r.D_sigma_axis_m2_s[0] / DJ, r.D_sigma_axis_m2_s[1] / DJ, r.D_sigma_axis_m2_s[2] / DJ,
+           r.D_sigma_axis_err[0] / DJ, r.D_sigma_axis_err[1] / DJ, r.D_sigma_axis_err[2] / DJ,
+           r.D_tracer_axis_m2_s[0] / DJ, r.D_tracer_axis_m2_s[1] / DJ, r.D_tracer_axis_m2_s[2] / DJ);
+    check_axis_sums(&r);
+    check_axes_equal("D_sigma", r.D_sigma_axis_m2_s, r.D_sigma_axis_err, 4.0);
+    check_axes_equal("D*", r.D_tracer_axis_m2_s, r.D_tracer_axis_err, 4.0);
+    check_axes_equal("sigma_NE", r.sigma_NE_axis_S_m, r.sigma_NE_axis_err, 4.0);
+    for (int a = 0; a < 3; ++a) ck_assert(fabs(r.D_sigma_axis_m2_s[a] / DJ - 1.0) < 0.05);
     free_lattice(lat);
 }
 END_TEST
@@ -545,6 +589,16 @@ START_TEST(test_field_drift)
     ck_assert(fabs(r.sigma_drift_S_m - r.sigma_NE_S_m) < 4.0 * comb);
     ck_assert(fabs(r.v_drift_m_s[1]) < 4.0 * r.v_drift_err[1]);
     ck_assert(fabs(r.v_drift_m_s[2]) < 4.0 * r.v_drift_err[2]);
+    /* per axis (drift removed): D_xx = nu a^2 cosh(x/2) along the field, nu a^2
+     * across it, each within 4 standard errors; and the axes partition D_sigma */
+    const double Dy = p.nu_Hz * a * a * 1e-20, Dx = Dy * cosh(0.5 * x);
+    printf("field drift per axis: D_sigma,x/exact %.4f +- %.4f, y %.4f +- %.4f, z %.4f +- %.4f\n",
+           r.D_sigma_axis_m2_s[0] / Dx, r.D_sigma_axis_err[0] / Dx, r.D_sigma_axis_m2_s[1] / Dy,
+           r.D_sigma_axis_err[1] / Dy, r.D_sigma_axis_m2_s[2] / Dy, r.D_sigma_axis_err[2] / Dy);
+    check_axis_sums(&r);
+    ck_assert(fabs(r.D_sigma_axis_m2_s[0] - Dx) < 4.0 * r.D_sigma_axis_err[0]);
+    ck_assert(fabs(r.D_sigma_axis_m2_s[1] - Dy) < 4.0 * r.D_sigma_axis_err[1]);
+    ck_assert(fabs(r.D_sigma_axis_m2_s[2] - Dy) < 4.0 * r.D_sigma_axis_err[2]);
     free_lattice(lat);
 }
 END_TEST
@@ -597,6 +651,182 @@ START_TEST(test_threads_bit_identical)
     ck_assert(r3.events != r1.events || r3.D_tracer_m2_s != r1.D_tracer_m2_s);
     printf("determinism: %llu events, D* = %.6g (1 and 2 threads identical)\n", (unsigned long long)r1.events,
            r1.D_tracer_m2_s);
+    free_lattice(lat);
+}
+END_TEST
+
+/* The sum tree's batch update over sorted leaves (what the event loop uses)
+ * and the in-place build give exactly the tree built from scratch. */
+START_TEST(test_bkl_sorted_batch)
+{
+    const int64_t n = 1000, P = lihop_bkl_leaves(n);
+    double *t = (double *)malloc(sizeof(double) * 2 * (size_t)P), *f = (double *)malloc(sizeof(double) * 2 * (size_t)P);
+    double *rate = (double *)malloc(sizeof(double) * (size_t)n);
+    int32_t leaf[64];
+    for (int64_t k = 0; k < n; ++k) rate[k] = (double)(k % 7) * 0.37;
+    lihop_bkl_init(t, P, rate, n);
+    for (int64_t k = 0; k < n; ++k) f[P + k] = rate[k];
+    lihop_bkl_build(f, P, n);
+    ck_assert(memcmp(t, f, sizeof(double) * 2 * (size_t)P) == 0);
+    for (uint64_t it = 0; it < 2000; ++it) {
+        lihop_u32x4 r = lihop_philox_host(11, it, 0);
+        int32_t m = (int32_t)(r.v[0] % 40u), cnt = 0;
+        int32_t start = (int32_t)(r.v[1] % (uint32_t)n);
+        for (int32_t q = 0; q < m; ++q) { /* increasing, clustered like an affected set */
+            lihop_u32x4 x = lihop_philox_host(11, it, (uint64_t)q + 1);
+            int32_t k = start + (int32_t)(x.v[0] % 23u) + 23 * q;
+            if (k >= n) break;
+            double v = x.v[1] % 5u == 0 ? 0.0 : (double)(x.v[2] % 1000u) * 1e-3;
+            rate[k] = v;
+            t[P + k] = v;
+            leaf[cnt++] = k;
+        }
+        lihop_bkl_set_sorted(t, P, leaf, cnt);
+        lihop_bkl_init(f, P, rate, n);
+        ck_assert(memcmp(t + 1, f + 1, sizeof(double) * (2 * (size_t)P - 1)) == 0);
+    }
+    free(t); free(f); free(rate);
+}
+END_TEST
+
+/* The precomputed affected lists: strictly increasing, the same set as
+ * lihop_garnet_affected, shared by an edge and its reverse; with and without
+ * E_nn, with exclusion. */
+START_TEST(test_affected_lists)
+{
+    lihop_lattice *lat = make_lieb(3, 2.0, lieb_excl_oo);
+    for (int enn = 0; enn < 2; ++enn) {
+        lihop_garnet_params p;
+        params_basic(&p, 10, 1);
+        p.E_nn_eV = enn ? 0.05 : 0.0;
+        lihop_garnet *g = NULL;
+        lihop_err err;
+        ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+        const lihop_garnet_model *m = lihop_garnet_model_get(g);
+        uint32_t *stamp = (uint32_t *)calloc((size_t)m->nedges, sizeof(uint32_t));
+        int32_t *list = (int32_t *)malloc(sizeof(int32_t) * (size_t)m->nedges);
+        uint8_t *in = (uint8_t *)calloc((size_t)m->nedges, 1);
+        int32_t longest = 0;
+        for (int32_t e = 0; e < m->nedges; ++e) {
+            const int32_t *a = m->aff_list + m->aff_off[e];
+            int32_t n = m->aff_len[e];
+            ck_assert_int_eq(m->aff_off[e], m->aff_off[m->edge_rev[e]]);
+            ck_assert_int_eq(n, m->aff_len[m->edge_rev[e]]);
+            ck_assert(m->aff_off[e] >= 0 && m->aff_off[e] + n <= m->naff);
+            for (int32_t k = 1; k < n; ++k) ck_assert(a[k - 1] < a[k]);
+            int32_t want = lihop_garnet_affected(m, m->edge_src[e], m->hop_nbr[e], stamp, (uint32_t)e + 1, list);
+            ck_assert_int_eq(n, want);
+            for (int32_t k = 0; k < n; ++k) in[a[k]] = 1;
+            for (int32_t k = 0; k < want; ++k) ck_assert(in[list[k]]);
+            for (int32_t k = 0; k < n; ++k) in[a[k]] = 0;
+            if (n > longest) longest = n;
+        }
+        ck_assert_int_eq(longest, m->max_aff);
+        printf("affected lists (E_nn %s): longest %d, %lld entries for %d edges\n", enn ? "on" : "off", (int)longest,
+               (long long)m->naff, (int)m->nedges);
+        free(stamp); free(list); free(in);
+        lihop_garnet_destroy(g);
+    }
+    free_lattice(lat);
+}
+END_TEST
+
+/* The GPU's ways of running a replica, played on the CPU: hot and cold memory
+ * in separate buffers, the post-processing split over 32 lanes (lane by lane)
+ * or 5, give the same record bits as one thread with one buffer, and as
+ * lihop_garnet_run_replicas. */
+START_TEST(test_replica_lanes)
+{
+    lihop_lattice_spec spec;
+    lihop_err err;
+    ck_assert(lihop_lattice_spec_load(LIHOP_SOURCE_DIR "/lattices/llzo_cubic.yaml", &spec, &err) == LIHOP_OK);
+    int cells[3] = {1, 1, 1};
+    lihop_lattice *lat = NULL;
+    ck_assert(lihop_lattice_build(&spec, cells, &lat, &err) == LIHOP_OK);
+    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
+    lihop_garnet_params p;
+    params_basic(&p, 45, 3);
+    p.E_nn_eV = 0.1; p.disorder_sigma_eV = 0.02; p.disorder_seed = 4;
+    p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.3;
+    p.field_V_m[2] = 2e7;
+    p.nsamples = 37;
+    p.hops_per_li = 30;
+    p.check_every = 101;
+    lihop_garnet *g = NULL;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    lihop_garnet_job J;
+    ck_assert(lihop_garnet_job_get(g, &J, &err) == LIHOP_OK);
+    lihop_garnet_replica ref[3], one, split;
+    ck_assert(lihop_garnet_run_replicas(g, 0, 3, 1, ref, &err) == LIHOP_OK);
+    size_t hot = 0, cold = 0;
+    lihop_garnet_work_carve(&J, NULL, NULL, NULL, &hot, &cold);
+    ck_assert(hot > 0 && cold > 0 && hot % 16 == 0 && cold % 16 == 0);
+    char *hb = (char *)malloc(hot), *cb = (char *)malloc(cold), *both = (char *)malloc(hot + cold);
+    for (int64_t rid = 0; rid < 3; ++rid) {
+        lihop_garnet_work w;
+        memset(&one, 0x77, sizeof one);
+        lihop_garnet_work_carve(&J, both, both + hot, &w, NULL, NULL);
+        ck_assert_int_eq(lihop_garnet_replica_run(&J, &w, rid, &one), 0);
+        ck_assert(memcmp(&one, &ref[rid], sizeof one) == 0);
+        const int lanes[2] = {32, 5};
+        for (int q = 0; q < 2; ++q) {
+            memset(&split, 0x33, sizeof split);
+            memset(hb, 0xee, hot);
+            memset(cb, 0xee, cold);
+            lihop_garnet_work_carve(&J, hb, cb, &w, NULL, NULL);
+            ck_assert_int_eq(lihop_garnet_replica_events(&J, &w, rid, &split), 0);
+            for (int lane = lanes[q] - 1; lane >= 0; --lane) lihop_garnet_replica_com(&J, &w, lane, lanes[q]);
+            for (int lane = 0; lane < lanes[q]; ++lane) lihop_garnet_replica_msd(&J, &w, &split, lane, lanes[q]);
+            ck_assert(memcmp(&split, &ref[rid], sizeof split) == 0);
+        }
+        ck_assert_int_eq(ref[rid].status, 0);
+        ck_assert_uint_eq(ref[rid].check_failures, 0);
+    }
+    printf("replica lanes: 3 LLZO replicas, %llu hops each on average, records identical for 1, 5 and 32 lanes\n",
+           (unsigned long long)((ref[0].hops + ref[1].hops + ref[2].hops) / 3));
+    free(hb); free(cb); free(both);
+    lihop_garnet_destroy(g);
+    lihop_lattice_destroy(lat);
+}
+END_TEST
+
+/* Backend choice: CPU through lihop_garnet_run_backend is lihop_garnet_run;
+ * CUDA without a device is LIHOP_ERR_NO_GPU and AUTO falls back to the CPU;
+ * with a device, CUDA gives the same result bits. */
+START_TEST(test_backend_choice)
+{
+    lihop_lattice *lat = make_lieb(2, 2.0, lieb_excl_oo);
+    lihop_garnet_params p;
+    params_basic(&p, 6, 5);
+    p.E_nn_eV = 0.04;
+    p.nbatches = 5;
+    p.hops_per_li = 100.0;
+    lihop_garnet *g = NULL;
+    lihop_err err;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    lihop_garnet_result r1, r2, r3;
+    ck_assert(lihop_garnet_run(g, 1, &r1, &err) == LIHOP_OK);
+    ck_assert(lihop_garnet_run_backend(g, LIHOP_BACKEND_CPU, 2, &r2, &err) == LIHOP_OK);
+    ck_assert_int_eq(r1.backend, LIHOP_BACKEND_CPU);
+    r1.wall_s = r2.wall_s = 0.0; r1.threads = r2.threads = 0;
+    ck_assert(memcmp(&r1, &r2, sizeof r1) == 0);
+    lihop_garnet_replica rep[5];
+    if (lihop_cuda_device_count() == 0) {
+        ck_assert_int_eq(lihop_garnet_run_backend(g, LIHOP_BACKEND_CUDA, 1, &r3, &err), LIHOP_ERR_NO_GPU);
+        ck_assert_int_eq(lihop_garnet_run_replicas_backend(g, LIHOP_BACKEND_CUDA, 0, 5, 1, rep, &err),
+                         LIHOP_ERR_NO_GPU);
+        ck_assert(lihop_garnet_run_backend(g, LIHOP_BACKEND_AUTO, 1, &r3, &err) == LIHOP_OK);
+        ck_assert_int_eq(r3.backend, LIHOP_BACKEND_CPU);
+        printf("backend: no CUDA device, cuda refused (%s), auto ran on the CPU\n", err.msg);
+    } else {
+        ck_assert(lihop_garnet_run_backend(g, LIHOP_BACKEND_CUDA, 1, &r3, &err) == LIHOP_OK);
+        ck_assert_int_eq(r3.backend, LIHOP_BACKEND_CUDA);
+        r3.wall_s = 0.0; r3.threads = 0; r3.backend = LIHOP_BACKEND_CPU;
+        ck_assert(memcmp(&r1, &r3, sizeof r1) == 0);
+        printf("backend: CUDA result identical to the CPU\n");
+    }
+    ck_assert(lihop_garnet_run_replicas_backend(g, LIHOP_BACKEND_CPU, 0, 5, 1, rep, &err) == LIHOP_OK);
+    lihop_garnet_destroy(g);
     free_lattice(lat);
 }
 END_TEST
@@ -771,6 +1001,43 @@ START_TEST(test_llzo_crowded)
     ck_assert(llabs((long long)r.hops_by_type[T][O] - (long long)r.hops_by_type[O][T]) <= 2 * 384);
     ck_assert(r.f_tracer > 0.0 && r.f_tracer < 1.0);
     ck_assert(r.D_tracer_m2_s > 0.0 && r.sigma_NE_S_m > 0.0);
+    check_axis_sums(&r);
+    lihop_lattice_destroy(lat);
+}
+END_TEST
+
+/* Cubic LLZO is isotropic: with Li6.4 on one cell (51 Li), E_nn 0.1 eV and the
+ * KRA barrier, the three axes of D*, D_sigma and sigma_NE agree within 4
+ * combined standard errors and their means are the isotropic values. */
+START_TEST(test_llzo_axes_isotropic)
+{
+    lihop_lattice_spec spec;
+    lihop_lattice *lat = llzo(1, &spec);
+    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
+    int nli = 0;
+    lihop_err err;
+    ck_assert(lihop_lattice_li_count(&spec, lat, 6.4, &nli, &err) == LIHOP_OK);
+    ck_assert_int_eq(nli, 51);
+    lihop_garnet_params p;
+    params_basic(&p, nli, 256);
+    p.nu_Hz = 1e13;
+    p.T_K = 600.0;
+    p.E_nn_eV = 0.1;
+    p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.3;
+    p.hops_per_li = 60.0;
+    p.nsamples = 30;
+    p.fit_from = 0.2;
+    p.fit_to = 0.6;
+    lihop_garnet_result r;
+    run_ok(lat, &p, 2, &r);
+    printf("LLZO per axis: D* %.4g %.4g %.4g (+- %.2g %.2g %.2g), D_sigma %.4g %.4g %.4g (+- %.2g %.2g %.2g) m^2/s\n",
+           r.D_tracer_axis_m2_s[0], r.D_tracer_axis_m2_s[1], r.D_tracer_axis_m2_s[2], r.D_tracer_axis_err[0],
+           r.D_tracer_axis_err[1], r.D_tracer_axis_err[2], r.D_sigma_axis_m2_s[0], r.D_sigma_axis_m2_s[1],
+           r.D_sigma_axis_m2_s[2], r.D_sigma_axis_err[0], r.D_sigma_axis_err[1], r.D_sigma_axis_err[2]);
+    check_axis_sums(&r);
+    check_axes_equal("LLZO D*", r.D_tracer_axis_m2_s, r.D_tracer_axis_err, 4.0);
+    check_axes_equal("LLZO D_sigma", r.D_sigma_axis_m2_s, r.D_sigma_axis_err, 4.0);
+    check_axes_equal("LLZO sigma_NE", r.sigma_NE_axis_S_m, r.sigma_NE_axis_err, 4.0);
     lihop_lattice_destroy(lat);
 }
 END_TEST
@@ -799,6 +1066,10 @@ static Suite *garnet_suite(void)
     tc = tcase_create("engine");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_threads_bit_identical);
+    tcase_add_test(tc, test_bkl_sorted_batch);
+    tcase_add_test(tc, test_affected_lists);
+    tcase_add_test(tc, test_replica_lanes);
+    tcase_add_test(tc, test_backend_choice);
     tcase_add_test(tc, test_input_errors);
     tcase_add_test(tc, test_trapped);
     suite_add_tcase(s, tc);
@@ -808,6 +1079,7 @@ static Suite *garnet_suite(void)
     tcase_add_test(tc, test_llzo_single_li);
     tcase_add_test(tc, test_llzo_octahedral_energy);
     tcase_add_test(tc, test_llzo_crowded);
+    tcase_add_test(tc, test_llzo_axes_isotropic);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -24,3 +24,11 @@ lihop_status lihop_cuda_philox_blocks(const uint64_t *seed, const uint64_t *subs
     (void)seed; (void)subsequence; (void)draw; (void)n; (void)out;
     return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
 }
+
+lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *job, int64_t first, int64_t count,
+                                            lihop_cuda_garnet_mode mode, lihop_garnet_replica *out,
+                                            lihop_err *err)
+{
+    (void)job; (void)first; (void)count; (void)mode; (void)out;
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
+}

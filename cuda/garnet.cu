@@ -1,0 +1,227 @@
+// garnet.cu - the CUDA backend of the garnet lattice gas: a thin launcher around
+// the replica loop of src/garnet_replica.h, the same LIHOP_HD functions the CPU
+// runs, so a replica's record is the same bits on either backend.
+//
+// Replica r draws from cuRAND Philox4_32_10 with curand_init(seed, (stream << 32) | r, 0)
+// and one curand4() per block: the host's Random123 stream (src/rng.h).  Nothing
+// depends on the block, the thread or the launch shape.
+//
+// Modes (lihop_cuda_garnet_mode):
+//   SHARED: one block of one warp per replica.  The hot working memory (sum
+//           tree, occupancies, neighbour counts, ion <-> site maps, displacements;
+//           50 KiB for 2x2x2 LLZO) lives in dynamic shared memory; lane 0 runs the
+//           serial exact-BKL event loop; then the warp computes the snapshot
+//           centres of mass and the MSD lags in parallel, each lane whole
+//           snapshots and whole lags, so every sum runs in the CPU's order.
+//           Snapshots and the placement permutation stay in global memory.
+//   GLOBAL: one thread per replica, everything in global memory (replicas whose
+//           hot part does not fit in shared memory).
+// The model arrays are copied to the device once per call (one allocation).
+#include <cuda_runtime.h>
+#include <stdio.h>
+#include <string.h>
+#include "backend_cuda.h"
+
+#define CUDA_TRY(call, what)                                                                      \
+    do {                                                                                          \
+        cudaError_t e_ = (call);                                                                  \
+        if (e_ != cudaSuccess) {                                                                  \
+            st = lihop_fail(err, LIHOP_ERR_NO_GPU, "CUDA %s failed: %s", what, cudaGetErrorString(e_)); \
+            goto done;                                                                            \
+        }                                                                                         \
+    } while (0)
+
+#define GARNET_WARP 32
+#define GARNET_GLOBAL_BLOCK 64
+
+__global__ void garnet_shared_kernel(const __grid_constant__ lihop_garnet_job J, int64_t first, int64_t count,
+                                     char *d_cold, size_t cold_stride, lihop_garnet_replica *out)
+{
+    extern __shared__ __align__(16) unsigned char garnet_smem[];   // 16-byte alignment for the carve
+    __shared__ int placed_ok;
+    const int64_t k = (int64_t)blockIdx.x;
+    if (k >= count) return;                    // the whole block leaves together
+    lihop_garnet_work w;
+    lihop_garnet_work_carve(&J, garnet_smem, d_cold + (size_t)k * cold_stride, &w, NULL, NULL);
+    lihop_garnet_replica *o = out + k;
+    const int lane = (int)threadIdx.x, nlanes = (int)blockDim.x;
+    if (lane == 0) placed_ok = lihop_garnet_replica_events(&J, &w, first + k, o) == 0;
+    __syncthreads();                           // snapshots and record visible to the warp
+    if (!placed_ok) return;
+    lihop_garnet_replica_com(&J, &w, lane, nlanes);
+    __syncthreads();
+    lihop_garnet_replica_msd(&J, &w, o, lane, nlanes);
+}
+
+__global__ void garnet_global_kernel(const __grid_constant__ lihop_garnet_job J, int64_t first, int64_t count,
+                                     char *d_work, size_t stride, size_t hot_bytes, lihop_garnet_replica *out)
+{
+    const int64_t k = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (k >= count) return;
+    char *base = d_work + (size_t)k * stride;
+    lihop_garnet_work w;
+    lihop_garnet_work_carve(&J, base, base + hot_bytes, &w, NULL, NULL);
+    lihop_garnet_replica_run(&J, &w, first + k, out + k);
+}
+
+// ---- model upload -------------------------------------------------------------
+
+namespace {
+
+struct upload {
+    const void *src[24];
+    size_t off[24], bytes[24];
+    int n;
+    size_t total;
+};
+
+void add(upload *u, const void *src, size_t bytes)
+{
+    u->src[u->n] = src;
+    u->off[u->n] = u->total;
+    u->bytes[u->n] = bytes;
+    u->total = lihop_garnet_align16(u->total + (bytes ? bytes : 1));
+    ++u->n;
+}
+
+template <typename T> const T *dev_ptr(char *d_buf, const upload *u, int idx, const T *host)
+{
+    return host ? (const T *)(const void *)(d_buf + u->off[idx]) : (const T *)0;
+}
+
+size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
+
+}  // namespace
+
+extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *job, int64_t first, int64_t count,
+                                                       lihop_cuda_garnet_mode mode, lihop_garnet_replica *out,
+                                                       lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    char *d_model = NULL, *d_work = NULL, *h_stage = NULL;
+    lihop_garnet_replica *d_out = NULL;
+    lihop_garnet_job J = *job;
+    const lihop_garnet_model *hm = &job->m;
+    const size_t N = (size_t)hm->nsites, E = (size_t)hm->nedges;
+    size_t hot = 0, cold = 0, stride = 0;
+    int64_t chunk = 0;
+    int use_shared = 0;
+    int dev = 0, smem_optin = 0, nsm = 0;
+    upload u;
+    memset(&u, 0, sizeof u);
+
+    if (count <= 0) return LIHOP_OK;
+    if (lihop_cuda_device_count() == 0) {
+        char why[256];
+        lihop_cuda_device_name(why, sizeof why);
+        return lihop_fail(err, LIHOP_ERR_NO_GPU, "no CUDA device for the garnet backend: %s", why);
+    }
+
+    // one staging buffer, one allocation, one copy
+    add(&u, hm->hop_start, sizeof(int32_t) * (N + 1));                       // 0
+    add(&u, hm->hop_nbr, sizeof(int32_t) * E);                               // 1
+    add(&u, hm->edge_src, sizeof(int32_t) * E);                              // 2
+    add(&u, hm->edge_rev, sizeof(int32_t) * E);                              // 3
+    add(&u, hm->edge_mult, E);                                               // 4
+    add(&u, hm->edge_excl_self, E);                                          // 5
+    add(&u, hm->edge_dE0_eV, sizeof(double) * E);                            // 6
+    add(&u, hm->edge_kra_eV, sizeof(double) * E);                            // 7
+    add(&u, hm->rate_tab, hm->rate_tab ? sizeof(double) * (size_t)hm->ntab : 0);  // 8
+    add(&u, hm->edge_tab0, hm->edge_tab0 ? sizeof(int32_t) * E : 0);         // 9
+    add(&u, hm->excl_start, sizeof(int32_t) * (N + 1));                      // 10
+    add(&u, hm->excl_nbr, sizeof(int32_t) * (size_t)hm->nexcl);              // 11
+    add(&u, hm->site_sub, sizeof(int32_t) * N);                              // 12
+    add(&u, hm->edge_vec_A, sizeof(double) * 3 * E);                         // 13
+    add(&u, hm->edge_d2_A2, sizeof(double) * E);                             // 14
+    add(&u, hm->aff_off, sizeof(int32_t) * E);                               // 15
+    add(&u, hm->aff_len, sizeof(int32_t) * E);                               // 16
+    add(&u, hm->aff_list, sizeof(int32_t) * (size_t)hm->naff);               // 17
+    add(&u, hm->edge_pk, hm->edge_pk ? sizeof(lihop_garnet_edge_pk) * E : 0); // 18
+    add(&u, hm->prog_off, hm->prog_node ? sizeof(int32_t) * E : 0);          // 19
+    add(&u, hm->prog_len, hm->prog_node ? sizeof(int32_t) * E : 0);          // 20
+    add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 21
+    h_stage = (char *)calloc(1, u.total);
+    if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
+    for (int q = 0; q < u.n; ++q)
+        if (u.src[q] && u.bytes[q]) memcpy(h_stage + u.off[q], u.src[q], u.bytes[q]);
+    CUDA_TRY(cudaGetDevice(&dev), "cudaGetDevice");
+    CUDA_TRY(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev), "device query");
+    CUDA_TRY(cudaDeviceGetAttribute(&nsm, cudaDevAttrMultiProcessorCount, dev), "device query");
+    CUDA_TRY(cudaMalloc((void **)&d_model, u.total), "cudaMalloc(garnet model)");
+    CUDA_TRY(cudaMemcpy(d_model, h_stage, u.total, cudaMemcpyHostToDevice), "copy of the garnet model");
+    {
+        lihop_garnet_model *dm = &J.m;
+        dm->hop_start = dev_ptr(d_model, &u, 0, hm->hop_start);
+        dm->hop_nbr = dev_ptr(d_model, &u, 1, hm->hop_nbr);
+        dm->edge_src = dev_ptr(d_model, &u, 2, hm->edge_src);
+        dm->edge_rev = dev_ptr(d_model, &u, 3, hm->edge_rev);
+        dm->edge_mult = dev_ptr(d_model, &u, 4, hm->edge_mult);
+        dm->edge_excl_self = dev_ptr(d_model, &u, 5, hm->edge_excl_self);
+        dm->edge_dE0_eV = dev_ptr(d_model, &u, 6, hm->edge_dE0_eV);
+        dm->edge_kra_eV = dev_ptr(d_model, &u, 7, hm->edge_kra_eV);
+        dm->rate_tab = dev_ptr(d_model, &u, 8, hm->rate_tab);
+        dm->edge_tab0 = dev_ptr(d_model, &u, 9, hm->edge_tab0);
+        dm->excl_start = dev_ptr(d_model, &u, 10, hm->excl_start);
+        dm->excl_nbr = dev_ptr(d_model, &u, 11, hm->excl_nbr);
+        dm->site_sub = dev_ptr(d_model, &u, 12, hm->site_sub);
+        dm->edge_vec_A = dev_ptr(d_model, &u, 13, hm->edge_vec_A);
+        dm->edge_d2_A2 = dev_ptr(d_model, &u, 14, hm->edge_d2_A2);
+        dm->aff_off = dev_ptr(d_model, &u, 15, hm->aff_off);
+        dm->aff_len = dev_ptr(d_model, &u, 16, hm->aff_len);
+        dm->aff_list = dev_ptr(d_model, &u, 17, hm->aff_list);
+        dm->edge_pk = dev_ptr(d_model, &u, 18, hm->edge_pk);
+        dm->prog_off = hm->prog_node ? dev_ptr(d_model, &u, 19, hm->prog_off) : (const int32_t *)0;
+        dm->prog_len = hm->prog_node ? dev_ptr(d_model, &u, 20, hm->prog_len) : (const int32_t *)0;
+        dm->prog_node = dev_ptr(d_model, &u, 21, hm->prog_node);
+    }
+
+    // working memory: hot part in shared memory (SHARED) or everything global
+    lihop_garnet_work_carve(&J, NULL, NULL, NULL, &hot, &cold);
+    use_shared = mode == LIHOP_CUDA_GARNET_SHARED ||
+                 (mode == LIHOP_CUDA_GARNET_AUTO && hot + sizeof(int) <= (size_t)smem_optin);
+    if (use_shared && hot + sizeof(int) > (size_t)smem_optin) {
+        st = lihop_fail(err, LIHOP_ERR_INPUT,
+                        "garnet (cuda): shared mode needs %zu bytes of shared memory per block, the device has %d",
+                        hot, smem_optin);
+        goto done;
+    }
+    stride = use_shared ? align_up(cold, 256) : align_up(hot + cold, 256);
+    {
+        size_t free_b = 0, total_b = 0;
+        CUDA_TRY(cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
+        size_t budget = free_b / 2;
+        int64_t cap = (int64_t)(budget / (stride + sizeof(lihop_garnet_replica)));
+        if (cap < 1) {
+            st = lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): %zu bytes per replica, %zu bytes free on the device",
+                            stride, free_b);
+            goto done;
+        }
+        int64_t most = use_shared ? (int64_t)nsm * 64 : (int64_t)1 << 16;   // many launches' worth
+        chunk = count < cap ? count : cap;
+        if (chunk > most) chunk = most;
+    }
+    CUDA_TRY(cudaMalloc((void **)&d_work, stride * (size_t)chunk), "cudaMalloc(garnet replica scratch)");
+    CUDA_TRY(cudaMalloc((void **)&d_out, sizeof(lihop_garnet_replica) * (size_t)chunk), "cudaMalloc(garnet records)");
+    if (use_shared)
+        CUDA_TRY(cudaFuncSetAttribute(garnet_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)hot),
+                 "shared-memory opt-in");
+    for (int64_t done_n = 0; done_n < count; done_n += chunk) {
+        int64_t n = count - done_n < chunk ? count - done_n : chunk;
+        if (use_shared) {
+            garnet_shared_kernel<<<(unsigned)n, GARNET_WARP, hot>>>(J, first + done_n, n, d_work, stride, d_out);
+        } else {
+            unsigned grid = (unsigned)((n + GARNET_GLOBAL_BLOCK - 1) / GARNET_GLOBAL_BLOCK);
+            garnet_global_kernel<<<grid, GARNET_GLOBAL_BLOCK>>>(J, first + done_n, n, d_work, stride, hot, d_out);
+        }
+        CUDA_TRY(cudaGetLastError(), "launch of the garnet kernel");
+        CUDA_TRY(cudaDeviceSynchronize(), "garnet kernel");
+        CUDA_TRY(cudaMemcpy(out + done_n, d_out, sizeof(lihop_garnet_replica) * (size_t)n, cudaMemcpyDeviceToHost),
+                 "copy of the garnet records");
+    }
+done:
+    cudaFree(d_model);
+    cudaFree(d_work);
+    cudaFree(d_out);
+    free(h_stage);
+    return st;
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# cli_garnet.sh - `lihop run` on garnet decks end to end: the printed table,
+# the results-file contract for model garnet (src/h5out.h: /metadata,
+# /sweep, /points/<k> with drift and bulk subgroups, /summary, /arrhenius,
+# /bicrystal), --resume skipping finished points (after a SIGINT, with the same
+# numbers as an uninterrupted run), determinism across thread counts, and
+# input errors (deck, material file, setup) that exit 2 without an output file.
+#   usage: bash tests/cli_garnet.sh LIHOP_BINARY SOURCE_DIR
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup garnet "$@"
+BGPID=
+cleanup() {
+    if [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null; then kill -KILL "$BGPID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
+# count_rows FILE: /summary rows as h5ls prints the extent ("{N/Inf}")
+count_rows() { h5ls "$1/summary" 2>/dev/null | sed -n 's/.*Dataset {\([0-9]*\)\/Inf}.*/\1/p'; }
+# col FILE NAME: one /summary column, one value per row (point order of the file)
+col() { summary "$1" | awk -v c="$2" '$2 == c {print $3}'; }
+
+# The material (the test copy in tests/data) with its lattice as an absolute path,
+# so that it can live in the work directory.
+sed "s#^lattice: .*#lattice: $SRC/lattices/llzo_cubic.yaml#" "$SRC/tests/data/garnet_material.yaml" > mat.yaml
+grep -q "^lattice: $SRC/lattices/llzo_cubic.yaml" mat.yaml || fail "test setup: could not set the material's lattice"
+
+# Tiny decks: 3 temperatures x 2 Li contents on a 2x1x1 supercell (144 sites).
+cat > bulk.yaml <<'EOF'
+model: garnet
+backend: cpu
+seed: 5
+temperature_K: [300, 350, 400]
+garnet:
+  material: mat.yaml
+  cells: [2, 1, 1]
+  li_per_fu: [6.4, 6.8]
+  drift_fields_V_m: [5.0e6, 1.0e7]
+run:
+  replicas: 16
+  hops_per_li: 40
+  equil_hops_per_li: 10
+  samples: 8
+  batches: 4
+EOF
+cat > bc.yaml <<'EOF'
+model: garnet
+backend: cpu
+seed: 9
+temperature_K: [320, 380]
+garnet:
+  material: mat.yaml
+  cells: [3, 1, 1]
+  li_per_fu: [6.4]
+  bicrystal:
+    axis: x
+    thickness_A: 6.0
+    kra_shift_eV: 0.1
+    disorder_sigma_eV: 0.05
+    site_removal_fraction: 0.2
+    space_charge:
+      profile: mott_schottky
+      phi0_V: 0.1
+      length_A: 8.0
+run:
+  replicas: 16
+  hops_per_li: 40
+  samples: 8
+  batches: 4
+EOF
+
+check "lihop run bulk.yaml exits 0 and prints one row per point (Li content slow, T fast)"
+expect_rc 0 run1 "$LIHOP" run bulk.yaml -o out.h5 --threads 2
+grep -q 'T \[K\]' run1.out || { show run1; fail "no table header"; }
+rows=$(grep -E '^ *[0-9]+\.[0-9]{2} +[0-9]\.[0-9]{3} +[0-9.]+e[-+][0-9]+ ' run1.out | awk '{print $1 "/" $2}' | tr '\n' ' ')
+[ "$rows" = "300.00/6.400 350.00/6.400 400.00/6.400 300.00/6.800 350.00/6.800 400.00/6.800 " ] ||
+    { show run1; fail "table rows are '$rows'"; }
+[ "$(grep -c 'drift along x' run1.out)" -eq 6 ] || { show run1; fail "no drift line per point"; }
+grep -q 'Arrhenius fits' run1.out || { show run1; fail "no Arrhenius fits printed"; }
+
+check "/metadata: status complete, model garnet, material and lattice texts, /metadata/garnet"
+[ "$(attr out.h5 /metadata/status)" = complete ] || fail "status is '$(attr out.h5 /metadata/status)'"
+[ "$(attr out.h5 /metadata/model)" = garnet ] || fail "model is '$(attr out.h5 /metadata/model)'"
+[ "$(attr out.h5 /metadata/seed)" = 5 ] || fail "seed is '$(attr out.h5 /metadata/seed)'"
+h5dump -a /metadata/material_text out.h5 | grep -q 'LLZO-Ta' || fail "/metadata material_text lacks the material"
+h5dump -a /metadata/lattice_text out.h5 | grep -q 'space_group' || fail "/metadata lattice_text lacks the lattice"
+[ "$(attr out.h5 /metadata/garnet/rate_law)" = kra ] || fail "/metadata/garnet rate_law"
+[ "$(vals out.h5 /metadata/garnet/E_kra_eV | head -2 | tail -1)" = 0.29999999999999999 ] ||
+    fail "/metadata/garnet/E_kra_eV[T][O] is not 0.3"
+
+check "/sweep axes and /points/<k> groups with units"
+[ "$(vals out.h5 /sweep/temperature_K | tr '\n' ' ')" = "300 350 400 " ] || fail "/sweep/temperature_K"
+[ "$(vals out.h5 /sweep/li_per_fu | tr '\n' ' ')" = "6.4000000000000004 6.7999999999999998 " ] || fail "/sweep/li_per_fu"
+for k in 0 1 2 3 4 5; do
+    [ "$(attr out.h5 /points/$k/complete)" = 1 ] || fail "/points/$k is not complete"
+done
+h5ls out.h5/points/6 >/dev/null 2>&1 && fail "/points/6 exists in a 6-point sweep"
+[ "$(attr out.h5 /points/4/T_K)" = 350 ] || fail "/points/4 T_K is '$(attr out.h5 /points/4/T_K)', expected 350"
+[ "$(attr out.h5 /points/4/li_per_fu)" = 6.8 ] || fail "/points/4 li_per_fu"
+[ "$(attr out.h5 /points/0/nli)" = 102 ] || fail "/points/0 nli is '$(attr out.h5 /points/0/nli)', expected 102"
+[ "$(vals out.h5 /points/0/sigma_NE_axis_S_m | wc -l)" -eq 3 ] || fail "/points/0/sigma_NE_axis_S_m is not [3]"
+[ "$(dims out.h5 /points/0/msd_coll_axis_m2)" = "8, 3" ] || fail "/points/0/msd_coll_axis_m2 is not [8][3]"
+[ "$(attr out.h5 /points/0/msd_coll_m2/unit)" = "m^2" ] || fail "/points/0/msd_coll_m2 has no unit m^2"
+[ "$(attr out.h5 /points/0/D_sigma_axis_m2_s/unit)" = "m^2/s" ] || fail "D_sigma_axis_m2_s unit"
+[ "$(vals out.h5 /points/0/drift_E2/field_V_m | tr '\n' ' ')" = "10000000 0 0 " ] || fail "drift_E2 field"
+h5ls out.h5/points/0/bulk >/dev/null 2>&1 && fail "/points/0/bulk exists without a bicrystal"
+
+check "/summary: 6 rows in point order, sigma > 0, occupancies, drift linearity, NaN ASR"
+[ "$(count_rows out.h5)" = 6 ] || fail "/summary has '$(count_rows out.h5)' rows, expected 6"
+summary out.h5 > sum.txt
+[ "$(col out.h5 point | tr '\n' ' ')" = "0 1 2 3 4 5 " ] || { cat sum.txt >&2; fail "/summary point column"; }
+[ "$(col out.h5 li_per_fu | tr '\n' ' ')" = "6.4000000000000004 6.4000000000000004 6.4000000000000004 6.7999999999999998 6.7999999999999998 6.7999999999999998 " ] ||
+    fail "/summary li_per_fu column"
+awk '$2 == "sigma_S_m" && !($3 > 0) {bad = 1} END {exit bad}' sum.txt || fail "sigma_S_m not positive"
+for c in sigma_xx_S_m D_tracer_m2_s D_sigma_m2_s haven f_tracer f_coll occupancy_T occupancy_O \
+         sigma_drift_E1_S_m drift_linearity hops; do
+    [ "$(awk -v c=$c '$2 == c' sum.txt | wc -l)" -eq 6 ] || fail "/summary has no column $c"
+    awk -v c=$c '$2 == c && ($3 == "nan" || $3 == "-nan") {bad = 1} END {exit bad}' sum.txt || fail "/summary $c is NaN"
+done
+awk '$2 == "ASR_ohm_m2" && $3 !~ /nan/ {bad = 1} END {exit bad}' sum.txt || fail "ASR_ohm_m2 is not NaN without a bicrystal"
+awk '$2 == "sigma_drift_S_m" && $3 !~ /nan/ {bad = 1} END {exit bad}' sum.txt ||
+    fail "sigma_drift_S_m is not NaN without field_V_m"
+h5dump -a /summary/units out.h5 | grep -q '"S/m"' || fail "/summary has no units attribute"
+
+check "/arrhenius: one row per Li content (3 temperatures each) with Ea in eV"
+[ "$(dims out.h5 /arrhenius)" = 2 ] || fail "/arrhenius has '$(dims out.h5 /arrhenius)' rows, expected 2"
+h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigmaT_err_eV' || fail "/arrhenius lacks Ea_sigmaT_err_eV"
+h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigma_eV' || fail "/arrhenius lacks Ea_sigma_eV"
+h5ls out.h5/bicrystal >/dev/null 2>&1 && fail "/bicrystal exists without a bicrystal"
+
+check "--resume on a complete file skips every point and keeps the numbers"
+cp out.h5 first.h5
+expect_rc 0 again "$LIHOP" run bulk.yaml -o out.h5 --resume
+[ "$(grep -c 'skipped' again.out)" -eq 6 ] || { show again; fail "not every point was skipped"; }
+[ "$(attr out.h5 /metadata/status)" = complete ] || fail "status after --resume is not complete"
+summary out.h5 > sum_again.txt
+cmp -s sum.txt sum_again.txt || { diff sum.txt sum_again.txt >&2; fail "/summary changed on --resume"; }
+grep -q 'Arrhenius fits' again.out || { show again; fail "no Arrhenius fits after a resume"; }
+
+check "without --resume/--overwrite an existing file is refused (exit 3)"
+expect_rc 3 clobber "$LIHOP" run bulk.yaml -o out.h5
+grep -q -- '--resume' clobber.err || { show clobber; fail "message does not mention --resume"; }
+
+check "--threads 1 gives the same /summary (less wall_s) and point data as --threads 2"
+expect_rc 0 t1 "$LIHOP" run bulk.yaml -o t1.h5 --threads 1
+summary t1.h5 > s1.txt
+cmp -s s1.txt sum.txt || { diff s1.txt sum.txt >&2; fail "/summary differs between --threads 1 and 2"; }
+for ds in msd_coll_m2 sigma_NE_axis_S_m drift_E1/v_drift_m_s site_occupancy; do
+    cmp -s <(vals t1.h5 /points/3/$ds) <(vals first.h5 /points/3/$ds) || fail "/points/3/$ds differs between thread counts"
+done
+
+check "a changed material file refuses --resume (exit 2) and leaves the file alone"
+cp out.h5 keep.h5
+sed -i 's/^E_nn_eV: 0.1/E_nn_eV: 0.12/' mat.yaml
+before=$(cksum < keep.h5)
+expect_rc 2 changed "$LIHOP" run bulk.yaml -o keep.h5 --resume
+grep -q 'mat.yaml' changed.err || { show changed; fail "the refusal does not name the material file"; }
+[ "$(cksum < keep.h5)" = "$before" ] || fail "the refused resume modified keep.h5"
+sed -i 's/^E_nn_eV: 0.12/E_nn_eV: 0.1/' mat.yaml
+
+check "bicrystal: bulk reference, sigma across/along, ASR in /summary and /bicrystal"
+expect_rc 0 bc "$LIHOP" run bc.yaml -o bc.h5 --threads 2
+[ "$(grep -c 'boundary (normal x)' bc.out)" -eq 2 ] || { show bc; fail "no boundary line per point"; }
+grep -q 'ohm cm^2' bc.out || { show bc; fail "no ASR in ohm cm^2 printed"; }
+[ "$(attr bc.h5 /metadata/status)" = complete ] || fail "bicrystal status is not complete"
+h5ls bc.h5/points/1/bulk >/dev/null 2>&1 || fail "no /points/1/bulk group"
+[ "$(attr bc.h5 /points/0/bulk/nsites)" = 216 ] || fail "bulk reference nsites '$(attr bc.h5 /points/0/bulk/nsites)', expected 216"
+ns=$(attr bc.h5 /points/0/nsites)
+[ "$ns" -lt 216 ] || fail "the bicrystal has $ns sites: no slab site was removed"
+[ "$(attr bc.h5 /points/0/nli)" = "$(attr bc.h5 /points/0/bulk/nli)" ] || fail "bicrystal and bulk Li counts differ"
+[ "$(dims bc.h5 /bicrystal)" = 2 ] || fail "/bicrystal has '$(dims bc.h5 /bicrystal)' rows, expected 2"
+[ "$(attr bc.h5 /bicrystal/axis)" = x ] || fail "/bicrystal axis attribute"
+h5dump -d /bicrystal bc.h5 | grep -q 'ASR_ohm_cm2' || fail "/bicrystal has no ASR_ohm_cm2"
+summary bc.h5 > bsum.txt
+for c in sigma_across_S_m sigma_along_S_m sigma_bulk_S_m ASR_ohm_m2 ASR_err_ohm_m2; do
+    awk -v c=$c '$2 == c && !($3 + 0 == $3 && $3 !~ /nan/) {bad = 1} END {exit bad}' bsum.txt ||
+        { cat bsum.txt >&2; fail "/summary $c is not a number"; }
+done
+awk '$2 == "ASR_err_ohm_m2" && !($3 > 0) {bad = 1} END {exit bad}' bsum.txt || fail "ASR error not > 0"
+# ASR = L (1/sigma_across - 1/sigma_bulk) with L = 3 x 12.97 A
+awk '$2 == "sigma_across_S_m" {a[$1] = $3} $2 == "sigma_bulk_S_m" {b[$1] = $3} $2 == "ASR_ohm_m2" {r[$1] = $3}
+     END {for (k in r) {w = 3 * 12.97e-10 * (1 / a[k] - 1 / b[k]); if ((r[k] - w) ^ 2 > (1e-9 * w) ^ 2) exit 1}}' bsum.txt ||
+    { cat bsum.txt >&2; fail "ASR_ohm_m2 is not L (1/sigma_across - 1/sigma_bulk)"; }
+
+check "SIGINT after the first point: exit 130, status interrupted; --resume finishes with the same numbers"
+sed -e 's/^temperature_K: .*/temperature_K: [300, 330, 360]/' -e 's/^  cells: .*/  cells: [2, 2, 2]/' \
+    -e 's/^  replicas: .*/  replicas: 48/' -e 's/^  hops_per_li: .*/  hops_per_li: 150/' \
+    -e '/drift_fields_V_m/d' -e 's/^  li_per_fu: .*/  li_per_fu: [6.4]/' bulk.yaml > slow.yaml
+expect_rc 0 ref "$LIHOP" run slow.yaml -o ref.h5 --threads 2
+"$LIHOP" run slow.yaml -o int.h5 --threads 2 >int.out 2>int.err &
+BGPID=$!
+printed=0
+for _ in $(seq 1 1500); do             # up to 30 s
+    if grep -qE '^ *300\.00 +6\.400 +[0-9.]+e[-+][0-9]+ ' int.out; then printed=1; break; fi
+    kill -0 "$BGPID" 2>/dev/null || break
+    sleep 0.02
+done
+[ "$printed" = 1 ] || { show int; fail "point 0 was never printed"; }
+kill -INT "$BGPID" 2>/dev/null || true
+RC=0; wait "$BGPID" || RC=$?
+BGPID=
+if [ "$RC" -eq 0 ]; then
+    echo "  (the run finished before SIGINT took effect; resume of a complete file checked above)"
+else
+    [ "$RC" -eq 130 ] || { show int; fail "interrupted run exited $RC, expected 130"; }
+    [ "$(attr int.h5 /metadata/status)" = interrupted ] || fail "status after SIGINT is '$(attr int.h5 /metadata/status)'"
+    [ "$(attr int.h5 /points/0/complete)" = 1 ] || fail "/points/0 not complete after the interruption"
+    expect_rc 0 resumed "$LIHOP" run slow.yaml -o int.h5 --threads 2 --resume
+    grep -qE '^ *300\.00 +6\.400 +\(already in int.h5, skipped\)' resumed.out || { show resumed; fail "point 0 not skipped"; }
+    [ "$(attr int.h5 /metadata/status)" = complete ] || fail "status after --resume is not complete"
+    # rows are in completion order; compare them sorted by point
+    summary ref.h5 | sort -k1,1n -k2 > rs.txt
+    summary int.h5 | sort -k1,1n -k2 > is.txt
+    cmp -s rs.txt is.txt || { diff rs.txt is.txt >&2; fail "resumed /summary differs from the uninterrupted run"; }
+fi
+
+check "input errors exit 2 with FILE:LINE and write no output"
+sed 's/^  li_per_fu: .*/  li_per_fu: [6.4, -1]/' bulk.yaml > bad1.yaml
+expect_rc 2 bad1 "$LIHOP" run bad1.yaml -o bad1.h5
+line=$(grep -n '^  li_per_fu:' bad1.yaml | cut -d: -f1)
+grep -qF "bad1.yaml:$line: key 'garnet.li_per_fu[1]': expected " bad1.err || { show bad1; fail "no bad1.yaml:$line message"; }
+[ ! -e bad1.h5 ] || fail "bad1.h5 was created"
+sed 's/^nu_Hz: .*/nu_Hz: -5/' mat.yaml > badmat.yaml
+sed 's/^  material: .*/  material: badmat.yaml/' bulk.yaml > bad2.yaml
+expect_rc 2 bad2 "$LIHOP" run bad2.yaml -o bad2.h5
+line=$(grep -n '^nu_Hz:' badmat.yaml | cut -d: -f1)
+grep -qF "badmat.yaml:$line: key 'nu_Hz': expected " bad2.err || { show bad2; fail "no badmat.yaml:$line message"; }
+[ ! -e bad2.h5 ] || fail "bad2.h5 was created"
+# found only with the built lattice: 9.5 Li/fu is more Li than sites (before the file exists)
+sed 's/^  li_per_fu: .*/  li_per_fu: [6.4, 9.5]/' bulk.yaml > bad3.yaml
+expect_rc 2 bad3 "$LIHOP" run bad3.yaml -o bad3.h5
+line=$(grep -n '^  li_per_fu:' bad3.yaml | cut -d: -f1)
+grep -qF "bad3.yaml:$line: key 'garnet.li_per_fu[1]': expected " bad3.err || { show bad3; fail "no bad3.yaml:$line message"; }
+[ ! -e bad3.h5 ] || fail "bad3.h5 was created for a deck that cannot run"
+expect_rc 2 micro "$LIHOP" micro bulk.yaml -o micro.h5
+grep -q 'garnet' micro.err || { show micro; fail "micro on a garnet deck does not say why"; }
+
+check "--backend cuda without a GPU exits 4 and writes nothing"
+if "$LIHOP" --version 2>/dev/null | grep -q '^CUDA device: none'; then
+    expect_rc 4 cuda "$LIHOP" run bulk.yaml -o cuda.h5 --backend cuda
+    [ ! -e cuda.h5 ] || fail "cuda.h5 was created"
+else
+    echo "  (skipped: this machine has a CUDA device)"
+fi
+
+echo "cli_garnet: all checks passed"
