@@ -469,14 +469,52 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     m->rate_tab = NULL;      /* filled below with the direct formula, then switched on */
     m->edge_tab0 = g->edge_tab0;
     m->tab_cstride = cstride;
+    /* Rows with the same c range and the same values (uniform crystals: one
+     * row per kind of hop) are stored once, so the table stays in L1 cache;
+     * a lookup gives the same bits either way.  Hash of (cmin, row bytes). */
+    int64_t hsize = 1;
+    while (hsize < 2 * (int64_t)E + 2) hsize <<= 1;
+    int64_t *hrow = (int64_t *)malloc(sizeof(int64_t) * (size_t)hsize);
+    if (!hrow) {
+        lihop_garnet_destroy(g);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
+    }
+    for (int64_t h = 0; h < hsize; ++h) hrow[h] = -1;
     int64_t off = 0;
     for (int32_t e = 0; e < E; ++e) {
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
         int32_t cmin = cstride ? -(g->hop_start[i + 1] - g->hop_start[i]) : 0;
         int32_t cmax = cstride ? (g->hop_start[j + 1] - g->hop_start[j]) - g->edge_mult[e] : 0;
-        g->edge_tab0[e] = (int32_t)(off - cmin);
+        int64_t start = off;
         for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
+        uint64_t hash = 1469598103934665603ull ^ (uint64_t)(uint32_t)cmin;
+        const unsigned char *bytes = (const unsigned char *)(g->rate_tab + start);
+        for (size_t b = 0; b < sizeof(double) * (size_t)(off - start); ++b) hash = (hash ^ bytes[b]) * 1099511628211ull;
+        int64_t h = (int64_t)(hash & (uint64_t)(hsize - 1));
+        int found = 0;
+        for (; hrow[h] >= 0; h = (h + 1) & (hsize - 1)) {
+            int32_t f = (int32_t)hrow[h];      /* an earlier edge whose row is stored */
+            int32_t fi = g->edge_src[f];
+            int32_t fmin = cstride ? -(g->hop_start[fi + 1] - g->hop_start[fi]) : 0;
+            int64_t fstart = (int64_t)g->edge_tab0[f] + fmin, flen = off - start;
+            if (fmin == cmin && fstart + flen <= start &&
+                memcmp(g->rate_tab + fstart, g->rate_tab + start, sizeof(double) * (size_t)flen) == 0 &&
+                (cstride ? (g->hop_start[g->hop_nbr[f] + 1] - g->hop_start[g->hop_nbr[f]]) - g->edge_mult[f] : 0) ==
+                    cmax) {
+                g->edge_tab0[e] = (int32_t)(fstart - cmin);
+                off = start;
+                found = 1;
+                break;
+            }
+        }
+        if (!found) {
+            hrow[h] = e;
+            g->edge_tab0[e] = (int32_t)(start - cmin);
+        }
     }
+    free(hrow);
+    ntab = off;
+    g->ntab = ntab;
     m->rate_tab = g->rate_tab;
     g->edge_pk = (lihop_garnet_edge_pk *)malloc(sizeof(lihop_garnet_edge_pk) * (size_t)E);
     if (!g->edge_pk) {

@@ -128,7 +128,8 @@ typedef struct {
     int64_t trapped_replicas;
     double wall_s;
     int threads;                    /* OpenMP threads (CPU backend), 0 on CUDA */
-    lihop_backend_kind backend;     /* the backend that ran the replicas (CPU or CUDA) */
+    lihop_backend_kind backend;     /* the backend that ran the replicas (CPU or CUDA; set by
+                                     * lihop_garnet_run[_backend], AUTO from lihop_garnet_reduce alone) */
 } lihop_garnet_result;
 
 typedef struct lihop_garnet lihop_garnet;

@@ -34,6 +34,16 @@
 
 #define LIHOP_GARNET_MAX_SAMPLES LIHOP_MAX_SAMPLES
 
+/* gcc's SLP vectoriser pairs the scalar stores of the tree-update program into
+ * 16-byte stores that the next level then reads back with loads of another
+ * width (no store-to-load forwarding): keep that loop scalar.  Optimisation
+ * hint only; the arithmetic is the same either way. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && !defined(__INTEL_COMPILER)
+#define LIHOP_GARNET_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define LIHOP_GARNET_NO_SLP
+#endif
+
 /* What one replica reports: the same record from every backend. */
 typedef struct {
     /* lag m = k+1 (time (k+1) t_end/nsamples), averaged over the time origins on the grid */
@@ -145,11 +155,13 @@ LIHOP_HD static inline void lihop_garnet_site_occupy(const lihop_garnet_model *m
  * table entry, or the same formula without a table). */
 LIHOP_HD static inline double lihop_garnet_site_rate(const lihop_garnet_model *m, int32_t e, const int32_t *site)
 {
-    if (m->edge_pk) {
+    if (m->edge_pk && m->rate_tab) {
         const lihop_garnet_edge_pk k = m->edge_pk[e];
         const int32_t *S = site + 2 * k.src, *D = site + 2 * k.dst;
-        if (!((S[1] & 1) && D[1] == k.xself2)) return 0.0;
-        return m->rate_tab[k.tab0m + m->tab_cstride * (D[0] - S[0])];
+        const int ok = (S[1] & 1) & (D[1] == k.xself2);
+        const int32_t idx = ok ? k.tab0m + m->tab_cstride * (D[0] - S[0]) : 0;   /* entry 0 always exists */
+        const double r = m->rate_tab[idx];
+        return ok ? r : 0.0;
     }
     const int32_t *S = site + 2 * m->edge_src[e], *D = site + 2 * m->hop_nbr[e];
     if (!((S[1] & 1) && D[1] == 2 * (int32_t)m->edge_excl_self[e])) return 0.0;
@@ -190,11 +202,22 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
     return placed;
 }
 
-/* Carry out event e: move the Li, then refresh exactly the rates that can
- * change (the precomputed sorted list of e), writing only the leaves whose
- * rate changed and re-summing their ancestors once.  The tree is a function of
- * its leaves only, so skipping unchanged leaves changes no bit. */
-LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
+/* Carry out event e: move the Li, then refresh the rates that can change and
+ * re-sum their ancestors.  The tree is a function of its leaves only (every
+ * node is the sum of its two children), so the order of the leaf writes, and
+ * rewriting a leaf or node with the value it already holds, change no bit.
+ *
+ * With programs: the leaves are rewritten site by site with their current
+ * rates: out of i (now empty: 0) and into i; into j (now occupied: 0) and out
+ * of j; with E_nn, for each other hop neighbour k of i and j (nnb changed),
+ * the edges out of k when k is occupied, else the edges into k (the others
+ * are 0 before and after); for each empty exclusion partner x of i and j
+ * (nblk changed), the edges into x.  This is the set lihop_garnet_affected
+ * derives less the edges that are 0 before and after, so e's program, built
+ * from the whole set, re-sums every ancestor that can change.
+ * Without programs: the sorted affected list, changed leaves only, then
+ * lihop_bkl_set_sorted. */
+LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
 {
     const lihop_garnet_model *m = &J->m;
     const int32_t i = m->edge_src[e], j = m->hop_nbr[e];
@@ -204,40 +227,44 @@ LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J
     w->site_of[ion] = j;
     lihop_garnet_site_occupy(m, i, -1, w->site);
     lihop_garnet_site_occupy(m, j, +1, w->site);
-    const int32_t *aff = m->aff_list + m->aff_off[e];
-    const int32_t naff = m->aff_len[e];
     double *tree = w->tree, *leaf = w->tree + J->P;
-    int32_t *list = w->list;
-    const int32_t *site = w->site;
-    int32_t nchanged = 0;
-    if (m->prog_node && m->edge_pk) {
-        /* lihop_garnet_site_rate, branch-free; every leaf is rewritten
-         * (unchanged ones with the same bits) and the program re-sums */
-        const lihop_garnet_edge_pk *pk = m->edge_pk;
-        const double *tab = m->rate_tab;
-        const int32_t cs = m->tab_cstride;
-        for (int32_t k = 0; k < naff; ++k) {
-            const int32_t a = aff[k];
-            const lihop_garnet_edge_pk q = pk[a];
-            const int32_t *S = site + 2 * q.src, *D = site + 2 * q.dst;
-            const int ok = (S[1] & 1) & (D[1] == q.xself2);
-            const int32_t idx = ok ? q.tab0m + cs * (D[0] - S[0]) : 0;
-            const double r = ok ? tab[idx] : 0.0;
-            nchanged |= r != leaf[a];
-            leaf[a] = r;
+    int32_t *site = w->site;
+    if (m->prog_node) {
+        const int32_t *hs = m->hop_start, *hn = m->hop_nbr, *rev = m->edge_rev;
+        for (int32_t f = hs[i]; f < hs[i + 1]; ++f) {     /* i empty: out 0, in recomputed */
+            leaf[f] = 0.0;
+            leaf[rev[f]] = lihop_garnet_site_rate(m, rev[f], site);
         }
-    } else {
-        for (int32_t k = 0; k < naff; ++k) {
-            const int32_t a = aff[k];
-            const double r = lihop_garnet_site_rate(m, a, site);
-            if (r != leaf[a]) {
-                leaf[a] = r;
-                list[nchanged++] = a;
+        for (int32_t f = hs[j]; f < hs[j + 1]; ++f) {     /* j occupied: in 0, out recomputed */
+            leaf[rev[f]] = 0.0;
+            leaf[f] = lihop_garnet_site_rate(m, f, site);
+        }
+        if (m->E_nn_eV != 0.0) {
+            /* nnb changed at the hop neighbours k of i and j: an occupied k
+             * can only hop out, an empty k can only receive */
+            for (int side = 0; side < 2; ++side) {
+                const int32_t c = side ? j : i;
+                for (int32_t f = hs[c]; f < hs[c + 1]; ++f) {
+                    const int32_t k = hn[f];
+                    if (k == i || k == j) continue;
+                    if (site[2 * k + 1] & 1) {
+                        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[g] = lihop_garnet_site_rate(m, g, site);
+                    } else {
+                        for (int32_t g = hs[k]; g < hs[k + 1]; ++g)
+                            leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
+                    }
+                }
             }
         }
-    }
-    if (nchanged == 0) return;
-    if (m->prog_node) {
+        /* nblk changed at the exclusion partners x of i and j: only hops into an empty x */
+        for (int side = 0; side < 2; ++side) {
+            const int32_t c = side ? j : i;
+            for (int32_t y = m->excl_start[c]; y < m->excl_start[c + 1]; ++y) {
+                const int32_t x = m->excl_nbr[y];
+                if (site[2 * x + 1] & 1) continue;
+                for (int32_t g = hs[x]; g < hs[x + 1]; ++g) leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
+            }
+        }
         const int32_t *node = m->prog_node + m->prog_off[e];
         const int32_t nn = m->prog_len[e];
         for (int32_t k = 0; k < nn; ++k) {
@@ -249,9 +276,22 @@ LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J
             tree[q] = c0 + c1;
         }
         if (m->prog_root) tree[1] = tree[2] + tree[3];
-    } else {
-        lihop_bkl_set_sorted(tree, J->P, list, nchanged);
+        return;
     }
+    /* no programs: the sorted affected list, changed leaves only, then their ancestors */
+    const int32_t *aff = m->aff_list + m->aff_off[e];
+    const int32_t naff = m->aff_len[e];
+    int32_t *list = w->list;
+    int32_t nchanged = 0;
+    for (int32_t k = 0; k < naff; ++k) {
+        const int32_t a = aff[k];
+        const double r = lihop_garnet_site_rate(m, a, site);
+        if (r != leaf[a]) {
+            leaf[a] = r;
+            list[nchanged++] = a;
+        }
+    }
+    lihop_bkl_set_sorted(tree, J->P, list, nchanged);
 }
 
 /* Debug check: every leaf equals a freshly computed rate and the tree equals a
@@ -403,24 +443,45 @@ LIHOP_HD static inline void lihop_garnet_replica_msd(const lihop_garnet_job *J, 
     for (int mlag = 1 + lane; mlag <= ns; mlag += nlanes) {
         double str = 0.0, scol = 0.0, dc[3] = {0.0, 0.0, 0.0}, sta[3] = {0.0, 0.0, 0.0}, sca[3] = {0.0, 0.0, 0.0};
         const int norig = ns - mlag + 1;
-        for (int k = 0; k < norig; ++k) {
-            const double *a = w->snap + (size_t)k * 3 * (size_t)nli;
-            const double *b = w->snap + (size_t)(k + mlag) * 3 * (size_t)nli;
-            double s2 = 0.0, s2x = 0.0, s2y = 0.0, s2z = 0.0;
-            for (int64_t ion = 0; ion < nli; ++ion) {
-                double u0 = b[3 * ion] - a[3 * ion], u1 = b[3 * ion + 1] - a[3 * ion + 1],
-                       u2 = b[3 * ion + 2] - a[3 * ion + 2];
-                double q0 = u0 * u0, q1 = u1 * u1, q2 = u2 * u2;
-                s2 += q0; s2 += q1; s2 += q2;
-                s2x += q0; s2y += q1; s2z += q2;
+        for (int k0 = 0; k0 < norig; k0 += 4) {
+            /* up to four origins at a time: independent sums (more ILP), each
+             * over the Li in the same order, added to the totals in origin order */
+            const int nk = norig - k0 < 4 ? norig - k0 : 4;
+            double s2[4] = {0.0, 0.0, 0.0, 0.0}, sx[4] = {0.0, 0.0, 0.0, 0.0};
+            double sy[4] = {0.0, 0.0, 0.0, 0.0}, sz[4] = {0.0, 0.0, 0.0, 0.0};
+            const size_t stride = 3 * (size_t)nli;
+            const double *a0 = w->snap + (size_t)k0 * stride, *b0 = w->snap + (size_t)(k0 + mlag) * stride;
+            if (nk == 4) {
+                for (int64_t q = 0; q < 3 * nli; q += 3) {
+                    for (int h = 0; h < 4; ++h) {
+                        const double *a = a0 + (size_t)h * stride + q, *b = b0 + (size_t)h * stride + q;
+                        const double u0 = b[0] - a[0], u1 = b[1] - a[1], u2 = b[2] - a[2];
+                        const double p0 = u0 * u0, p1 = u1 * u1, p2 = u2 * u2;
+                        s2[h] += p0; s2[h] += p1; s2[h] += p2;
+                        sx[h] += p0; sy[h] += p1; sz[h] += p2;
+                    }
+                }
+            } else {
+                for (int h = 0; h < nk; ++h) {
+                    const double *a = a0 + (size_t)h * stride, *b = b0 + (size_t)h * stride;
+                    for (int64_t q = 0; q < 3 * nli; q += 3) {
+                        const double u0 = b[q] - a[q], u1 = b[q + 1] - a[q + 1], u2 = b[q + 2] - a[q + 2];
+                        const double p0 = u0 * u0, p1 = u1 * u1, p2 = u2 * u2;
+                        s2[h] += p0; s2[h] += p1; s2[h] += p2;
+                        sx[h] += p0; sy[h] += p1; sz[h] += p2;
+                    }
+                }
             }
-            str += s2;
-            sta[0] += s2x; sta[1] += s2y; sta[2] += s2z;
-            const double *ca = com + 3 * k, *cb = com + 3 * (k + mlag);
-            double u0 = cb[0] - ca[0], u1 = cb[1] - ca[1], u2 = cb[2] - ca[2];
-            scol += u0 * u0 + u1 * u1 + u2 * u2;
-            sca[0] += u0 * u0; sca[1] += u1 * u1; sca[2] += u2 * u2;
-            dc[0] += u0; dc[1] += u1; dc[2] += u2;
+            for (int h = 0; h < nk; ++h) {
+                const int k = k0 + h;
+                str += s2[h];
+                sta[0] += sx[h]; sta[1] += sy[h]; sta[2] += sz[h];
+                const double *ca = com + 3 * k, *cb = com + 3 * (k + mlag);
+                const double u0 = cb[0] - ca[0], u1 = cb[1] - ca[1], u2 = cb[2] - ca[2];
+                scol += u0 * u0 + u1 * u1 + u2 * u2;
+                sca[0] += u0 * u0; sca[1] += u1 * u1; sca[2] += u2 * u2;
+                dc[0] += u0; dc[1] += u1; dc[2] += u2;
+            }
         }
         const double den = (double)nli * (double)norig;
         out->msd_tracer_A2[mlag - 1] = str / den;

@@ -305,10 +305,14 @@ START_TEST(test_hop_energy_consistency)
                 int32_t s = (int32_t)(r.v[0] % (uint32_t)N);
                 if (!occ[s] && nblk[s] == 0 && r.v[1] % 3 == 0) lihop_garnet_occupy(m, s, +1, occ, nnb, nblk);
             }
+            int32_t *site = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)N);   /* packed state */
+            for (int32_t q = 0; q < N; ++q) { site[2 * q] = nnb[q]; site[2 * q + 1] = 2 * nblk[q] + occ[q]; }
             for (int32_t e = 0; e < m->nedges; ++e) {
                 int32_t i = m->edge_src[e], j = m->hop_nbr[e];
                 double k_f = lihop_garnet_edge_rate(m, e, occ, nnb, nblk);
                 ck_assert(k_f == lihop_garnet_edge_rate(&direct, e, occ, nnb, nblk));
+                ck_assert(k_f == lihop_garnet_site_rate(m, e, site));       /* the replica loop's form */
+                ck_assert(k_f == lihop_garnet_site_rate(&direct, e, site));
                 int allowed = occ[i] && !occ[j];
                 for (int32_t x = m->excl_start[j]; x < m->excl_start[j + 1]; ++x)
                     if (m->excl_nbr[x] != i && occ[m->excl_nbr[x]]) allowed = 0;
@@ -332,6 +336,7 @@ START_TEST(test_hop_energy_consistency)
                 lihop_garnet_move(m, j, i, occ, nnb, nblk);
                 ++checked;
             }
+            free(site);
             /* incremental neighbour counts equal recounts */
             for (int32_t s = 0; s < N; ++s) {
                 int32_t c = 0, b = 0;
@@ -689,6 +694,52 @@ START_TEST(test_bkl_sorted_batch)
 }
 END_TEST
 
+/* Rate-table rows shared between edges with identical rows (uniform LLZO:
+ * one row per kind of hop) give exactly the direct formula for every c. */
+START_TEST(test_rate_table_rows)
+{
+    lihop_lattice_spec spec;
+    lihop_err err;
+    ck_assert(lihop_lattice_spec_load(LIHOP_SOURCE_DIR "/lattices/llzo_cubic.yaml", &spec, &err) == LIHOP_OK);
+    int cells[3] = {2, 2, 2};
+    lihop_lattice *lat = NULL;
+    ck_assert(lihop_lattice_build(&spec, cells, &lat, &err) == LIHOP_OK);
+    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
+    for (int dis = 0; dis < 2; ++dis) {
+        lihop_garnet_params p;
+        params_basic(&p, 384, 1);
+        p.E_nn_eV = 0.1;
+        p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.3;
+        p.site_energy_eV[O] = 0.03;
+        p.disorder_sigma_eV = dis ? 0.01 : 0.0;
+        lihop_garnet *g = NULL;
+        ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+        const lihop_garnet_model *m = lihop_garnet_model_get(g);
+        lihop_garnet_model direct = *m;
+        direct.rate_tab = NULL;
+        int64_t entries = 0;
+        for (int32_t e = 0; e < m->nedges; ++e) {
+            int32_t i = m->edge_src[e], j = m->hop_nbr[e];
+            int32_t cmin = -(m->hop_start[i + 1] - m->hop_start[i]);
+            int32_t cmax = (m->hop_start[j + 1] - m->hop_start[j]) - m->edge_mult[e];
+            entries += cmax - cmin + 1;
+            for (int32_t c = cmin; c <= cmax; ++c) {
+                int64_t at = (int64_t)m->edge_tab0[e] + m->tab_cstride * c;
+                ck_assert(at >= 0 && at < m->ntab);
+                ck_assert(m->rate_tab[at] == lihop_garnet_rate_of(&direct, e, c));
+                ck_assert(m->edge_pk[e].tab0m + m->tab_cstride * (c + m->edge_mult[e]) == at);
+            }
+        }
+        printf("rate table (%s): %lld entries for %lld (edge, c) pairs\n", dis ? "disorder" : "uniform",
+               (long long)m->ntab, (long long)entries);
+        if (!dis) ck_assert_int_eq(m->ntab, 12);     /* T->O and O->T, c = -4..1 and -2..3 */
+        else ck_assert_int_eq(m->ntab, entries);     /* every site different: nothing shared */
+        lihop_garnet_destroy(g);
+    }
+    lihop_lattice_destroy(lat);
+}
+END_TEST
+
 /* The precomputed affected lists: strictly increasing, the same set as
  * lihop_garnet_affected, shared by an edge and its reverse; with and without
  * E_nn, with exclusion. */
@@ -734,7 +785,8 @@ END_TEST
 /* The GPU's ways of running a replica, played on the CPU: hot and cold memory
  * in separate buffers, the post-processing split over 32 lanes (lane by lane)
  * or 5, give the same record bits as one thread with one buffer, and as
- * lihop_garnet_run_replicas. */
+ * lihop_garnet_run_replicas; so does the event loop without the tree-update
+ * programs.  The debug check (every 101 events) finds nothing. */
 START_TEST(test_replica_lanes)
 {
     lihop_lattice_spec spec;
@@ -779,6 +831,15 @@ START_TEST(test_replica_lanes)
             for (int lane = 0; lane < lanes[q]; ++lane) lihop_garnet_replica_msd(&J, &w, &split, lane, lanes[q]);
             ck_assert(memcmp(&split, &ref[rid], sizeof split) == 0);
         }
+        /* without the tree-update programs (the fallback for huge lattices):
+         * changed leaves of the sorted affected lists and their ancestors */
+        lihop_garnet_job J2 = J;
+        J2.m.prog_node = NULL;
+        J2.m.prog_off = J2.m.prog_len = NULL;
+        memset(&split, 0x44, sizeof split);
+        lihop_garnet_work_carve(&J2, both, both + hot, &w, NULL, NULL);
+        ck_assert_int_eq(lihop_garnet_replica_run(&J2, &w, rid, &split), 0);
+        ck_assert(memcmp(&split, &ref[rid], sizeof split) == 0);
         ck_assert_int_eq(ref[rid].status, 0);
         ck_assert_uint_eq(ref[rid].check_failures, 0);
     }
@@ -1068,6 +1129,7 @@ static Suite *garnet_suite(void)
     tcase_add_test(tc, test_threads_bit_identical);
     tcase_add_test(tc, test_bkl_sorted_batch);
     tcase_add_test(tc, test_affected_lists);
+    tcase_add_test(tc, test_rate_table_rows);
     tcase_add_test(tc, test_replica_lanes);
     tcase_add_test(tc, test_backend_choice);
     tcase_add_test(tc, test_input_errors);
