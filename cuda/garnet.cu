@@ -22,14 +22,7 @@
 #include <string.h>
 #include "backend_cuda.h"
 
-#define CUDA_TRY(call, what)                                                                      \
-    do {                                                                                          \
-        cudaError_t e_ = (call);                                                                  \
-        if (e_ != cudaSuccess) {                                                                  \
-            st = lihop_fail(err, LIHOP_ERR_NO_GPU, "CUDA %s failed: %s", what, cudaGetErrorString(e_)); \
-            goto done;                                                                            \
-        }                                                                                         \
-    } while (0)
+#include "cuda_check.cuh"
 
 #define GARNET_WARP 32
 #define GARNET_GLOBAL_BLOCK 64

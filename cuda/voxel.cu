@@ -8,20 +8,24 @@
 #include <curand_kernel.h>
 #include "backend_cuda.h"
 
-#define CUDA_TRY(call, what)                                                                      \
-    do {                                                                                          \
-        cudaError_t e_ = (call);                                                                  \
-        if (e_ != cudaSuccess) {                                                                  \
-            st = lihop_fail(err, LIHOP_ERR_NO_GPU, "CUDA %s failed: %s", what, cudaGetErrorString(e_)); \
-            goto done;                                                                            \
-        }                                                                                         \
-    } while (0)
+#include "cuda_check.cuh"
 
+__global__ void voxel_walk_kernel(const lihop_voxel_params *p, uint64_t first, uint64_t count,
+                                  lihop_walker_out *out);
+
+// Devices this binary can run on: a GPU older than the compiled architectures
+// (sm_80, sm_90 + PTX by default) has no kernel image, and `backend: auto`
+// must then fall back to the CPU instead of failing.
 extern "C" int lihop_cuda_device_count(void)
 {
     int n = 0;
-    if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
         cudaGetLastError();   // clear the sticky "no device" error
+        return 0;
+    }
+    cudaFuncAttributes attr;
+    if (cudaFuncGetAttributes(&attr, voxel_walk_kernel) != cudaSuccess) {
+        cudaGetLastError();
         return 0;
     }
     return n;
@@ -54,10 +58,10 @@ __global__ void voxel_walk_kernel(const lihop_voxel_params *p, uint64_t first, u
     lihop_voxel_walk(p, first + i, &out[i]);
 }
 
-// Device copies of the grid are cached between calls of the same run (same host arrays).
+// Device copies of the grid are cached between the chunks of one sweep point,
+// keyed on the point's grid_id (host addresses can be reused after a free).
 static struct {
-    const uint8_t *h_phase;
-    const uint32_t *h_voxels;
+    uint64_t grid_id;
     int64_t nvox;
     uint8_t *d_phase;
     uint32_t *d_voxels;
@@ -70,7 +74,7 @@ extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64
     lihop_voxel_params *d_p = NULL;
     lihop_walker_out *d_out = NULL;
     lihop_voxel_params dev = *p;
-    if (cache.h_phase != p->phase || cache.h_voxels != p->phase_voxels || cache.nvox != nvox) {
+    if (cache.grid_id == 0 || cache.grid_id != p->grid_id || cache.nvox != nvox) {
         cudaFree(cache.d_phase);
         cudaFree(cache.d_voxels);
         memset(&cache, 0, sizeof cache);
@@ -79,8 +83,7 @@ extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64
         CUDA_TRY(cudaMemcpy(cache.d_phase, p->phase, (size_t)nvox, cudaMemcpyHostToDevice), "copy of the phase grid");
         CUDA_TRY(cudaMemcpy(cache.d_voxels, p->phase_voxels, (size_t)nvox * sizeof(uint32_t), cudaMemcpyHostToDevice),
                  "copy of the phase voxel list");
-        cache.h_phase = p->phase;
-        cache.h_voxels = p->phase_voxels;
+        cache.grid_id = p->grid_id;
         cache.nvox = nvox;
     }
     dev.phase = cache.d_phase;

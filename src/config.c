@@ -1176,6 +1176,9 @@ static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
     if (y->walkers < (uint64_t)batches)
         return fail_at(c, "run.walkers", "expected at least as many walkers as batches (%d), got %s",
                        (int)batches, got(c, "run.walkers"));
+    if (y->walkers > 0x7fffffffull)   /* LIHOP_MAX_WALKERS: walker ids index 31-bit random streams */
+        return fail_at(c, "run.walkers", "expected at most 2147483647 walkers per species, got %s",
+                       got(c, "run.walkers"));
     r->samples = (int)samples;
     r->batches = (int)batches;
     r->walkers = y->walkers;

@@ -487,6 +487,15 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         int32_t cmax = cstride ? (g->hop_start[j + 1] - g->hop_start[j]) - g->edge_mult[e] : 0;
         int64_t start = off;
         for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
+        for (int64_t q = start; q < off; ++q)
+            if (!isfinite(g->rate_tab[q])) {   /* an infinite rate makes every waiting time 0: refuse */
+                free(hrow);
+                double r = g->rate_tab[q];
+                lihop_garnet_destroy(g);
+                return lihop_fail(err, LIHOP_ERR_INPUT,
+                                  "garnet: the hop %d -> %d has rate %g 1/s; the energies, field or "
+                                  "temperature are out of range", (int)i, (int)j, r);
+            }
         uint64_t hash = 1469598103934665603ull ^ (uint64_t)(uint32_t)cmin;
         const unsigned char *bytes = (const unsigned char *)(g->rate_tab + start);
         for (size_t b = 0; b < sizeof(double) * (size_t)(off - start); ++b) hash = (hash ^ bytes[b]) * 1099511628211ull;

@@ -1174,7 +1174,6 @@ lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const li
     const char *tsp = (cfg->transference_species >= 0 && cfg->transference_species < ns)
                     ? cfg->species[cfg->transference_species].name : "";
     if (lihop_h5i_attr_f64(&c, g, gname, "T_K", r->T_K) < 0 ||
-        lihop_h5i_attr_f64(&c, g, gname, "t_end_s", r->t_end_s) < 0 ||
         lihop_h5i_attr_f64(&c, g, gname, "sigma_iso_S_m", r->sigma_iso_S_m) < 0 ||
         lihop_h5i_attr_f64(&c, g, gname, "sigma_iso_err_S_m", r->sigma_iso_err) < 0 ||
         lihop_h5i_attr_f64(&c, g, gname, "t_plus", r->t_plus) < 0 ||
@@ -1188,8 +1187,17 @@ lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const li
         goto done;
 
     hsize_t d1[1], d2[2], d3[3];
-    d1[0] = (hsize_t)nt;
-    if (dset_f64(&c, g, gname, "time_s", 1, d1, r->time_s, "s") < 0)
+    /* each species has its own time grid (hops_per_walker sets t_end per species) */
+    d2[0] = (hsize_t)ns; d2[1] = (hsize_t)nt;
+    for (int s = 0; s < ns; s++)
+        for (int k = 0; k < nt; k++)
+            buf[(size_t)s * nt + k] = r->sp[s].time_s[k];
+    if (dset_f64(&c, g, gname, "time_s", 2, d2, buf, "s") < 0)
+        goto done;
+    d1[0] = (hsize_t)ns;
+    for (int s = 0; s < ns; s++)
+        buf[s] = r->sp[s].t_end_s;
+    if (dset_f64(&c, g, gname, "t_end_s", 1, d1, buf, "s") < 0)
         goto done;
 
     d3[0] = (hsize_t)ns; d3[1] = (hsize_t)nt; d3[2] = 3;

@@ -41,7 +41,8 @@
  *       threads                       int32
  *       complete                      int32 = 1, written last (see below)
  *     datasets (s = species, in /metadata/species order; p = phase; b = batch):
- *       time_s                 [nsamples]            "s"       sample times
+ *       time_s                 [ns][nsamples]        "s"       sample times of each species
+ *       t_end_s                [ns]                  "s"       simulated time per walker
  *       msd_m2                 [ns][nsamples][3]     "m^2"     <dx^2>(t) per axis
  *       D_m2_s, D_err_m2_s     [ns][3]               "m^2/s"   diffusion tensor diagonal
  *       D_early_m2_s, D_late_m2_s  [ns]              "m^2/s"   slopes, 1st/2nd half of t

@@ -23,7 +23,12 @@
 #include "voxel.h"
 
 static volatile sig_atomic_t g_interrupt = 0;
-static void on_signal(int sig) { (void)sig; g_interrupt = 1; }
+/* First Ctrl-C: finish cleanly between chunks; a second one kills at once. */
+static void on_signal(int sig)
+{
+    g_interrupt = 1;
+    signal(sig, SIG_DFL);
+}
 
 static int exit_code(lihop_status st)
 {

@@ -6,6 +6,8 @@
 #include "config.h"
 
 typedef struct {
+    double t_end_s;                         /* simulated time per walker of this species */
+    double time_s[LIHOP_MAX_SAMPLES];       /* its sample times (hops_per_walker gives each species its own) */
     double n_avg_m3;                        /* volume-averaged equilibrium carrier density, 1/m^3 */
     double D_m2_s[3], D_err[3];             /* effective diffusion coefficient, diagonal xx yy zz */
     double sigma_S_m[3], sigma_err[3];      /* Nernst-Einstein conductivity, diagonal */
@@ -18,14 +20,13 @@ typedef struct {
     double *batch_D_m2_s;                   /* [nbatches][3], owned by the point result */
     double D_early_m2_s;                    /* MSD slope / 2 over [t_end/4, t_end/2] (convergence check) */
     double D_late_m2_s;                     /* MSD slope / 2 over [t_end/2, t_end] */
+    double D_early_err, D_late_err;         /* their standard errors (axis mean) */
 } lihop_species_result;
 
 typedef struct {
     int index;                              /* sweep point number k */
     double T_K;
-    double t_end_s;                         /* simulated time per walker */
-    int nsamples;
-    double time_s[LIHOP_MAX_SAMPLES];       /* sample times */
+    int nsamples;                           /* time-grid points (the same count for every species) */
     int nspecies;
     lihop_species_result sp[LIHOP_MAX_SPECIES];
     int nbatches;

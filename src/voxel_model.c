@@ -99,6 +99,16 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
     p->seed = cfg->seed;
     p->stream = stream;
 
+    /* the field tilts rates by exp(+-z e E h / 2kT): beyond |z e E h / kT| = 1 the
+     * walk is far from linear response (and large values overflow the rates) */
+    for (int ax = 0; ax < 3; ++ax) {
+        double x = cfg->species[s].charge * LIHOP_E * cfg->field_V_m[ax] * m->voxel_m / (LIHOP_KB * T);
+        if (!(fabs(x) <= 1.0))
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "%s: key 'field_V_m[%d]': expected |z e E h / kT| <= 1 (linear response; "
+                              "0.01-0.1 is typical), got %.3g for species '%s' at %g K with %g m voxels",
+                              cfg->path, ax, fabs(x), cfg->species[s].name, T, m->voxel_m);
+    }
     lihop_voxel_phase_transport(cfg, s, T, tr);
     lihop_voxel_rates(cfg, s, T, m->voxel_m, tr, p->rate);
 
@@ -141,11 +151,17 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
                               "cannot set a time (give run.time_s instead)", cfg->species[s].name, T);
         p->t_end = cfg->run.hops_per_walker / mean_rate;
     }
+    if (!isfinite(p->t_end) || !(p->t_end > 0.0))
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "species '%s' at %g K: the run time came out as %g s (hop rates overflow or vanish); "
+                          "check the transport laws and the temperature", cfg->species[s].name, T, p->t_end);
     p->nsamples = cfg->run.samples;
     for (int k = 0; k < p->nsamples; ++k) p->t_sample[k] = p->t_end * (double)(k + 1) / (double)p->nsamples;
     p->t_sample[p->nsamples - 1] = p->t_end;
     /* a walker taking 1000x the mean number of hops is a runaway (bad input): stop it, flag it */
-    p->max_hops = (uint64_t)(1000.0 * fmax(1.0, p->t_end * mean_rate)) + 1000000u;
+    double mean_hops = p->t_end * mean_rate;
+    p->max_hops = (isfinite(mean_hops) && mean_hops < 1e15) ? (uint64_t)(1000.0 * fmax(1.0, mean_hops)) + 1000000u
+                                                             : 0;   /* 0: no cap */
     return LIHOP_OK;
 }
 

@@ -133,8 +133,8 @@ static void observe_species(const lihop_config *cfg, const lihop_micro *m, int s
     int iq = (int)lround(0.25 * (nt - 1)), ih = (int)lround(0.5 * (nt - 1)), ie = nt - 1;
     if (ih <= iq) iq = 0;
     double *bD = out->batch_D_m2_s;
-    double *bv = malloc((size_t)nb * 3 * sizeof *bv);
-    double *bearly = malloc((size_t)nb * sizeof *bearly), *blate = malloc((size_t)nb * sizeof *blate);
+    /* scratch of a few doubles per batch: nb <= 1000 (config), so a stack buffer will do */
+    double bv[1000 * 3], bearly[1000], blate[1000], col[1000];
     for (int b = 0; b < nb; ++b) {
         double cnt = (double)a->count[b];
         bearly[b] = blate[b] = 0.0;
@@ -152,7 +152,6 @@ static void observe_species(const lihop_config *cfg, const lihop_micro *m, int s
             batch_sigma_iso[b] += ne * bD[b * 3 + ax] / 3.0;
         }
     }
-    double *col = malloc((size_t)nb * sizeof *col);
     for (int ax = 0; ax < 3; ++ax) {
         double *v = col;
         for (int b = 0; b < nb; ++b) v[b] = bD[b * 3 + ax];
@@ -181,9 +180,8 @@ static void observe_species(const lihop_config *cfg, const lihop_micro *m, int s
             out->msd_m2[k][ax] = s2 / c * h2;
         }
     }
-    double e_err;
-    mean_err(bearly, nb, &out->D_early_m2_s, &e_err);
-    mean_err(blate, nb, &out->D_late_m2_s, &e_err);
+    mean_err(bearly, nb, &out->D_early_m2_s, &out->D_early_err);
+    mean_err(blate, nb, &out->D_late_m2_s, &out->D_late_err);
     for (int ph = 0; ph < cfg->nphases; ++ph) {
         for (int b = 0; b < nb; ++b) col[b] = a->res[(size_t)b * a->np + ph] / ((double)a->count[b] * p->t_end);
         mean_err(col, nb, &out->residence[ph], &out->residence_err[ph]);
@@ -194,7 +192,6 @@ static void observe_species(const lihop_config *cfg, const lihop_micro *m, int s
         out->hops += a->hops[b];
         out->walkers += a->count[b];
     }
-    free(bv); free(bearly); free(blate); free(col);
 }
 
 static double now_s(void)
@@ -222,6 +219,11 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     res->T_K = T;
     res->nspecies = cfg->nspecies;
     res->nbatches = cfg->run.batches;
+    if (cfg->run.batches < 2 || cfg->run.batches > 1000 || cfg->run.walkers < (uint64_t)cfg->run.batches ||
+        cfg->run.walkers > LIHOP_MAX_WALKERS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "run: need 2..1000 batches and batches <= walkers <= %llu "
+                          "(got %d batches, %llu walkers)", (unsigned long long)LIHOP_MAX_WALKERS,
+                          cfg->run.batches, (unsigned long long)cfg->run.walkers);
     lihop_backend_kind backend;
     lihop_status st = lihop_backend_resolve(opt->backend, &backend, err);
     if (st) return st;
@@ -242,6 +244,8 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     }
     uint32_t offset[LIHOP_MAX_PHASES + 1];
     lihop_voxel_group_phases(m, voxels, offset);
+    static uint64_t grid_counter = 0;   /* a fresh key for the device copy of this grid */
+    uint64_t grid_id = __atomic_add_fetch(&grid_counter, 1, __ATOMIC_RELAXED);
 
     uint64_t total_work = nw * (uint64_t)cfg->nspecies, done = 0, truncated = 0;
     for (int s = 0; s < cfg->nspecies && !st; ++s) {
@@ -249,9 +253,10 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
         uint32_t stream = (uint32_t)index * LIHOP_MAX_SPECIES + (uint32_t)s;
         st = lihop_voxel_params_setup(cfg, m, voxels, offset, s, T, stream, p, &tr, err);
         if (st) break;
-        res->t_end_s = p->t_end;   /* per species; the last one is reported (equal when time_s is set) */
+        p->grid_id = grid_id;
         res->nsamples = p->nsamples;
-        for (int k = 0; k < p->nsamples; ++k) res->time_s[k] = p->t_sample[k];
+        res->sp[s].t_end_s = p->t_end;
+        for (int k = 0; k < p->nsamples; ++k) res->sp[s].time_s[k] = p->t_sample[k];
         accum a;
         if (!accum_init(&a, cfg->run.batches, p->nsamples, cfg->nphases)) {
             accum_free(&a);
@@ -290,7 +295,7 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     if (!st) {
         /* totals and t+: combine species batch by batch (batch b of each species) */
         int nb = cfg->run.batches, ts = cfg->transference_species;
-        double *tot = malloc((size_t)nb * sizeof *tot), *tp = malloc((size_t)nb * sizeof *tp);
+        double tot[1000], tp[1000];   /* nb <= 1000 (config) */
         for (int b = 0; b < nb; ++b) {
             tot[b] = 0.0;
             for (int s = 0; s < cfg->nspecies; ++s) tot[b] += batch_sigma[(size_t)s * nb + b];
@@ -307,14 +312,14 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
             res->sigma_total_S_m[ax] = v;
             res->sigma_total_err[ax] = sqrt(e2);
         }
-        free(tot); free(tp);
         /* convergence: the MSD slope must no longer change between the two halves of the run */
         res->converged = 1;
         for (int s = 0; s < cfg->nspecies; ++s) {
             const lihop_species_result *r = &res->sp[s];
-            double errD = (r->D_err[0] + r->D_err[1] + r->D_err[2]) / 3.0;
+            double err2 = sqrt(r->D_early_err * r->D_early_err + r->D_late_err * r->D_late_err);
             double diff = fabs(r->D_early_m2_s - r->D_late_m2_s);
-            if (diff > 0.10 * fabs(r->D_late_m2_s) + 3.0 * sqrt(3.0) * errD) {
+            /* written so that NaN (a broken run) also counts as not converged */
+            if (!(diff <= 0.10 * fabs(r->D_late_m2_s) + 3.0 * err2)) {
                 res->converged = 0;
                 snprintf(res->warning, sizeof res->warning,
                          "species %s at %g K: MSD/6t not yet linear (D over [t/4, t/2] %.3g, over [t/2, t] %.3g m^2/s); "

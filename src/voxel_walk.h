@@ -35,6 +35,7 @@ typedef struct {
     uint64_t seed;
     uint32_t stream;                      /* (sweep point, species) of this launch */
     uint64_t max_hops;                    /* safety cap per walker (0: none) */
+    uint64_t grid_id;                     /* unique per (run point, microstructure): GPU cache key */
 } lihop_voxel_params;
 
 /* What one walker reports. */
@@ -45,6 +46,10 @@ typedef struct {
     uint32_t start_voxel;
     int32_t truncated;                    /* 1 if max_hops stopped it early */
 } lihop_walker_out;
+
+/* Walker ids fill the low 32 bits of the subsequence; the microstructure
+ * generators use 0xF0000001.. of stream 0, so walkers stay below 2^31. */
+#define LIHOP_MAX_WALKERS 0x7fffffffull
 
 LIHOP_HD static inline uint64_t lihop_voxel_subsequence(uint32_t stream, uint64_t walker)
 {

@@ -87,10 +87,12 @@ static void make_point(lihop_point_result *r, int k)
     memset(r, 0, sizeof *r);
     r->index = k;
     r->T_K = 300.0 + 50.0 * k;
-    r->t_end_s = 1e-6;
     r->nsamples = NT;
-    for (int i = 0; i < NT; i++)
-        r->time_s[i] = (i + 1) * 1e-7;
+    for (int s = 0; s < NS; s++) {
+        r->sp[s].t_end_s = 1e-6 * (s + 1);
+        for (int i = 0; i < NT; i++)
+            r->sp[s].time_s[i] = (i + 1) * 1e-7 * (s + 1);
+    }
     r->nspecies = NS;
     r->nbatches = NB;
     for (int s = 0; s < NS; s++) {
@@ -348,7 +350,6 @@ START_TEST(round_trip)
     /* point attributes */
     ck_assert_int_eq(attr_i64(f, "/points/0", "complete"), 1);
     ck_close(attr_f64(f, "/points/0", "T_K"), 300.0);
-    ck_close(attr_f64(f, "/points/0", "t_end_s"), 1e-6);
     ck_close(attr_f64(f, "/points/0", "sigma_iso_S_m"), r.sigma_iso_S_m);
     ck_close(attr_f64(f, "/points/0", "sigma_iso_err_S_m"), r.sigma_iso_err);
     ck_close(attr_f64(f, "/points/0", "t_plus"), 0.4);
@@ -362,10 +363,15 @@ START_TEST(round_trip)
 
     /* point datasets */
     double buf[NS * NB * NT * 3 + 16];
-    hsize_t d1 = NT;
-    read_f64(f, "/points/0/time_s", 1, &d1, "s", buf);
-    for (int i = 0; i < NT; i++)
-        ck_close(buf[i], r.time_s[i]);
+    hsize_t dt[2] = {NS, NT};
+    read_f64(f, "/points/0/time_s", 2, dt, "s", buf);
+    for (int s = 0; s < NS; s++)
+        for (int i = 0; i < NT; i++)
+            ck_close(buf[s * NT + i], r.sp[s].time_s[i]);
+    hsize_t d1 = NS;
+    read_f64(f, "/points/0/t_end_s", 1, &d1, "s", buf);
+    for (int s = 0; s < NS; s++)
+        ck_close(buf[s], r.sp[s].t_end_s);
     hsize_t dm[3] = {NS, NT, 3};
     read_f64(f, "/points/0/msd_m2", 3, dm, "m^2", buf);
     for (int s = 0; s < NS; s++)

@@ -131,6 +131,27 @@ START_TEST(generators)
 }
 END_TEST
 
+START_TEST(strong_field_is_refused)
+{
+    /* beyond |z e E h / kT| = 1 the rates leave linear response (and overflow
+     * further out): an input error naming the key, not a NaN result */
+    lihop_config c;
+    two_phase(&c);
+    c.field_V_m[1] = 2.0 * LIHOP_KB * 300.0 / (LIHOP_E * c.micro.voxel_m);
+    lihop_err err;
+    lihop_micro *m = NULL;
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    lihop_voxel_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.backend = LIHOP_BACKEND_CPU;
+    lihop_point_result r;
+    ck_assert_int_eq(lihop_voxel_run_point(&c, m, 0, 300.0, &opt, &r, &err), LIHOP_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "field_V_m[1]") != NULL, "%s", err.msg);
+    lihop_point_result_free(&r);
+    lihop_micro_destroy(m);
+}
+END_TEST
+
 START_TEST(start_is_equilibrium)
 {
     /* the walkers' starting phases follow rho_p N_p (exact counts, 5 standard errors) */
@@ -216,6 +237,7 @@ int main(void)
     tcase_add_test(tc, rates_obey_detailed_balance);
     tcase_add_test(tc, generators);
     tcase_add_test(tc, start_is_equilibrium);
+    tcase_add_test(tc, strong_field_is_refused);
     tcase_add_test(tc, bit_identical_for_any_thread_count);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
