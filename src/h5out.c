@@ -1069,6 +1069,37 @@ static double iso3_err(const double e[3])
     return sqrt(e[0] * e[0] + e[1] * e[1] + e[2] * e[2]) / 3.0;
 }
 
+/* One row at the end of the extendible /summary table. */
+static int append_row(lihop_h5i_ctx *c, lihop_h5 *h, const unsigned char *row, int index)
+{
+    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    int ret = -1;
+    hsize_t n = 0, one = 1;
+    fsp = H5Dget_space(h->summary);
+    if (fsp < 0 || H5Sget_simple_extent_dims(fsp, &n, NULL) != 1)
+        goto fail;
+    H5Sclose(fsp);
+    fsp = H5I_INVALID_HID;
+    hsize_t n1 = n + 1;
+    if (H5Dset_extent(h->summary, &n1) < 0)
+        goto fail;
+    fsp = H5Dget_space(h->summary);
+    msp = H5Screate_simple(1, &one, NULL);
+    if (fsp < 0 || msp < 0 || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &n, NULL, &one, NULL) < 0 ||
+        H5Dwrite(h->summary, h->row_type, msp, fsp, H5P_DEFAULT, row) < 0)
+        goto fail;
+    ret = 0;
+    goto done;
+fail:
+    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot append row for point %d to '/summary'", index);
+done:
+    if (msp >= 0)
+        H5Sclose(msp);
+    if (fsp >= 0)
+        H5Sclose(fsp);
+    return ret;
+}
+
 static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_result *r)
 {
     unsigned char row[8 * MAX_COLS];
@@ -1096,32 +1127,7 @@ static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_resul
     put_u64(&rc, hops);
     put_f64(&rc, r->wall_s);
 
-    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
-    int ret = -1;
-    hsize_t n = 0, one = 1;
-    fsp = H5Dget_space(h->summary);
-    if (fsp < 0 || H5Sget_simple_extent_dims(fsp, &n, NULL) != 1)
-        goto fail;
-    H5Sclose(fsp);
-    fsp = H5I_INVALID_HID;
-    hsize_t n1 = n + 1;
-    if (H5Dset_extent(h->summary, &n1) < 0)
-        goto fail;
-    fsp = H5Dget_space(h->summary);
-    msp = H5Screate_simple(1, &one, NULL);
-    if (fsp < 0 || msp < 0 || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &n, NULL, &one, NULL) < 0 ||
-        H5Dwrite(h->summary, h->row_type, msp, fsp, H5P_DEFAULT, row) < 0)
-        goto fail;
-    ret = 0;
-    goto done;
-fail:
-    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot append row for point %d to '/summary'", r->index);
-done:
-    if (msp >= 0)
-        H5Sclose(msp);
-    if (fsp >= 0)
-        H5Sclose(fsp);
-    return ret;
+    return append_row(c, h, row, r->index);
 }
 
 lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
@@ -1406,35 +1412,6 @@ static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lih
     return 0;
 }
 
-static int append_row(lihop_h5i_ctx *c, lihop_h5 *h, const unsigned char *row, int index)
-{
-    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
-    int ret = -1;
-    hsize_t n = 0, one = 1;
-    fsp = H5Dget_space(h->summary);
-    if (fsp < 0 || H5Sget_simple_extent_dims(fsp, &n, NULL) != 1)
-        goto fail;
-    H5Sclose(fsp);
-    fsp = H5I_INVALID_HID;
-    hsize_t n1 = n + 1;
-    if (H5Dset_extent(h->summary, &n1) < 0)
-        goto fail;
-    fsp = H5Dget_space(h->summary);
-    msp = H5Screate_simple(1, &one, NULL);
-    if (fsp < 0 || msp < 0 || H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &n, NULL, &one, NULL) < 0 ||
-        H5Dwrite(h->summary, h->row_type, msp, fsp, H5P_DEFAULT, row) < 0)
-        goto fail;
-    ret = 0;
-    goto done;
-fail:
-    lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot append row for point %d to '/summary'", index);
-done:
-    if (msp >= 0)
-        H5Sclose(msp);
-    if (fsp >= 0)
-        H5Sclose(fsp);
-    return ret;
-}
 
 static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt)
 {
