@@ -1130,6 +1130,16 @@ static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_resul
     return append_row(c, h, row, r->index);
 }
 
+/* The last step of every point: the complete flag, then a flush, so a point
+ * counts only once everything else of it is on disk. */
+static void finish_point(lihop_h5i_ctx *c, lihop_h5 *h, hid_t g, const char *gname)
+{
+    if (attr_i32(c, g, gname, "complete", 1) < 0)
+        return;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
+}
+
 lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
                                   lihop_err *err)
 {
@@ -1284,10 +1294,7 @@ lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const li
      * row, and resume drops rows of points that never got the flag. */
     if (append_summary(&c, h, r) < 0)
         goto done;
-    if (attr_i32(&c, g, gname, "complete", 1) < 0)
-        goto done;
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
+    finish_point(&c, h, g, gname);
 done:
     if (g >= 0)
         H5Gclose(g);
@@ -1553,10 +1560,7 @@ lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, c
     }
     if (append_garnet_summary(&c, h, pt) < 0)
         goto done;
-    if (attr_i32(&c, g, gname, "complete", 1) < 0)
-        goto done;
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
+    finish_point(&c, h, g, gname);
 done:
     if (s >= 0)
         H5Gclose(s);
