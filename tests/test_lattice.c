@@ -245,6 +245,85 @@ END_TEST
 
 /* ---- tetragonal LLZO -------------------------------------------------------- */
 
+/* Whether the hop graph percolates: one connected component whose cycles wind around
+ * the periodic supercell so that they reach every supercell translation.  A breadth-first
+ * search carries unwrapped positions; an edge to a site already reached closes a cycle
+ * whose winding (in supercell vectors) is the rounded fractional difference of the two
+ * unwrapped positions.  The windings generate all of Z^3 iff the gcd of the determinants
+ * of their triples is 1.  *ncomp gets the number of connected components. */
+static int graph_percolates(const lihop_lattice *lat, int *ncomp)
+{
+    const double (*S)[3] = (const double (*)[3])lat->cell_A;
+    double det = S[0][0] * (S[1][1] * S[2][2] - S[1][2] * S[2][1]) - S[0][1] * (S[1][0] * S[2][2] - S[1][2] * S[2][0]) +
+                 S[0][2] * (S[1][0] * S[2][1] - S[1][1] * S[2][0]);
+    double inv[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            int i1 = (j + 1) % 3, i2 = (j + 2) % 3, j1 = (i + 1) % 3, j2 = (i + 2) % 3;
+            inv[i][j] = (S[i1][j1] * S[i2][j2] - S[i1][j2] * S[i2][j1]) / det; /* (S^-1)[i][j] */
+        }
+    int n = lat->nsites;
+    int *comp = malloc(sizeof(int) * (size_t)n), *queue = malloc(sizeof(int) * (size_t)n);
+    double *u = malloc(sizeof(double) * 3 * (size_t)n);
+    ck_assert(comp && queue && u);
+    enum { MAXW = 64 };
+    long long w[MAXW][3];
+    int nw = 0;
+    for (int i = 0; i < n; i++) comp[i] = -1;
+    *ncomp = 0;
+    for (int s0 = 0; s0 < n; s0++) {
+        if (comp[s0] >= 0) continue;
+        int head = 0, tail = 0;
+        comp[s0] = *ncomp;
+        for (int c = 0; c < 3; c++) u[3 * s0 + c] = lat->pos_A[3 * s0 + c];
+        queue[tail++] = s0;
+        while (head < tail) {
+            int i = queue[head++];
+            for (int32_t k = lat->hop_start[i]; k < lat->hop_start[i + 1]; k++) {
+                int j = lat->hop_nbr[k];
+                double uj[3];
+                for (int c = 0; c < 3; c++) uj[c] = u[3 * i + c] + lat->hop_vec_A[3 * k + c];
+                if (comp[j] < 0) {
+                    comp[j] = *ncomp;
+                    for (int c = 0; c < 3; c++) u[3 * j + c] = uj[c];
+                    queue[tail++] = j;
+                    continue;
+                }
+                long long f[3];
+                for (int c = 0; c < 3; c++) {
+                    double d0 = uj[0] - u[3 * j], d1 = uj[1] - u[3 * j + 1], d2 = uj[2] - u[3 * j + 2];
+                    double fc = d0 * inv[0][c] + d1 * inv[1][c] + d2 * inv[2][c];
+                    ck_assert_double_eq_tol(fc, round(fc), 1e-9);
+                    f[c] = llround(fc);
+                }
+                if (!f[0] && !f[1] && !f[2]) continue;
+                int seen = 0;
+                for (int q = 0; q < nw && !seen; q++) seen = w[q][0] == f[0] && w[q][1] == f[1] && w[q][2] == f[2];
+                if (!seen) {
+                    ck_assert_int_lt(nw, MAXW);
+                    for (int c = 0; c < 3; c++) w[nw][c] = f[c];
+                    nw++;
+                }
+            }
+        }
+        (*ncomp)++;
+    }
+    long long g = 0;
+    for (int a = 0; a < nw; a++)
+        for (int b = a + 1; b < nw; b++)
+            for (int c = b + 1; c < nw; c++) {
+                long long d = w[a][0] * (w[b][1] * w[c][2] - w[b][2] * w[c][1]) -
+                              w[a][1] * (w[b][0] * w[c][2] - w[b][2] * w[c][0]) +
+                              w[a][2] * (w[b][0] * w[c][1] - w[b][1] * w[c][0]);
+                if (d < 0) d = -d;
+                while (d) { long long t = g % d; g = d; d = t; } /* g = gcd(g, d) */
+            }
+    free(comp);
+    free(queue);
+    free(u);
+    return *ncomp == 1 && g == 1;
+}
+
 START_TEST(tetragonal)
 {
     lihop_lattice_spec spec;
@@ -252,20 +331,54 @@ START_TEST(tetragonal)
     lihop_lattice *lat = load_build(LATDIR "llzo_tetragonal.yaml", 1, 1, 1, &spec);
     ck_assert_int_eq(spec.space_group, 142);
     ck_assert_int_eq(spec.hall_number, 429);
-    ck_assert_int_eq(lat->sites_per_cell, 56);
+    ck_assert_int_eq(lat->sites_per_cell, 72);
+    ck_assert_int_eq(spec.nsites, 4); /* 8a, 16e (T), 16f, 32g (O) */
     ck_assert_int_eq(spec.sites[0].multiplicity, 8);
     ck_assert_int_eq(spec.sites[1].multiplicity, 16);
-    ck_assert_int_eq(spec.sites[2].multiplicity, 32);
-    int T = lihop_lattice_sublattice_index(lat, "T");
-    ck_assert_int_eq(count_sub(lat, T, 56), 8);
+    ck_assert_int_eq(spec.sites[2].multiplicity, 16);
+    ck_assert_int_eq(spec.sites[3].multiplicity, 32);
+    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
+    ck_assert_int_eq(count_sub(lat, T, 72), 24);
+    ck_assert_int_eq(count_sub(lat, O, 72), 48);
     int nli;
     ck_assert_int_eq(lihop_lattice_li_count(&spec, lat, 7.0, &nli, &err), LIHOP_OK);
-    ck_assert_int_eq(nli, 56); /* fully occupied ordered phase */
+    ck_assert_int_eq(nli, 56); /* Li7 on 72 sites; the ordered phase leaves 16e empty */
+    ck_assert_double_eq_tol(lat->cell_A[0][0], 13.134, 1e-12);
     ck_assert_double_eq_tol(lat->cell_A[2][2], 12.663, 1e-12);
-    for (int i = 0; i < lat->nsites; i++)
-        for (int32_t k = lat->hop_start[i]; k < lat->hop_start[i + 1]; k++)
+    /* T-O hops only, 1.96-2.01 A (16e-16f 1.968, 16e-32g 2.001, 8a-32g 2.007 A):
+     * 4 O per T (8a: 4 x 32g; 16e: 2 x 16f + 2 x 32g), 2 T per O (16f: 2 x 16e; 32g: 8a + 16e) */
+    for (int i = 0; i < lat->nsites; i++) {
+        int w = lat->wyckoff[i], nw[4] = {0, 0, 0, 0};
+        ck_assert_int_eq(lat->hop_start[i + 1] - lat->hop_start[i], lat->sub[i] == T ? 4 : 2);
+        for (int32_t k = lat->hop_start[i]; k < lat->hop_start[i + 1]; k++) {
             ck_assert_int_ne(lat->sub[lat->hop_nbr[k]], lat->sub[i]);
+            ck_assert_double_ge(hop_len(lat, k), 1.96);
+            ck_assert_double_le(hop_len(lat, k), 2.01);
+            nw[lat->wyckoff[lat->hop_nbr[k]]]++;
+        }
+        static const int expect[4][4] = {{0, 0, 0, 4}, {0, 0, 2, 2}, {0, 2, 0, 0}, {1, 1, 0, 0}};
+        for (int q = 0; q < 4; q++) ck_assert_int_eq(nw[q], expect[w][q]);
+    }
+    ck_assert_int_eq(lat->nexcl, 0);
     check_graph_consistent(lat);
+    int ncomp;
+    ck_assert(graph_percolates(lat, &ncomp));
+    lihop_lattice_destroy(lat);
+
+    lat = load_build(LATDIR "llzo_tetragonal.yaml", 2, 2, 2, &spec);
+    ck_assert_int_eq(lat->nsites, 576);
+    ck_assert_int_eq(lat->nhops, 1536);
+    ck_assert(graph_percolates(lat, &ncomp));
+    lihop_lattice_destroy(lat);
+
+    /* without the empty 16e sites the graph falls apart: 8a + 4 x 32g clusters, lone 16f */
+    lihop_lattice_spec no16e = spec;
+    memmove(&no16e.sites[1], &no16e.sites[2], sizeof(no16e.sites[0]) * (size_t)(no16e.nsites - 2));
+    no16e.nsites--;
+    int cells[3] = {2, 2, 2};
+    ck_assert_msg(lihop_lattice_build(&no16e, cells, &lat, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert(!graph_percolates(lat, &ncomp));
+    ck_assert_int_eq(ncomp, 8 * (8 + 16)); /* 8 clusters of 5 + 16 lone 16f per cell */
     lihop_lattice_destroy(lat);
 }
 END_TEST
