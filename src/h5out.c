@@ -760,51 +760,158 @@ done:
     return rc;
 }
 
-static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
-                         const lihop_h5_meta *meta)
-{
-    h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
-    if (h->meta < 0)
-        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no '/metadata' group; not a lihop results file");
+static int compare_micro(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m);
+static int write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,
+                             const char *const *phase_names);
 
-    char *text = read_attr_str(h->meta, "config_text");
-    if (!text)
-        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                              "cannot read '/metadata' attribute 'config_text'; not a lihop results file");
+/* Every comparison a resume makes, on a file opened read-only: nothing is
+ * written here, so a refused resume leaves the file exactly as it was.  Checks
+ * that the file is a lihop results file, that config_text (and for garnet
+ * material_text, lattice_text) and seed equal the run's, that /points and
+ * /summary have the layout this version writes and, with micro, that a stored
+ * /microstructure equals the run's. */
+static int resume_check(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h, const lihop_config *cfg,
+                        const lihop_micro *micro)
+{
+    int rc = -1;
+    hid_t meta = H5I_INVALID_HID, points = H5I_INVALID_HID, summary = H5I_INVALID_HID;
+    hid_t ft = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+
+    meta = H5Gopen2(file, "/metadata", H5P_DEFAULT);
+    if (meta < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no '/metadata' group; not a lihop results file");
+        goto done;
+    }
+    char *text = read_attr_str(meta, "config_text");
+    if (!text) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                       "cannot read '/metadata' attribute 'config_text'; not a lihop results file");
+        goto done;
+    }
     int same = strcmp(text, cfg->text ? cfg->text : "") == 0;
     free(text);
-    if (!same)
-        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                              "cannot resume: the file was written with a different config "
-                              "(its /metadata config_text differs from '%s'); "
-                              "use --overwrite or another output file", cfg->path);
+    if (!same) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                       "cannot resume: the file was written with a different config "
+                       "(its /metadata config_text differs from '%s'); "
+                       "use --overwrite or another output file", cfg->path);
+        goto done;
+    }
     if (cfg->model == LIHOP_MODEL_GARNET) {
         static const char *const what[2] = {"material_text", "lattice_text"};
         const char *now[2] = {cfg->garnet.material_text, cfg->garnet.lattice_text};
-        const char *file[2] = {cfg->garnet.material_path, cfg->garnet.lattice_path};
+        const char *path[2] = {cfg->garnet.material_path, cfg->garnet.lattice_path};
         for (int i = 0; i < 2; i++) {
-            char *old = read_attr_str(h->meta, what[i]);
+            char *old = read_attr_str(meta, what[i]);
             int eq = old && strcmp(old, now[i] ? now[i] : "") == 0;
             free(old);
-            if (!eq)
-                return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                                      "cannot resume: %s changed since the file was written "
-                                      "(its /metadata %s differs); use --overwrite or another output file",
-                                      file[i][0] ? file[i] : "the material file", what[i]);
+            if (!eq) {
+                lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                               "cannot resume: %s changed since the file was written "
+                               "(its /metadata %s differs); use --overwrite or another output file",
+                               path[i][0] ? path[i] : "the material file", what[i]);
+                goto done;
+            }
         }
     }
     uint64_t seed = 0;
-    hid_t a = H5Aopen(h->meta, "seed", H5P_DEFAULT);
+    hid_t a = H5Aopen(meta, "seed", H5P_DEFAULT);
     herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_UINT64, &seed) : -1;
     if (a >= 0)
         H5Aclose(a);
-    if (e < 0)
-        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot read '/metadata' attribute 'seed'");
-    if (seed != cfg->seed)
-        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                              "cannot resume: the file was written with seed %llu, the run has "
-                              "seed %llu; use the same seed, --overwrite or another output file",
-                              (unsigned long long)seed, (unsigned long long)cfg->seed);
+    if (e < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot read '/metadata' attribute 'seed'");
+        goto done;
+    }
+    if (seed != cfg->seed) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                       "cannot resume: the file was written with seed %llu, the run has "
+                       "seed %llu; use the same seed, --overwrite or another output file",
+                       (unsigned long long)seed, (unsigned long long)cfg->seed);
+        goto done;
+    }
+
+    htri_t ex = H5Lexists(file, "/points", H5P_DEFAULT);
+    if (ex < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/points'");
+        goto done;
+    }
+    if (ex > 0) {
+        points = H5Gopen2(file, "/points", H5P_DEFAULT);
+        H5G_info_t gi;
+        if (points < 0 || H5Gget_info(points, &gi) < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+            goto done;
+        }
+        for (hsize_t i = 0; i < gi.nlinks; i++) {
+            char name[64];
+            ssize_t len = H5Lget_name_by_idx(points, ".", H5_INDEX_NAME, H5_ITER_INC, i, name,
+                                             sizeof name, H5P_DEFAULT);
+            if (len < 0 || (size_t)len >= sizeof name) {
+                lihop_h5i_fail(c, LIHOP_ERR_INPUT, "unexpected entry %llu in '/points'",
+                               (unsigned long long)i);
+                goto done;
+            }
+        }
+    }
+
+    ex = H5Lexists(file, "/summary", H5P_DEFAULT);
+    if (ex < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/summary'");
+        goto done;
+    }
+    if (ex > 0) {
+        summary = H5Dopen2(file, "/summary", H5P_DEFAULT);
+        if (summary < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot open '/summary'");
+            goto done;
+        }
+        ft = H5Dget_type(summary);
+        htri_t eq = ft >= 0 ? H5Tequal(ft, h->row_type) : -1;
+        if (eq <= 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' has columns other than this version writes");
+            goto done;
+        }
+        sp = H5Dget_space(summary);
+        if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1) {
+            lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+            goto done;
+        }
+    }
+
+    if (micro) {
+        ex = H5Lexists(file, "/microstructure", H5P_DEFAULT);
+        if (ex < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+            goto done;
+        }
+        if (ex > 0 && compare_micro(c, file, micro) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (summary >= 0)
+        H5Dclose(summary);
+    if (points >= 0)
+        H5Gclose(points);
+    if (meta >= 0)
+        H5Gclose(meta);
+    return rc;
+}
+
+/* Continue a file that passed resume_check (now open read-write): delete
+ * unfinished points and their /summary rows, write a missing /microstructure
+ * and start the session (session attributes, resume_time, status "running"). */
+static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta,
+                         const lihop_micro *micro, const char *const *phase_names)
+{
+    h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
+    if (h->meta < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open '/metadata'");
 
     htri_t ex = H5Lexists(h->file, "/points", H5P_DEFAULT);
     if (ex > 0)
@@ -838,14 +945,15 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
         h->summary = H5Dopen2(h->file, "/summary", H5P_DEFAULT);
         if (h->summary < 0)
             return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot open '/summary'");
-        hid_t ft = H5Dget_type(h->summary);
-        htri_t eq = ft >= 0 ? H5Tequal(ft, h->row_type) : -1;
-        if (ft >= 0)
-            H5Tclose(ft);
-        if (eq <= 0)
-            return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                                  "'/summary' has columns other than this version writes");
         if (prune_summary(c, h) < 0)
+            return -1;
+    }
+
+    if (micro) {
+        ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
+        if (ex < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+        if (ex == 0 && write_micro_group(c, h->file, micro, phase_names) < 0)
             return -1;
     }
 
@@ -864,8 +972,9 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
     return 0;
 }
 
-lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_h5_meta *meta,
-                           int resume, int overwrite, lihop_h5 **out, lihop_err *err)
+lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_micro *micro,
+                           const char *const *phase_names, const lihop_h5_meta *meta, int resume,
+                           int overwrite, lihop_h5 **out, lihop_err *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (out)
@@ -881,6 +990,8 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
         cfg->nphases > LIHOP_MAX_PHASES || cfg->ntemps > LIHOP_MAX_TEMPS)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: config has out-of-range species/phase/temperature counts",
                           path);
+    if (micro && (micro->nphases < 0 || micro->nphases > LIHOP_MAX_PHASES))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: microstructure has %d phases", path, micro->nphases);
 
     struct stat stbuf;
     int exists = stat(path, &stbuf) == 0;
@@ -920,12 +1031,26 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
     H5Pset_file_locking(fapl, 1, 1);
 #endif
     if (exists && resume) {
+        /* Every compatibility check first, on a read-only handle: a refused
+         * resume must leave the file exactly as it was. */
+        hid_t ro = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+        if (ro < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open the file to resume it");
+            goto fail;
+        }
+        int ok = resume_check(&c, ro, h, cfg, micro);
+        if (H5Fclose(ro) < 0 && ok == 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close the file after checking it");
+            ok = -1;
+        }
+        if (ok < 0)
+            goto fail;
         h->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
         if (h->file < 0) {
             lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open the file to resume it");
             goto fail;
         }
-        if (resume_layout(&c, h, cfg, meta) < 0)
+        if (resume_layout(&c, h, meta, micro, phase_names) < 0)
             goto fail;
     } else {
         h->file = H5Fcreate(path, exists ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl);
@@ -934,7 +1059,8 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
             goto fail;
         }
         created = 1;
-        if (create_layout(&c, h, cfg, meta) < 0)
+        if (create_layout(&c, h, cfg, meta) < 0 ||
+            (micro && write_micro_group(&c, h->file, micro, phase_names) < 0))
             goto fail;
     }
     H5Pclose(fapl);
@@ -965,9 +1091,9 @@ int lihop_h5_point_done(const lihop_h5 *h, int k)
 
 /* ---- microstructure ------------------------------------------------------------- */
 
-static int compare_micro(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_micro *m)
+static int compare_micro(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m)
 {
-    hid_t d = H5Dopen2(h->file, "/microstructure/phase", H5P_DEFAULT);
+    hid_t d = H5Dopen2(file, "/microstructure/phase", H5P_DEFAULT);
     hid_t sp = H5I_INVALID_HID;
     uint8_t *buf = NULL;
     int rc = -1;
@@ -1017,6 +1143,37 @@ done:
     return rc;
 }
 
+/* /microstructure (phase grid, phase fractions) into a file that has none, then a flush. */
+static int write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,
+                             const char *const *phase_names)
+{
+    hid_t g = H5I_INVALID_HID;
+    double frac[LIHOP_MAX_PHASES] = {0};
+    int64_t nvox = lihop_micro_nvox(m);
+    int rc = -1;
+    if (nvox > 0) {
+        int64_t count[256] = {0};
+        for (int64_t i = 0; i < nvox; i++)
+            count[m->phase[i]]++;
+        for (int p = 0; p < m->nphases; p++)
+            frac[p] = (double)count[p] / (double)nvox;
+    }
+    hsize_t np = (hsize_t)m->nphases;
+    if (make_group(c, file, "/microstructure", &g) < 0 ||
+        lihop_h5i_write_grid(c, g, "phase", m, phase_names) < 0 ||
+        dset_f64(c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0)
+        goto done;
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
 lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char *const *phase_names,
                                   lihop_err *err)
 {
@@ -1032,28 +1189,8 @@ lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char 
         return c.st;
     }
     if (ex > 0)
-        return compare_micro(&c, h, m) < 0 ? c.st : LIHOP_OK;
-
-    hid_t g = H5I_INVALID_HID;
-    double frac[LIHOP_MAX_PHASES] = {0};
-    int64_t nvox = lihop_micro_nvox(m);
-    if (nvox > 0) {
-        int64_t count[256] = {0};
-        for (int64_t i = 0; i < nvox; i++)
-            count[m->phase[i]]++;
-        for (int p = 0; p < m->nphases; p++)
-            frac[p] = (double)count[p] / (double)nvox;
-    }
-    hsize_t np = (hsize_t)m->nphases;
-    if (make_group(&c, h->file, "/microstructure", &g) < 0 ||
-        lihop_h5i_write_grid(&c, g, "phase", m, phase_names) < 0 ||
-        dset_f64(&c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0)
-        goto done;
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush");
-done:
-    if (g >= 0)
-        H5Gclose(g);
+        return compare_micro(&c, h->file, m) < 0 ? c.st : LIHOP_OK;
+    write_micro_group(&c, h->file, m, phase_names);
     return c.st;
 }
 

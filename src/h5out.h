@@ -153,7 +153,10 @@
  * point counts only if /points/<k> has complete = 1; its /summary row is
  * written before that flag, and the file is flushed after it, so a crash never
  * loses a finished point.  `lihop run --resume` deletes point groups without
- * the flag (and their /summary rows) and computes only the missing points.
+ * the flag (and their /summary rows) and computes only the missing points.  A
+ * resume that is refused (another config, seed, material or lattice file,
+ * microstructure, or a /summary of another layout) leaves the file unchanged:
+ * every comparison is made on a read-only handle before anything is written.
  *
  * Handle: opaque, opened with lihop_h5_open and released with lihop_h5_close
  * (which accepts NULL).  Functions never print; HDF5's own error printing is
@@ -180,24 +183,34 @@ typedef struct {
     const char *command_line;
 } lihop_h5_meta;
 
-/* Open the results file `path` for cfg.
- *   - file absent: create it (resume is ignored).
+/* Open the results file `path` for cfg.  micro (model voxel; NULL for garnet or
+ * to leave /microstructure to lihop_h5_write_micro) is the run's microstructure,
+ * phase_names its m->nphases names or NULL.
+ *   - file absent: create it (resume is ignored), with /microstructure if micro.
  *   - file present, resume == 0 and overwrite == 0: LIHOP_ERR_IO
  *     "PATH exists; pass --resume to continue it or --overwrite to replace it".
  *   - overwrite: replace it.
- *   - resume: continue it; its config_text and seed must equal cfg's
- *     (LIHOP_ERR_INPUT otherwise); unfinished point groups are deleted;
- *     status becomes "running" again.
+ *   - resume: continue it.  First, on a read-only handle, its config_text and
+ *     seed (garnet: also material_text, lattice_text) must equal cfg's, its
+ *     /summary must have this version's columns and, if micro and the file
+ *     holds a /microstructure, that must equal micro; a mismatch is
+ *     LIHOP_ERR_INPUT and the file is not modified at all.  Then unfinished
+ *     point groups are deleted, a missing /microstructure is written (micro),
+ *     and status becomes "running" again.
  *   resume and overwrite together: LIHOP_ERR_INPUT. */
-lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_h5_meta *meta,
-                           int resume, int overwrite, lihop_h5 **out, lihop_err *err);
+lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_micro *micro,
+                           const char *const *phase_names, const lihop_h5_meta *meta, int resume,
+                           int overwrite, lihop_h5 **out, lihop_err *err);
 
 /* 1 if /points/<k> exists with complete = 1, else 0. */
 int lihop_h5_point_done(const lihop_h5 *h, int k);
 
-/* /microstructure: phase grid and phase fractions.  If the file already holds a
- * microstructure (resume), it must be identical (LIHOP_ERR_INPUT otherwise) and
- * nothing is written.  phase_names: m->nphases names, or NULL. */
+/* /microstructure: phase grid and phase fractions, for a file opened without
+ * micro.  If the file already holds a microstructure (resume), it must be
+ * identical (LIHOP_ERR_INPUT otherwise) and nothing is written; note that by
+ * then the resume has already started (pass micro to lihop_h5_open to have the
+ * comparison made before anything is written).  phase_names: m->nphases names,
+ * or NULL. */
 lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char *const *phase_names,
                                   lihop_err *err);
 
@@ -232,9 +245,10 @@ typedef struct {
 lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
                                     lihop_err *err);
 
-/* Close a file this session refused to continue (e.g. --resume with another
- * microstructure): a resumed file gets back the status it had before the
- * session opened it, a new one is marked "failed".  NULL h is a no-op. */
+/* Close a file this session decided not to continue after opening it: a
+ * resumed file gets back the status it had before the session opened it (its
+ * session attributes and pruned points stay as lihop_h5_open left them), a new
+ * one is marked "failed".  NULL h is a no-op. */
 lihop_status lihop_h5_abandon(lihop_h5 *h, lihop_err *err);
 
 /* Write end_time and status ("complete", "interrupted" or "failed"; NULL means

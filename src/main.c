@@ -194,7 +194,7 @@ static int cmd_run_garnet(lihop_config *cfg, const char *cfg_path, const char *o
     lihop_h5_meta meta = {LIHOP_VERSION, LIHOP_GIT_DESCRIBE, resolved == LIHOP_BACKEND_CUDA ? "cuda" : "cpu", device,
                           resolved == LIHOP_BACKEND_CPU ? (threads > 0 ? threads : omp_get_max_threads()) : 0, cmdline};
     lihop_h5 *h5 = NULL;
-    st = lihop_h5_open(out_path, cfg, &meta, resume, overwrite, &h5, &err);
+    st = lihop_h5_open(out_path, cfg, NULL, NULL, &meta, resume, overwrite, &h5, &err);
     if (st) {
         lihop_config_destroy(cfg);
         return fail(st, &err);
@@ -378,12 +378,13 @@ static int cmd_run(int argc, char **argv)
     lihop_h5_meta meta = {LIHOP_VERSION, LIHOP_GIT_DESCRIBE, resolved == LIHOP_BACKEND_CUDA ? "cuda" : "cpu", device,
                           resolved == LIHOP_BACKEND_CPU ? (threads > 0 ? threads : omp_get_max_threads()) : 0, cmdline};
     lihop_h5 *h5 = NULL;
-    st = lihop_h5_open(out_path, cfg, &meta, resume, overwrite, &h5, &err);
     const char *phase_names[LIHOP_MAX_PHASES];
     for (int p = 0; p < cfg->nphases; ++p) phase_names[p] = cfg->phases[p].name;
-    if (!st) st = lihop_h5_write_micro(h5, m, phase_names, &err);
+    /* The microstructure goes to lihop_h5_open, which compares it with the
+     * file's (on --resume) before writing anything: a refused resume leaves
+     * the file untouched. */
+    st = lihop_h5_open(out_path, cfg, m, phase_names, &meta, resume, overwrite, &h5, &err);
     if (st) {
-        lihop_h5_abandon(h5, NULL);   /* a refused resume keeps the status the file had */
         lihop_micro_destroy(m);
         lihop_config_destroy(cfg);
         return fail(st, &err);

@@ -3,7 +3,8 @@
 # check exit 130 and status "interrupted", then `--resume`: finished points are
 # skipped, the rest computed, status "complete", and every number equals an
 # uninterrupted run of the same config and seed.  A resume with a different
-# config (seed) is refused with exit 2 and leaves the file alone.
+# config (seed) or microstructure is refused with exit 2 and leaves the file
+# alone (same bytes, same h5dump), even when the file holds an unfinished point.
 #   usage: bash tests/cli_resume.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
@@ -114,8 +115,6 @@ cmp -s sb.txt sc.txt || fail "/summary changed on a no-op --resume"
 
 # The deck is unchanged but its microstructure, read from an HDF5 label file,
 # is not: --resume must refuse (exit 2) and leave the file's status alone.
-# Known bug (reported): the refusal comes after lihop_h5_open has set status
-# "running", and main.c then closes the file as "failed".
 check "--resume with a changed external microstructure is refused (exit 2) and keeps status complete"
 sed 's/^seed: 42$/seed: 7/' "$FIXTURE" > seed7.yaml
 expect_rc 0 lab1 "$LIHOP" micro "$FIXTURE" -o lab1.h5
@@ -136,5 +135,72 @@ run lab_resume "$LIHOP" run labels.yaml -o lab_out.h5 --resume --threads 2
 grep -q 'microstructure' lab_resume.err || { show lab_resume; fail "the refusal does not mention the microstructure"; }
 lab_status=$(attr lab_out.h5 /metadata/status)
 [ "$lab_status" = complete ] || fail "the refused --resume changed the status from complete to '$lab_status'"
+
+# An interrupted run of a 3-temperature sweep of the labels deck (SIGINT once
+# point 0 is printed, as above), then an unfinished point added in place:
+# h5copy -f noattr copies /points/0 to /points/2 without its attributes, i.e.
+# without complete = 1 (the state a crash while point 2 is being written
+# leaves).  A --resume with the changed label file must be refused before it
+# prunes that point or touches /metadata: same bytes, same h5dump.
+check "a refused --resume (changed microstructure) leaves an interrupted file with an unfinished point unchanged"
+sed -e 's/^temperature_K: .*/temperature_K: [298.15, 333.15, 353.15]/' \
+    -e 's/^  walkers: .*/  walkers: 6000/' \
+    -e 's/^  hops_per_walker: .*/  hops_per_walker: 2500/' labels.yaml > labsweep.yaml
+for want in 'temperature_K: \[298.15, 333.15, 353.15\]' 'walkers: 6000' 'hops_per_walker: 2500' 'generator: hdf5'; do
+    grep -q "$want" labsweep.yaml || fail "test setup: could not set '$want' in labsweep.yaml"
+done
+cp lab1.h5 labels.h5
+"$LIHOP" run labsweep.yaml -o part.h5 --threads 2 >part_int.out 2>part_int.err &
+BGPID=$!
+printed=0
+for _ in $(seq 1 1500); do             # up to 30 s
+    if grep -qE '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' part_int.out; then printed=1; break; fi
+    kill -0 "$BGPID" 2>/dev/null || break
+    sleep 0.02
+done
+[ "$printed" = 1 ] || { show part_int; fail "point 0 of labsweep.yaml was never printed"; }
+kill -INT "$BGPID" 2>/dev/null || true
+RC=0; wait "$BGPID" || RC=$?
+BGPID=
+[ "$RC" -eq 130 ] || { show part_int; fail "interrupted labsweep run exited $RC, expected 130"; }
+[ "$(attr part.h5 /metadata/status)" = interrupted ] || fail "labsweep status after SIGINT is not interrupted"
+has_point part.h5 2 && fail "/points/2 exists: the labsweep run was not interrupted before its last point"
+h5copy -f noattr -i part.h5 -o part.h5 -s /points/0 -d /points/2 || fail "test setup: h5copy /points/0 -> /points/2"
+[ -z "$(attr part.h5 /points/2/complete)" ] || fail "test setup: the copied /points/2 has the complete flag"
+[ -n "$(vals part.h5 /points/2/D_m2_s)" ] || fail "test setup: the copied /points/2 has no datasets"
+h5dump -p part.h5 > part_before.dump 2>&1 || fail "test setup: cannot h5dump part.h5"
+part_sum=$(cksum < part.h5)
+cp lab2.h5 labels.h5
+run part_resume "$LIHOP" run labsweep.yaml -o part.h5 --resume --threads 2
+[ "$RC" -eq 2 ] || { show part_resume; fail "--resume with a changed microstructure exited $RC, expected 2"; }
+grep -q 'microstructure' part_resume.err || { show part_resume; fail "the refusal does not mention the microstructure"; }
+grep -q 'part.h5' part_resume.err || { show part_resume; fail "the refusal does not name the file"; }
+h5dump -p part.h5 > part_after.dump 2>&1 || fail "cannot h5dump part.h5 after the refused --resume"
+cmp -s part_before.dump part_after.dump || {
+    diff part_before.dump part_after.dump | head -40 >&2 || true
+    fail "the refused --resume changed the content of part.h5 (h5dump diff above)"
+}
+[ "$(cksum < part.h5)" = "$part_sum" ] || fail "the refused --resume changed the bytes of part.h5"
+echo "  ok: refused; h5dump and bytes unchanged"
+
+check "--resume of that file with the right microstructure: unfinished point recomputed, numbers of an uninterrupted run"
+cp lab1.h5 labels.h5
+expect_rc 0 part_ok "$LIHOP" run labsweep.yaml -o part.h5 --resume --threads 2
+[ "$(attr part.h5 /metadata/status)" = complete ] || fail "status after --resume is '$(attr part.h5 /metadata/status)'"
+grep -qE '^ *298\.15 .*skipped' part_ok.out || { show part_ok; fail "point 0 was not reported as skipped"; }
+grep -qE '^ *353\.15 +[0-9.]+e[-+][0-9]+ ' part_ok.out || { show part_ok; fail "the unfinished point 2 was not recomputed"; }
+[ "$(attr part.h5 /points/2/complete)" = 1 ] || fail "/points/2 is not complete after --resume"
+expect_rc 0 lab_ref "$LIHOP" run labsweep.yaml -o lab_ref.h5 --threads 2
+for k in 0 1 2; do
+    for ds in D_m2_s msd_m2 sigma_total_S_m hops; do
+        vals lab_ref.h5 /points/$k/$ds > a.txt
+        vals part.h5 /points/$k/$ds > b.txt
+        [ -s a.txt ] || fail "cannot read /points/$k/$ds of lab_ref.h5"
+        cmp -s a.txt b.txt || { diff a.txt b.txt >&2 || true; fail "/points/$k/$ds differs from the uninterrupted run"; }
+    done
+done
+summary lab_ref.h5 | sort > sa.txt
+summary part.h5 | sort > sb.txt
+cmp -s sa.txt sb.txt || { diff sa.txt sb.txt >&2 || true; fail "/summary (less wall_s) differs from the uninterrupted run"; }
 
 echo "cli_resume: all checks passed"

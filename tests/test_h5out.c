@@ -143,7 +143,7 @@ static lihop_status write_file(lihop_config *cfg, int npoints, const char *statu
 {
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    lihop_status st = lihop_h5_open(outpath, cfg, &META, 0, 0, &h, &err);
+    lihop_status st = lihop_h5_open(outpath, cfg, NULL, NULL, &META, 0, 0, &h, &err);
     ck_assert_msg(st == LIHOP_OK, "open: %s", err.msg);
     for (int k = 0; k < npoints; k++) {
         lihop_point_result r;
@@ -491,7 +491,7 @@ START_TEST(status_running_until_closed)
     lihop_config *cfg = make_cfg();
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 0, 0, &h, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 0, 0, &h, &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f >= 0) {   /* HDF5 file locking may refuse a second open; fine either way */
         check_attr_str(f, "/metadata", "status", "running");
@@ -558,7 +558,7 @@ START_TEST(resume_skips_done_and_drops_half_points)
 
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_msg(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_int_eq(lihop_h5_point_done(h, 0), 1);
     ck_assert_int_eq(lihop_h5_point_done(h, 1), 1);
     ck_assert_int_eq(lihop_h5_point_done(h, 2), 0);
@@ -602,7 +602,7 @@ START_TEST(resume_running_file_sets_running)
     write_file(cfg, 1, "failed");
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_OK);
     ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
     check_attr_str(f, "/metadata", "status", "interrupted");
@@ -620,18 +620,18 @@ START_TEST(resume_config_mismatch)
     lihop_h5 *h = (lihop_h5 *)0x1;
     lihop_err err = {{0}};
     cfg->text = "model: voxel\nseed: 42\ntemperature_K: [300, 360]\n";
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
     ck_assert_ptr_null(h);
     ck_assert_msg(strstr(err.msg, "different config") && strstr(err.msg, outpath), "%s", err.msg);
 
     cfg->text = (char *)CFG_TEXT;
     cfg->seed = 43;
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
     ck_assert_msg(strstr(err.msg, "seed 42") && strstr(err.msg, "seed 43"), "%s", err.msg);
 
     /* the file is untouched by the refused resumes */
     cfg->seed = 42;
-    ck_assert_msg(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_int_eq(lihop_h5_point_done(h, 0), 1);
     ck_assert_int_eq(lihop_h5_close(h, "complete", &err), LIHOP_OK);
     free(cfg);
@@ -644,15 +644,15 @@ START_TEST(existing_file_needs_resume_or_overwrite)
     write_file(cfg, 2, "complete");
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 0, 0, &h, &err), LIHOP_ERR_IO);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 0, 0, &h, &err), LIHOP_ERR_IO);
     ck_assert_ptr_null(h);
     ck_assert_msg(strstr(err.msg, outpath) &&
                   strstr(err.msg, "exists; pass --resume to continue it or --overwrite to replace it"),
                   "%s", err.msg);
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 1, &h, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 1, &h, &err), LIHOP_ERR_INPUT);
 
     /* overwrite: a fresh file */
-    ck_assert_msg(lihop_h5_open(outpath, cfg, &META, 0, 1, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 0, 1, &h, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_int_eq(lihop_h5_point_done(h, 0), 0);
     ck_assert_int_eq(lihop_h5_close(h, "complete", &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -670,12 +670,12 @@ START_TEST(resume_not_a_results_file)
     H5Fclose(f);
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
     ck_assert_msg(strstr(err.msg, "/metadata") != NULL, "%s", err.msg);
     FILE *fp = fopen(outpath, "w");
     fputs("not hdf5\n", fp);
     fclose(fp);
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_ERR_IO);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_ERR_IO);
     ck_assert_msg(strstr(err.msg, outpath) != NULL, "%s", err.msg);
     free(cfg);
 }
@@ -688,7 +688,7 @@ START_TEST(create_in_missing_dir)
     snprintf(bad, sizeof bad, "%s/no/such/dir/run.h5", tmpdir);
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(bad, cfg, &META, 0, 0, &h, &err), LIHOP_ERR_IO);
+    ck_assert_int_eq(lihop_h5_open(bad, cfg, NULL, NULL, &META, 0, 0, &h, &err), LIHOP_ERR_IO);
     ck_assert_msg(strstr(err.msg, bad) != NULL, "%s", err.msg);
     free(cfg);
 }
@@ -723,12 +723,12 @@ START_TEST(micro_in_results)
     const char *names[NP] = {"peo", "llzo"};
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 0, 0, &h, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 0, 0, &h, &err), LIHOP_OK);
     ck_assert_msg(lihop_h5_write_micro(h, m, names, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
 
     /* resume: the same microstructure is accepted, another one is refused */
-    ck_assert_int_eq(lihop_h5_open(outpath, cfg, &META, 1, 0, &h, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err), LIHOP_OK);
     ck_assert_msg(lihop_h5_write_micro(h, m, names, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_int_eq(lihop_h5_write_micro(h, other, names, &err), LIHOP_ERR_INPUT);
     ck_assert_msg(strstr(err.msg, "/microstructure/phase") != NULL, "%s", err.msg);
@@ -766,6 +766,81 @@ START_TEST(micro_in_results)
 }
 END_TEST
 
+static unsigned char *file_bytes(const char *path, long *size)
+{
+    FILE *fp = fopen(path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    fseek(fp, 0, SEEK_END);
+    *size = ftell(fp);
+    rewind(fp);
+    unsigned char *buf = malloc((size_t)*size + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(fread(buf, 1, (size_t)*size, fp), (size_t)*size);
+    fclose(fp);
+    return buf;
+}
+
+/* micro passed to lihop_h5_open: written on create; on resume compared before
+ * anything is written, so a refused resume leaves every byte of the file as it
+ * was (the half-written point is not pruned, /metadata not touched). */
+START_TEST(micro_refused_before_any_write)
+{
+    lihop_config *cfg = make_cfg();
+    lihop_micro *m = make_micro(0), *other = make_micro(1);
+    const char *names[NP] = {"peo", "llzo"};
+    lihop_h5 *h = NULL;
+    lihop_err err = {{0}};
+    ck_assert_msg(lihop_h5_open(outpath, cfg, m, names, &META, 0, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    for (int k = 0; k < 2; k++) {
+        lihop_point_result r;
+        make_point(&r, k);
+        ck_assert_msg(lihop_h5_write_point(h, cfg, &r, &err) == LIHOP_OK, "%s", err.msg);
+    }
+    ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
+    add_half_point();
+
+    long n0 = 0, n1 = 0;
+    unsigned char *before = file_bytes(outpath, &n0);
+    h = (lihop_h5 *)0x1;
+    ck_assert_int_eq(lihop_h5_open(outpath, cfg, other, names, &META, 1, 0, &h, &err), LIHOP_ERR_INPUT);
+    ck_assert_ptr_null(h);
+    ck_assert_msg(strstr(err.msg, "/microstructure/phase") && strstr(err.msg, outpath), "%s", err.msg);
+    unsigned char *after = file_bytes(outpath, &n1);
+    ck_assert_int_eq(n0, n1);
+    ck_assert_msg(memcmp(before, after, (size_t)n0) == 0, "the refused resume modified the file");
+    free(before);
+    free(after);
+
+    /* the same microstructure: accepted; now the half point and its row go */
+    ck_assert_msg(lihop_h5_open(outpath, cfg, m, names, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(lihop_h5_point_done(h, 1), 1);
+    ck_assert_int_eq(lihop_h5_point_done(h, 2), 0);
+    ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
+    hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    ck_assert(H5Lexists(f, "/points/2", H5P_DEFAULT) == 0);
+    ck_assert_uint_eq(summary_rows(f), 2);
+    H5Fclose(f);
+
+    /* a file without /microstructure gets it on resume */
+    unlink(outpath);
+    write_file(cfg, 1, "interrupted");
+    ck_assert_msg(lihop_h5_open(outpath, cfg, m, names, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(lihop_h5_close(h, "complete", &err), LIHOP_OK);
+    f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, "/microstructure/phase", H5P_DEFAULT);
+    ck_assert(d >= 0);
+    uint8_t buf[60];
+    ck_assert(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+    ck_assert_mem_eq(buf, m->phase, 60);
+    H5Dclose(d);
+    H5Fclose(f);
+    free_micro(m);
+    free_micro(other);
+    free(cfg);
+}
+END_TEST
+
 /* The library never prints: failing calls leave stderr empty. */
 START_TEST(no_hdf5_error_printing)
 {
@@ -780,7 +855,7 @@ START_TEST(no_hdf5_error_printing)
     dup2(fileno(fp), 2);
     lihop_h5 *h = NULL;
     lihop_err err = {{0}};
-    lihop_status st = lihop_h5_open(bad, cfg, &META, 0, 0, &h, &err);
+    lihop_status st = lihop_h5_open(bad, cfg, NULL, NULL, &META, 0, 0, &h, &err);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -808,6 +883,7 @@ int main(void)
     tcase_add_test(tc, resume_not_a_results_file);
     tcase_add_test(tc, create_in_missing_dir);
     tcase_add_test(tc, micro_in_results);
+    tcase_add_test(tc, micro_refused_before_any_write);
     tcase_add_test(tc, no_hdf5_error_printing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
