@@ -62,8 +62,8 @@ __global__ void garnet_global_kernel(const __grid_constant__ lihop_garnet_job J,
 namespace {
 
 struct upload {
-    const void *src[24];
-    size_t off[24], bytes[24];
+    const void *src[32];
+    size_t off[32], bytes[32];
     int n;
     size_t total;
 };
@@ -115,7 +115,7 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     add(&u, hm->hop_nbr, sizeof(int32_t) * E);                               // 1
     add(&u, hm->edge_src, sizeof(int32_t) * E);                              // 2
     add(&u, hm->edge_rev, sizeof(int32_t) * E);                              // 3
-    add(&u, hm->edge_mult, E);                                               // 4
+    add(&u, hm->edge_mult, sizeof(int32_t) * E);                             // 4
     add(&u, hm->edge_excl_self, E);                                          // 5
     add(&u, hm->edge_dE0_eV, sizeof(double) * E);                            // 6
     add(&u, hm->edge_kra_eV, sizeof(double) * E);                            // 7
@@ -133,6 +133,9 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     add(&u, hm->prog_off, hm->prog_node ? sizeof(int32_t) * E : 0);          // 19
     add(&u, hm->prog_len, hm->prog_node ? sizeof(int32_t) * E : 0);          // 20
     add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 21
+    add(&u, hm->pair_start, hm->nshells ? sizeof(int32_t) * (N + 1) : 0);    // 22
+    add(&u, hm->pair_nbr, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);   // 23
+    add(&u, hm->pair_w, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);     // 24
     h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
@@ -166,6 +169,9 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
         dm->prog_off = hm->prog_node ? dev_ptr(d_model, &u, 19, hm->prog_off) : (const int32_t *)0;
         dm->prog_len = hm->prog_node ? dev_ptr(d_model, &u, 20, hm->prog_len) : (const int32_t *)0;
         dm->prog_node = dev_ptr(d_model, &u, 21, hm->prog_node);
+        dm->pair_start = hm->nshells ? dev_ptr(d_model, &u, 22, hm->pair_start) : (const int32_t *)0;
+        dm->pair_nbr = hm->nshells ? dev_ptr(d_model, &u, 23, hm->pair_nbr) : (const int32_t *)0;
+        dm->pair_w = hm->nshells ? dev_ptr(d_model, &u, 24, hm->pair_w) : (const int32_t *)0;
     }
 
     // working memory: hot part in shared memory (SHARED) or everything global

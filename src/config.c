@@ -274,6 +274,10 @@ typedef struct {
 } y_site_e;
 
 typedef struct {
+    double from_A, to_A, value;
+} y_shell;
+
+typedef struct {
     int profile;
     double *phi0_V, *length_A;      /* `table` is read from the document (see sc_fields) */
 } y_sc;
@@ -304,6 +308,8 @@ typedef struct {
     y_site_e *site_energy_eV;
     unsigned site_energy_eV_count;
     double *E_nn_eV, *disorder_sigma_eV;
+    y_shell *pair_shells_eV;
+    unsigned pair_shells_eV_count;
     double *field_V_m;
     unsigned field_V_m_count;
     double *drift_fields_V_m;
@@ -360,6 +366,13 @@ static const cyaml_schema_field_t site_e_fields[] = {
 static const cyaml_schema_value_t site_e_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_site_e, site_e_fields)};
 
+static const cyaml_schema_field_t shell_fields[] = {
+    CYAML_FIELD_FLOAT("from_A", CYAML_FLAG_DEFAULT, y_shell, from_A),
+    CYAML_FIELD_FLOAT("to_A", CYAML_FLAG_DEFAULT, y_shell, to_A),
+    CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, y_shell, value),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t shell_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_shell, shell_fields)};
+
 static const cyaml_schema_field_t sc_fields[] = {
     CYAML_FIELD_ENUM("profile", CYAML_FLAG_STRICT, y_sc, profile, profile_strings,
                      CYAML_ARRAY_LEN(profile_strings)),
@@ -391,6 +404,8 @@ static const cyaml_schema_field_t bicrystal_fields[] = {
     CYAML_FIELD_SEQUENCE("site_energy_eV", OPT, y_garnet, site_energy_eV, &site_e_entry, 1,         \
                          LIHOP_MAX_SUBLATTICES),                                                    \
     CYAML_FIELD_FLOAT_PTR("E_nn_eV", OPT, y_garnet, E_nn_eV),                                       \
+    CYAML_FIELD_SEQUENCE("pair_shells_eV", OPT, y_garnet, pair_shells_eV, &shell_entry, 1,          \
+                         LIHOP_GARNET_MAX_SHELLS),                                                  \
     CYAML_FIELD_FLOAT_PTR("disorder_sigma_eV", OPT, y_garnet, disorder_sigma_eV)
 
 static const cyaml_schema_field_t material_fields[] = {
@@ -1378,6 +1393,33 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
     }
     if (y->E_nn_eV)
         g->E_nn_eV = *y->E_nn_eV;
+    if (y->pair_shells_eV) {            /* a deck's list replaces the material's */
+        snprintf(p, sizeof p, "%spair_shells_eV", pre);
+        set_src(&g->src_shells, c, p);
+        g->npair_shells = (int)y->pair_shells_eV_count;
+        for (unsigned k = 0; k < y->pair_shells_eV_count; k++) {
+            const y_shell *e = &y->pair_shells_eV[k];
+            snprintf(p, sizeof p, "%spair_shells_eV[%u].from_A", pre, k);
+            if (!(e->from_A >= 0.0) || !isfinite(e->from_A))
+                return fail_at(c, p, "expected a distance >= 0 A, got %s", got(c, p));
+            snprintf(p, sizeof p, "%spair_shells_eV[%u].to_A", pre, k);
+            if (!(e->to_A > e->from_A) || !isfinite(e->to_A))
+                return fail_at(c, p, "expected a distance > from_A (%g A), got %s", e->from_A, got(c, p));
+            snprintf(q, sizeof q, "%spair_shells_eV[%u].value", pre, k);
+            if (!isfinite(e->value))
+                return fail_at(c, q, "expected a finite pair energy in eV, got %s", got(c, q));
+            for (unsigned o = 0; o < k; o++)
+                if (e->from_A < y->pair_shells_eV[o].to_A && y->pair_shells_eV[o].from_A < e->to_A) {
+                    snprintf(p, sizeof p, "%spair_shells_eV[%u]", pre, k);
+                    return fail_at(c, p, "expected distance windows that do not overlap, got [%g, %g) A, which "
+                                   "overlaps %spair_shells_eV[%u] [%g, %g) A", e->from_A, e->to_A, pre, o,
+                                   y->pair_shells_eV[o].from_A, y->pair_shells_eV[o].to_A);
+                }
+            g->pair_shell_min_A[k] = e->from_A;
+            g->pair_shell_max_A[k] = e->to_A;
+            g->pair_shell_eV[k] = e->value;
+        }
+    }
     if (y->disorder_sigma_eV) {
         snprintf(p, sizeof p, "%sdisorder_sigma_eV", pre);
         if (!(*y->disorder_sigma_eV >= 0.0))

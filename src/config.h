@@ -11,6 +11,7 @@
 #include <limits.h>
 #include "status.h"
 #include "lattice.h"       /* lihop_lattice_spec, LIHOP_MAX_SUBLATTICES (garnet model) */
+#include "garnet_event.h"  /* LIHOP_GARNET_MAX_SHELLS */
 
 #define LIHOP_MAX_PHASES 16
 #define LIHOP_MAX_SPECIES 4
@@ -176,13 +177,16 @@ typedef struct {
     int kra_given[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
     double site_energy_eV[LIHOP_MAX_SUBLATTICES];
     double E_nn_eV;
+    int npair_shells;               /* further pair shells (lihop_garnet_params) */
+    double pair_shell_min_A[LIHOP_GARNET_MAX_SHELLS], pair_shell_max_A[LIHOP_GARNET_MAX_SHELLS];
+    double pair_shell_eV[LIHOP_GARNET_MAX_SHELLS];
     double disorder_sigma_eV;
     double field_V_m[3];            /* applied to every run */
     int has_drift;                  /* drift_fields_V_m given */
     double drift_fields_V_m[2];     /* extra runs with the field along x */
     int has_bicrystal;
     lihop_bicrystal_cfg bicrystal;
-    lihop_cfg_src src_lattice, src_cells, src_li, src_kra, src_rate_law;
+    lihop_cfg_src src_lattice, src_cells, src_li, src_kra, src_rate_law, src_shells;
 } lihop_garnet_cfg;
 
 typedef struct {

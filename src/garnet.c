@@ -32,7 +32,10 @@ struct lihop_garnet {
     int32_t sites_per_sub[MAXSUB];
     double volume_A3;
     int32_t *sub, *hop_start, *hop_nbr, *edge_src, *edge_rev, *excl_start, *excl_nbr;
-    uint8_t *edge_mult, *edge_excl_self;
+    int32_t *edge_mult;             /* radix-weighted pairs joining src and dst (garnet_event.h) */
+    uint8_t *edge_excl_self;
+    int32_t *pair_start, *pair_nbr, *pair_w;  /* shell partners, all shells (NULL without shells) */
+    int64_t *site_w;                /* [nsites] largest nnb a site can reach: deg_0 + sum_k B_k deg_k */
     double *hop_vec_A, *edge_d2_A2, *edge_dE0_eV, *edge_kra_eV, *eps_eV, *phi_V;
     double *rate_tab;
     int32_t *edge_tab0;
@@ -73,6 +76,7 @@ void lihop_garnet_destroy(lihop_garnet *g)
     free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
     free(g->aff_off); free(g->aff_len); free(g->aff_list);
     free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk);
+    free(g->pair_start); free(g->pair_nbr); free(g->pair_w); free(g->site_w);
     free(g);
 }
 
@@ -117,6 +121,22 @@ static lihop_status check_params(const lihop_garnet_params *p, int nsub, int32_t
                           p->disorder_sigma_eV);
     if (!finite_d(p->E_nn_eV))
         return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: E_nn_eV must be finite");
+    if (p->npair_shells < 0 || p->npair_shells > LIHOP_GARNET_MAX_SHELLS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: npair_shells must be in 0..%d, got %d",
+                          LIHOP_GARNET_MAX_SHELLS, p->npair_shells);
+    for (int k = 0; k < p->npair_shells; ++k) {
+        double lo = p->pair_shell_min_A[k], hi = p->pair_shell_max_A[k];
+        if (!finite_d(p->pair_shell_eV[k]))
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: pair shell %d: energy must be finite", k + 1);
+        if (!(lo >= 0.0) || !(hi > lo) || !finite_d(hi))
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "garnet: pair shell %d: need 0 <= min_A < max_A (got %g, %g A)", k + 1, lo, hi);
+        for (int q = 0; q < k; ++q)
+            if (lo < p->pair_shell_max_A[q] && p->pair_shell_min_A[q] < hi)
+                return lihop_fail(err, LIHOP_ERR_INPUT,
+                                  "garnet: pair shells %d [%g, %g) A and %d [%g, %g) A overlap", q + 1,
+                                  p->pair_shell_min_A[q], p->pair_shell_max_A[q], k + 1, lo, hi);
+    }
     for (int a = 0; a < 3; ++a)
         if (!finite_d(p->field_V_m[a]))
             return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: field_V_m must be finite");
@@ -135,6 +155,89 @@ static lihop_status check_params(const lihop_garnet_params *p, int nsub, int32_t
         }
     }
     return LIHOP_OK;
+}
+
+/* Pair shells: the merged partner lists, the radix of the packed neighbour
+ * count and the weighted multiplicity of every edge (garnet_event.h, top).
+ * Without shells: site_w = hop degree and edge_mult stays m_0. */
+static lihop_status build_shells(lihop_garnet *g, const lihop_lattice *lat, const lihop_garnet_params *p,
+                                 lihop_err *err)
+{
+    const int32_t N = g->nsites;
+    const int K = p->npair_shells;
+    lihop_garnet_model *m = &g->model;
+    int32_t h0 = 0;
+    for (int32_t s = 0; s < N; ++s) {
+        int32_t d = g->hop_start[s + 1] - g->hop_start[s];
+        g->site_w[s] = d;
+        if (d > h0) h0 = d;
+    }
+    m->nshells = K;
+    m->shell_half[0] = h0;
+    if (K == 0) return LIHOP_OK;
+
+    int32_t *st[LIHOP_GARNET_MAX_SHELLS] = {0}, *nb[LIHOP_GARNET_MAX_SHELLS] = {0};
+    int64_t np[LIHOP_GARNET_MAX_SHELLS] = {0}, B[LIHOP_GARNET_MAX_SHELLS + 1], total = 0;
+    lihop_status rc = LIHOP_OK;
+    B[0] = 1;
+    int64_t radix = 2 * (int64_t)h0 + 1;
+    for (int k = 0; k < K && rc == LIHOP_OK; ++k) {
+        rc = lihop_lattice_pairs(lat, p->pair_shell_min_A[k], p->pair_shell_max_A[k], &st[k], &nb[k], &np[k], err);
+        if (rc != LIHOP_OK) break;
+        if (np[k] == 0) {
+            rc = lihop_fail(err, LIHOP_ERR_INPUT,
+                            "garnet: pair shell %d [%g, %g) A contains no pair of sites of this lattice", k + 1,
+                            p->pair_shell_min_A[k], p->pair_shell_max_A[k]);
+            break;
+        }
+        int32_t hk = 0;
+        for (int32_t s = 0; s < N; ++s)
+            if (st[k][s + 1] - st[k][s] > hk) hk = st[k][s + 1] - st[k][s];
+        B[k + 1] = radix;
+        radix *= 2 * (int64_t)hk + 1;
+        m->shell_half[k + 1] = hk;
+        m->shell_E_eV[k] = p->pair_shell_eV[k];
+        total += np[k];
+        /* every count difference must fit the 32-bit packed neighbour count */
+        if (radix > ((int64_t)1 << 30))
+            rc = lihop_fail(err, LIHOP_ERR_INPUT,
+                            "garnet: pair shells have too many partners per site for the packed neighbour count "
+                            "(radix %lld > 2^30); use fewer or narrower shells", (long long)radix);
+    }
+    if (rc == LIHOP_OK && total > INT32_MAX)
+        rc = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: too many shell pairs (%lld)", (long long)total);
+    if (rc == LIHOP_OK) {
+        g->pair_start = (int32_t *)malloc(sizeof(int32_t) * ((size_t)N + 1));
+        g->pair_nbr = (int32_t *)malloc(sizeof(int32_t) * (size_t)total);
+        g->pair_w = (int32_t *)malloc(sizeof(int32_t) * (size_t)total);
+        if (!g->pair_start || !g->pair_nbr || !g->pair_w)
+            rc = lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (pair shells)");
+    }
+    if (rc == LIHOP_OK) {
+        int64_t q = 0;
+        for (int32_t s = 0; s < N; ++s) {
+            g->pair_start[s] = (int32_t)q;
+            for (int k = 0; k < K; ++k)
+                for (int32_t x = st[k][s]; x < st[k][s + 1]; ++x) {
+                    g->pair_nbr[q] = nb[k][x];
+                    g->pair_w[q] = (int32_t)B[k + 1];
+                    g->site_w[s] += B[k + 1];
+                    ++q;
+                }
+        }
+        g->pair_start[N] = (int32_t)q;
+        for (int32_t e = 0; e < g->nedges; ++e) {
+            const int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+            for (int32_t x = g->pair_start[i]; x < g->pair_start[i + 1]; ++x)
+                if (g->pair_nbr[x] == j) g->edge_mult[e] += g->pair_w[x];
+        }
+        m->npairs = total;
+        m->pair_start = g->pair_start;
+        m->pair_nbr = g->pair_nbr;
+        m->pair_w = g->pair_w;
+    }
+    for (int k = 0; k < K; ++k) { free(st[k]); free(nb[k]); }
+    return rc;
 }
 
 /* Standard normal for site i from its own Philox stream (Marsaglia polar:
@@ -314,7 +417,8 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     g->edge_rev = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
     g->excl_start = (int32_t *)malloc(sizeof(int32_t) * ((size_t)N + 1));
     g->excl_nbr = (int32_t *)malloc(sizeof(int32_t) * ((size_t)X + 1));
-    g->edge_mult = (uint8_t *)malloc((size_t)E);
+    g->edge_mult = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->site_w = (int64_t *)malloc(sizeof(int64_t) * (size_t)N);
     g->edge_excl_self = (uint8_t *)malloc((size_t)E);
     g->hop_vec_A = (double *)malloc(sizeof(double) * 3 * (size_t)E);
     g->edge_d2_A2 = (double *)malloc(sizeof(double) * (size_t)E);
@@ -324,7 +428,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     g->phi_V = (double *)calloc((size_t)N, sizeof(double));
     if (!g->sub || !g->hop_start || !g->hop_nbr || !g->edge_src || !g->edge_rev || !g->excl_start ||
         !g->excl_nbr || !g->edge_mult || !g->edge_excl_self || !g->hop_vec_A || !g->edge_d2_A2 ||
-        !g->edge_dE0_eV || !g->edge_kra_eV || !g->eps_eV || !g->phi_V) {
+        !g->edge_dE0_eV || !g->edge_kra_eV || !g->eps_eV || !g->phi_V || !g->site_w) {
         lihop_garnet_destroy(g);
         return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
     }
@@ -400,7 +504,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: more than 255 edges join sites %d and %d", (int)i, (int)j);
             break;
         }
-        g->edge_mult[e] = (uint8_t)mult;
+        g->edge_mult[e] = mult;
         g->edge_excl_self[e] = (uint8_t)self;
     }
     if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
@@ -408,6 +512,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         if (g->edge_rev[g->edge_rev[e]] != e)
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: duplicate hop edges %d -> %d with the same vector",
                             (int)g->edge_src[e], (int)g->hop_nbr[e]);
+    if (st == LIHOP_OK) st = build_shells(g, lat, p, err);
     if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
     /* make reverse vectors exact negatives (the lattice's minimum-image
      * arithmetic may differ in the last bit), so the reverse hop has exactly -dE */
@@ -434,15 +539,15 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         g->edge_d2_A2[e] = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     }
     /* Rate table: every rate an allowed edge can take, so the event loop needs
-     * no exp.  With E_nn == 0 one entry per edge, else one per value of
-     * c = nocc(j) - m_ij - nocc(i) in [-deg(i), deg(j) - m_ij]. */
-    int32_t cstride = p->E_nn_eV != 0.0 ? 1 : 0;
+     * no exp.  Without interactions one entry per edge, else one per value
+     * of c = nnb(j) - mult(ij) - nnb(i) in [-w(i), w(j) - mult(ij)], w = site_w
+     * (the hop degree without pair shells). */
+    const int interacting = p->E_nn_eV != 0.0 || p->npair_shells > 0;
+    int32_t cstride = interacting ? 1 : 0;
     int64_t ntab = 0;
     for (int32_t e = 0; e < E; ++e) {
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        ntab += cstride ? (int64_t)(g->hop_start[i + 1] - g->hop_start[i]) + (g->hop_start[j + 1] - g->hop_start[j]) -
-                              g->edge_mult[e] + 1
-                        : 1;
+        ntab += cstride ? g->site_w[i] + g->site_w[j] - g->edge_mult[e] + 1 : 1;
     }
     if (ntab > INT32_MAX) { lihop_garnet_destroy(g); return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: rate table too large"); }
     g->ntab = ntab;
@@ -463,6 +568,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     m->edge_dE0_eV = g->edge_dE0_eV; m->edge_kra_eV = g->edge_kra_eV;
     m->excl_start = g->excl_start; m->excl_nbr = g->excl_nbr;
     m->E_nn_eV = p->E_nn_eV;
+    m->interacting = interacting;
     m->kT_eV = LIHOP_KB_EV_K * p->T_K;
     m->nu_Hz = p->nu_Hz;
     m->rate_law = (int32_t)p->rate_law;
@@ -483,8 +589,8 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     int64_t off = 0;
     for (int32_t e = 0; e < E; ++e) {
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        int32_t cmin = cstride ? -(g->hop_start[i + 1] - g->hop_start[i]) : 0;
-        int32_t cmax = cstride ? (g->hop_start[j + 1] - g->hop_start[j]) - g->edge_mult[e] : 0;
+        int32_t cmin = cstride ? -(int32_t)g->site_w[i] : 0;
+        int32_t cmax = cstride ? (int32_t)g->site_w[j] - g->edge_mult[e] : 0;
         int64_t start = off;
         for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
         for (int64_t q = start; q < off; ++q)
@@ -504,12 +610,11 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         for (; hrow[h] >= 0; h = (h + 1) & (hsize - 1)) {
             int32_t f = (int32_t)hrow[h];      /* an earlier edge whose row is stored */
             int32_t fi = g->edge_src[f];
-            int32_t fmin = cstride ? -(g->hop_start[fi + 1] - g->hop_start[fi]) : 0;
+            int32_t fmin = cstride ? -(int32_t)g->site_w[fi] : 0;
             int64_t fstart = (int64_t)g->edge_tab0[f] + fmin, flen = off - start;
             if (fmin == cmin && fstart + flen <= start &&
                 memcmp(g->rate_tab + fstart, g->rate_tab + start, sizeof(double) * (size_t)flen) == 0 &&
-                (cstride ? (g->hop_start[g->hop_nbr[f] + 1] - g->hop_start[g->hop_nbr[f]]) - g->edge_mult[f] : 0) ==
-                    cmax) {
+                (cstride ? (int32_t)g->site_w[g->hop_nbr[f]] - g->edge_mult[f] : 0) == cmax) {
                 g->edge_tab0[e] = (int32_t)(fstart - cmin);
                 off = start;
                 found = 1;
@@ -533,7 +638,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     for (int32_t e = 0; e < E; ++e) {
         g->edge_pk[e].src = g->edge_src[e];
         g->edge_pk[e].dst = g->hop_nbr[e];
-        g->edge_pk[e].tab0m = g->edge_tab0[e] - cstride * (int32_t)g->edge_mult[e];
+        g->edge_pk[e].tab0m = g->edge_tab0[e] - cstride * g->edge_mult[e];
         g->edge_pk[e].xself2 = 2 * (int32_t)g->edge_excl_self[e];
     }
     m->edge_pk = g->edge_pk;

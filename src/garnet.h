@@ -58,6 +58,14 @@ typedef struct {
     double E_kra_eV[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
     double site_energy_eV[LIHOP_MAX_SUBLATTICES];
     double E_nn_eV;                 /* repulsion between Li on sites joined by a hop edge */
+    /* Further pair shells: Li on two sites at a distance d with
+     * pair_shell_min_A[k] <= d < pair_shell_max_A[k] (every periodic image
+     * counts) repel with pair_shell_eV[k] (negative: attract).  Windows must
+     * not overlap; each must contain at least one pair. */
+    int npair_shells;               /* 0 .. LIHOP_GARNET_MAX_SHELLS */
+    double pair_shell_min_A[LIHOP_GARNET_MAX_SHELLS];
+    double pair_shell_max_A[LIHOP_GARNET_MAX_SHELLS];
+    double pair_shell_eV[LIHOP_GARNET_MAX_SHELLS];
     double disorder_sigma_eV;       /* Gaussian site-energy disorder (one quenched realisation) */
     uint64_t disorder_seed;
     const double *phi_V;            /* optional [nsites] electrostatic potential, V (copied at create) */

@@ -6,15 +6,28 @@
  * same bits (build with -ffp-contract=off / nvcc --fmad=false).
  *
  * Model (DESIGN.md 2.1).  Lattice-gas Hamiltonian
- *   H = sum_i n_i eps_i + E_nn sum_{hop edges <ij>} n_i n_j,
+ *   H = sum_i n_i eps_i + E_nn sum_{hop edges <ij>} n_i n_j + sum_k V_k sum_{shell-k pairs <ij>} n_i n_j,
  *   eps_i = site_energy[sub(i)] + disorder_i + q phi_i,
- * plus the work of an applied field E.  Moving a Li from occupied i to empty j
- * along the hop vector d (angstrom) changes the energy by
- *   dE = (eps_j - eps_i) - q E.d + E_nn (nocc(j) - m_ij - nocc(i)),
- * nocc(s) = occupied hop neighbours of s, m_ij = how many hop edges join i and
- * j (1, except in tiny periodic boxes): nocc(j) counts the moving ion itself,
- * which must not repel itself.  All energies in eV, q = +1 e (Li+), so q phi in
- * eV is phi in V and q E.d is E[V/m] . d[A] * 1e-10.
+ * plus the work of an applied field E.  Shell k (k = 1..nshells) holds the
+ * pairs at distances in a window beyond the hop graph (lihop_lattice_pairs;
+ * e.g. O-O and T-T second neighbours in garnet); every periodic image is one
+ * pair.  Moving a Li from occupied i to empty j along the hop vector d
+ * (angstrom) changes the energy by
+ *   dE = (eps_j - eps_i) - q E.d + E_nn c_0 + sum_k V_k c_k,
+ *   c_k = nocc_k(j) - m_k(ij) - nocc_k(i),
+ * nocc_0(s) = occupied hop neighbours of s, nocc_k(s) = occupied shell-k
+ * partners, m_k(ij) = how many shell-k pairs (m_0: hop edges) join i and j:
+ * nocc_k(j) counts the moving ion itself, which must not repel itself.  All
+ * energies in eV, q = +1 e (Li+), so q phi in eV is phi in V and q E.d is
+ * E[V/m] . d[A] * 1e-10.
+ *
+ * The counts travel as one integer per site, in a balanced mixed radix:
+ *   nnb(s) = nocc_0(s) + B_1 nocc_1(s) + B_2 nocc_2(s) + ...,
+ *   B_1 = 2 h_0 + 1, B_{k+1} = B_k (2 h_k + 1), h_k = the most shell-k partners of any site,
+ * so c = nnb(j) - mult(ij) - nnb(i) = c_0 + B_1 c_1 + ... with every |c_k| <= h_k,
+ * and the digits c_k come back uniquely (lihop_garnet_interaction_eV).  The
+ * rate of a hop therefore still depends on one integer per edge and the rate
+ * table, the event loop and the CUDA twin stay as without shells.
  *
  * The reverse hop has exactly -dE in floating point: every term is a negated
  * difference or product (IEEE rounding is sign-symmetric) and the counts swap.
@@ -89,14 +102,6 @@ LIHOP_HD static inline double lihop_garnet_static_dE(double eps_i_eV, double eps
     return ((eps_j_eV - eps_i_eV) + (phi_j_V - phi_i_V)) - Ed * 1e-10;
 }
 
-/* Full dE from the static part and the occupied-neighbour counts of i and j
- * (nocc_j includes the moving ion, m_ij times). */
-LIHOP_HD static inline double lihop_garnet_dE(double dE0_eV, double E_nn_eV, int32_t nocc_i, int32_t nocc_j,
-                                              int32_t m_ij)
-{
-    return dE0_eV + E_nn_eV * (double)(nocc_j - m_ij - nocc_i);
-}
-
 /* ---- rate laws --------------------------------------------------------------- */
 
 LIHOP_HD static inline double lihop_rate_kra(double nu_Hz, double E_kra_eV, double dE_eV, double kT_eV)
@@ -129,6 +134,8 @@ typedef struct {
  * directed edges e of the hop graph, CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
  * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector). */
+#define LIHOP_GARNET_MAX_SHELLS 4     /* pair shells beyond the hop graph */
+
 typedef struct {
     int32_t nsites;
     int32_t nedges;
@@ -136,7 +143,8 @@ typedef struct {
     const int32_t *hop_nbr;         /* [nedges] */
     const int32_t *edge_src;        /* [nedges] */
     const int32_t *edge_rev;        /* [nedges] */
-    const uint8_t *edge_mult;       /* [nedges] hop edges joining src and dst (m_ij) */
+    const int32_t *edge_mult;       /* [nedges] mult(ij) = m_0(ij) + sum_k B_k m_k(ij): the pairs joining
+                                     * src and dst in the radix of nnb (1 without shells and tiny boxes) */
     const uint8_t *edge_excl_self;  /* [nedges] times src appears among dst's exclusion partners */
     const double *edge_dE0_eV;      /* [nedges] lihop_garnet_static_dE of the edge */
     const double *edge_kra_eV;      /* [nedges] E_KRA of the edge (symmetric: kra[e] == kra[rev[e]]) */
@@ -144,13 +152,23 @@ typedef struct {
      * edge depends on the state only through c = nocc(j) - m_ij - nocc(i),
      * an integer in [-deg(i), deg(j) - m_ij]; rate_tab[edge_tab0[e] + tab_cstride * c]
      * holds lihop_garnet_rate_of(e, c), tabulated with the same function, so
-     * both paths give the same bits.  tab_cstride is 0 when E_nn == 0. */
+     * both paths give the same bits.  tab_cstride is 0 when !interacting. */
     const double *rate_tab;
     const int32_t *edge_tab0;
     int32_t tab_cstride;
     const int32_t *excl_start;      /* [nsites + 1] */
     const int32_t *excl_nbr;        /* [nexcl] */
     double E_nn_eV;
+    /* Pair shells (see the top of this file).  interacting: E_nn != 0 or
+     * nshells > 0, i.e. rates depend on the neighbour counts. */
+    int32_t interacting;
+    int32_t nshells;
+    double shell_E_eV[LIHOP_GARNET_MAX_SHELLS];      /* V_k, eV */
+    int32_t shell_half[LIHOP_GARNET_MAX_SHELLS + 1]; /* h_k; [0]: the hop shell */
+    int64_t npairs;
+    const int32_t *pair_start;      /* [nsites + 1] shell partners of s: pair_nbr[pair_start[s] .. pair_start[s+1]) */
+    const int32_t *pair_nbr;        /* [npairs] (NULL when nshells == 0) */
+    const int32_t *pair_w;          /* [npairs] B_k of the partner's shell */
     double kT_eV;
     double nu_Hz;
     int32_t rate_law;               /* lihop_rate_law */
@@ -196,10 +214,27 @@ LIHOP_HD static inline int lihop_garnet_hop_allowed(uint8_t occ_i, uint8_t occ_j
     return occ_i && !occ_j && nblk_j - excl_self == 0;
 }
 
+/* The pair-interaction part of dE for the count difference c: E_nn c_0 +
+ * V_1 c_1 + ... from the balanced mixed-radix digits of c (top of the file).
+ * Reverse hops have -c, hence negated digits and exactly the negated sum. */
+LIHOP_HD static inline double lihop_garnet_interaction_eV(const lihop_garnet_model *m, int32_t c)
+{
+    if (m->nshells == 0) return m->E_nn_eV * (double)c;
+    double E = 0.0;
+    for (int32_t k = 0; k <= m->nshells; ++k) {
+        const int32_t h = m->shell_half[k], B = 2 * h + 1;
+        const int32_t d = ((c + h) % B + B) % B - h;     /* digit in [-h, h] */
+        c = (c - d) / B;
+        const double term = (k == 0 ? m->E_nn_eV : m->shell_E_eV[k - 1]) * (double)d;
+        E = k == 0 ? term : E + term;
+    }
+    return E;
+}
+
 /* Rate of an allowed event e at neighbour-count difference c (see rate_tab). */
 LIHOP_HD static inline double lihop_garnet_rate_of(const lihop_garnet_model *m, int32_t e, int32_t c)
 {
-    double dE = m->edge_dE0_eV[e] + m->E_nn_eV * (double)c;
+    double dE = m->edge_dE0_eV[e] + lihop_garnet_interaction_eV(m, c);
     return lihop_rate(m->rate_law, m->nu_Hz, m->edge_kra_eV[e], dE, m->kT_eV);
 }
 
@@ -209,7 +244,7 @@ LIHOP_HD static inline double lihop_garnet_edge_rate(const lihop_garnet_model *m
 {
     int32_t i = m->edge_src[e], j = m->hop_nbr[e];
     if (!lihop_garnet_hop_allowed(occ[i], occ[j], nblk[j], (int32_t)m->edge_excl_self[e])) return 0.0;
-    int32_t c = nnb[j] - (int32_t)m->edge_mult[e] - nnb[i];
+    int32_t c = nnb[j] - m->edge_mult[e] - nnb[i];
     if (m->rate_tab) return m->rate_tab[m->edge_tab0[e] + m->tab_cstride * c];
     return lihop_garnet_rate_of(m, e, c);
 }
@@ -220,6 +255,8 @@ LIHOP_HD static inline void lihop_garnet_occupy(const lihop_garnet_model *m, int
 {
     occ[s] = (uint8_t)(delta > 0 ? 1 : 0);
     for (int32_t e = m->hop_start[s]; e < m->hop_start[s + 1]; ++e) nnb[m->hop_nbr[e]] += delta;
+    if (m->nshells > 0)
+        for (int32_t x = m->pair_start[s]; x < m->pair_start[s + 1]; ++x) nnb[m->pair_nbr[x]] += delta * m->pair_w[x];
     for (int32_t x = m->excl_start[s]; x < m->excl_start[s + 1]; ++x) nblk[m->excl_nbr[x]] += delta;
 }
 
@@ -253,6 +290,8 @@ LIHOP_HD static inline int32_t lihop_garnet_touch_site(const lihop_garnet_model 
  *   if E_nn != 0: all edges out of and into every hop neighbour of i and j;
  *   all edges into every exclusion partner of i and j (nblk only matters for
  *   the destination; sources are occupied, their partners empty).
+ * With pair shells nnb also changes at the shell partners of i and j: all
+ * edges out of and into each of them too.
  * Edges into s are the reverses of the edges out of s (the graph is symmetric). */
 LIHOP_HD static inline int32_t lihop_garnet_affected(const lihop_garnet_model *m, int32_t i, int32_t j,
                                                      uint32_t *stamp, uint32_t epoch, int32_t *list)
@@ -260,11 +299,17 @@ LIHOP_HD static inline int32_t lihop_garnet_affected(const lihop_garnet_model *m
     int32_t n = 0;
     n = lihop_garnet_touch_site(m, i, 0, stamp, epoch, list, n);
     n = lihop_garnet_touch_site(m, j, 0, stamp, epoch, list, n);
-    if (m->E_nn_eV != 0.0) {
+    if (m->interacting) {
         for (int32_t e = m->hop_start[i]; e < m->hop_start[i + 1]; ++e)
             n = lihop_garnet_touch_site(m, m->hop_nbr[e], 0, stamp, epoch, list, n);
         for (int32_t e = m->hop_start[j]; e < m->hop_start[j + 1]; ++e)
             n = lihop_garnet_touch_site(m, m->hop_nbr[e], 0, stamp, epoch, list, n);
+    }
+    if (m->nshells > 0) {
+        for (int32_t x = m->pair_start[i]; x < m->pair_start[i + 1]; ++x)
+            n = lihop_garnet_touch_site(m, m->pair_nbr[x], 0, stamp, epoch, list, n);
+        for (int32_t x = m->pair_start[j]; x < m->pair_start[j + 1]; ++x)
+            n = lihop_garnet_touch_site(m, m->pair_nbr[x], 0, stamp, epoch, list, n);
     }
     for (int32_t x = m->excl_start[i]; x < m->excl_start[i + 1]; ++x)
         n = lihop_garnet_touch_site(m, m->excl_nbr[x], 1, stamp, epoch, list, n);

@@ -148,6 +148,9 @@ LIHOP_HD static inline void lihop_garnet_site_occupy(const lihop_garnet_model *m
 {
     site[2 * s + 1] = (site[2 * s + 1] & ~1) | (delta > 0 ? 1 : 0);
     for (int32_t e = m->hop_start[s]; e < m->hop_start[s + 1]; ++e) site[2 * m->hop_nbr[e]] += delta;
+    if (m->nshells > 0)
+        for (int32_t x = m->pair_start[s]; x < m->pair_start[s + 1]; ++x)
+            site[2 * m->pair_nbr[x]] += delta * m->pair_w[x];
     for (int32_t x = m->excl_start[s]; x < m->excl_start[s + 1]; ++x) site[2 * m->excl_nbr[x] + 1] += 2 * delta;
 }
 
@@ -165,7 +168,7 @@ LIHOP_HD static inline double lihop_garnet_site_rate(const lihop_garnet_model *m
     }
     const int32_t *S = site + 2 * m->edge_src[e], *D = site + 2 * m->hop_nbr[e];
     if (!((S[1] & 1) && D[1] == 2 * (int32_t)m->edge_excl_self[e])) return 0.0;
-    int32_t c = D[0] - (int32_t)m->edge_mult[e] - S[0];
+    int32_t c = D[0] - m->edge_mult[e] - S[0];
     if (m->rate_tab) return m->rate_tab[m->edge_tab0[e] + m->tab_cstride * c];
     return lihop_garnet_rate_of(m, e, c);
 }
@@ -202,6 +205,20 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
     return placed;
 }
 
+/* Re-rate the edges of a site k whose neighbour count changed in the hop
+ * i -> j: an occupied k can only hop out, an empty k can only receive. */
+LIHOP_HD static inline void lihop_garnet_refresh_partner(const lihop_garnet_model *m, int32_t k, int32_t i, int32_t j,
+                                                         const int32_t *site, double *leaf)
+{
+    if (k == i || k == j) return;
+    const int32_t *hs = m->hop_start, *rev = m->edge_rev;
+    if (site[2 * k + 1] & 1) {
+        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[g] = lihop_garnet_site_rate(m, g, site);
+    } else {
+        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
+    }
+}
+
 /* Carry out event e: move the Li, then refresh the rates that can change and
  * re-sum their ancestors.  The tree is a function of its leaves only (every
  * node is the sum of its two children), so the order of the leaf writes, and
@@ -209,9 +226,10 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
  *
  * With programs: the leaves are rewritten site by site with their current
  * rates: out of i (now empty: 0) and into i; into j (now occupied: 0) and out
- * of j; with E_nn, for each other hop neighbour k of i and j (nnb changed),
- * the edges out of k when k is occupied, else the edges into k (the others
- * are 0 before and after); for each empty exclusion partner x of i and j
+ * of j; with E_nn or pair shells, for each other hop neighbour and shell
+ * partner k of i and j (nnb changed), the edges out of k when k is occupied,
+ * else the edges into k (the others are 0 before and after); for each empty
+ * exclusion partner x of i and j
  * (nblk changed), the edges into x.  This is the set lihop_garnet_affected
  * derives less the edges that are 0 before and after, so e's program, built
  * from the whole set, re-sums every ancestor that can change.
@@ -239,22 +257,18 @@ LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const
             leaf[rev[f]] = 0.0;
             leaf[f] = lihop_garnet_site_rate(m, f, site);
         }
-        if (m->E_nn_eV != 0.0) {
-            /* nnb changed at the hop neighbours k of i and j: an occupied k
-             * can only hop out, an empty k can only receive */
+        if (m->interacting) {
+            /* nnb changed at the hop neighbours and shell partners k of i and j */
             for (int side = 0; side < 2; ++side) {
                 const int32_t c = side ? j : i;
-                for (int32_t f = hs[c]; f < hs[c + 1]; ++f) {
-                    const int32_t k = hn[f];
-                    if (k == i || k == j) continue;
-                    if (site[2 * k + 1] & 1) {
-                        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[g] = lihop_garnet_site_rate(m, g, site);
-                    } else {
-                        for (int32_t g = hs[k]; g < hs[k + 1]; ++g)
-                            leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
-                    }
-                }
+                for (int32_t f = hs[c]; f < hs[c + 1]; ++f) lihop_garnet_refresh_partner(m, hn[f], i, j, site, leaf);
             }
+            if (m->nshells > 0)
+                for (int side = 0; side < 2; ++side) {
+                    const int32_t c = side ? j : i;
+                    for (int32_t x = m->pair_start[c]; x < m->pair_start[c + 1]; ++x)
+                        lihop_garnet_refresh_partner(m, m->pair_nbr[x], i, j, site, leaf);
+                }
         }
         /* nblk changed at the exclusion partners x of i and j: only hops into an empty x */
         for (int side = 0; side < 2; ++side) {

@@ -143,6 +143,29 @@ lihop_status lihop_garnet_setup_lattice(const lihop_config *cfg, int with_bicrys
     if (lihop_lattice_build(&g->lattice, g->cells, &lat, &e2) != LIHOP_OK)
         return at_src(err, &g->src_cells, "garnet.cells", "expected a supercell of lattice '%s' that can be built, got %s",
                       g->lattice.name, e2.msg);
+    /* every pair shell must catch some pairs of this lattice (a window that
+     * catches none is a typo in a distance) */
+    for (int k = 0; k < g->npair_shells; k++) {
+        int32_t *ps = NULL, *pn = NULL;
+        int64_t np = 0;
+        lihop_status st = lihop_lattice_pairs(lat, g->pair_shell_min_A[k], g->pair_shell_max_A[k], &ps, &pn, &np, &e2);
+        free(ps);
+        free(pn);
+        if (st != LIHOP_OK) {
+            lihop_lattice_destroy(lat);
+            return lihop_fail(err, st, "%s", e2.msg);
+        }
+        if (np == 0) {
+            char key[64];
+            snprintf(key, sizeof key, "%spair_shells_eV[%d]",
+                     g->material_path[0] && strcmp(g->src_shells.file, g->material_path) == 0 ? "" : "garnet.", k);
+            lihop_lattice_destroy(lat);
+            return at_src(err, &g->src_shells, key,
+                          "expected a distance window that contains pairs of sites of lattice '%s' (see lihop lattice "
+                          "for its pair distances), got none in [%g, %g) A",
+                          g->lattice.name, g->pair_shell_min_A[k], g->pair_shell_max_A[k]);
+        }
+    }
     if (with_bicrystal && g->has_bicrystal) {
         const lihop_bicrystal_cfg *b = &g->bicrystal;
         double L = lihop_bicrystal_period_A(b, lat);
@@ -271,6 +294,12 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
             p->E_kra_eV[a][b] = g->E_kra_eV[a][b];
     }
     p->E_nn_eV = g->E_nn_eV;
+    p->npair_shells = g->npair_shells;
+    for (int k = 0; k < g->npair_shells; ++k) {
+        p->pair_shell_min_A[k] = g->pair_shell_min_A[k];
+        p->pair_shell_max_A[k] = g->pair_shell_max_A[k];
+        p->pair_shell_eV[k] = g->pair_shell_eV[k];
+    }
     p->disorder_sigma_eV = g->disorder_sigma_eV;
     p->disorder_seed = cfg->seed;
     if (reg) {

@@ -534,6 +534,14 @@ static int write_garnet_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *
         lihop_h5i_attr_str(c, g, o, "rate_law", gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra") < 0 ||
         lihop_h5i_attr_f64(c, g, o, "nu_Hz", gc->nu_Hz) < 0 ||
         lihop_h5i_attr_f64(c, g, o, "E_nn_eV", gc->E_nn_eV) < 0 ||
+        attr_i32(c, g, o, "npair_shells", gc->npair_shells) < 0 ||
+        (gc->npair_shells > 0 &&
+         (attr_write(c, g, o, "pair_shells_from_A", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, gc->npair_shells,
+                     gc->pair_shell_min_A) < 0 ||
+          attr_write(c, g, o, "pair_shells_to_A", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, gc->npair_shells,
+                     gc->pair_shell_max_A) < 0 ||
+          attr_write(c, g, o, "pair_shells_eV", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, gc->npair_shells,
+                     gc->pair_shell_eV) < 0)) ||
         lihop_h5i_attr_f64(c, g, o, "disorder_sigma_eV", gc->disorder_sigma_eV) < 0 ||
         attr_write(c, g, o, "field_V_m", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, gc->field_V_m) < 0 ||
         attr_i32(c, g, o, "replicas", (int)cfg->run.replicas) < 0)

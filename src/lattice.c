@@ -874,6 +874,58 @@ static int cmp_i32(const void *pa, const void *pb)
 }
 
 /* ========================================================================== */
+/* Pair partners in a distance window (energy shells beyond the hop graph). */
+lihop_status lihop_lattice_pairs(const lihop_lattice *lat, double r_min_A, double r_max_A, int32_t **start_out,
+                                 int32_t **nbr_out, int64_t *npairs_out, lihop_err *err)
+{
+    *start_out = NULL; *nbr_out = NULL; *npairs_out = 0;
+    if (!(r_min_A >= 0.0) || !(r_max_A > r_min_A) || !isfinite(r_max_A))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lattice pairs: need 0 <= r_min < r_max (got %g, %g A)", r_min_A,
+                          r_max_A);
+    const int n = lat->nsites;
+    double S[3][3];
+    memcpy(S, lat->cell_A, sizeof S);
+    binlist bl;
+    pairent *buf = NULL;
+    int cap = 0;
+    int32_t *start = malloc(((size_t)n + 1) * sizeof *start), *nbr = NULL;
+    int64_t np = 0, pcap = 0;
+    lihop_status st = LIHOP_OK;
+    if (!start || !bins_build(&bl, S, lat->frac, n, r_max_A)) {
+        free(start);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "lattice pairs: out of memory");
+    }
+    for (int i = 0; i < n && st == LIHOP_OK; i++) {
+        int cnt = 0;
+        start[i] = (int32_t)np;
+        if (!neighbours_of(&bl, S, lat->frac, i, r_max_A, &buf, &cap, &cnt)) {
+            st = lihop_fail(err, LIHOP_ERR_NOMEM, "lattice pairs: out of memory");
+            break;
+        }
+        qsort(buf, (size_t)cnt, sizeof *buf, cmp_pairent);
+        for (int q = 0; q < cnt; q++) {
+            if (buf[q].j == i || buf[q].d < r_min_A) continue;   /* own images: a constant energy */
+            if (np == pcap) {
+                int64_t nc = pcap ? 2 * pcap : 4 * (int64_t)n + 16;
+                int32_t *a = realloc(nbr, (size_t)nc * sizeof *a);
+                if (!a) { st = lihop_fail(err, LIHOP_ERR_NOMEM, "lattice pairs: out of memory"); break; }
+                nbr = a;
+                pcap = nc;
+            }
+            nbr[np++] = buf[q].j;
+        }
+        if (np > INT32_MAX) st = lihop_fail(err, LIHOP_ERR_INPUT, "lattice pairs: too many pairs for 32-bit offsets");
+    }
+    free(buf);
+    bins_free(&bl);
+    if (st != LIHOP_OK) { free(start); free(nbr); return st; }
+    start[n] = (int32_t)np;
+    if (!nbr) nbr = malloc(sizeof *nbr);
+    if (!nbr) { free(start); return lihop_fail(err, LIHOP_ERR_NOMEM, "lattice pairs: out of memory"); }
+    *start_out = start; *nbr_out = nbr; *npairs_out = np;
+    return LIHOP_OK;
+}
+
 /* Maximum number of co-occupied sites (maximum independent set of exclusions)  */
 /* ========================================================================== */
 

@@ -103,6 +103,14 @@ lihop_status lihop_lattice_li_count(const lihop_lattice_spec *spec, const lihop_
 lihop_status lihop_lattice_remove_sites(lihop_lattice *lat, const uint8_t *remove, int32_t *new_index,
                                         lihop_err *err);
 
+/* Pair partners of every site at distances r_min_A <= d < r_max_A (periodic
+ * images included, one entry per image, so a partner reached through two
+ * images appears twice; a site's own images are left out), CSR sorted by
+ * partner: partners of i are nbr[start[i] .. start[i+1]).  For energy shells
+ * beyond the hop graph (garnet pair_shells).  The caller frees both arrays. */
+lihop_status lihop_lattice_pairs(const lihop_lattice *lat, double r_min_A, double r_max_A, int32_t **start,
+                                 int32_t **nbr, int64_t *npairs, lihop_err *err);
+
 /* Index of the sublattice called `name` in lat->subname, or -1. */
 int lihop_lattice_sublattice_index(const lihop_lattice *lat, const char *name);
 

@@ -46,6 +46,8 @@ static lihop_lattice *make_lattice(int n, const double *pos, const int32_t *sub,
     L->excl_start = (int32_t *)calloc((size_t)n + 1, sizeof(int32_t));
     memcpy(L->sub, sub, sizeof(int32_t) * (size_t)n);
     memcpy(L->pos_A, pos, sizeof(double) * 3 * (size_t)n);
+    L->frac = (double *)malloc(sizeof(double) * 3 * (size_t)n);    /* for lihop_lattice_pairs */
+    for (int q = 0; q < 3 * n; ++q) L->frac[q] = pos[q] / box - floor(pos[q] / box);
     for (int pass = 0; pass < 2; ++pass) {
         int64_t nh = 0, nx = 0;
         for (int i = 0; i < n; ++i) {
@@ -89,7 +91,7 @@ static lihop_lattice *make_lattice(int n, const double *pos, const int32_t *sub,
 static void free_lattice(lihop_lattice *L)
 {
     free(L->sub); free(L->pos_A); free(L->hop_start); free(L->hop_nbr); free(L->hop_vec_A);
-    free(L->excl_start); free(L->excl_nbr); free(L);
+    free(L->excl_start); free(L->excl_nbr); free(L->frac); free(L);
 }
 
 /* Simple cubic L^3, lattice constant a, one sublattice, 6 hops per site. */
@@ -244,9 +246,50 @@ START_TEST(test_rate_laws_detailed_balance)
 }
 END_TEST
 
+/* How many periodic images of site j lie at distances in [lo, hi) from site
+ * i (cubic box; images up to one box away), from the positions alone. */
+static int images_in_window(const lihop_lattice *lat, int32_t i, int32_t j, double lo, double hi)
+{
+    const double box = lat->cell_A[0][0];
+    int n = 0;
+    for (int a = -1; a <= 1; ++a)
+        for (int b = -1; b <= 1; ++b)
+            for (int c = -1; c <= 1; ++c) {
+                if (i == j && a == 0 && b == 0 && c == 0) continue;
+                double d[3] = {lat->pos_A[3 * j] + a * box - lat->pos_A[3 * i],
+                               lat->pos_A[3 * j + 1] + b * box - lat->pos_A[3 * i + 1],
+                               lat->pos_A[3 * j + 2] + c * box - lat->pos_A[3 * i + 2]};
+                double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+                n += r >= lo && r < hi;
+            }
+    return n;
+}
+
+/* Pair-shell energy of the pair (i, j), i != j, from the positions. */
+static double shell_pair_energy(const lihop_lattice *lat, const lihop_garnet_params *p, int32_t i, int32_t j)
+{
+    double V = 0.0;
+    for (int k = 0; k < p->npair_shells; ++k)
+        V += p->pair_shell_eV[k] * images_in_window(lat, i, j, p->pair_shell_min_A[k], p->pair_shell_max_A[k]);
+    return V;
+}
+
+/* Pair-shell energies of all pairs, [N][N], from the positions. */
+static double *shell_matrix(const lihop_lattice *lat, const lihop_garnet_params *p)
+{
+    const int32_t N = lat->nsites;
+    double *V = (double *)calloc((size_t)N * (size_t)N, sizeof(double));
+    ck_assert_ptr_nonnull(V);
+    for (int32_t i = 0; i < N; ++i)
+        for (int32_t j = 0; j < N; ++j)
+            if (j != i) V[(size_t)i * N + j] = shell_pair_energy(lat, p, i, j);
+    return V;
+}
+
 /* Hamiltonian of a configuration, from scratch: site energies (with disorder
- * and phi) plus E_nn per occupied hop edge (each edge counted once). */
-static double energy(const lihop_garnet_model *m, const double *eps, const uint8_t *occ)
+ * and phi), E_nn per occupied hop edge (each edge counted once) and the pair
+ * shells (V from shell_matrix, NULL: none). */
+static double energy(const lihop_garnet_model *m, const double *eps, const uint8_t *occ, const double *V)
 {
     double H = 0.0;
     for (int32_t i = 0; i < m->nsites; ++i) {
@@ -254,11 +297,25 @@ static double energy(const lihop_garnet_model *m, const double *eps, const uint8
         H += eps[i];
         for (int32_t e = m->hop_start[i]; e < m->hop_start[i + 1]; ++e)
             if (occ[m->hop_nbr[e]]) H += 0.5 * m->E_nn_eV;
+        if (V)
+            for (int32_t j = i + 1; j < m->nsites; ++j)
+                if (occ[j]) H += V[(size_t)i * m->nsites + j];
     }
     return H;
 }
 
-/* On a model with disorder, E_nn, phi and a field: for random configurations,
+/* Three pair shells of the Lieb network with a = 2 A: O-O at 1.414 A, T-T
+ * and O-O at 2 A (attractive: negative digits), T-O at 2.236 A. */
+static void lieb_shells(lihop_garnet_params *p, double kT)
+{
+    p->npair_shells = 3;
+    p->pair_shell_min_A[0] = 1.3; p->pair_shell_max_A[0] = 1.5; p->pair_shell_eV[0] = 1.5 * kT;
+    p->pair_shell_min_A[1] = 1.9; p->pair_shell_max_A[1] = 2.1; p->pair_shell_eV[1] = -1.0 * kT;
+    p->pair_shell_min_A[2] = 2.2; p->pair_shell_max_A[2] = 2.3; p->pair_shell_eV[2] = 0.5 * kT;
+}
+
+/* On a model with disorder, E_nn, phi, a field and (second pass) three pair
+ * shells: for random configurations,
  * every allowed hop's dE equals the change of H from scratch minus the field
  * work (1e-12 eV), its reverse has exactly -dE, the rates obey detailed
  * balance to 1e-12, the tabulated rates equal the direct formula bit for bit
@@ -279,8 +336,11 @@ START_TEST(test_hop_energy_consistency)
     p.phi_V = phi;
     p.field_V_m[0] = 3e7; p.field_V_m[1] = -1e7; p.field_V_m[2] = 2e6;
     p.E_kra_eV[0][1] = p.E_kra_eV[1][0] = 0.2;
-    for (int law = 0; law < 2; ++law) {
+    for (int pass = 0; pass < 4; ++pass) {
+        const int law = pass & 1, shells = pass >= 2;
         p.rate_law = (lihop_rate_law)law;
+        if (shells) lieb_shells(&p, 0.025);
+        double *V = shell_matrix(lat, &p);
         lihop_garnet *g = NULL;
         lihop_err err;
         ck_assert_msg(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK, "%s", err.msg);
@@ -318,16 +378,16 @@ START_TEST(test_hop_energy_consistency)
                     if (m->excl_nbr[x] != i && occ[m->excl_nbr[x]]) allowed = 0;
                 ck_assert_int_eq(allowed, k_f > 0.0);
                 if (!allowed) continue;
-                double dE = lihop_garnet_dE(m->edge_dE0_eV[e], m->E_nn_eV, nnb[i], nnb[j], m->edge_mult[e]);
-                double H0 = energy(m, eps, occ);
+                double dE = m->edge_dE0_eV[e] + lihop_garnet_interaction_eV(m, nnb[j] - m->edge_mult[e] - nnb[i]);
+                double H0 = energy(m, eps, occ, V);
                 lihop_garnet_move(m, i, j, occ, nnb, nblk);
-                double H1 = energy(m, eps, occ);
+                double H1 = energy(m, eps, occ, V);
                 const double *d = lat->hop_vec_A + 3 * e;
                 double work = (p.field_V_m[0] * d[0] + p.field_V_m[1] * d[1] + p.field_V_m[2] * d[2]) * 1e-10;
                 double diff = fabs(dE - ((H1 - H0) - work));
                 if (diff > worst_dE) worst_dE = diff;
                 int32_t r = m->edge_rev[e];
-                double dEr = lihop_garnet_dE(m->edge_dE0_eV[r], m->E_nn_eV, nnb[j], nnb[i], m->edge_mult[r]);
+                double dEr = m->edge_dE0_eV[r] + lihop_garnet_interaction_eV(m, nnb[i] - m->edge_mult[r] - nnb[j]);
                 ck_assert_msg(dEr == -dE, "reverse dE %.17g != -%.17g", dEr, dE);
                 double k_b = lihop_garnet_edge_rate(m, r, occ, nnb, nblk);
                 ck_assert(k_b > 0.0);
@@ -337,21 +397,25 @@ START_TEST(test_hop_energy_consistency)
                 ++checked;
             }
             free(site);
-            /* incremental neighbour counts equal recounts */
+            /* incremental neighbour counts equal recounts (shells: radix B_k, from the positions) */
             for (int32_t s = 0; s < N; ++s) {
-                int32_t c = 0, b = 0;
+                int32_t c = 0, b = 0, B = 2 * m->shell_half[0] + 1;
                 for (int32_t e = m->hop_start[s]; e < m->hop_start[s + 1]; ++e) c += occ[m->hop_nbr[e]];
+                for (int k = 0; k < m->nshells; B *= 2 * m->shell_half[k + 1] + 1, ++k)
+                    for (int32_t t = 0; t < N; ++t)
+                        if (occ[t]) c += B * images_in_window(lat, s, t, p.pair_shell_min_A[k], p.pair_shell_max_A[k]);
                 for (int32_t x = m->excl_start[s]; x < m->excl_start[s + 1]; ++x) b += occ[m->excl_nbr[x]];
                 ck_assert_int_eq(c, nnb[s]);
                 ck_assert_int_eq(b, nblk[s]);
             }
         }
-        printf("hop energies (%s): %d hops, worst |dE - dH| %.3g eV, worst detailed balance %.3g\n",
-               law ? "metropolis" : "kra", checked, worst_dE, worst_db);
+        printf("hop energies (%s%s): %d hops, worst |dE - dH| %.3g eV, worst detailed balance %.3g\n",
+               law ? "metropolis" : "kra", shells ? ", pair shells" : "", checked, worst_dE, worst_db);
+        if (shells) ck_assert_int_eq(m->nshells, 3);
         ck_assert(checked > 1000);
         ck_assert_msg(worst_dE < 1e-12, "dE differs from the energy change by %g eV", worst_dE);
         ck_assert_msg(worst_db < 1e-12, "detailed balance violated by %g", worst_db);
-        free(occ); free(nnb); free(nblk);
+        free(occ); free(nnb); free(nblk); free(V);
         lihop_garnet_destroy(g);
     }
     free(phi);
@@ -537,6 +601,84 @@ START_TEST(test_exact_enumeration)
         ck_assert_uint_eq(r.check_failures, 0);
         free_lattice(lat);
     }
+}
+END_TEST
+
+/* Exact T fraction of nli Li on a lattice without exclusions: Boltzmann sum
+ * over every placement, H from site energies, E_nn per hop edge and the pair
+ * shells V (shell_matrix; NULL: none). */
+static void enum_rec(const lihop_lattice *lat, const double *V, double eO, double Enn, double kT, int32_t *pick,
+                     int depth, int nli, int32_t from, double *Z, double *nT)
+{
+    if (depth == nli) {
+        double H = 0.0;
+        int t = 0;
+        for (int a = 0; a < nli; ++a) {
+            const int32_t i = pick[a];
+            H += lat->sub[i] ? eO : 0.0;
+            t += lat->sub[i] == 0;
+            for (int b = a + 1; b < nli; ++b) {
+                const int32_t j = pick[b];
+                for (int32_t e = lat->hop_start[i]; e < lat->hop_start[i + 1]; ++e) H += lat->hop_nbr[e] == j ? Enn : 0.0;
+                if (V) H += V[(size_t)i * lat->nsites + j];
+            }
+        }
+        double w = exp(-H / kT);
+        *Z += w;
+        *nT += w * t;
+        return;
+    }
+    for (int32_t s = from; s < lat->nsites; ++s) {
+        pick[depth] = s;
+        enum_rec(lat, V, eO, Enn, kT, pick, depth + 1, nli, s + 1, Z, nT);
+    }
+}
+
+static double exact_T_fraction_n(const lihop_lattice *lat, const double *V, int nli, double eO, double Enn, double kT)
+{
+    int32_t pick[8];
+    double Z = 0.0, nT = 0.0;
+    enum_rec(lat, V, eO, Enn, kT, pick, 0, nli, 0, &Z, &nT);
+    return nT / (nli * Z);
+}
+
+/* Pair shells against exact enumeration: 4 Li on the 2^3 Lieb network (32
+ * sites; T-T pairs at half the box have two images, so multiplicities count),
+ * shells repulsive and attractive, both rate laws: the KMC fraction of Li on
+ * T equals the Boltzmann sum within 3 % (its error is < 0.5 %), while the
+ * shells move the exact value by > 10 %, so the test sees them.  The debug
+ * check (every 97 events) compares every leaf with a fresh rate. */
+START_TEST(test_exact_enumeration_shells)
+{
+    lihop_lattice *lat = make_lieb(2, 2.0, no_excl);
+    for (int law = 0; law < 2; ++law) {
+        lihop_garnet_params p;
+        params_basic(&p, 4, 128);
+        double kT = LIHOP_KB_EV_K * p.T_K;
+        p.site_energy_eV[1] = 0.5 * kT;
+        p.E_nn_eV = 0.5 * kT;
+        p.E_kra_eV[0][1] = p.E_kra_eV[1][0] = 0.05;
+        p.rate_law = law ? LIHOP_RATE_METROPOLIS : LIHOP_RATE_KRA;
+        p.hops_per_li = 6000.0;
+        p.nsamples = 4;
+        p.check_every = 97;
+        double plain = exact_T_fraction_n(lat, NULL, 4, p.site_energy_eV[1], p.E_nn_eV, kT);
+        lieb_shells(&p, kT);
+        double *V = shell_matrix(lat, &p);
+        double want = exact_T_fraction_n(lat, V, 4, p.site_energy_eV[1], p.E_nn_eV, kT);
+        lihop_garnet_result r;
+        run_ok(lat, &p, 2, &r);
+        printf("enumeration with pair shells (%s): Li on T %.4f +- %.4f, exact %.4f (ratio %.4f; without shells "
+               "%.4f), %llu hops, %llu check failures\n", law ? "metropolis" : "kra", r.li_fraction[0],
+               r.li_fraction_err[0], want, r.li_fraction[0] / want, plain, (unsigned long long)r.hops,
+               (unsigned long long)r.check_failures);
+        ck_assert(fabs(want / plain - 1.0) > 0.10);
+        ck_assert(r.li_fraction_err[0] < 0.005 * want);
+        ck_assert(fabs(r.li_fraction[0] / want - 1.0) < 0.03);
+        ck_assert_uint_eq(r.check_failures, 0);
+        free(V);
+    }
+    free_lattice(lat);
 }
 END_TEST
 
@@ -746,10 +888,11 @@ END_TEST
 START_TEST(test_affected_lists)
 {
     lihop_lattice *lat = make_lieb(3, 2.0, lieb_excl_oo);
-    for (int enn = 0; enn < 2; ++enn) {
+    for (int enn = 0; enn < 3; ++enn) {
         lihop_garnet_params p;
         params_basic(&p, 10, 1);
         p.E_nn_eV = enn ? 0.05 : 0.0;
+        if (enn == 2) lieb_shells(&p, 0.025);
         lihop_garnet *g = NULL;
         lihop_err err;
         ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
@@ -773,7 +916,8 @@ START_TEST(test_affected_lists)
             if (n > longest) longest = n;
         }
         ck_assert_int_eq(longest, m->max_aff);
-        printf("affected lists (E_nn %s): longest %d, %lld entries for %d edges\n", enn ? "on" : "off", (int)longest,
+        printf("affected lists (E_nn %s%s): longest %d, %lld entries for %d edges\n", enn ? "on" : "off",
+               enn == 2 ? ", pair shells" : "", (int)longest,
                (long long)m->naff, (int)m->nedges);
         free(stamp); free(list); free(in);
         lihop_garnet_destroy(g);
@@ -1120,6 +1264,7 @@ static Suite *garnet_suite(void)
     tcase_add_test(tc, test_sc_vacancy_correlation);
     tcase_add_test(tc, test_boltzmann_occupancy);
     tcase_add_test(tc, test_exact_enumeration);
+    tcase_add_test(tc, test_exact_enumeration_shells);
     tcase_add_test(tc, test_update_set_crowded);
     tcase_add_test(tc, test_field_drift);
     suite_add_tcase(s, tc);

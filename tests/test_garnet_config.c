@@ -100,11 +100,11 @@ static void make_tmp(void)
 /* Write `text` to a new file in the temporary directory; returns its path (static slots). */
 static const char *write_file(const char *text)
 {
-    static char paths[64][320];
+    static char paths[256][320];
     make_tmp();
-    ck_assert_int_lt(g_nfiles, 64);
+    ck_assert_int_lt(g_nfiles, 256);
     char *p = paths[g_nfiles];
-    snprintf(p, 320, "%s/file%02d.yaml", g_tmp, g_nfiles);
+    snprintf(p, 320, "%s/file%03d.yaml", g_tmp, g_nfiles);
     g_nfiles++;
     FILE *f = fopen(p, "w");
     ck_assert_ptr_nonnull(f);
@@ -884,6 +884,49 @@ START_TEST(params_of_points)
 }
 END_TEST
 
+/* Pair shells: parsed from the deck (replacing the material's), copied into
+ * the engine parameters; bad windows named at file, line and key. */
+START_TEST(pair_shells)
+{
+    const char *cells = "  cells: [2, 2, 2]\n";
+    char *t = deck(material(NULL, NULL), cells,
+                   "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 2.9, to_A: 3.1, value: 0.02}, "
+                   "{from_A: 3.9, to_A: 4.05, value: -0.01}]\n");
+    lihop_config *c = parse_ok(t);
+    free(t);
+    const lihop_garnet_cfg *g = &c->garnet;
+    ck_assert_int_eq(g->npair_shells, 2);
+    ck_assert(g->pair_shell_min_A[0] == 2.9 && g->pair_shell_max_A[0] == 3.1 && g->pair_shell_eV[0] == 0.02);
+    ck_assert(g->pair_shell_min_A[1] == 3.9 && g->pair_shell_max_A[1] == 4.05 && g->pair_shell_eV[1] == -0.01);
+    lihop_garnet_params p;
+    lihop_err err = {{0}};
+    ck_assert_msg(setup_point(c, 0, LIHOP_GROLE_MAIN, &p, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(p.npair_shells, 2);
+    ck_assert(p.pair_shell_min_A[1] == 3.9 && p.pair_shell_max_A[1] == 4.05 && p.pair_shell_eV[1] == -0.01);
+    lihop_config_destroy(c);
+
+    /* a window without pairs (the 48g lattice has none between 2.0 and 2.9 A) */
+    t = deck(material(NULL, NULL), cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 2.2, to_A: 2.8, value: 0.02}]\n");
+    c = parse_ok(t);
+    free(t);
+    ck_assert_int_eq(setup_point(c, 0, LIHOP_GROLE_MAIN, &p, &err), LIHOP_ERR_INPUT);
+    ck_assert_msg(starts(err.msg, "deck.yaml:8: key 'garnet.pair_shells_eV[0]': expected a distance window that "
+                                  "contains pairs"), "%s", err.msg);
+    lihop_config_destroy(c);
+
+    expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 3.1, to_A: 2.9, value: 0.02}]\n", 8,
+                      "garnet.pair_shells_eV[0].to_A", "distance > from_A (3.1 A)");
+    expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: -1, to_A: 2.9, value: 0.02}]\n", 8,
+                      "garnet.pair_shells_eV[0].from_A", "distance >= 0");
+    expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV:\n    - {from_A: 2.9, to_A: 3.1, value: 0.02}\n"
+                      "    - {from_A: 3.0, to_A: 3.8, value: 0.01}\n", 10, "garnet.pair_shells_eV[1]", "overlaps");
+    expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 2.9, to_A: 3.1, value: strong}]\n", 8,
+                      "garnet.pair_shells_eV[0].value", "'strong'");
+    expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 2.9, to_A: 3.1, V: 0.02}]\n", 8,
+                      "garnet.pair_shells_eV[0].V", "unknown key");
+}
+END_TEST
+
 /* ---- derived numbers ------------------------------------------------------------------ */
 
 START_TEST(arrhenius_fit)
@@ -967,7 +1010,7 @@ static void cleanup(void)
         return;
     char p[400];
     for (int i = 0; i < g_nfiles; i++) {
-        snprintf(p, sizeof p, "%s/file%02d.yaml", g_tmp, i);
+        snprintf(p, sizeof p, "%s/file%03d.yaml", g_tmp, i);
         unlink(p);
     }
     rmdir(g_tmp);
@@ -985,6 +1028,7 @@ int main(void)
     tcase_add_test(bad, deck_errors);
     tcase_add_test(bad, material_errors);
     tcase_add_test(bad, setup_errors);
+    tcase_add_test(bad, pair_shells);
     suite_add_tcase(s, bad);
     TCase *setup = tcase_create("setup");
     tcase_set_timeout(setup, 60);
