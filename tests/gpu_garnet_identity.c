@@ -1,8 +1,8 @@
 /* gpu_garnet_identity.c - the same garnet replicas on CPU and GPU: identical
  * replica records (memcmp) in both GPU modes, and identical observables.
  * LLZO 2x2x2 (576 sites, 384 Li) with E_nn 0.1 eV, site disorder, a field and
- * the debug tree check; then a dilute 1x1x1 case with an exclusion-free single
- * Li.  Exit 77 without a device. */
+ * the debug tree check; the same with O-O and T-T pair shells; then a dilute
+ * 1x1x1 case with an exclusion-free single Li.  Exit 77 without a device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static int compare(const char *what, const lihop_garnet_replica *a, const lihop_
 }
 
 static int run_case(const char *name, int cells, int nli, double E_nn, double disorder, double field, int64_t nrep,
-                    double hops)
+                    double hops, int shells)
 {
     lihop_err err;
     lihop_lattice_spec spec;
@@ -38,6 +38,11 @@ static int run_case(const char *name, int cells, int nli, double E_nn, double di
     p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.3;
     p.site_energy_eV[O] = 0.02;
     p.E_nn_eV = E_nn;
+    if (shells) {   /* O-O at 2.99 A, T-T at 3.97 A (llzo_cubic.yaml) */
+        p.npair_shells = 2;
+        p.pair_shell_min_A[0] = 2.9; p.pair_shell_max_A[0] = 3.1; p.pair_shell_eV[0] = 0.055;
+        p.pair_shell_min_A[1] = 3.9; p.pair_shell_max_A[1] = 4.05; p.pair_shell_eV[1] = 0.08;
+    }
     p.disorder_sigma_eV = disorder;
     p.disorder_seed = 11;
     p.field_V_m[0] = field;
@@ -123,8 +128,9 @@ int main(void)
     lihop_cuda_device_name(dev, sizeof dev);
     printf("device: %s\n", dev);
     int bad = 0;
-    bad |= run_case("LLZO 2x2x2 Li6 E_nn 0.1 eV", 2, 384, 0.1, 0.02, 2e7, 300, 20.0);
-    bad |= run_case("LLZO 1x1x1 single Li", 1, 1, 0.0, 0.0, 0.0, 1000, 200.0);
+    bad |= run_case("LLZO 2x2x2 Li6 E_nn 0.1 eV", 2, 384, 0.1, 0.02, 2e7, 300, 20.0, 0);
+    bad |= run_case("LLZO 2x2x2 Li6.4 E_nn 0.1 eV + O-O, T-T shells", 2, 410, 0.1, 0.02, 2e7, 200, 20.0, 1);
+    bad |= run_case("LLZO 1x1x1 single Li", 1, 1, 0.0, 0.0, 0.0, 1000, 200.0, 0);
     printf("%s\n", bad ? "FAIL: CPU and GPU differ" : "CPU and GPU bit-identical");
     return bad;
 }
