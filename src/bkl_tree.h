@@ -119,15 +119,16 @@ LIHOP_HD static inline int64_t lihop_bkl_select(const double *tree, int64_t P, d
     if (!(tree[1] > 0.0)) return -1;
     double x = u * tree[1];
     int64_t i = 1;
-    /* Branch-free descent (the direction at each level is a coin flip, so
-     * branches mispredict half the time): go right when x >= left and the
-     * right subtree has weight; x - left * 0 == x exactly, so this takes the
-     * same path with the same bits as the branching form. */
     while (i < P) {
-        const double left = tree[2 * i], right = tree[2 * i + 1];
-        const int64_t go_right = (int64_t)((x >= left) & (right > 0.0));
-        x -= left * (double)go_right;
-        i = 2 * i + go_right;
+        double left = tree[2 * i];
+        if (x < left) {
+            i = 2 * i;
+        } else if (tree[2 * i + 1] > 0.0) {
+            x -= left;
+            i = 2 * i + 1;
+        } else {
+            i = 2 * i;
+        }
     }
     return i - P;
 }
