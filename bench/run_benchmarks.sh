@@ -18,10 +18,12 @@ if [ "$backend" = cpu ]; then
     run "$build/lihop_bench" --case b --threads 2
     run "$build/garnet_bench" --threads 1 --replicas 32
     run "$build/garnet_bench" --threads 2 --replicas 64
+    run "$build/garnet_bench" --threads 1 --replicas 128 --shells --li-per-fu 6.4
 else
     run "$build/lihop_bench" --case a --backend cuda
     run "$build/lihop_bench" --case b --backend cuda
     run "$build/garnet_bench" --backend cuda --cuda-mode shared --replicas 16384
     run "$build/garnet_bench" --backend cuda --cuda-mode global --replicas 16384
+    run "$build/garnet_bench" --backend cuda --replicas 16384 --shells --li-per-fu 6.4
 fi
 echo "recorded in $out" >&2
