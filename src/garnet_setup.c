@@ -369,6 +369,48 @@ void lihop_drift_linearity(const lihop_garnet_result *d1, const lihop_garnet_res
     *err = fabs(*ratio) * hypot(d1->sigma_drift_err / s1, d2->sigma_drift_err / s2);
 }
 
+lihop_status lihop_li_peak_find(int n, const double *li, const double *sigma, const double *sigma_err,
+                                lihop_li_peak *out, lihop_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 3 || n > LIHOP_MAX_LI_VALUES)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: need 3..%d Li contents, got %d",
+                          LIHOP_MAX_LI_VALUES, n);
+    int ord[LIHOP_MAX_LI_VALUES];
+    for (int i = 0; i < n; i++) {
+        if (!(sigma[i] > 0.0) || !isfinite(sigma[i]) || !isfinite(li[i]))
+            return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: sigma %g at Li %g", sigma[i], li[i]);
+        ord[i] = i;
+    }
+    for (int i = 1; i < n; i++)      /* insertion sort by Li content */
+        for (int k = i; k > 0 && li[ord[k]] < li[ord[k - 1]]; k--) {
+            int t = ord[k]; ord[k] = ord[k - 1]; ord[k - 1] = t;
+        }
+    int best = 0;
+    for (int k = 0; k < n; k++) {
+        if (k > 0 && li[ord[k]] == li[ord[k - 1]])
+            return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: Li %g appears twice", li[ord[k]]);
+        if (sigma[ord[k]] > sigma[ord[best]]) best = k;
+    }
+    out->n = n;
+    out->li_max = li[ord[best]];
+    out->sigma_max = sigma[ord[best]];
+    out->sigma_max_err = sigma_err ? sigma_err[ord[best]] : NAN;
+    out->ratio_low = out->sigma_max / sigma[ord[0]];
+    out->ratio_high = out->sigma_max / sigma[ord[n - 1]];
+    out->li_vertex = NAN;
+    if (best > 0 && best < n - 1) {
+        /* parabola through (x0, y0), (x1, y1), (x2, y2): vertex
+         * x1 - [(x1-x0)^2 (y1-y2) - (x1-x2)^2 (y1-y0)] / (2 [(x1-x0)(y1-y2) - (x1-x2)(y1-y0)]) */
+        double x0 = li[ord[best - 1]], x1 = li[ord[best]], x2 = li[ord[best + 1]];
+        double y0 = sigma[ord[best - 1]], y1 = sigma[ord[best]], y2 = sigma[ord[best + 1]];
+        double den = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0);
+        if (den != 0.0)
+            out->li_vertex = x1 - 0.5 * ((x1 - x0) * (x1 - x0) * (y1 - y2) - (x1 - x2) * (x1 - x2) * (y1 - y0)) / den;
+    }
+    return LIHOP_OK;
+}
+
 lihop_status lihop_arrhenius(int n, const double *T_K, const double *sigma, const double *sigma_err,
                              int times_T, lihop_arrhenius_fit *out, lihop_err *err)
 {

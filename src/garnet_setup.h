@@ -132,6 +132,21 @@ typedef struct {
 lihop_status lihop_arrhenius(int n, const double *T_K, const double *sigma, const double *sigma_err,
                              int times_T, lihop_arrhenius_fit *out, lihop_err *err);
 
+/* Where sigma peaks over Li content at one temperature. */
+typedef struct {
+    int n;                          /* Li contents used */
+    double li_max;                  /* Li per f.u. of the largest sigma */
+    double sigma_max, sigma_max_err;
+    double li_vertex;               /* vertex of the parabola through the largest point and its two
+                                     * neighbours in Li order; NaN when the largest is at an end */
+    double ratio_low, ratio_high;   /* sigma_max / sigma at the lowest and at the highest Li content */
+} lihop_li_peak;
+
+/* The conductivity maximum over n >= 3 Li contents li[] (any order, distinct)
+ * with conductivities sigma[] (> 0) and errors.  LIHOP_ERR_INPUT otherwise. */
+lihop_status lihop_li_peak_find(int n, const double *li, const double *sigma, const double *sigma_err,
+                                lihop_li_peak *out, lihop_err *err);
+
 /* ---- one sweep point, every run ------------------------------------------- */
 
 typedef struct {

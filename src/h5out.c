@@ -1902,6 +1902,55 @@ lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_
             goto done;
     }
 
+    /* /li_content: where sigma peaks over Li content, one row per temperature
+     * with >= 3 finished Li contents */
+    {
+        dtable t = {0};
+        dt_col(&t, "T_K", COL_F64, "K");
+        dt_col(&t, "n_li", COL_I32, "1");
+        dt_col(&t, "li_max", COL_F64, "1");
+        dt_col(&t, "sigma_max_S_m", COL_F64, "S/m");
+        dt_col(&t, "sigma_max_err_S_m", COL_F64, "S/m");
+        dt_col(&t, "li_vertex", COL_F64, "1");
+        dt_col(&t, "ratio_low", COL_F64, "1");
+        dt_col(&t, "ratio_high", COL_F64, "1");
+        int nrows = 0;
+        double li[LIHOP_MAX_LI_VALUES], sg[LIHOP_MAX_LI_VALUES], se[LIHOP_MAX_LI_VALUES];
+        for (int it = 0; it < nt; it++) {
+            int m = 0;
+            for (int ix = 0; ix < nx; ix++) {
+                int r = byk[ix * nt + it];
+                if (r < 0)
+                    continue;
+                const unsigned char *row = rows + (size_t)r * h->row_size;
+                li[m] = cfg->garnet.li_per_fu[ix];
+                sg[m] = row_f64(h, row, cS);
+                se[m] = row_f64(h, row, cE);
+                m++;
+            }
+            lihop_li_peak pk;
+            lihop_err e2 = {{0}};
+            if (m < 3 || lihop_li_peak_find(m, li, sg, se, &pk, &e2) != LIHOP_OK)
+                continue;
+            unsigned char *row = out + (size_t)nrows * t.row_size;
+            double v[] = {cfg->temperature_K[it], m, pk.li_max, pk.sigma_max, pk.sigma_max_err, pk.li_vertex,
+                          pk.ratio_low, pk.ratio_high};
+            for (int q = 0; q < t.ncols; q++)
+                dt_put(&t, row, q, v[q]);
+            if (fits && fits->npeaks < LIHOP_MAX_TEMPS) {
+                fits->peak_T_K[fits->npeaks] = cfg->temperature_K[it];
+                fits->peak[fits->npeaks++] = pk;
+            }
+            nrows++;
+        }
+        if (H5Lexists(h->file, "/li_content", H5P_DEFAULT) > 0 && H5Ldelete(h->file, "/li_content", H5P_DEFAULT) < 0) {
+            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot replace '/li_content'");
+            goto done;
+        }
+        if (nrows > 0 && dt_write(&c, h->file, "/li_content", &t, nrows, out) < 0)
+            goto done;
+    }
+
     /* /bicrystal: the boundary columns of /summary in point order, ASR also in ohm cm^2 */
     if (cfg->garnet.has_bicrystal) {
         dtable t = {0};

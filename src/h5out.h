@@ -138,6 +138,13 @@
  *       chi2_red_sigmaT (fit of ln(sigma T) = ln A - Ea/kT);
  *       Ea_sigma_eV, Ea_sigma_err_eV, A_sigma_S_m, A_sigma_err_S_m,
  *       chi2_red_sigma (fit of ln sigma = ln A - Ea/kT); weighted int32
+ *   /li_content                     written when the sweep completes (like
+ *                                   /arrhenius): one compound row per
+ *                                   temperature with >= 3 Li contents:
+ *       T_K; n_li int32; li_max (Li/f.u. of the largest sigma);
+ *       sigma_max_S_m, sigma_max_err_S_m; li_vertex (parabola through the
+ *       largest point and its two neighbours; NaN at an end of the range);
+ *       ratio_low, ratio_high (sigma_max / sigma at the lowest / highest Li)
  *       (1: weights 1/(err/sigma)^2, errors scaled by sqrt(chi2_red) when > 1;
  *       0: unweighted, errors from the residuals); attribute units.
  *   /bicrystal                      bicrystal decks, written when the sweep
@@ -236,12 +243,16 @@ typedef struct {
 typedef struct {
     int n;
     lihop_garnet_arrhenius_row row[LIHOP_MAX_LI_VALUES];
+    int npeaks;                     /* temperatures with a Li-content maximum (/li_content) */
+    double peak_T_K[LIHOP_MAX_TEMPS];
+    lihop_li_peak peak[LIHOP_MAX_TEMPS];
 } lihop_garnet_fits;
 
 /* model garnet, after the sweep: from the finished /summary rows (this
  * session's and earlier ones') rewrite /arrhenius (Li contents with >= 3
- * temperatures) and, for bicrystal decks, /bicrystal; fits (may be NULL) gets
- * the Arrhenius rows for printing. */
+ * temperatures), /li_content (temperatures with >= 3 Li contents) and, for
+ * bicrystal decks, /bicrystal; fits (may be NULL) gets the Arrhenius and
+ * Li-content rows for printing. */
 lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
                                     lihop_err *err);
 

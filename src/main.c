@@ -287,6 +287,20 @@ static int cmd_run_garnet(lihop_config *cfg, const char *cfg_path, const char *o
                    r->sigma.A * 0.01);
         }
     }
+    if (fits.npeaks > 0) {
+        printf("\nConductivity maximum over Li content (largest point; vertex of the parabola through it and its "
+               "neighbours):\n");
+        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "T [K]", "n_Li", "Li_max", "sigma[S/cm]", "+-", "vertex",
+               "max/sigma(low)", "max/sigma(high)");
+        for (int i = 0; i < fits.npeaks; ++i) {
+            const lihop_li_peak *q = &fits.peak[i];
+            char vtx[32];
+            if (isnan(q->li_vertex)) snprintf(vtx, sizeof vtx, "at end");
+            else snprintf(vtx, sizeof vtx, "%.3f", q->li_vertex);
+            printf("%9.2f %5d %8.3f %13.4e %9.2e %9s %16.2f %16.2f\n", fits.peak_T_K[i], q->n, q->li_max,
+                   q->sigma_max * 0.01, q->sigma_max_err * 0.01, vtx, q->ratio_low, q->ratio_high);
+        }
+    }
     printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT; D*: tracer and D_sig: collective (jump) diffusion "
            "coefficient;\nH_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation factors), occ_X: Li per site "
            "of sublattice X.\nErrors are one standard error (jackknife over %d replica batches)%s.\nresults: %s%s\n",

@@ -130,6 +130,20 @@ check "/arrhenius: one row per Li content (3 temperatures each) with Ea in eV"
 h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigmaT_err_eV' || fail "/arrhenius lacks Ea_sigmaT_err_eV"
 h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigma_eV' || fail "/arrhenius lacks Ea_sigma_eV"
 h5ls out.h5/bicrystal >/dev/null 2>&1 && fail "/bicrystal exists without a bicrystal"
+h5ls out.h5/li_content >/dev/null 2>&1 && fail "/li_content exists with only 2 Li contents"
+
+check "a Li-content sweep (3 values, one temperature): /li_content row and the printed maximum"
+sed -e 's/^temperature_K: .*/temperature_K: [350]/' -e 's/^  li_per_fu: .*/  li_per_fu: [6.8, 6.0, 6.4]/' \
+    -e '/drift_fields_V_m/d' bulk.yaml > lic.yaml
+expect_rc 0 lic "$LIHOP" run lic.yaml -o lic.h5 --threads 2
+grep -q 'Conductivity maximum over Li content' lic.out || { show lic; fail "no Li-content maximum printed"; }
+[ "$(dims lic.h5 /li_content)" = 1 ] || fail "/li_content has '$(dims lic.h5 /li_content)' rows, expected 1"
+h5dump -d /li_content lic.h5 | grep -q 'ratio_low' || fail "/li_content lacks ratio_low"
+# the printed Li_max is the Li content of the largest sigma in /summary
+want=$(summary lic.h5 | awk '$2 == "li_per_fu" {li[$1] = $3} $2 == "sigma_S_m" {s[$1] = $3}
+    END {for (r in s) if (best == "" || s[r] + 0 > s[best] + 0) best = r; printf "%.3f", li[best]}')
+got=$(awk '/Conductivity maximum/ {f = 1; next} f && /^ *[0-9]/ {print $3; exit}' lic.out)
+[ -n "$want" ] && [ "$want" = "$got" ] || { show lic; fail "printed Li_max '$got', /summary says '$want'"; }
 
 check "--resume on a complete file skips every point and keeps the numbers"
 cp out.h5 first.h5

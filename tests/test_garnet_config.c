@@ -929,6 +929,35 @@ END_TEST
 
 /* ---- derived numbers ------------------------------------------------------------------ */
 
+/* The Li-content maximum: on an exact parabola (points given out of order)
+ * the vertex is exact; the ratios use the lowest and highest Li; a maximum
+ * at an end has no vertex; bad input is refused. */
+START_TEST(li_peak)
+{
+    const double li[6] = {6.8, 6.0, 6.4, 6.2, 7.0, 6.6};
+    double s[6], e[6];
+    for (int i = 0; i < 6; i++) {
+        s[i] = 1e-1 * (1.0 - 2.0 * (li[i] - 6.53) * (li[i] - 6.53));
+        e[i] = 1e-3;
+    }
+    lihop_li_peak p;
+    lihop_err err = {{0}};
+    ck_assert(lihop_li_peak_find(6, li, s, e, &p, &err) == LIHOP_OK);
+    ck_assert_int_eq(p.n, 6);
+    ck_assert(p.li_max == 6.6 && p.sigma_max == s[5] && p.sigma_max_err == 1e-3);
+    ck_assert_msg(fabs(p.li_vertex - 6.53) < 1e-12, "vertex %.15g", p.li_vertex);
+    ck_assert(fabs(p.ratio_low - s[5] / s[1]) < 1e-15 && fabs(p.ratio_high - s[5] / s[4]) < 1e-15);
+    const double up[3] = {1.0, 2.0, 3.0};
+    const double x3[3] = {6.0, 6.5, 7.0};
+    ck_assert(lihop_li_peak_find(3, x3, up, NULL, &p, &err) == LIHOP_OK);
+    ck_assert(p.li_max == 7.0 && isnan(p.li_vertex) && p.ratio_high == 1.0 && p.ratio_low == 3.0);
+    const double zero[3] = {1.0, 0.0, 2.0}, dup[3] = {6.0, 6.0, 7.0};
+    ck_assert(lihop_li_peak_find(3, x3, zero, NULL, &p, &err) == LIHOP_ERR_INPUT);
+    ck_assert(lihop_li_peak_find(3, dup, up, NULL, &p, &err) == LIHOP_ERR_INPUT);
+    ck_assert(lihop_li_peak_find(2, x3, up, NULL, &p, &err) == LIHOP_ERR_INPUT);
+}
+END_TEST
+
 START_TEST(arrhenius_fit)
 {
     /* exact data: sigma T = A exp(-Ea/kT) gives Ea and A to 1e-10 relative */
@@ -1041,6 +1070,7 @@ int main(void)
     suite_add_tcase(s, setup);
     TCase *derived = tcase_create("derived");
     tcase_add_test(derived, arrhenius_fit);
+    tcase_add_test(derived, li_peak);
     tcase_add_test(derived, asr_and_linearity);
     suite_add_tcase(s, derived);
     SRunner *sr = srunner_create(s);
