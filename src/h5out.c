@@ -1779,6 +1779,18 @@ done:
     return rc;
 }
 
+/* A derived table rewritten from scratch: the old one goes, and a new one is
+ * written only when it has rows (no rows: no dataset). */
+static int dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
+                      const unsigned char *rows)
+{
+    if (H5Lexists(file, path, H5P_DEFAULT) > 0 && H5Ldelete(file, path, H5P_DEFAULT) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace '%s'", path);
+        return -1;
+    }
+    return nrows > 0 ? dt_write(c, file, path, t, nrows, rows) : 0;
+}
+
 static double row_f64(const lihop_h5 *h, const unsigned char *row, int col)
 {
     double v = NAN;
@@ -1894,11 +1906,7 @@ lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_
             }
             nrows++;
         }
-        if (H5Lexists(h->file, "/arrhenius", H5P_DEFAULT) > 0 && H5Ldelete(h->file, "/arrhenius", H5P_DEFAULT) < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot replace '/arrhenius'");
-            goto done;
-        }
-        if (nrows > 0 && dt_write(&c, h->file, "/arrhenius", &t, nrows, out) < 0)
+        if (dt_replace(&c, h->file, "/arrhenius", &t, nrows, out) < 0)
             goto done;
     }
 
@@ -1943,11 +1951,7 @@ lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_
             }
             nrows++;
         }
-        if (H5Lexists(h->file, "/li_content", H5P_DEFAULT) > 0 && H5Ldelete(h->file, "/li_content", H5P_DEFAULT) < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot replace '/li_content'");
-            goto done;
-        }
-        if (nrows > 0 && dt_write(&c, h->file, "/li_content", &t, nrows, out) < 0)
+        if (dt_replace(&c, h->file, "/li_content", &t, nrows, out) < 0)
             goto done;
     }
 

@@ -67,6 +67,22 @@ static lihop_status load_lattice(const char *file, int n1, int n2, int n3, lihop
     return lihop_lattice_build(spec, cells, lat, err);
 }
 
+/* One conventional cell of the 48g lattice and its T and O sublattice indices. */
+static lihop_status load_llzo_cell(lihop_lattice **lat, int *T, int *O, lihop_err *err)
+{
+    lihop_lattice_spec spec;
+    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, lat, err);
+    if (st) return st;
+    *T = lihop_lattice_sublattice_index(*lat, "T");
+    *O = lihop_lattice_sublattice_index(*lat, "O");
+    if (*T < 0 || *O < 0) {
+        lihop_lattice_destroy(*lat);
+        *lat = NULL;
+        return lihop_fail(err, LIHOP_ERR_INPUT, "validate: llzo_cubic.yaml has no T or O sublattice");
+    }
+    return LIHOP_OK;
+}
+
 static lihop_status garnet_run(const lihop_lattice *lat, const lihop_garnet_params *p, int threads,
                                lihop_garnet_result *r, lihop_err *err)
 {
@@ -228,15 +244,10 @@ static lihop_status check_single_li_TO(int threads, lihop_check_result *o, lihop
 
 static lihop_status check_octahedral_boltzmann(int threads, lihop_check_result *o, lihop_err *err)
 {
-    lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
+    int T, O;
+    lihop_status st = load_llzo_cell(&lat, &T, &O, err);
     if (st) return st;
-    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
-    if (T < 0 || O < 0) {
-        lihop_lattice_destroy(lat);
-        return lihop_fail(err, LIHOP_ERR_INPUT, "validate: llzo_cubic.yaml has no T or O sublattice");
-    }
     lihop_garnet_params p;
     params_base(&p, 1, 512);
     p.site_energy_eV[O] = KB_EV_K * p.T_K;
@@ -283,15 +294,10 @@ static int pair_images(const lihop_lattice *lat, int32_t i, int32_t j, double lo
  * the positions, not from the engine's lists), within 3 %. */
 static lihop_status check_pair_shells_exact(int threads, lihop_check_result *o, lihop_err *err)
 {
-    lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
+    int T, O;
+    lihop_status st = load_llzo_cell(&lat, &T, &O, err);
     if (st) return st;
-    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
-    if (T < 0 || O < 0) {
-        lihop_lattice_destroy(lat);
-        return lihop_fail(err, LIHOP_ERR_INPUT, "validate: llzo_cubic.yaml has no T or O sublattice");
-    }
     lihop_garnet_params p;
     params_base(&p, 3, 256);
     const double kT = KB_EV_K * p.T_K;
