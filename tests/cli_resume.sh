@@ -10,12 +10,6 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
 cli_setup resume "$@"
-BGPID=
-cleanup() {
-    if [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null; then kill -KILL "$BGPID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 has_point() { h5ls "$1/points/$2" >/dev/null 2>&1; }
 
@@ -40,18 +34,7 @@ echo "  ok ($(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s)"
 [ "$(attr ref.h5 /metadata/status)" = complete ] || fail "reference status is not complete"
 
 check "SIGINT after point 0 is printed: exit 130, status interrupted, point 0 kept"
-"$LIHOP" run sweep.yaml -o int.h5 --threads 2 >int.out 2>int.err &
-BGPID=$!
-printed=0
-for _ in $(seq 1 1500); do             # up to 30 s
-    if grep -qE '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' int.out; then printed=1; break; fi
-    kill -0 "$BGPID" 2>/dev/null || break
-    sleep 0.02
-done
-[ "$printed" = 1 ] || { show int; fail "point 0 was never printed"; }
-kill -INT "$BGPID" 2>/dev/null || true
-RC=0; wait "$BGPID" || RC=$?
-BGPID=
+interrupt_after int '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' "$LIHOP" run sweep.yaml -o int.h5 --threads 2
 if [ "$RC" -eq 0 ]; then show int; fail "the run finished before SIGINT took effect (machine too fast? raise walkers)"; fi
 [ "$RC" -eq 130 ] || { show int; fail "interrupted run exited $RC, expected 130"; }
 grep -q -- '--resume' int.err || { show int; fail "the interruption message does not say how to --resume"; }
@@ -150,18 +133,7 @@ for want in 'temperature_K: \[298.15, 333.15, 353.15\]' 'walkers: 6000' 'hops_pe
     grep -q "$want" labsweep.yaml || fail "test setup: could not set '$want' in labsweep.yaml"
 done
 cp lab1.h5 labels.h5
-"$LIHOP" run labsweep.yaml -o part.h5 --threads 2 >part_int.out 2>part_int.err &
-BGPID=$!
-printed=0
-for _ in $(seq 1 1500); do             # up to 30 s
-    if grep -qE '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' part_int.out; then printed=1; break; fi
-    kill -0 "$BGPID" 2>/dev/null || break
-    sleep 0.02
-done
-[ "$printed" = 1 ] || { show part_int; fail "point 0 of labsweep.yaml was never printed"; }
-kill -INT "$BGPID" 2>/dev/null || true
-RC=0; wait "$BGPID" || RC=$?
-BGPID=
+interrupt_after part_int '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' "$LIHOP" run labsweep.yaml -o part.h5 --threads 2
 [ "$RC" -eq 130 ] || { show part_int; fail "interrupted labsweep run exited $RC, expected 130"; }
 [ "$(attr part.h5 /metadata/status)" = interrupted ] || fail "labsweep status after SIGINT is not interrupted"
 has_point part.h5 2 && fail "/points/2 exists: the labsweep run was not interrupted before its last point"

@@ -1,6 +1,7 @@
 # lib_cli.sh - shared helpers of the CLI tests (tests/cli_*.sh), sourced, not run.
 #   cli_setup NAME LIHOP_BINARY SOURCE_DIR: absolute LIHOP and SRC, FIXTURE (the tiny
-#   voxel deck), a fresh WORK directory removed on exit, and cd into it.
+#   voxel deck), a fresh WORK directory removed on exit (with any background run
+#   left in BGPID), and cd into it.
 
 cli_setup() {
     local name=$1
@@ -10,8 +11,32 @@ cli_setup() {
     SRC=$(cd "$SRC" && pwd)
     FIXTURE=$SRC/tests/data/cli_tiny.yaml
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/lihop_cli_$name.XXXXXX")
-    trap 'rm -rf "$WORK"' EXIT
+    BGPID=
+    trap cli_cleanup EXIT
     cd "$WORK"
+}
+cli_cleanup() {
+    if [ -n "$BGPID" ] && kill -0 "$BGPID" 2>/dev/null; then kill -KILL "$BGPID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+
+# interrupt_after NAME PATTERN CMD...: run CMD in the background (stdout NAME.out,
+# stderr NAME.err), wait up to 30 s for a stdout line matching the extended regex
+# PATTERN (the first finished sweep point), then send SIGINT; RC = its exit status.
+interrupt_after() {
+    local name=$1 pattern=$2 printed=0
+    shift 2
+    "$@" >"$name.out" 2>"$name.err" &
+    BGPID=$!
+    for _ in $(seq 1 1500); do
+        if grep -qE "$pattern" "$name.out"; then printed=1; break; fi
+        kill -0 "$BGPID" 2>/dev/null || break
+        sleep 0.02
+    done
+    [ "$printed" = 1 ] || { show "$name"; fail "$name: the first point was never printed"; }
+    kill -INT "$BGPID" 2>/dev/null || true
+    RC=0; wait "$BGPID" || RC=$?
+    BGPID=
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
