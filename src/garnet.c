@@ -44,7 +44,9 @@ struct lihop_garnet {
     int64_t naff;
     int32_t *prog_off, *prog_len, *prog_node;
     int64_t nprog;
-    lihop_garnet_edge_pk *edge_pk;
+    lihop_garnet_edge_pk *edge_pk, *aff_pk;
+    int32_t *dlt_off, *dlt_len, *dlt;
+    int64_t ndelta;
     lihop_garnet_model model;
     int64_t P;                      /* leaves of the sum tree */
     double t_end;
@@ -75,7 +77,8 @@ void lihop_garnet_destroy(lihop_garnet *g)
     free(g->hop_vec_A); free(g->edge_d2_A2); free(g->edge_dE0_eV); free(g->edge_kra_eV);
     free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
     free(g->aff_off); free(g->aff_len); free(g->aff_list);
-    free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk);
+    free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk); free(g->aff_pk);
+    free(g->dlt_off); free(g->dlt_len); free(g->dlt);
     free(g->pair_start); free(g->pair_nbr); free(g->pair_w); free(g->site_w);
     free(g);
 }
@@ -377,6 +380,81 @@ static lihop_status build_affected(lihop_garnet *g)
     return build_programs(g);
 }
 
+/* The per-hop records the event loop streams (garnet_event.h): the packed
+ * edge of every affected-list entry, and the site-state deltas of every hop,
+ * merged per offset (site i's and site j's contributions may meet at a
+ * common neighbour) and sorted by offset. */
+static lihop_status build_hop_records(lihop_garnet *g)
+{
+    lihop_garnet_model *m = &g->model;
+    const int32_t E = g->nedges, N = g->nsites;
+    g->aff_pk = (lihop_garnet_edge_pk *)malloc(sizeof(lihop_garnet_edge_pk) * (size_t)(g->naff > 0 ? g->naff : 1));
+    g->dlt_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    g->dlt_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    int64_t *acc = (int64_t *)calloc(2 * (size_t)N, sizeof(int64_t));
+    int32_t *touched = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)N);
+    uint8_t *seen = (uint8_t *)calloc(2 * (size_t)N, 1);
+    int64_t cap = 16 * (int64_t)E + 16, n = 0;
+    g->dlt = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)cap);
+    lihop_status st = LIHOP_OK;
+    if (!g->aff_pk || !g->dlt_off || !g->dlt_len || !acc || !touched || !seen || !g->dlt) st = LIHOP_ERR_NOMEM;
+    for (int64_t x = 0; x < g->naff && st == LIHOP_OK; ++x) g->aff_pk[x] = g->edge_pk[g->aff_list[x]];
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
+        const int32_t r = g->edge_rev[e];
+        if (r < e) { g->dlt_off[e] = g->dlt_off[r]; g->dlt_len[e] = g->dlt_len[r]; continue; }
+        int32_t nt = 0;
+#define LIHOP_ADD_DELTA(off_, d_)                                   \
+        do {                                                        \
+            const int32_t o_ = (off_);                              \
+            if (!seen[o_]) { seen[o_] = 1; touched[nt++] = o_; }    \
+            acc[o_] += (d_);                                        \
+        } while (0)
+        for (int side = 0; side < 2; ++side) {     /* src loses the Li (-), dst gains it (+) */
+            const int32_t s = side ? g->hop_nbr[e] : g->edge_src[e];
+            const int64_t d = side ? 1 : -1;
+            LIHOP_ADD_DELTA(2 * s + 1, d);
+            for (int32_t f = g->hop_start[s]; f < g->hop_start[s + 1]; ++f) LIHOP_ADD_DELTA(2 * g->hop_nbr[f], d);
+            if (g->pair_start)
+                for (int32_t x = g->pair_start[s]; x < g->pair_start[s + 1]; ++x)
+                    LIHOP_ADD_DELTA(2 * g->pair_nbr[x], d * g->pair_w[x]);
+            for (int32_t x = g->excl_start[s]; x < g->excl_start[s + 1]; ++x)
+                LIHOP_ADD_DELTA(2 * g->excl_nbr[x] + 1, 2 * d);
+        }
+#undef LIHOP_ADD_DELTA
+        qsort(touched, (size_t)nt, sizeof(int32_t), cmp_i32);
+        if (n + nt > INT32_MAX) { st = LIHOP_ERR_INPUT; break; }
+        if (n + nt > cap) {
+            while (n + nt > cap) cap *= 2;
+            int32_t *grown = (int32_t *)realloc(g->dlt, sizeof(int32_t) * 2 * (size_t)cap);
+            if (!grown) { st = LIHOP_ERR_NOMEM; break; }
+            g->dlt = grown;
+        }
+        const int64_t start = n;
+        for (int32_t k = 0; k < nt; ++k) {
+            const int32_t o = touched[k];
+            if (acc[o] != 0) {
+                if (acc[o] > INT32_MAX || acc[o] < -INT32_MAX) { st = LIHOP_ERR_INPUT; break; }
+                g->dlt[2 * n] = o;
+                g->dlt[2 * n + 1] = (int32_t)acc[o];
+                ++n;
+            }
+            acc[o] = 0;
+            seen[o] = 0;
+        }
+        g->dlt_off[e] = (int32_t)start;
+        g->dlt_len[e] = (int32_t)(n - start);
+    }
+    free(acc); free(touched); free(seen);
+    if (st != LIHOP_OK) return st;
+    g->ndelta = n;
+    m->aff_pk = g->aff_pk;
+    m->ndelta = n;
+    m->dlt_off = g->dlt_off;
+    m->dlt_len = g->dlt_len;
+    m->dlt = g->dlt;
+    return LIHOP_OK;
+}
+
 lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_params *p,
                                  lihop_garnet **out, lihop_err *err)
 {
@@ -649,10 +727,11 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     m->edge_vec_A = g->hop_vec_A;
     m->edge_d2_A2 = g->edge_d2_A2;
     st = build_affected(g);
+    if (st == LIHOP_OK) st = build_hop_records(g);
     if (st != LIHOP_OK) {
         lihop_garnet_destroy(g);
         return lihop_fail(err, st, st == LIHOP_ERR_NOMEM ? "garnet: out of memory (affected-event lists)"
-                                                         : "garnet: affected-event lists too large");
+                                                         : "garnet: affected-event lists or hop records too large");
     }
     g->P = lihop_bkl_leaves(E);
     if (p->time_s > 0.0) { g->t_end = p->time_s; g->have_t_end = 1; }

@@ -189,6 +189,21 @@ typedef struct {
     const int32_t *aff_len;         /* [nedges] */
     const int32_t *aff_list;        /* [naff] */
     const lihop_garnet_edge_pk *edge_pk; /* [nedges] packed edges (NULL without rate_tab) */
+    /* aff_pk[x] = edge_pk[aff_list[x]]: the packed edge of every affected-list
+     * entry, so that re-rating an event's list reads one contiguous stream
+     * instead of one scattered table entry per leaf (NULL without rate_tab). */
+    const lihop_garnet_edge_pk *aff_pk;  /* [naff] */
+    /* The change of the packed site state (garnet_replica.h) when a Li hops
+     * along e: pairs (offset, delta) at dlt[2 * (dlt_off[e] + k)], k < dlt_len[e],
+     * meaning site[offset] += delta, with the contributions of both sites
+     * merged and zeros dropped (the occupancy bits of src and dst, the
+     * neighbour counts of their hop neighbours and shell partners, the
+     * exclusion counts of their exclusion partners).  One list per site pair,
+     * written for the edge e < edge_rev[e]; the reverse hop applies -delta. */
+    int64_t ndelta;                 /* (offset, delta) pairs in all */
+    const int32_t *dlt_off;         /* [nedges] */
+    const int32_t *dlt_len;         /* [nedges] */
+    const int32_t *dlt;             /* [2 * ndelta] */
     /* The tree-update program of e's list: the ancestors of its leaves that
      * lie on even levels >= 2 (level 0: leaves, level l: nodes [P >> l, P >> (l-1))),
      * level by level from the bottom, each once:

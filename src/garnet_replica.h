@@ -205,36 +205,20 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
     return placed;
 }
 
-/* Re-rate the edges of a site k whose neighbour count changed in the hop
- * i -> j: an occupied k can only hop out, an empty k can only receive. */
-LIHOP_HD static inline void lihop_garnet_refresh_partner(const lihop_garnet_model *m, int32_t k, int32_t i, int32_t j,
-                                                         const int32_t *site, double *leaf)
-{
-    if (k == i || k == j) return;
-    const int32_t *hs = m->hop_start, *rev = m->edge_rev;
-    if (site[2 * k + 1] & 1) {
-        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[g] = lihop_garnet_site_rate(m, g, site);
-    } else {
-        for (int32_t g = hs[k]; g < hs[k + 1]; ++g) leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
-    }
-}
-
 /* Carry out event e: move the Li, then refresh the rates that can change and
  * re-sum their ancestors.  The tree is a function of its leaves only (every
  * node is the sum of its two children), so the order of the leaf writes, and
  * rewriting a leaf or node with the value it already holds, change no bit.
  *
- * With programs: the leaves are rewritten site by site with their current
- * rates: out of i (now empty: 0) and into i; into j (now occupied: 0) and out
- * of j; with E_nn or pair shells, for each other hop neighbour and shell
- * partner k of i and j (nnb changed), the edges out of k when k is occupied,
- * else the edges into k (the others are 0 before and after); for each empty
- * exclusion partner x of i and j
- * (nblk changed), the edges into x.  This is the set lihop_garnet_affected
- * derives less the edges that are 0 before and after, so e's program, built
- * from the whole set, re-sums every ancestor that can change.
- * Without programs: the sorted affected list, changed leaves only, then
- * lihop_bkl_set_sorted. */
+ * The site state changes by e's precomputed deltas (model dlt_*: the same
+ * integers lihop_garnet_site_occupy(i, -1) and (j, +1) would add).  With
+ * programs: every leaf of e's affected list (lihop_garnet_affected) is
+ * rewritten with its current rate in one flat pass (lihop_garnet_site_rate
+ * with the table's constants in registers: the stores to the leaves and the
+ * site state could otherwise alias the model's fields and be reloaded for
+ * every edge), and e's program re-sums every ancestor of the list.  Without
+ * programs: the changed leaves only, then their ancestors
+ * (lihop_bkl_set_sorted). */
 LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
 {
     const lihop_garnet_model *m = &J->m;
@@ -243,41 +227,31 @@ LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const
     w->ion_at[i] = -1;
     w->ion_at[j] = ion;
     w->site_of[ion] = j;
-    lihop_garnet_site_occupy(m, i, -1, w->site);
-    lihop_garnet_site_occupy(m, j, +1, w->site);
-    double *tree = w->tree, *leaf = w->tree + J->P;
     int32_t *site = w->site;
+    {
+        const int32_t *d = m->dlt + 2 * (size_t)m->dlt_off[e];
+        const int32_t nd = m->dlt_len[e], sgn = e < m->edge_rev[e] ? 1 : -1;
+        for (int32_t k = 0; k < nd; ++k) site[d[2 * k]] += sgn * d[2 * k + 1];
+    }
+    double *tree = w->tree, *leaf = w->tree + J->P;
+    const int32_t *aff = m->aff_list + m->aff_off[e];
+    const int32_t naff = m->aff_len[e];
     if (m->prog_node) {
-        const int32_t *hs = m->hop_start, *hn = m->hop_nbr, *rev = m->edge_rev;
-        for (int32_t f = hs[i]; f < hs[i + 1]; ++f) {     /* i empty: out 0, in recomputed */
-            leaf[f] = 0.0;
-            leaf[rev[f]] = lihop_garnet_site_rate(m, rev[f], site);
-        }
-        for (int32_t f = hs[j]; f < hs[j + 1]; ++f) {     /* j occupied: in 0, out recomputed */
-            leaf[rev[f]] = 0.0;
-            leaf[f] = lihop_garnet_site_rate(m, f, site);
-        }
-        if (m->interacting) {
-            /* nnb changed at the hop neighbours and shell partners k of i and j */
-            for (int side = 0; side < 2; ++side) {
-                const int32_t c = side ? j : i;
-                for (int32_t f = hs[c]; f < hs[c + 1]; ++f) lihop_garnet_refresh_partner(m, hn[f], i, j, site, leaf);
+        if (m->aff_pk && m->rate_tab) {
+            const lihop_garnet_edge_pk *pk = m->aff_pk + m->aff_off[e];
+            const double *tab = m->rate_tab;
+            const int32_t cstride = m->tab_cstride;
+            for (int32_t k = 0; k < naff; ++k) {
+                const lihop_garnet_edge_pk q = pk[k];
+                const int32_t *S = site + 2 * q.src, *D = site + 2 * q.dst;
+                /* branch-free: whether a hop is allowed is a coin toss for the
+                 * predictor; entry 0 always exists and r * 0.0 is +0 (rates are finite) */
+                const int32_t ok = (S[1] & 1) & (D[1] == q.xself2);
+                const double r = tab[(q.tab0m + cstride * (D[0] - S[0])) & -ok];
+                leaf[aff[k]] = r * (double)ok;
             }
-            if (m->nshells > 0)
-                for (int side = 0; side < 2; ++side) {
-                    const int32_t c = side ? j : i;
-                    for (int32_t x = m->pair_start[c]; x < m->pair_start[c + 1]; ++x)
-                        lihop_garnet_refresh_partner(m, m->pair_nbr[x], i, j, site, leaf);
-                }
-        }
-        /* nblk changed at the exclusion partners x of i and j: only hops into an empty x */
-        for (int side = 0; side < 2; ++side) {
-            const int32_t c = side ? j : i;
-            for (int32_t y = m->excl_start[c]; y < m->excl_start[c + 1]; ++y) {
-                const int32_t x = m->excl_nbr[y];
-                if (site[2 * x + 1] & 1) continue;
-                for (int32_t g = hs[x]; g < hs[x + 1]; ++g) leaf[rev[g]] = lihop_garnet_site_rate(m, rev[g], site);
-            }
+        } else {
+            for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_site_rate(m, aff[k], site);
         }
         const int32_t *node = m->prog_node + m->prog_off[e];
         const int32_t nn = m->prog_len[e];
@@ -292,9 +266,7 @@ LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const
         if (m->prog_root) tree[1] = tree[2] + tree[3];
         return;
     }
-    /* no programs: the sorted affected list, changed leaves only, then their ancestors */
-    const int32_t *aff = m->aff_list + m->aff_off[e];
-    const int32_t naff = m->aff_len[e];
+    /* no programs: the changed leaves only, then their ancestors */
     int32_t *list = w->list;
     int32_t nchanged = 0;
     for (int32_t k = 0; k < naff; ++k) {
