@@ -62,8 +62,8 @@ __global__ void garnet_global_kernel(const __grid_constant__ lihop_garnet_job J,
 namespace {
 
 struct upload {
-    const void *src[32];
-    size_t off[32], bytes[32];
+    const void *src[40];
+    size_t off[40], bytes[40];
     int n;
     size_t total;
 };
@@ -95,7 +95,7 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     lihop_garnet_replica *d_out = NULL;
     lihop_garnet_job J = *job;
     const lihop_garnet_model *hm = &job->m;
-    const size_t N = (size_t)hm->nsites, E = (size_t)hm->nedges;
+    const size_t N = (size_t)hm->nsites, E = (size_t)hm->nedges, L = (size_t)hm->nlinks;
     size_t hot = 0, cold = 0, stride = 0;
     int64_t chunk = 0;
     int use_shared = 0;
@@ -126,16 +126,22 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     add(&u, hm->site_sub, sizeof(int32_t) * N);                              // 12
     add(&u, hm->edge_vec_A, sizeof(double) * 3 * E);                         // 13
     add(&u, hm->edge_d2_A2, sizeof(double) * E);                             // 14
-    add(&u, hm->aff_off, sizeof(int32_t) * E);                               // 15
-    add(&u, hm->aff_len, sizeof(int32_t) * E);                               // 16
+    add(&u, hm->aff_off, sizeof(int32_t) * L);                               // 15
+    add(&u, hm->aff_len, sizeof(int32_t) * L);                               // 16
     add(&u, hm->aff_list, sizeof(int32_t) * (size_t)hm->naff);               // 17
     add(&u, hm->edge_pk, hm->edge_pk ? sizeof(lihop_garnet_edge_pk) * E : 0); // 18
-    add(&u, hm->prog_off, hm->prog_node ? sizeof(int32_t) * E : 0);          // 19
-    add(&u, hm->prog_len, hm->prog_node ? sizeof(int32_t) * E : 0);          // 20
+    add(&u, hm->prog_off, hm->prog_node ? sizeof(int32_t) * L : 0);          // 19
+    add(&u, hm->prog_len, hm->prog_node ? sizeof(int32_t) * L : 0);          // 20
     add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 21
     add(&u, hm->pair_start, hm->nshells ? sizeof(int32_t) * (N + 1) : 0);    // 22
     add(&u, hm->pair_nbr, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);   // 23
     add(&u, hm->pair_w, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);     // 24
+    add(&u, hm->link_edge, sizeof(int32_t) * L);                             // 25
+    add(&u, hm->edge_link, sizeof(int32_t) * E);                             // 26
+    add(&u, hm->aff_pk, hm->aff_pk ? sizeof(lihop_garnet_link_pk) * (size_t)hm->naff : 0); // 27
+    add(&u, hm->dlt_off, sizeof(int32_t) * L);                               // 28
+    add(&u, hm->dlt_len, sizeof(int32_t) * L);                               // 29
+    add(&u, hm->dlt, sizeof(int32_t) * 2 * (size_t)hm->ndelta);              // 30
     h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
@@ -172,6 +178,12 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
         dm->pair_start = hm->nshells ? dev_ptr(d_model, &u, 22, hm->pair_start) : (const int32_t *)0;
         dm->pair_nbr = hm->nshells ? dev_ptr(d_model, &u, 23, hm->pair_nbr) : (const int32_t *)0;
         dm->pair_w = hm->nshells ? dev_ptr(d_model, &u, 24, hm->pair_w) : (const int32_t *)0;
+        dm->link_edge = dev_ptr(d_model, &u, 25, hm->link_edge);
+        dm->edge_link = dev_ptr(d_model, &u, 26, hm->edge_link);
+        dm->aff_pk = dev_ptr(d_model, &u, 27, hm->aff_pk);
+        dm->dlt_off = dev_ptr(d_model, &u, 28, hm->dlt_off);
+        dm->dlt_len = dev_ptr(d_model, &u, 29, hm->dlt_len);
+        dm->dlt = dev_ptr(d_model, &u, 30, hm->dlt);
     }
 
     // working memory: hot part in shared memory (SHARED) or everything global

@@ -44,7 +44,9 @@ struct lihop_garnet {
     int64_t naff;
     int32_t *prog_off, *prog_len, *prog_node;
     int64_t nprog;
-    lihop_garnet_edge_pk *edge_pk, *aff_pk;
+    lihop_garnet_edge_pk *edge_pk;
+    lihop_garnet_link_pk *aff_pk;
+    int32_t nlinks, *link_edge, *edge_link;
     int32_t *dlt_off, *dlt_len, *dlt;
     int64_t ndelta;
     lihop_garnet_model model;
@@ -78,7 +80,7 @@ void lihop_garnet_destroy(lihop_garnet *g)
     free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
     free(g->aff_off); free(g->aff_len); free(g->aff_list);
     free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk); free(g->aff_pk);
-    free(g->dlt_off); free(g->dlt_len); free(g->dlt);
+    free(g->dlt_off); free(g->dlt_len); free(g->dlt); free(g->link_edge); free(g->edge_link);
     free(g->pair_start); free(g->pair_nbr); free(g->pair_w); free(g->site_w);
     free(g);
 }
@@ -274,7 +276,7 @@ static int cmp_i32(const void *a, const void *b)
 static lihop_status build_programs(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
-    const int32_t E = g->nedges;
+    const int32_t E = g->nlinks;
     const int64_t P = lihop_bkl_leaves(E);
     if (P > ((int64_t)1 << 30)) return LIHOP_OK;
     int32_t *lv = (int32_t *)malloc(sizeof(int32_t) * ((size_t)m->max_aff + 1));
@@ -284,9 +286,7 @@ static lihop_status build_programs(lihop_garnet *g)
     g->prog_node = (int32_t *)malloc(sizeof(int32_t) * (size_t)cap);
     lihop_status st = LIHOP_OK;
     if (!lv || !g->prog_off || !g->prog_len || !g->prog_node) st = LIHOP_ERR_NOMEM;
-    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
-        int32_t r = g->edge_rev[e];
-        if (r < e) { g->prog_off[e] = g->prog_off[r]; g->prog_len[e] = g->prog_len[r]; continue; }
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {   /* e: a link */
         int32_t k = g->aff_len[e];
         memcpy(lv, g->aff_list + g->aff_off[e], sizeof(int32_t) * (size_t)k);
         int64_t start = n;
@@ -334,26 +334,41 @@ static lihop_status build_programs(lihop_garnet *g)
     return LIHOP_OK;
 }
 
-/* The affected-event list of every hop (lihop_garnet_affected), sorted, one
- * list per site pair shared by e and its reverse; fills the model's aff_*. */
+/* The links, and the affected list of every link: the links of the edges
+ * lihop_garnet_affected lists for its hop, each once, sorted; fills the
+ * model's link_* and aff_* (garnet_event.h). */
 static lihop_status build_affected(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
-    const int32_t E = g->nedges;
+    const int32_t E = g->nedges, L = E / 2;
+    g->nlinks = L;
+    g->link_edge = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
+    g->edge_link = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
     uint32_t *stamp = (uint32_t *)calloc((size_t)E, sizeof(uint32_t));
+    uint32_t *lstamp = (uint32_t *)calloc((size_t)(L > 0 ? L : 1), sizeof(uint32_t));
     int32_t *list = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
-    g->aff_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
-    g->aff_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
-    int64_t cap = 32 * (int64_t)E, n = 0;
+    g->aff_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
+    g->aff_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
+    int64_t cap = 16 * (int64_t)E + 16, n = 0;
     g->aff_list = (int32_t *)malloc(sizeof(int32_t) * (size_t)cap);
     lihop_status st = LIHOP_OK;
-    if (!stamp || !list || !g->aff_off || !g->aff_len || !g->aff_list) st = LIHOP_ERR_NOMEM;
+    if (!g->link_edge || !g->edge_link || !stamp || !lstamp || !list || !g->aff_off || !g->aff_len || !g->aff_list)
+        st = LIHOP_ERR_NOMEM;
+    int32_t nl = 0;
+    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {   /* edge_rev is an involution without fixed points */
+        const int32_t r = g->edge_rev[e];
+        if (e < r) { g->link_edge[nl] = e; g->edge_link[e] = g->edge_link[r] = nl; ++nl; }
+    }
     uint32_t epoch = 0;
     int32_t maxlen = 0;
-    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
-        int32_t r = g->edge_rev[e];
-        if (r < e) { g->aff_off[e] = g->aff_off[r]; g->aff_len[e] = g->aff_len[r]; continue; }
-        int32_t k = lihop_garnet_affected(m, g->edge_src[e], g->hop_nbr[e], stamp, ++epoch, list);
+    for (int32_t l = 0; l < L && st == LIHOP_OK; ++l) {
+        const int32_t f = g->link_edge[l];
+        const int32_t ke = lihop_garnet_affected(m, g->edge_src[f], g->hop_nbr[f], stamp, ++epoch, list);
+        int32_t k = 0;
+        for (int32_t q = 0; q < ke; ++q) {
+            const int32_t x = g->edge_link[list[q]];
+            if (lstamp[x] != epoch) { lstamp[x] = epoch; list[k++] = x; }
+        }
         qsort(list, (size_t)k, sizeof(int32_t), cmp_i32);
         if (n + k > INT32_MAX) { st = LIHOP_ERR_INPUT; break; }
         if (n + k > cap) {
@@ -363,14 +378,18 @@ static lihop_status build_affected(lihop_garnet *g)
             g->aff_list = grown;
         }
         memcpy(g->aff_list + n, list, sizeof(int32_t) * (size_t)k);
-        g->aff_off[e] = (int32_t)n;
-        g->aff_len[e] = k;
+        g->aff_off[l] = (int32_t)n;
+        g->aff_len[l] = k;
         n += k;
         if (k > maxlen) maxlen = k;
     }
     free(stamp);
+    free(lstamp);
     free(list);
     if (st != LIHOP_OK) return st;
+    m->nlinks = L;
+    m->link_edge = g->link_edge;
+    m->edge_link = g->edge_link;
     g->naff = n;
     m->aff_off = g->aff_off;
     m->aff_len = g->aff_len;
@@ -381,27 +400,33 @@ static lihop_status build_affected(lihop_garnet *g)
 }
 
 /* The per-hop records the event loop streams (garnet_event.h): the packed
- * edge of every affected-list entry, and the site-state deltas of every hop,
- * merged per offset (site i's and site j's contributions may meet at a
- * common neighbour) and sorted by offset. */
+ * link of every affected-list entry, and the site-state deltas of every
+ * link's forward hop, merged per offset (the two sites' contributions may
+ * meet at a common neighbour) and sorted by offset. */
 static lihop_status build_hop_records(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
-    const int32_t E = g->nedges, N = g->nsites;
-    g->aff_pk = (lihop_garnet_edge_pk *)malloc(sizeof(lihop_garnet_edge_pk) * (size_t)(g->naff > 0 ? g->naff : 1));
-    g->dlt_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
-    g->dlt_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+    const int32_t E = g->nedges, N = g->nsites, L = g->nlinks;
+    g->aff_pk = (lihop_garnet_link_pk *)malloc(sizeof(lihop_garnet_link_pk) * (size_t)(g->naff > 0 ? g->naff : 1));
+    g->dlt_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
+    g->dlt_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
     int64_t *acc = (int64_t *)calloc(2 * (size_t)N, sizeof(int64_t));
     int32_t *touched = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)N);
     uint8_t *seen = (uint8_t *)calloc(2 * (size_t)N, 1);
-    int64_t cap = 16 * (int64_t)E + 16, n = 0;
+    int64_t cap = 8 * (int64_t)E + 16, n = 0;
     g->dlt = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)cap);
     lihop_status st = LIHOP_OK;
     if (!g->aff_pk || !g->dlt_off || !g->dlt_len || !acc || !touched || !seen || !g->dlt) st = LIHOP_ERR_NOMEM;
-    for (int64_t x = 0; x < g->naff && st == LIHOP_OK; ++x) g->aff_pk[x] = g->edge_pk[g->aff_list[x]];
-    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
-        const int32_t r = g->edge_rev[e];
-        if (r < e) { g->dlt_off[e] = g->dlt_off[r]; g->dlt_len[e] = g->dlt_len[r]; continue; }
+    for (int64_t x = 0; x < g->naff && st == LIHOP_OK; ++x) {
+        const int32_t f = g->link_edge[g->aff_list[x]];
+        const lihop_garnet_edge_pk fw = g->edge_pk[f], bw = g->edge_pk[g->edge_rev[f]];
+        lihop_garnet_link_pk *q = g->aff_pk + x;
+        q->a = fw.src; q->b = fw.dst;
+        q->tab0m_fwd = fw.tab0m; q->tab0m_bwd = bw.tab0m;
+        q->xself2_fwd = fw.xself2; q->xself2_bwd = bw.xself2;
+    }
+    for (int32_t l = 0; l < L && st == LIHOP_OK; ++l) {
+        const int32_t e = g->link_edge[l];
         int32_t nt = 0;
 #define LIHOP_ADD_DELTA(off_, d_)                                   \
         do {                                                        \
@@ -441,8 +466,8 @@ static lihop_status build_hop_records(lihop_garnet *g)
             acc[o] = 0;
             seen[o] = 0;
         }
-        g->dlt_off[e] = (int32_t)start;
-        g->dlt_len[e] = (int32_t)(n - start);
+        g->dlt_off[l] = (int32_t)start;
+        g->dlt_len[l] = (int32_t)(n - start);
     }
     free(acc); free(touched); free(seen);
     if (st != LIHOP_OK) return st;
@@ -733,7 +758,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         return lihop_fail(err, st, st == LIHOP_ERR_NOMEM ? "garnet: out of memory (affected-event lists)"
                                                          : "garnet: affected-event lists or hop records too large");
     }
-    g->P = lihop_bkl_leaves(E);
+    g->P = lihop_bkl_leaves(g->nlinks);
     if (p->time_s > 0.0) { g->t_end = p->time_s; g->have_t_end = 1; }
     *out = g;
     return LIHOP_OK;
@@ -797,7 +822,7 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
             if (!(R > 0.0)) break;
             lihop_u32x4 r = lihop_stream_next(&rng);
             t += -lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R;
-            lihop_garnet_replica_apply(&J, &w, (int32_t)lihop_bkl_select(w.tree, g->P, lihop_garnet_u53(r.v[2], r.v[3])));
+            lihop_garnet_replica_apply(&J, &w, lihop_garnet_replica_pick(&J, &w, lihop_garnet_u53(r.v[2], r.v[3])));
         }
         if (n == 0 || !(t > 0.0))
             st = lihop_fail(err, LIHOP_ERR_INPUT,

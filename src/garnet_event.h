@@ -130,6 +130,13 @@ typedef struct {
     int32_t src, dst, tab0m, xself2;
 } lihop_garnet_edge_pk;
 
+/* One link as the re-rating pass reads it: its sites a and b, and for the
+ * forward hop a -> b and the backward hop b -> a the tab0m and xself2 of
+ * lihop_garnet_edge_pk. */
+typedef struct {
+    int32_t a, b, tab0m_fwd, tab0m_bwd, xself2_fwd, xself2_bwd;
+} lihop_garnet_link_pk;
+
 /* Read-only view of a prepared model (host or device memory).  Events are the
  * directed edges e of the hop graph, CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
@@ -177,37 +184,46 @@ typedef struct {
     int32_t nexcl;                  /* exclusion entries */
     int64_t ntab;                   /* rate_tab entries */
     int64_t naff;                   /* aff_list entries */
-    int32_t max_aff;                /* longest affected list */
+    int32_t max_aff;                /* longest affected list (links) */
     const int32_t *site_sub;        /* [nsites] sublattice of each site */
     const double *edge_vec_A;       /* [nedges][3] hop vector (reverse edges: exact negatives) */
     const double *edge_d2_A2;       /* [nedges] |hop vector|^2 */
-    /* The events whose rate a hop along e can change (lihop_garnet_affected),
-     * precomputed, deduplicated and sorted by edge index:
-     * aff_list[aff_off[e] .. aff_off[e] + aff_len[e]).  The set depends only
-     * on the two sites, so e and edge_rev[e] share one list. */
-    const int32_t *aff_off;         /* [nedges] */
-    const int32_t *aff_len;         /* [nedges] */
+    /* Links: the undirected hops, the leaves of the BKL sum tree.  A hop and
+     * its reverse can never both be allowed (each needs its source occupied
+     * and its destination empty), so one leaf holds the rate of whichever
+     * direction is allowed, or 0: half the leaves and half the leaf updates of
+     * a tree over directed edges.  Link l joins a = edge_src[link_edge[l]] to
+     * b = hop_nbr[link_edge[l]], link_edge[l] being the edge e < edge_rev[e]
+     * of the pair (the forward direction); edge_link[e] is the link of e. */
+    int32_t nlinks;
+    const int32_t *link_edge;       /* [nlinks] */
+    const int32_t *edge_link;       /* [nedges] */
+    /* The links whose rate a hop on link l can change (the links of the
+     * edges lihop_garnet_affected lists; the set depends only on the two
+     * sites, so both directions share it), sorted:
+     * aff_list[aff_off[l] .. aff_off[l] + aff_len[l]). */
+    const int32_t *aff_off;         /* [nlinks] */
+    const int32_t *aff_len;         /* [nlinks] */
     const int32_t *aff_list;        /* [naff] */
     const lihop_garnet_edge_pk *edge_pk; /* [nedges] packed edges (NULL without rate_tab) */
-    /* aff_pk[x] = edge_pk[aff_list[x]]: the packed edge of every affected-list
-     * entry, so that re-rating an event's list reads one contiguous stream
-     * instead of one scattered table entry per leaf (NULL without rate_tab). */
-    const lihop_garnet_edge_pk *aff_pk;  /* [naff] */
+    /* aff_pk[x]: the packed link aff_list[x], so that re-rating a hop's list
+     * reads one contiguous stream (NULL without rate_tab). */
+    const lihop_garnet_link_pk *aff_pk;  /* [naff] */
     /* The change of the packed site state (garnet_replica.h) when a Li hops
-     * along e: pairs (offset, delta) at dlt[2 * (dlt_off[e] + k)], k < dlt_len[e],
-     * meaning site[offset] += delta, with the contributions of both sites
-     * merged and zeros dropped (the occupancy bits of src and dst, the
-     * neighbour counts of their hop neighbours and shell partners, the
-     * exclusion counts of their exclusion partners).  One list per site pair,
-     * written for the edge e < edge_rev[e]; the reverse hop applies -delta. */
+     * forward along link l: pairs (offset, delta) at dlt[2 * (dlt_off[l] + k)],
+     * k < dlt_len[l], meaning site[offset] += delta, with the contributions of
+     * both sites merged and zeros dropped (the occupancy bits of the two
+     * sites, the neighbour counts of their hop neighbours and shell partners,
+     * the exclusion counts of their exclusion partners); the backward hop
+     * applies -delta. */
     int64_t ndelta;                 /* (offset, delta) pairs in all */
-    const int32_t *dlt_off;         /* [nedges] */
-    const int32_t *dlt_len;         /* [nedges] */
+    const int32_t *dlt_off;         /* [nlinks] */
+    const int32_t *dlt_len;         /* [nlinks] */
     const int32_t *dlt;             /* [2 * ndelta] */
-    /* The tree-update program of e's list: the ancestors of its leaves that
-     * lie on even levels >= 2 (level 0: leaves, level l: nodes [P >> l, P >> (l-1))),
+    /* The tree-update program of link l's list: the ancestors of its leaves
+     * that lie on even levels >= 2 (level 0: leaves, level l: nodes [P >> l, P >> (l-1))),
      * level by level from the bottom, each once:
-     * prog_node[prog_off[e] .. prog_off[e] + prog_len[e]).  Entry q re-sums
+     * prog_node[prog_off[l] .. prog_off[l] + prog_len[l]).  Entry q re-sums
      * its two children from its four grandchildren and then itself, so the
      * values climb two levels per trip through memory; a child that did not
      * change is rewritten with the same bits (every node is the sum of its
@@ -216,8 +232,8 @@ typedef struct {
      * ancestors of the changed leaves (lihop_bkl_set_sorted). */
     int32_t prog_root;
     int64_t nprog;                  /* prog_node entries */
-    const int32_t *prog_off;        /* [nedges] */
-    const int32_t *prog_len;        /* [nedges] */
+    const int32_t *prog_off;        /* [nlinks] */
+    const int32_t *prog_len;        /* [nlinks] */
     const int32_t *prog_node;       /* [nprog] */
 } lihop_garnet_model;
 

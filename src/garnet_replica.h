@@ -67,7 +67,7 @@ typedef struct {
  * are host or device arrays, matching where the replica runs). */
 typedef struct {
     lihop_garnet_model m;
-    int64_t P;                      /* sum-tree leaves, lihop_bkl_leaves(nedges) */
+    int64_t P;                      /* sum-tree leaves, lihop_bkl_leaves(m.nlinks) */
     int64_t nli;                    /* Li per replica */
     uint64_t seed;
     uint32_t stream;
@@ -173,6 +173,29 @@ LIHOP_HD static inline double lihop_garnet_site_rate(const lihop_garnet_model *m
     return lihop_garnet_rate_of(m, e, c);
 }
 
+/* Rate of link l: the rate of whichever direction is allowed, or 0 (at most
+ * one is nonzero, so the sum is that rate exactly). */
+LIHOP_HD static inline double lihop_garnet_link_rate(const lihop_garnet_model *m, int32_t l, const int32_t *site)
+{
+    const int32_t f = m->link_edge[l];
+    return lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site);
+}
+
+/* lihop_garnet_link_rate from the packed link and the rate table, without
+ * branches (whether a hop is allowed is a coin toss for a branch predictor):
+ * index 0 of the table always exists, the two directions are never both
+ * allowed, and r * 0.0 is +0 (rates are finite). */
+LIHOP_HD static inline double lihop_garnet_link_pk_rate(const lihop_garnet_link_pk *q, const double *tab,
+                                                        int32_t cstride, const int32_t *site)
+{
+    const int32_t *A = site + 2 * q->a, *B = site + 2 * q->b;
+    const int32_t fwd = (A[1] & 1) & (B[1] == q->xself2_fwd);
+    const int32_t bwd = (B[1] & 1) & (A[1] == q->xself2_bwd);
+    const int32_t c = B[0] - A[0];
+    const int32_t idx = ((q->tab0m_fwd + cstride * c) & -fwd) | ((q->tab0m_bwd - cstride * c) & -bwd);
+    return tab[idx] * (double)(fwd | bwd);
+}
+
 /* Random initial occupation respecting exclusion: visit the sites in a random
  * order (Fisher-Yates, one Philox block per step) and occupy each one whose
  * exclusion partners are all empty, until nli Li are placed.  Then build the
@@ -200,9 +223,21 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
         w->site_of[placed] = s;
         ++placed;
     }
-    for (int32_t e = 0; e < m->nedges; ++e) w->tree[J->P + e] = lihop_garnet_site_rate(m, e, w->site);
-    lihop_bkl_build(w->tree, J->P, m->nedges);
+    for (int32_t l = 0; l < m->nlinks; ++l) w->tree[J->P + l] = lihop_garnet_link_rate(m, l, w->site);
+    lihop_bkl_build(w->tree, J->P, m->nlinks);
     return placed;
+}
+
+/* The event for the uniform u in [0, 1): the link whose interval holds
+ * u * total rate, in its allowed direction (forward when its first site is
+ * occupied); -1 when no hop is allowed. */
+LIHOP_HD static inline int32_t lihop_garnet_replica_pick(const lihop_garnet_job *J, const lihop_garnet_work *w,
+                                                         double u)
+{
+    const int64_t l = lihop_bkl_select(w->tree, J->P, u);
+    if (l < 0) return -1;
+    const int32_t f = J->m.link_edge[l];
+    return (w->site[2 * J->m.edge_src[f] + 1] & 1) ? f : J->m.edge_rev[f];
 }
 
 /* Carry out event e: move the Li, then refresh the rates that can change and
@@ -210,51 +245,42 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
  * node is the sum of its two children), so the order of the leaf writes, and
  * rewriting a leaf or node with the value it already holds, change no bit.
  *
- * The site state changes by e's precomputed deltas (model dlt_*: the same
+ * The site state changes by the precomputed deltas of e's link (the same
  * integers lihop_garnet_site_occupy(i, -1) and (j, +1) would add).  With
- * programs: every leaf of e's affected list (lihop_garnet_affected) is
- * rewritten with its current rate in one flat pass (lihop_garnet_site_rate
- * with the table's constants in registers: the stores to the leaves and the
- * site state could otherwise alias the model's fields and be reloaded for
- * every edge), and e's program re-sums every ancestor of the list.  Without
- * programs: the changed leaves only, then their ancestors
- * (lihop_bkl_set_sorted). */
+ * programs: every leaf of the link's affected list is rewritten with its
+ * current rate in one flat pass (lihop_garnet_link_pk_rate, the table's
+ * constants in registers: the stores to the leaves and the site state could
+ * otherwise alias the model's fields and be reloaded for every link), and the
+ * link's program re-sums every ancestor of the list.  Without programs: the
+ * changed leaves only, then their ancestors (lihop_bkl_set_sorted). */
 LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
 {
     const lihop_garnet_model *m = &J->m;
-    const int32_t i = m->edge_src[e], j = m->hop_nbr[e];
+    const int32_t i = m->edge_src[e], j = m->hop_nbr[e], l = m->edge_link[e];
     const int32_t ion = w->ion_at[i];
     w->ion_at[i] = -1;
     w->ion_at[j] = ion;
     w->site_of[ion] = j;
     int32_t *site = w->site;
     {
-        const int32_t *d = m->dlt + 2 * (size_t)m->dlt_off[e];
-        const int32_t nd = m->dlt_len[e], sgn = e < m->edge_rev[e] ? 1 : -1;
+        const int32_t *d = m->dlt + 2 * (size_t)m->dlt_off[l];
+        const int32_t nd = m->dlt_len[l], sgn = e == m->link_edge[l] ? 1 : -1;
         for (int32_t k = 0; k < nd; ++k) site[d[2 * k]] += sgn * d[2 * k + 1];
     }
     double *tree = w->tree, *leaf = w->tree + J->P;
-    const int32_t *aff = m->aff_list + m->aff_off[e];
-    const int32_t naff = m->aff_len[e];
+    const int32_t *aff = m->aff_list + m->aff_off[l];
+    const int32_t naff = m->aff_len[l];
     if (m->prog_node) {
         if (m->aff_pk && m->rate_tab) {
-            const lihop_garnet_edge_pk *pk = m->aff_pk + m->aff_off[e];
+            const lihop_garnet_link_pk *pk = m->aff_pk + m->aff_off[l];
             const double *tab = m->rate_tab;
             const int32_t cstride = m->tab_cstride;
-            for (int32_t k = 0; k < naff; ++k) {
-                const lihop_garnet_edge_pk q = pk[k];
-                const int32_t *S = site + 2 * q.src, *D = site + 2 * q.dst;
-                /* branch-free: whether a hop is allowed is a coin toss for the
-                 * predictor; entry 0 always exists and r * 0.0 is +0 (rates are finite) */
-                const int32_t ok = (S[1] & 1) & (D[1] == q.xself2);
-                const double r = tab[(q.tab0m + cstride * (D[0] - S[0])) & -ok];
-                leaf[aff[k]] = r * (double)ok;
-            }
+            for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_link_pk_rate(pk + k, tab, cstride, site);
         } else {
-            for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_site_rate(m, aff[k], site);
+            for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_link_rate(m, aff[k], site);
         }
-        const int32_t *node = m->prog_node + m->prog_off[e];
-        const int32_t nn = m->prog_len[e];
+        const int32_t *node = m->prog_node + m->prog_off[l];
+        const int32_t nn = m->prog_len[l];
         for (int32_t k = 0; k < nn; ++k) {
             const int64_t q = node[k];
             const double *g = tree + 4 * q;
@@ -271,7 +297,7 @@ LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const
     int32_t nchanged = 0;
     for (int32_t k = 0; k < naff; ++k) {
         const int32_t a = aff[k];
-        const double r = lihop_garnet_site_rate(m, a, site);
+        const double r = lihop_garnet_link_rate(m, a, site);
         if (r != leaf[a]) {
             leaf[a] = r;
             list[nchanged++] = a;
@@ -286,12 +312,12 @@ LIHOP_HD static inline uint64_t lihop_garnet_replica_check(const lihop_garnet_jo
 {
     const lihop_garnet_model *m = &J->m;
     uint64_t bad = 0;
-    for (int32_t e = 0; e < m->nedges; ++e) {
-        double r = lihop_garnet_site_rate(m, e, w->site);
-        w->tree2[J->P + e] = r;
-        bad += r != w->tree[J->P + e];
+    for (int32_t l = 0; l < m->nlinks; ++l) {
+        double r = lihop_garnet_link_rate(m, l, w->site);
+        w->tree2[J->P + l] = r;
+        bad += r != w->tree[J->P + l];
     }
-    lihop_bkl_build(w->tree2, J->P, m->nedges);
+    lihop_bkl_build(w->tree2, J->P, m->nlinks);
     int diff = 0;
     for (int64_t k = 1; k < 2 * J->P; ++k) diff |= w->tree[k] != w->tree2[k];
     return bad + (uint64_t)diff;
@@ -306,8 +332,7 @@ LIHOP_HD static inline uint64_t lihop_garnet_replica_equilibrate(const lihop_gar
     for (; n < nev; ++n) {
         if (!(lihop_bkl_total(w->tree) > 0.0)) break;
         lihop_u32x4 r = lihop_stream_next(rng);
-        int64_t e = lihop_bkl_select(w->tree, J->P, lihop_garnet_u53(r.v[2], r.v[3]));
-        lihop_garnet_replica_apply(J, w, (int32_t)e);
+        lihop_garnet_replica_apply(J, w, lihop_garnet_replica_pick(J, w, lihop_garnet_u53(r.v[2], r.v[3])));
     }
     return n;
 }
@@ -357,7 +382,6 @@ LIHOP_HD static inline int lihop_garnet_replica_events(const lihop_garnet_job *J
     const int32_t *edge_src = m->edge_src, *hop_nbr = m->hop_nbr, *site_sub = m->site_sub;
     double *dr = w->dr;
     const double *tree = w->tree;
-    const int64_t P = J->P;
 
     double t = 0.0;
     for (;;) {
@@ -378,7 +402,7 @@ LIHOP_HD static inline int lihop_garnet_replica_events(const lihop_garnet_job *J
         if (tn >= t_end) break;
         t = tn;
 
-        const int32_t e = (int32_t)lihop_bkl_select(tree, P, lihop_garnet_u53(r.v[2], r.v[3]));
+        const int32_t e = lihop_garnet_replica_pick(J, w, lihop_garnet_u53(r.v[2], r.v[3]));
         const int32_t i = edge_src[e], j = hop_nbr[e];
         const int32_t ion = w->ion_at[i];
         const double *d = m->edge_vec_A + 3 * (size_t)e;

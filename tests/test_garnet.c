@@ -882,9 +882,17 @@ START_TEST(test_rate_table_rows)
 }
 END_TEST
 
-/* The precomputed affected lists: strictly increasing, the same set as
- * lihop_garnet_affected, shared by an edge and its reverse; with and without
- * E_nn, with exclusion. */
+/* The links and the per-hop records of the event loop (garnet_event.h), with
+ * and without E_nn, with pair shells, with exclusion:
+ *  - every edge belongs to exactly one link, with its reverse, and the link's
+ *    forward edge is the lower of the two;
+ *  - a link's affected list is strictly increasing and is the set of links of
+ *    the edges lihop_garnet_affected lists for its hop;
+ *  - aff_pk describes each listed link (sites and both directions' table
+ *    offsets and exclusion terms), and lihop_garnet_link_pk_rate equals
+ *    lihop_garnet_link_rate and the sum of the two edge rates in random states;
+ *  - the site deltas of a hop, forward and backward, give the same packed site
+ *    state as lihop_garnet_site_occupy(src, -1) then (dst, +1). */
 START_TEST(test_affected_lists)
 {
     lihop_lattice *lat = make_lieb(3, 2.0, lieb_excl_oo);
@@ -897,29 +905,94 @@ START_TEST(test_affected_lists)
         lihop_err err;
         ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
         const lihop_garnet_model *m = lihop_garnet_model_get(g);
-        uint32_t *stamp = (uint32_t *)calloc((size_t)m->nedges, sizeof(uint32_t));
-        int32_t *list = (int32_t *)malloc(sizeof(int32_t) * (size_t)m->nedges);
-        uint8_t *in = (uint8_t *)calloc((size_t)m->nedges, 1);
+        const int32_t E = m->nedges, L = m->nlinks, N = m->nsites;
+        ck_assert_int_eq(2 * L, E);
+        int32_t *count = (int32_t *)calloc((size_t)L, sizeof(int32_t));
+        for (int32_t e = 0; e < E; ++e) {
+            const int32_t l = m->edge_link[e], r = m->edge_rev[e];
+            ck_assert(l >= 0 && l < L);
+            ck_assert_int_eq(m->edge_link[r], l);
+            ck_assert_int_eq(m->link_edge[l], e < r ? e : r);
+            count[l] += 1;
+        }
+        for (int32_t l = 0; l < L; ++l) ck_assert_int_eq(count[l], 2);
+        free(count);
+
+        uint32_t *stamp = (uint32_t *)calloc((size_t)E, sizeof(uint32_t));
+        int32_t *list = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
+        uint8_t *in = (uint8_t *)calloc((size_t)L, 1);
         int32_t longest = 0;
-        for (int32_t e = 0; e < m->nedges; ++e) {
-            const int32_t *a = m->aff_list + m->aff_off[e];
-            int32_t n = m->aff_len[e];
-            ck_assert_int_eq(m->aff_off[e], m->aff_off[m->edge_rev[e]]);
-            ck_assert_int_eq(n, m->aff_len[m->edge_rev[e]]);
-            ck_assert(m->aff_off[e] >= 0 && m->aff_off[e] + n <= m->naff);
+        for (int32_t l = 0; l < L; ++l) {
+            const int32_t *a = m->aff_list + m->aff_off[l];
+            const int32_t n = m->aff_len[l], f = m->link_edge[l];
+            ck_assert(m->aff_off[l] >= 0 && m->aff_off[l] + n <= m->naff);
             for (int32_t k = 1; k < n; ++k) ck_assert(a[k - 1] < a[k]);
-            int32_t want = lihop_garnet_affected(m, m->edge_src[e], m->hop_nbr[e], stamp, (uint32_t)e + 1, list);
-            ck_assert_int_eq(n, want);
             for (int32_t k = 0; k < n; ++k) in[a[k]] = 1;
-            for (int32_t k = 0; k < want; ++k) ck_assert(in[list[k]]);
-            for (int32_t k = 0; k < n; ++k) in[a[k]] = 0;
+            int32_t want = lihop_garnet_affected(m, m->edge_src[f], m->hop_nbr[f], stamp, (uint32_t)l + 1, list);
+            int32_t distinct = 0;
+            for (int32_t k = 0; k < want; ++k) {
+                const int32_t x = m->edge_link[list[k]];
+                ck_assert(in[x]);
+                if (in[x] == 1) { in[x] = 2; ++distinct; }
+            }
+            ck_assert_int_eq(distinct, n);       /* nothing listed beyond lihop_garnet_affected's set */
+            for (int32_t k = 0; k < n; ++k) {
+                in[a[k]] = 0;
+                const lihop_garnet_link_pk *q = m->aff_pk + m->aff_off[l] + k;
+                const int32_t fw = m->link_edge[a[k]], bw = m->edge_rev[fw];
+                ck_assert_int_eq(q->a, m->edge_src[fw]);
+                ck_assert_int_eq(q->b, m->hop_nbr[fw]);
+                ck_assert_int_eq(q->tab0m_fwd, m->edge_pk[fw].tab0m);
+                ck_assert_int_eq(q->tab0m_bwd, m->edge_pk[bw].tab0m);
+                ck_assert_int_eq(q->xself2_fwd, m->edge_pk[fw].xself2);
+                ck_assert_int_eq(q->xself2_bwd, m->edge_pk[bw].xself2);
+            }
             if (n > longest) longest = n;
         }
         ck_assert_int_eq(longest, m->max_aff);
-        printf("affected lists (E_nn %s%s): longest %d, %lld entries for %d edges\n", enn ? "on" : "off",
-               enn == 2 ? ", pair shells" : "", (int)longest,
-               (long long)m->naff, (int)m->nedges);
-        free(stamp); free(list); free(in);
+
+        /* random states (exclusion respected): rates per link and the site deltas of every hop */
+        int32_t *site = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)N);
+        int32_t *want_site = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)N);
+        int64_t moves = 0;
+        for (uint64_t trial = 0; trial < 20; ++trial) {
+            memset(site, 0, sizeof(int32_t) * 2 * (size_t)N);
+            for (int32_t k = 0; k < N; ++k) {
+                lihop_u32x4 r = lihop_philox_host(11, trial, (uint64_t)k);
+                int32_t s = (int32_t)(r.v[0] % (uint32_t)N);
+                if (site[2 * s + 1] == 0 && r.v[1] % 2 == 0) lihop_garnet_site_occupy(m, s, +1, site);
+            }
+            for (int64_t x = 0; x < m->naff; ++x) {
+                const int32_t l = m->aff_list[x], f = m->link_edge[l];
+                const double r = lihop_garnet_link_pk_rate(m->aff_pk + x, m->rate_tab, m->tab_cstride, site);
+                ck_assert(r == lihop_garnet_link_rate(m, l, site));
+                ck_assert(r == lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site));
+                ck_assert(lihop_garnet_site_rate(m, f, site) == 0.0 || lihop_garnet_site_rate(m, m->edge_rev[f], site) == 0.0);
+            }
+            for (int32_t e = 0; e < E; ++e) {
+                if (lihop_garnet_site_rate(m, e, site) == 0.0) continue;   /* not an allowed hop */
+                const int32_t i = m->edge_src[e], j = m->hop_nbr[e], l = m->edge_link[e];
+                memcpy(want_site, site, sizeof(int32_t) * 2 * (size_t)N);
+                lihop_garnet_site_occupy(m, i, -1, want_site);
+                lihop_garnet_site_occupy(m, j, +1, want_site);
+                const int32_t sgn = e == m->link_edge[l] ? 1 : -1;
+                for (int32_t k = 0; k < m->dlt_len[l]; ++k) {
+                    const int32_t *d = m->dlt + 2 * (m->dlt_off[l] + k);
+                    site[d[0]] += sgn * d[1];
+                }
+                ck_assert(memcmp(site, want_site, sizeof(int32_t) * 2 * (size_t)N) == 0);
+                for (int32_t k = 0; k < m->dlt_len[l]; ++k) {     /* and back */
+                    const int32_t *d = m->dlt + 2 * (m->dlt_off[l] + k);
+                    site[d[0]] -= sgn * d[1];
+                }
+                ++moves;
+            }
+        }
+        ck_assert(moves > 100);
+        printf("links (E_nn %s%s): %d links, longest affected list %d, %lld entries; %lld hops' site deltas checked\n",
+               enn ? "on" : "off", enn == 2 ? ", pair shells" : "", (int)L, (int)longest, (long long)m->naff,
+               (long long)moves);
+        free(stamp); free(list); free(in); free(site); free(want_site);
         lihop_garnet_destroy(g);
     }
     free_lattice(lat);
