@@ -22,11 +22,12 @@
  * (stream << 32) | 0xffffffff) measures the mean event rate once, serially,
  * before the replicas start.
  *
- * Event loop: the catalogue is every directed hop edge (rate 0 when the hop
- * is not allowed) in a binary sum tree (bkl_tree.h); after a hop only the edges
- * listed by lihop_garnet_affected (garnet_event.h, where the exact set is
- * derived; precomputed per edge at create, sorted) are re-rated, from a
- * per-edge rate table, so the loop needs no exp and no allocation.
+ * Event loop: the catalogue is every hop in a binary sum tree (bkl_tree.h)
+ * with one leaf per link (a hop and its reverse, never both allowed: the leaf
+ * holds the allowed direction's rate, or 0); after a hop only the links of
+ * the edges listed by lihop_garnet_affected (garnet_event.h, where the exact
+ * set is derived; precomputed per link at create, sorted) are re-rated, from
+ * a rate table, so the loop needs no exp and no allocation.
  *
  * Observables: displacements are sampled on the grid t_k = k t_end/nsamples;
  * each replica averages the tracer and centre-of-mass MSDs over all time

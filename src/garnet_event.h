@@ -138,7 +138,8 @@ typedef struct {
 } lihop_garnet_link_pk;
 
 /* Read-only view of a prepared model (host or device memory).  Events are the
- * directed edges e of the hop graph, CSR as in lihop_lattice: the edges out of
+ * directed edges e of the hop graph (the sum tree holds them by link, below),
+ * CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
  * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector). */
 #define LIHOP_GARNET_MAX_SHELLS 4     /* pair shells beyond the hop graph */
