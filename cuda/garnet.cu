@@ -111,37 +111,31 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     }
 
     // one staging buffer, one allocation, one copy
-    add(&u, hm->hop_start, sizeof(int32_t) * (N + 1));                       // 0
-    add(&u, hm->hop_nbr, sizeof(int32_t) * E);                               // 1
-    add(&u, hm->edge_src, sizeof(int32_t) * E);                              // 2
-    add(&u, hm->edge_rev, sizeof(int32_t) * E);                              // 3
-    add(&u, hm->edge_mult, sizeof(int32_t) * E);                             // 4
-    add(&u, hm->edge_excl_self, E);                                          // 5
-    add(&u, hm->edge_dE0_eV, sizeof(double) * E);                            // 6
-    add(&u, hm->edge_kra_eV, sizeof(double) * E);                            // 7
-    add(&u, hm->rate_tab, hm->rate_tab ? sizeof(double) * (size_t)hm->ntab : 0);  // 8
-    add(&u, hm->edge_tab0, hm->edge_tab0 ? sizeof(int32_t) * E : 0);         // 9
-    add(&u, hm->excl_start, sizeof(int32_t) * (N + 1));                      // 10
-    add(&u, hm->excl_nbr, sizeof(int32_t) * (size_t)hm->nexcl);              // 11
-    add(&u, hm->site_sub, sizeof(int32_t) * N);                              // 12
-    add(&u, hm->edge_vec_A, sizeof(double) * 3 * E);                         // 13
-    add(&u, hm->edge_d2_A2, sizeof(double) * E);                             // 14
-    add(&u, hm->aff_off, sizeof(int32_t) * L);                               // 15
-    add(&u, hm->aff_len, sizeof(int32_t) * L);                               // 16
-    add(&u, hm->aff_list, sizeof(int32_t) * (size_t)hm->naff);               // 17
-    add(&u, hm->edge_pk, hm->edge_pk ? sizeof(lihop_garnet_edge_pk) * E : 0); // 18
-    add(&u, hm->prog_off, hm->prog_node ? sizeof(int32_t) * L : 0);          // 19
-    add(&u, hm->prog_len, hm->prog_node ? sizeof(int32_t) * L : 0);          // 20
-    add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 21
-    add(&u, hm->pair_start, hm->nshells ? sizeof(int32_t) * (N + 1) : 0);    // 22
-    add(&u, hm->pair_nbr, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);   // 23
-    add(&u, hm->pair_w, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0);     // 24
-    add(&u, hm->link_edge, sizeof(int32_t) * L);                             // 25
-    add(&u, hm->edge_link, sizeof(int32_t) * E);                             // 26
-    add(&u, hm->aff_pk, hm->aff_pk ? sizeof(lihop_garnet_link_pk) * (size_t)hm->naff : 0); // 27
-    add(&u, hm->dlt_off, sizeof(int32_t) * L);                               // 28
-    add(&u, hm->dlt_len, sizeof(int32_t) * L);                               // 29
-    add(&u, hm->dlt, sizeof(int32_t) * 2 * (size_t)hm->ndelta);              // 30
+    add(&u, hm->hop_start, sizeof(int32_t) * (N + 1));                           // 0
+    add(&u, hm->hop_nbr, sizeof(int32_t) * E);                                   // 1
+    add(&u, hm->edge_src, sizeof(int32_t) * E);                                  // 2
+    add(&u, hm->edge_rev, sizeof(int32_t) * E);                                  // 3
+    add(&u, hm->edge_mult, sizeof(int32_t) * E);                                 // 4
+    add(&u, hm->edge_excl_self, E);                                              // 5
+    add(&u, hm->edge_dE0_eV, sizeof(double) * E);                                // 6
+    add(&u, hm->edge_kra_eV, sizeof(double) * E);                                // 7
+    add(&u, hm->rate_tab, hm->rate_tab ? sizeof(double) * (size_t)hm->ntab : 0); // 8
+    add(&u, hm->edge_tab0, hm->edge_tab0 ? sizeof(int32_t) * E : 0);             // 9
+    add(&u, hm->excl_start, sizeof(int32_t) * (N + 1));                          // 10
+    add(&u, hm->excl_nbr, sizeof(int32_t) * (size_t)hm->nexcl);                  // 11
+    add(&u, hm->site_sub, sizeof(int32_t) * N);                                  // 12
+    add(&u, hm->edge_vec_A, sizeof(double) * 3 * E);                             // 13
+    add(&u, hm->edge_d2_A2, sizeof(double) * E);                                 // 14
+    add(&u, hm->link, sizeof(lihop_garnet_link_rec) * L);                        // 15
+    add(&u, hm->aff_list, sizeof(int32_t) * (size_t)hm->naff);                   // 16
+    add(&u, hm->edge_pk, hm->edge_pk ? sizeof(lihop_garnet_edge_pk) * E : 0);    // 17
+    add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 18
+    add(&u, hm->pair_start, hm->nshells ? sizeof(int32_t) * (N + 1) : 0);        // 19
+    add(&u, hm->pair_nbr, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0); // 20
+    add(&u, hm->pair_w, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0); // 21
+    add(&u, hm->edge_link, sizeof(int32_t) * E);                                 // 22
+    add(&u, hm->aff_pk, hm->aff_pk ? sizeof(lihop_garnet_link_pk) * (size_t)hm->naff : 0); // 23
+    add(&u, hm->dlt, sizeof(int32_t) * 2 * (size_t)hm->ndelta);                  // 24
     h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
@@ -168,22 +162,16 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
         dm->site_sub = dev_ptr(d_model, &u, 12, hm->site_sub);
         dm->edge_vec_A = dev_ptr(d_model, &u, 13, hm->edge_vec_A);
         dm->edge_d2_A2 = dev_ptr(d_model, &u, 14, hm->edge_d2_A2);
-        dm->aff_off = dev_ptr(d_model, &u, 15, hm->aff_off);
-        dm->aff_len = dev_ptr(d_model, &u, 16, hm->aff_len);
-        dm->aff_list = dev_ptr(d_model, &u, 17, hm->aff_list);
-        dm->edge_pk = dev_ptr(d_model, &u, 18, hm->edge_pk);
-        dm->prog_off = hm->prog_node ? dev_ptr(d_model, &u, 19, hm->prog_off) : (const int32_t *)0;
-        dm->prog_len = hm->prog_node ? dev_ptr(d_model, &u, 20, hm->prog_len) : (const int32_t *)0;
-        dm->prog_node = dev_ptr(d_model, &u, 21, hm->prog_node);
-        dm->pair_start = hm->nshells ? dev_ptr(d_model, &u, 22, hm->pair_start) : (const int32_t *)0;
-        dm->pair_nbr = hm->nshells ? dev_ptr(d_model, &u, 23, hm->pair_nbr) : (const int32_t *)0;
-        dm->pair_w = hm->nshells ? dev_ptr(d_model, &u, 24, hm->pair_w) : (const int32_t *)0;
-        dm->link_edge = dev_ptr(d_model, &u, 25, hm->link_edge);
-        dm->edge_link = dev_ptr(d_model, &u, 26, hm->edge_link);
-        dm->aff_pk = dev_ptr(d_model, &u, 27, hm->aff_pk);
-        dm->dlt_off = dev_ptr(d_model, &u, 28, hm->dlt_off);
-        dm->dlt_len = dev_ptr(d_model, &u, 29, hm->dlt_len);
-        dm->dlt = dev_ptr(d_model, &u, 30, hm->dlt);
+        dm->link = dev_ptr(d_model, &u, 15, hm->link);
+        dm->aff_list = dev_ptr(d_model, &u, 16, hm->aff_list);
+        dm->edge_pk = dev_ptr(d_model, &u, 17, hm->edge_pk);
+        dm->prog_node = dev_ptr(d_model, &u, 18, hm->prog_node);
+        dm->pair_start = hm->nshells ? dev_ptr(d_model, &u, 19, hm->pair_start) : (const int32_t *)0;
+        dm->pair_nbr = hm->nshells ? dev_ptr(d_model, &u, 20, hm->pair_nbr) : (const int32_t *)0;
+        dm->pair_w = hm->nshells ? dev_ptr(d_model, &u, 21, hm->pair_w) : (const int32_t *)0;
+        dm->edge_link = dev_ptr(d_model, &u, 22, hm->edge_link);
+        dm->aff_pk = dev_ptr(d_model, &u, 23, hm->aff_pk);
+        dm->dlt = dev_ptr(d_model, &u, 24, hm->dlt);
     }
 
     // working memory: hot part in shared memory (SHARED) or everything global

@@ -47,6 +47,7 @@ struct lihop_garnet {
     lihop_garnet_edge_pk *edge_pk;
     lihop_garnet_link_pk *aff_pk;
     int32_t nlinks, *link_edge, *edge_link;
+    lihop_garnet_link_rec *link_rec;
     int32_t *dlt_off, *dlt_len, *dlt;
     int64_t ndelta;
     lihop_garnet_model model;
@@ -80,7 +81,7 @@ void lihop_garnet_destroy(lihop_garnet *g)
     free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
     free(g->aff_off); free(g->aff_len); free(g->aff_list);
     free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk); free(g->aff_pk);
-    free(g->dlt_off); free(g->dlt_len); free(g->dlt); free(g->link_edge); free(g->edge_link);
+    free(g->dlt_off); free(g->dlt_len); free(g->dlt); free(g->link_edge); free(g->edge_link); free(g->link_rec);
     free(g->pair_start); free(g->pair_nbr); free(g->pair_w); free(g->site_w);
     free(g);
 }
@@ -327,8 +328,6 @@ static lihop_status build_programs(lihop_garnet *g)
     for (int64_t x = P; x > 1; x >>= 1) ++levels;
     g->nprog = n;
     m->prog_root = levels % 2;
-    m->prog_off = g->prog_off;
-    m->prog_len = g->prog_len;
     m->prog_node = g->prog_node;
     m->nprog = n;
     return LIHOP_OK;
@@ -388,11 +387,8 @@ static lihop_status build_affected(lihop_garnet *g)
     free(list);
     if (st != LIHOP_OK) return st;
     m->nlinks = L;
-    m->link_edge = g->link_edge;
     m->edge_link = g->edge_link;
     g->naff = n;
-    m->aff_off = g->aff_off;
-    m->aff_len = g->aff_len;
     m->aff_list = g->aff_list;
     m->naff = n;
     m->max_aff = maxlen;
@@ -474,9 +470,21 @@ static lihop_status build_hop_records(lihop_garnet *g)
     g->ndelta = n;
     m->aff_pk = g->aff_pk;
     m->ndelta = n;
-    m->dlt_off = g->dlt_off;
-    m->dlt_len = g->dlt_len;
     m->dlt = g->dlt;
+    /* the per-link offsets, packed for the event loop */
+    g->link_rec = (lihop_garnet_link_rec *)calloc((size_t)(L > 0 ? L : 1), sizeof(lihop_garnet_link_rec));
+    if (!g->link_rec) return LIHOP_ERR_NOMEM;
+    for (int32_t l = 0; l < L; ++l) {
+        lihop_garnet_link_rec *r = g->link_rec + l;
+        r->fwd_edge = g->link_edge[l];
+        r->aff_off = g->aff_off[l];
+        r->aff_len = g->aff_len[l];
+        r->dlt_off = g->dlt_off[l];
+        r->dlt_len = g->dlt_len[l];
+        r->prog_off = g->prog_node ? g->prog_off[l] : 0;
+        r->prog_len = g->prog_node ? g->prog_len[l] : 0;
+    }
+    m->link = g->link_rec;
     return LIHOP_OK;
 }
 

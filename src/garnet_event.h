@@ -130,6 +130,18 @@ typedef struct {
     int32_t src, dst, tab0m, xself2;
 } lihop_garnet_edge_pk;
 
+/* Everything the event loop looks up for a link, in one place (one cache
+ * line holds two links): its forward edge (the edge e < edge_rev[e] of the
+ * pair), and where its affected list, site deltas and tree-update program lie
+ * in the model's aff_list / aff_pk, dlt and prog_node (see the model). */
+typedef struct {
+    int32_t fwd_edge;
+    int32_t aff_off, aff_len;
+    int32_t dlt_off, dlt_len;
+    int32_t prog_off, prog_len;     /* 0, 0 without programs */
+    int32_t pad;
+} lihop_garnet_link_rec;
+
 /* One link as the re-rating pass reads it: its sites a and b, and for the
  * forward hop a -> b and the backward hop b -> a the tab0m and xself2 of
  * lihop_garnet_edge_pk. */
@@ -193,38 +205,34 @@ typedef struct {
      * its reverse can never both be allowed (each needs its source occupied
      * and its destination empty), so one leaf holds the rate of whichever
      * direction is allowed, or 0: half the leaves and half the leaf updates of
-     * a tree over directed edges.  Link l joins a = edge_src[link_edge[l]] to
-     * b = hop_nbr[link_edge[l]], link_edge[l] being the edge e < edge_rev[e]
-     * of the pair (the forward direction); edge_link[e] is the link of e. */
+     * a tree over directed edges.  Link l joins a = edge_src[f] to
+     * b = hop_nbr[f], f = link[l].fwd_edge (the forward direction);
+     * edge_link[e] is the link of e. */
     int32_t nlinks;
-    const int32_t *link_edge;       /* [nlinks] */
+    const lihop_garnet_link_rec *link;  /* [nlinks] */
     const int32_t *edge_link;       /* [nedges] */
     /* The links whose rate a hop on link l can change (the links of the
      * edges lihop_garnet_affected lists; the set depends only on the two
      * sites, so both directions share it), sorted:
-     * aff_list[aff_off[l] .. aff_off[l] + aff_len[l]). */
-    const int32_t *aff_off;         /* [nlinks] */
-    const int32_t *aff_len;         /* [nlinks] */
+     * aff_list[link[l].aff_off .. + link[l].aff_len). */
     const int32_t *aff_list;        /* [naff] */
     const lihop_garnet_edge_pk *edge_pk; /* [nedges] packed edges (NULL without rate_tab) */
     /* aff_pk[x]: the packed link aff_list[x], so that re-rating a hop's list
      * reads one contiguous stream (NULL without rate_tab). */
     const lihop_garnet_link_pk *aff_pk;  /* [naff] */
     /* The change of the packed site state (garnet_replica.h) when a Li hops
-     * forward along link l: pairs (offset, delta) at dlt[2 * (dlt_off[l] + k)],
-     * k < dlt_len[l], meaning site[offset] += delta, with the contributions of
+     * forward along link l: pairs (offset, delta) at dlt[2 * (link[l].dlt_off + k)],
+     * k < link[l].dlt_len, meaning site[offset] += delta, with the contributions of
      * both sites merged and zeros dropped (the occupancy bits of the two
      * sites, the neighbour counts of their hop neighbours and shell partners,
      * the exclusion counts of their exclusion partners); the backward hop
      * applies -delta. */
     int64_t ndelta;                 /* (offset, delta) pairs in all */
-    const int32_t *dlt_off;         /* [nlinks] */
-    const int32_t *dlt_len;         /* [nlinks] */
     const int32_t *dlt;             /* [2 * ndelta] */
     /* The tree-update program of link l's list: the ancestors of its leaves
      * that lie on even levels >= 2 (level 0: leaves, level l: nodes [P >> l, P >> (l-1))),
      * level by level from the bottom, each once:
-     * prog_node[prog_off[l] .. prog_off[l] + prog_len[l]).  Entry q re-sums
+     * prog_node[link[l].prog_off .. + link[l].prog_len).  Entry q re-sums
      * its two children from its four grandchildren and then itself, so the
      * values climb two levels per trip through memory; a child that did not
      * change is rewritten with the same bits (every node is the sum of its
@@ -233,8 +241,6 @@ typedef struct {
      * ancestors of the changed leaves (lihop_bkl_set_sorted). */
     int32_t prog_root;
     int64_t nprog;                  /* prog_node entries */
-    const int32_t *prog_off;        /* [nlinks] */
-    const int32_t *prog_len;        /* [nlinks] */
     const int32_t *prog_node;       /* [nprog] */
 } lihop_garnet_model;
 

@@ -177,7 +177,7 @@ LIHOP_HD static inline double lihop_garnet_site_rate(const lihop_garnet_model *m
  * one is nonzero, so the sum is that rate exactly). */
 LIHOP_HD static inline double lihop_garnet_link_rate(const lihop_garnet_model *m, int32_t l, const int32_t *site)
 {
-    const int32_t f = m->link_edge[l];
+    const int32_t f = m->link[l].fwd_edge;
     return lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site);
 }
 
@@ -236,7 +236,7 @@ LIHOP_HD static inline int32_t lihop_garnet_replica_pick(const lihop_garnet_job 
 {
     const int64_t l = lihop_bkl_select(w->tree, J->P, u);
     if (l < 0) return -1;
-    const int32_t f = J->m.link_edge[l];
+    const int32_t f = J->m.link[l].fwd_edge;
     return (w->site[2 * J->m.edge_src[f] + 1] & 1) ? f : J->m.edge_rev[f];
 }
 
@@ -256,31 +256,32 @@ LIHOP_HD static inline int32_t lihop_garnet_replica_pick(const lihop_garnet_job 
 LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
 {
     const lihop_garnet_model *m = &J->m;
-    const int32_t i = m->edge_src[e], j = m->hop_nbr[e], l = m->edge_link[e];
+    const int32_t i = m->edge_src[e], j = m->hop_nbr[e];
+    const lihop_garnet_link_rec L = m->link[m->edge_link[e]];
     const int32_t ion = w->ion_at[i];
     w->ion_at[i] = -1;
     w->ion_at[j] = ion;
     w->site_of[ion] = j;
     int32_t *site = w->site;
     {
-        const int32_t *d = m->dlt + 2 * (size_t)m->dlt_off[l];
-        const int32_t nd = m->dlt_len[l], sgn = e == m->link_edge[l] ? 1 : -1;
-        for (int32_t k = 0; k < nd; ++k) site[d[2 * k]] += sgn * d[2 * k + 1];
+        const int32_t *d = m->dlt + 2 * (size_t)L.dlt_off;
+        const int32_t sgn = e == L.fwd_edge ? 1 : -1;
+        for (int32_t k = 0; k < L.dlt_len; ++k) site[d[2 * k]] += sgn * d[2 * k + 1];
     }
     double *tree = w->tree, *leaf = w->tree + J->P;
-    const int32_t *aff = m->aff_list + m->aff_off[l];
-    const int32_t naff = m->aff_len[l];
+    const int32_t *aff = m->aff_list + L.aff_off;
+    const int32_t naff = L.aff_len;
     if (m->prog_node) {
         if (m->aff_pk && m->rate_tab) {
-            const lihop_garnet_link_pk *pk = m->aff_pk + m->aff_off[l];
+            const lihop_garnet_link_pk *pk = m->aff_pk + L.aff_off;
             const double *tab = m->rate_tab;
             const int32_t cstride = m->tab_cstride;
             for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_link_pk_rate(pk + k, tab, cstride, site);
         } else {
             for (int32_t k = 0; k < naff; ++k) leaf[aff[k]] = lihop_garnet_link_rate(m, aff[k], site);
         }
-        const int32_t *node = m->prog_node + m->prog_off[l];
-        const int32_t nn = m->prog_len[l];
+        const int32_t *node = m->prog_node + L.prog_off;
+        const int32_t nn = L.prog_len;
         for (int32_t k = 0; k < nn; ++k) {
             const int64_t q = node[k];
             const double *g = tree + 4 * q;

@@ -912,7 +912,7 @@ START_TEST(test_affected_lists)
             const int32_t l = m->edge_link[e], r = m->edge_rev[e];
             ck_assert(l >= 0 && l < L);
             ck_assert_int_eq(m->edge_link[r], l);
-            ck_assert_int_eq(m->link_edge[l], e < r ? e : r);
+            ck_assert_int_eq(m->link[l].fwd_edge, e < r ? e : r);
             count[l] += 1;
         }
         for (int32_t l = 0; l < L; ++l) ck_assert_int_eq(count[l], 2);
@@ -923,9 +923,12 @@ START_TEST(test_affected_lists)
         uint8_t *in = (uint8_t *)calloc((size_t)L, 1);
         int32_t longest = 0;
         for (int32_t l = 0; l < L; ++l) {
-            const int32_t *a = m->aff_list + m->aff_off[l];
-            const int32_t n = m->aff_len[l], f = m->link_edge[l];
-            ck_assert(m->aff_off[l] >= 0 && m->aff_off[l] + n <= m->naff);
+            const lihop_garnet_link_rec *lr = m->link + l;
+            const int32_t *a = m->aff_list + lr->aff_off;
+            const int32_t n = lr->aff_len, f = lr->fwd_edge;
+            ck_assert(lr->aff_off >= 0 && lr->aff_off + n <= m->naff);
+            ck_assert(lr->dlt_off >= 0 && lr->dlt_off + lr->dlt_len <= m->ndelta);
+            ck_assert(lr->prog_off >= 0 && lr->prog_off + lr->prog_len <= m->nprog);
             for (int32_t k = 1; k < n; ++k) ck_assert(a[k - 1] < a[k]);
             for (int32_t k = 0; k < n; ++k) in[a[k]] = 1;
             int32_t want = lihop_garnet_affected(m, m->edge_src[f], m->hop_nbr[f], stamp, (uint32_t)l + 1, list);
@@ -938,8 +941,8 @@ START_TEST(test_affected_lists)
             ck_assert_int_eq(distinct, n);       /* nothing listed beyond lihop_garnet_affected's set */
             for (int32_t k = 0; k < n; ++k) {
                 in[a[k]] = 0;
-                const lihop_garnet_link_pk *q = m->aff_pk + m->aff_off[l] + k;
-                const int32_t fw = m->link_edge[a[k]], bw = m->edge_rev[fw];
+                const lihop_garnet_link_pk *q = m->aff_pk + lr->aff_off + k;
+                const int32_t fw = m->link[a[k]].fwd_edge, bw = m->edge_rev[fw];
                 ck_assert_int_eq(q->a, m->edge_src[fw]);
                 ck_assert_int_eq(q->b, m->hop_nbr[fw]);
                 ck_assert_int_eq(q->tab0m_fwd, m->edge_pk[fw].tab0m);
@@ -963,7 +966,7 @@ START_TEST(test_affected_lists)
                 if (site[2 * s + 1] == 0 && r.v[1] % 2 == 0) lihop_garnet_site_occupy(m, s, +1, site);
             }
             for (int64_t x = 0; x < m->naff; ++x) {
-                const int32_t l = m->aff_list[x], f = m->link_edge[l];
+                const int32_t l = m->aff_list[x], f = m->link[l].fwd_edge;
                 const double r = lihop_garnet_link_pk_rate(m->aff_pk + x, m->rate_tab, m->tab_cstride, site);
                 ck_assert(r == lihop_garnet_link_rate(m, l, site));
                 ck_assert(r == lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site));
@@ -975,14 +978,15 @@ START_TEST(test_affected_lists)
                 memcpy(want_site, site, sizeof(int32_t) * 2 * (size_t)N);
                 lihop_garnet_site_occupy(m, i, -1, want_site);
                 lihop_garnet_site_occupy(m, j, +1, want_site);
-                const int32_t sgn = e == m->link_edge[l] ? 1 : -1;
-                for (int32_t k = 0; k < m->dlt_len[l]; ++k) {
-                    const int32_t *d = m->dlt + 2 * (m->dlt_off[l] + k);
+                const lihop_garnet_link_rec *lr = m->link + l;
+                const int32_t sgn = e == lr->fwd_edge ? 1 : -1;
+                for (int32_t k = 0; k < lr->dlt_len; ++k) {
+                    const int32_t *d = m->dlt + 2 * (lr->dlt_off + k);
                     site[d[0]] += sgn * d[1];
                 }
                 ck_assert(memcmp(site, want_site, sizeof(int32_t) * 2 * (size_t)N) == 0);
-                for (int32_t k = 0; k < m->dlt_len[l]; ++k) {     /* and back */
-                    const int32_t *d = m->dlt + 2 * (m->dlt_off[l] + k);
+                for (int32_t k = 0; k < lr->dlt_len; ++k) {     /* and back */
+                    const int32_t *d = m->dlt + 2 * (lr->dlt_off + k);
                     site[d[0]] -= sgn * d[1];
                 }
                 ++moves;
@@ -1052,7 +1056,6 @@ START_TEST(test_replica_lanes)
          * changed leaves of the sorted affected lists and their ancestors */
         lihop_garnet_job J2 = J;
         J2.m.prog_node = NULL;
-        J2.m.prog_off = J2.m.prog_len = NULL;
         memset(&split, 0x44, sizeof split);
         lihop_garnet_work_carve(&J2, both, both + hot, &w, NULL, NULL);
         ck_assert_int_eq(lihop_garnet_replica_run(&J2, &w, rid, &split), 0);
