@@ -136,6 +136,7 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     add(&u, hm->edge_link, sizeof(int32_t) * E);                                 // 22
     add(&u, hm->aff_pk, hm->aff_pk ? sizeof(lihop_garnet_link_pk) * (size_t)hm->naff : 0); // 23
     add(&u, hm->dlt, sizeof(int32_t) * 2 * (size_t)hm->ndelta);                  // 24
+    add(&u, hm->link_edge, sizeof(int32_t) * L);                                 // 25
     h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
@@ -172,6 +173,7 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
         dm->edge_link = dev_ptr(d_model, &u, 22, hm->edge_link);
         dm->aff_pk = dev_ptr(d_model, &u, 23, hm->aff_pk);
         dm->dlt = dev_ptr(d_model, &u, 24, hm->dlt);
+        dm->link_edge = dev_ptr(d_model, &u, 25, hm->link_edge);
     }
 
     // working memory: hot part in shared memory (SHARED) or everything global

@@ -476,7 +476,11 @@ static lihop_status build_hop_records(lihop_garnet *g)
     if (!g->link_rec) return LIHOP_ERR_NOMEM;
     for (int32_t l = 0; l < L; ++l) {
         lihop_garnet_link_rec *r = g->link_rec + l;
-        r->fwd_edge = g->link_edge[l];
+        const int32_t f = g->link_edge[l];
+        for (int a = 0; a < 3; ++a) r->vec_A[a] = g->hop_vec_A[3 * (size_t)f + a];
+        r->d2_A2 = g->edge_d2_A2[f];
+        r->a = g->edge_src[f];
+        r->b = g->hop_nbr[f];
         r->aff_off = g->aff_off[l];
         r->aff_len = g->aff_len[l];
         r->dlt_off = g->dlt_off[l];
@@ -485,6 +489,7 @@ static lihop_status build_hop_records(lihop_garnet *g)
         r->prog_len = g->prog_node ? g->prog_len[l] : 0;
     }
     m->link = g->link_rec;
+    m->link_edge = g->link_edge;
     return LIHOP_OK;
 }
 

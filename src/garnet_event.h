@@ -130,16 +130,18 @@ typedef struct {
     int32_t src, dst, tab0m, xself2;
 } lihop_garnet_edge_pk;
 
-/* Everything the event loop looks up for a link, in one place (one cache
- * line holds two links): its forward edge (the edge e < edge_rev[e] of the
- * pair), and where its affected list, site deltas and tree-update program lie
- * in the model's aff_list / aff_pk, dlt and prog_node (see the model). */
+/* Everything the event loop looks up for a link, in one 64-byte record:
+ * its sites and hop vector (forward hop a -> b; the backward hop b -> a has
+ * the exactly negated vector, as the reverse edge does), and where its
+ * affected list, site deltas and tree-update program lie in the model's
+ * aff_list / aff_pk, dlt and prog_node (see the model). */
 typedef struct {
-    int32_t fwd_edge;
+    double vec_A[3];                /* hop vector of a -> b, angstrom */
+    double d2_A2;                   /* its squared length (edge_d2_A2) */
+    int32_t a, b;
     int32_t aff_off, aff_len;
     int32_t dlt_off, dlt_len;
     int32_t prog_off, prog_len;     /* 0, 0 without programs */
-    int32_t pad;
 } lihop_garnet_link_rec;
 
 /* One link as the re-rating pass reads it: its sites a and b, and for the
@@ -205,11 +207,14 @@ typedef struct {
      * its reverse can never both be allowed (each needs its source occupied
      * and its destination empty), so one leaf holds the rate of whichever
      * direction is allowed, or 0: half the leaves and half the leaf updates of
-     * a tree over directed edges.  Link l joins a = edge_src[f] to
-     * b = hop_nbr[f], f = link[l].fwd_edge (the forward direction);
-     * edge_link[e] is the link of e. */
+     * a tree over directed edges.  The forward hop of link l is the edge
+     * f = link_edge[l] (the edge e < edge_rev[e] of the pair), a -> b with
+     * a = edge_src[f], b = hop_nbr[f]; edge_link[e] is the link of e.  The
+     * event loop names a hop by its link and direction, ev = 2 l + (0
+     * forward, 1 backward), and reads only link[l]. */
     int32_t nlinks;
     const lihop_garnet_link_rec *link;  /* [nlinks] */
+    const int32_t *link_edge;       /* [nlinks] */
     const int32_t *edge_link;       /* [nedges] */
     /* The links whose rate a hop on link l can change (the links of the
      * edges lihop_garnet_affected lists; the set depends only on the two

@@ -177,7 +177,7 @@ LIHOP_HD static inline double lihop_garnet_site_rate(const lihop_garnet_model *m
  * one is nonzero, so the sum is that rate exactly). */
 LIHOP_HD static inline double lihop_garnet_link_rate(const lihop_garnet_model *m, int32_t l, const int32_t *site)
 {
-    const int32_t f = m->link[l].fwd_edge;
+    const int32_t f = m->link_edge[l];
     return lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site);
 }
 
@@ -228,24 +228,32 @@ LIHOP_HD static inline int64_t lihop_garnet_replica_setup(const lihop_garnet_job
     return placed;
 }
 
-/* The event for the uniform u in [0, 1): the link whose interval holds
+/* The event for the uniform u in [0, 1): the link l whose interval holds
  * u * total rate, in its allowed direction (forward when its first site is
- * occupied); -1 when no hop is allowed. */
+ * occupied), as ev = 2 l + (0 forward, 1 backward); -1 when no hop is
+ * allowed. */
 LIHOP_HD static inline int32_t lihop_garnet_replica_pick(const lihop_garnet_job *J, const lihop_garnet_work *w,
                                                          double u)
 {
     const int64_t l = lihop_bkl_select(w->tree, J->P, u);
     if (l < 0) return -1;
-    const int32_t f = J->m.link[l].fwd_edge;
-    return (w->site[2 * J->m.edge_src[f] + 1] & 1) ? f : J->m.edge_rev[f];
+    return 2 * (int32_t)l + (~w->site[2 * J->m.link[l].a + 1] & 1);
 }
 
-/* Carry out event e: move the Li, then refresh the rates that can change and
- * re-sum their ancestors.  The tree is a function of its leaves only (every
- * node is the sum of its two children), so the order of the leaf writes, and
- * rewriting a leaf or node with the value it already holds, change no bit.
+/* The directed edge of event ev (lihop_garnet_replica_pick). */
+LIHOP_HD static inline int32_t lihop_garnet_event_edge(const lihop_garnet_model *m, int32_t ev)
+{
+    const int32_t f = m->link_edge[ev >> 1];
+    return (ev & 1) ? m->edge_rev[f] : f;
+}
+
+/* Carry out event ev (lihop_garnet_replica_pick): move the Li, then refresh
+ * the rates that can change and re-sum their ancestors.  The tree is a
+ * function of its leaves only (every node is the sum of its two children),
+ * so the order of the leaf writes, and rewriting a leaf or node with the
+ * value it already holds, change no bit.
  *
- * The site state changes by the precomputed deltas of e's link (the same
+ * The site state changes by the precomputed deltas of the link (the same
  * integers lihop_garnet_site_occupy(i, -1) and (j, +1) would add).  With
  * programs: every leaf of the link's affected list is rewritten with its
  * current rate in one flat pass (lihop_garnet_link_pk_rate, the table's
@@ -253,11 +261,12 @@ LIHOP_HD static inline int32_t lihop_garnet_replica_pick(const lihop_garnet_job 
  * otherwise alias the model's fields and be reloaded for every link), and the
  * link's program re-sums every ancestor of the list.  Without programs: the
  * changed leaves only, then their ancestors (lihop_bkl_set_sorted). */
-LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t e)
+LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const lihop_garnet_job *J, lihop_garnet_work *w, int32_t ev)
 {
     const lihop_garnet_model *m = &J->m;
-    const int32_t i = m->edge_src[e], j = m->hop_nbr[e];
-    const lihop_garnet_link_rec L = m->link[m->edge_link[e]];
+    const lihop_garnet_link_rec L = m->link[ev >> 1];
+    const int32_t bwd = ev & 1;
+    const int32_t i = bwd ? L.b : L.a, j = bwd ? L.a : L.b;
     const int32_t ion = w->ion_at[i];
     w->ion_at[i] = -1;
     w->ion_at[j] = ion;
@@ -265,7 +274,7 @@ LIHOP_GARNET_NO_SLP LIHOP_HD static inline void lihop_garnet_replica_apply(const
     int32_t *site = w->site;
     {
         const int32_t *d = m->dlt + 2 * (size_t)L.dlt_off;
-        const int32_t sgn = e == L.fwd_edge ? 1 : -1;
+        const int32_t sgn = 1 - 2 * bwd;
         for (int32_t k = 0; k < L.dlt_len; ++k) site[d[2 * k]] += sgn * d[2 * k + 1];
     }
     double *tree = w->tree, *leaf = w->tree + J->P;
@@ -380,7 +389,7 @@ LIHOP_HD static inline int lihop_garnet_replica_events(const lihop_garnet_job *J
     double hop_d2 = 0.0;
     uint64_t hops = 0, check_failures = 0;
     int32_t trapped = 0;
-    const int32_t *edge_src = m->edge_src, *hop_nbr = m->hop_nbr, *site_sub = m->site_sub;
+    const int32_t *site_sub = m->site_sub;
     double *dr = w->dr;
     const double *tree = w->tree;
 
@@ -403,20 +412,22 @@ LIHOP_HD static inline int lihop_garnet_replica_events(const lihop_garnet_job *J
         if (tn >= t_end) break;
         t = tn;
 
-        const int32_t e = lihop_garnet_replica_pick(J, w, lihop_garnet_u53(r.v[2], r.v[3]));
-        const int32_t i = edge_src[e], j = hop_nbr[e];
+        const int32_t ev = lihop_garnet_replica_pick(J, w, lihop_garnet_u53(r.v[2], r.v[3]));
+        const lihop_garnet_link_rec *L = m->link + (ev >> 1);
+        const int32_t bwd = ev & 1;
+        const int32_t i = bwd ? L->b : L->a, j = bwd ? L->a : L->b;
         const int32_t ion = w->ion_at[i];
-        const double *d = m->edge_vec_A + 3 * (size_t)e;
-        dr[3 * ion + 0] += d[0];
-        dr[3 * ion + 1] += d[1];
-        dr[3 * ion + 2] += d[2];
-        hop_d2 += m->edge_d2_A2[e];
+        const double sgn = bwd ? -1.0 : 1.0;      /* exact: the reverse edge's vector is the negation */
+        dr[3 * ion + 0] += sgn * L->vec_A[0];
+        dr[3 * ion + 1] += sgn * L->vec_A[1];
+        dr[3 * ion + 2] += sgn * L->vec_A[2];
+        hop_d2 += L->d2_A2;
         const int32_t si = site_sub[i], sj = site_sub[j];
         out->hops_by_type[si][sj] += 1;
         nsubocc[si] -= 1;
         nsubocc[sj] += 1;
         hops += 1;
-        lihop_garnet_replica_apply(J, w, e);
+        lihop_garnet_replica_apply(J, w, ev);
         if (J->check_every > 0 && hops % (uint64_t)J->check_every == 0)
             check_failures += lihop_garnet_replica_check(J, w);
     }

@@ -912,10 +912,23 @@ START_TEST(test_affected_lists)
             const int32_t l = m->edge_link[e], r = m->edge_rev[e];
             ck_assert(l >= 0 && l < L);
             ck_assert_int_eq(m->edge_link[r], l);
-            ck_assert_int_eq(m->link[l].fwd_edge, e < r ? e : r);
+            ck_assert_int_eq(m->link_edge[l], e < r ? e : r);
             count[l] += 1;
         }
-        for (int32_t l = 0; l < L; ++l) ck_assert_int_eq(count[l], 2);
+        for (int32_t l = 0; l < L; ++l) {
+            ck_assert_int_eq(count[l], 2);
+            const lihop_garnet_link_rec *lr = m->link + l;
+            const int32_t f = m->link_edge[l], r = m->edge_rev[f];
+            ck_assert_int_eq(lr->a, m->edge_src[f]);
+            ck_assert_int_eq(lr->b, m->hop_nbr[f]);
+            ck_assert(lr->d2_A2 == m->edge_d2_A2[f] && lr->d2_A2 == m->edge_d2_A2[r]);
+            for (int a = 0; a < 3; ++a) {
+                ck_assert(lr->vec_A[a] == m->edge_vec_A[3 * f + a]);
+                ck_assert(-1.0 * lr->vec_A[a] == m->edge_vec_A[3 * r + a]);   /* what the loop adds backwards */
+            }
+            ck_assert_int_eq(lihop_garnet_event_edge(m, 2 * l), f);
+            ck_assert_int_eq(lihop_garnet_event_edge(m, 2 * l + 1), r);
+        }
         free(count);
 
         uint32_t *stamp = (uint32_t *)calloc((size_t)E, sizeof(uint32_t));
@@ -925,7 +938,7 @@ START_TEST(test_affected_lists)
         for (int32_t l = 0; l < L; ++l) {
             const lihop_garnet_link_rec *lr = m->link + l;
             const int32_t *a = m->aff_list + lr->aff_off;
-            const int32_t n = lr->aff_len, f = lr->fwd_edge;
+            const int32_t n = lr->aff_len, f = m->link_edge[l];
             ck_assert(lr->aff_off >= 0 && lr->aff_off + n <= m->naff);
             ck_assert(lr->dlt_off >= 0 && lr->dlt_off + lr->dlt_len <= m->ndelta);
             ck_assert(lr->prog_off >= 0 && lr->prog_off + lr->prog_len <= m->nprog);
@@ -942,7 +955,7 @@ START_TEST(test_affected_lists)
             for (int32_t k = 0; k < n; ++k) {
                 in[a[k]] = 0;
                 const lihop_garnet_link_pk *q = m->aff_pk + lr->aff_off + k;
-                const int32_t fw = m->link[a[k]].fwd_edge, bw = m->edge_rev[fw];
+                const int32_t fw = m->link_edge[a[k]], bw = m->edge_rev[fw];
                 ck_assert_int_eq(q->a, m->edge_src[fw]);
                 ck_assert_int_eq(q->b, m->hop_nbr[fw]);
                 ck_assert_int_eq(q->tab0m_fwd, m->edge_pk[fw].tab0m);
@@ -966,7 +979,7 @@ START_TEST(test_affected_lists)
                 if (site[2 * s + 1] == 0 && r.v[1] % 2 == 0) lihop_garnet_site_occupy(m, s, +1, site);
             }
             for (int64_t x = 0; x < m->naff; ++x) {
-                const int32_t l = m->aff_list[x], f = m->link[l].fwd_edge;
+                const int32_t l = m->aff_list[x], f = m->link_edge[l];
                 const double r = lihop_garnet_link_pk_rate(m->aff_pk + x, m->rate_tab, m->tab_cstride, site);
                 ck_assert(r == lihop_garnet_link_rate(m, l, site));
                 ck_assert(r == lihop_garnet_site_rate(m, f, site) + lihop_garnet_site_rate(m, m->edge_rev[f], site));
@@ -979,7 +992,7 @@ START_TEST(test_affected_lists)
                 lihop_garnet_site_occupy(m, i, -1, want_site);
                 lihop_garnet_site_occupy(m, j, +1, want_site);
                 const lihop_garnet_link_rec *lr = m->link + l;
-                const int32_t sgn = e == lr->fwd_edge ? 1 : -1;
+                const int32_t sgn = e == m->link_edge[l] ? 1 : -1;
                 for (int32_t k = 0; k < lr->dlt_len; ++k) {
                     const int32_t *d = m->dlt + 2 * (lr->dlt_off + k);
                     site[d[0]] += sgn * d[1];
