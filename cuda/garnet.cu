@@ -8,8 +8,8 @@
 //
 // Modes (lihop_cuda_garnet_mode):
 //   SHARED: one block of one warp per replica.  The hot working memory (sum
-//           tree, occupancies, neighbour counts, ion <-> site maps, displacements;
-//           50 KiB for 2x2x2 LLZO) lives in dynamic shared memory; lane 0 runs the
+//           tree over links, packed site state, ion <-> site maps, displacements;
+//           34 KiB for 2x2x2 LLZO with 384 Li) lives in dynamic shared memory; lane 0 runs the
 //           serial exact-BKL event loop; then the warp computes the snapshot
 //           centres of mass and the MSD lags in parallel, each lane whole
 //           snapshots and whole lags, so every sum runs in the CPU's order.

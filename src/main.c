@@ -112,8 +112,8 @@ static void print_row(const lihop_config *cfg, const lihop_point_result *r)
 static void garnet_header(const lihop_config *cfg)
 {
     const lihop_garnet_cfg *g = &cfg->garnet;
-    printf("%9s %6s %12s %10s %13s %13s %7s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-", "D*[cm2/s]",
-           "D_sig[cm2/s]", "H_R", "+-", "f", "f_I");
+    printf("%9s %6s %12s %9s %12s %9s %12s %9s %7s %6s %6s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-",
+           "D*[cm2/s]", "+-", "D_sig[cm2/s]", "+-", "H_R", "+-", "f", "+-", "f_I", "+-");
     if (g->field_V_m[0] != 0.0 || g->field_V_m[1] != 0.0 || g->field_V_m[2] != 0.0)
         printf(" %12s %10s", "s_drift", "+-");
     for (int s = 0; s < g->nsub; ++s) {
@@ -128,9 +128,10 @@ static void garnet_row(const lihop_config *cfg, const lihop_garnet_point *pt)
 {
     const lihop_garnet_cfg *g = &cfg->garnet;
     const lihop_garnet_result *m = &pt->main;
-    printf("%9.2f %6.3f %12.4e %10.2e %13.4e %13.4e %7.4f %6.4f %6.4f %6.4f", pt->T_K, pt->li_per_fu,
-           m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4, m->D_sigma_m2_s * 1e4, m->haven,
-           m->haven_err, m->f_tracer, m->f_coll);
+    printf("%9.2f %6.3f %12.4e %9.2e %12.4e %9.2e %12.4e %9.2e %7.4f %6.4f %6.4f %6.4f %6.4f %6.4f", pt->T_K,
+           pt->li_per_fu, m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4,
+           m->D_tracer_err * 1e4, m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4, m->haven, m->haven_err, m->f_tracer,
+           m->f_tracer_err, m->f_coll, m->f_coll_err);
     if (g->field_V_m[0] != 0.0 || g->field_V_m[1] != 0.0 || g->field_V_m[2] != 0.0)
         printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
     for (int s = 0; s < g->nsub; ++s) printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
