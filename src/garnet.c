@@ -335,7 +335,8 @@ static lihop_status build_programs(lihop_garnet *g)
 
 /* The links, and the affected list of every link: the links of the edges
  * lihop_garnet_affected lists for its hop, each once, sorted; fills the
- * model's link_* and aff_* (garnet_event.h). */
+ * model's nlinks, edge_link and aff_list (garnet_event.h), then the
+ * tree-update programs. */
 static lihop_status build_affected(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
@@ -396,9 +397,10 @@ static lihop_status build_affected(lihop_garnet *g)
 }
 
 /* The per-hop records the event loop streams (garnet_event.h): the packed
- * link of every affected-list entry, and the site-state deltas of every
- * link's forward hop, merged per offset (the two sites' contributions may
- * meet at a common neighbour) and sorted by offset. */
+ * link of every affected-list entry; the site-state deltas of every link's
+ * forward hop, merged per offset (the two sites' contributions may meet at a
+ * common neighbour) and sorted by offset; and the 64-byte record of every
+ * link (model link, link_edge). */
 static lihop_status build_hop_records(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
