@@ -19,6 +19,8 @@
  * lattice file, which is loaded here (lihop_lattice_spec_load).
  * The library never prints: libcyaml's log goes through capture_log(). */
 #include "config.h"
+#include "rng.h"
+#include "sweep_keys.h"
 #include "yaml_locate.h"
 
 #include <cyaml/cyaml.h>
@@ -72,7 +74,8 @@ typedef struct {
 typedef struct {
     char **phases;
     unsigned phases_count;
-    double asr_ohm_cm2;
+    double *asr_ohm_cm2;            /* sweepable: a list after lihop_sweep_wrap */
+    unsigned asr_ohm_cm2_count;
     char **species;
     unsigned species_count;
 } y_iface;
@@ -93,7 +96,8 @@ typedef struct {
     double voxel_size_m;
     int generator;
     char *matrix, *filler;
-    double *volume_fraction, *radius_voxels;
+    double *volume_fraction, *radius_voxels;   /* sweepable lists */
+    unsigned volume_fraction_count, radius_voxels_count;
     bool *overlap;
     int *axis;
     y_layer *layers;
@@ -114,6 +118,7 @@ typedef struct {
     int model;
     int *backend;
     uint64_t *seed;
+    unsigned seed_count;
     double *temperature_K;
     unsigned temperature_K_count;
     y_species *species;
@@ -148,6 +153,7 @@ static const cyaml_strval_t axis_strings[] = {{"x", 0}, {"y", 1}, {"z", 2}};
 
 static const cyaml_schema_value_t number_entry = {CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double)};
 static const cyaml_schema_value_t int_entry = {CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int64_t)};
+static const cyaml_schema_value_t uint_entry = {CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint64_t)};
 static const cyaml_schema_value_t name_entry = {
     CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, NAME_MAX_CHARS)};
 
@@ -187,7 +193,8 @@ static const cyaml_schema_value_t species_entry = {
 
 static const cyaml_schema_field_t iface_fields[] = {
     CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_iface, phases, &name_entry, 2, 2),
-    CYAML_FIELD_FLOAT("asr_ohm_cm2", CYAML_FLAG_DEFAULT, y_iface, asr_ohm_cm2),
+    CYAML_FIELD_SEQUENCE("asr_ohm_cm2", CYAML_FLAG_POINTER, y_iface, asr_ohm_cm2, &number_entry, 1,
+                         LIHOP_MAX_AXIS_VALUES),
     CYAML_FIELD_SEQUENCE("species", OPT, y_iface, species, &name_entry, 1, LIHOP_MAX_SPECIES),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t iface_entry = {
@@ -214,8 +221,9 @@ static const cyaml_schema_field_t micro_fields[] = {
                      CYAML_ARRAY_LEN(generator_strings)),
     CYAML_FIELD_STRING_PTR("matrix", OPT, y_micro, matrix, 1, NAME_MAX_CHARS),
     CYAML_FIELD_STRING_PTR("filler", OPT, y_micro, filler, 1, NAME_MAX_CHARS),
-    CYAML_FIELD_FLOAT_PTR("volume_fraction", OPT, y_micro, volume_fraction),
-    CYAML_FIELD_FLOAT_PTR("radius_voxels", OPT, y_micro, radius_voxels),
+    CYAML_FIELD_SEQUENCE("volume_fraction", OPT, y_micro, volume_fraction, &number_entry, 1,
+                         LIHOP_MAX_AXIS_VALUES),
+    CYAML_FIELD_SEQUENCE("radius_voxels", OPT, y_micro, radius_voxels, &number_entry, 1, LIHOP_MAX_AXIS_VALUES),
     CYAML_FIELD_BOOL_PTR("overlap", OPT, y_micro, overlap),
     CYAML_FIELD_ENUM_PTR("axis", OPT | CYAML_FLAG_STRICT, y_micro, axis, axis_strings,
                          CYAML_ARRAY_LEN(axis_strings)),
@@ -240,7 +248,7 @@ static const cyaml_schema_field_t top_fields[] = {
                      CYAML_ARRAY_LEN(model_strings)),
     CYAML_FIELD_ENUM_PTR("backend", OPT | CYAML_FLAG_STRICT, y_top, backend, backend_strings,
                          CYAML_ARRAY_LEN(backend_strings)),
-    CYAML_FIELD_UINT_PTR("seed", OPT, y_top, seed),
+    CYAML_FIELD_SEQUENCE("seed", OPT, y_top, seed, &uint_entry, 1, LIHOP_MAX_AXIS_VALUES),
     CYAML_FIELD_SEQUENCE("temperature_K", CYAML_FLAG_POINTER, y_top, temperature_K, &number_entry,
                          1, LIHOP_MAX_TEMPS),
     CYAML_FIELD_SEQUENCE("species", CYAML_FLAG_POINTER, y_top, species, &species_entry, 1,
@@ -329,6 +337,7 @@ typedef struct {
     int model;
     int *backend;
     uint64_t *seed;
+    unsigned seed_count;
     double *temperature_K;
     unsigned temperature_K_count;
     y_garnet *garnet;
@@ -442,7 +451,7 @@ static const cyaml_schema_field_t gtop_fields[] = {
                      CYAML_ARRAY_LEN(model_strings)),
     CYAML_FIELD_ENUM_PTR("backend", OPT | CYAML_FLAG_STRICT, y_gtop, backend, backend_strings,
                          CYAML_ARRAY_LEN(backend_strings)),
-    CYAML_FIELD_UINT_PTR("seed", OPT, y_gtop, seed),
+    CYAML_FIELD_SEQUENCE("seed", OPT, y_gtop, seed, &uint_entry, 1, LIHOP_MAX_AXIS_VALUES),
     CYAML_FIELD_SEQUENCE("temperature_K", CYAML_FLAG_POINTER, y_gtop, temperature_K, &number_entry,
                          1, LIHOP_MAX_TEMPS),
     CYAML_FIELD_MAPPING_PTR("garnet", CYAML_FLAG_POINTER, y_gtop, garnet, garnet_fields),
@@ -462,6 +471,8 @@ typedef struct {
     char log[512];          /* libcyaml's messages, for the rare case it disagrees with pass 2 */
     size_t loglen;
     int have_doc;           /* doc is loaded and must be deleted */
+    const lihop_sweep_node *sw;     /* the deck's sweepable keys (sweep_keys.h) */
+    int nsw;
 } pctx;
 
 #if defined(__GNUC__)
@@ -472,8 +483,18 @@ typedef struct {
 
 static lihop_status vfail_line(pctx *c, int line, const char *path, const char *fmt, va_list ap)
 {
-    char body[700];
+    char body[700], shown[PATH_CAP];
     vsnprintf(body, sizeof body, fmt, ap);
+    /* a sweepable key written as a scalar was checked as a one-element list:
+     * name it as written ("seed", not "seed[0]") */
+    for (int i = 0; path && i < c->nsw; i++) {
+        size_t n = strlen(c->sw[i].path);
+        if (!c->sw[i].is_list && strncmp(path, c->sw[i].path, n) == 0 && strncmp(path + n, "[0]", 3) == 0) {
+            snprintf(shown, sizeof shown, "%.*s%s", (int)n, path, path + n + 3);
+            path = shown;
+            break;
+        }
+    }
     if (path && path[0])
         return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s:%d: key '%s': %s", c->name, line, path, body);
     return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s:%d: %s", c->name, line, body);
@@ -977,6 +998,82 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
     return LIHOP_OK;
 }
 
+/* ---- sweep coordinates --------------------------------------------------- */
+
+/* Record a sweepable key's values (already checked, SI) as a coordinate. */
+static lihop_status add_coord(pctx *c, lihop_config *cfg, lihop_coord_kind kind, int target, const char *name,
+                              const char *unit, const char *path, const double *v, int n)
+{
+    if (cfg->ncoords >= LIHOP_MAX_COORDS)
+        return fail_at(c, path, "expected at most %d sweepable keys in one deck, got more", LIHOP_MAX_COORDS);
+    lihop_coord *x = &cfg->coords[cfg->ncoords++];
+    x->kind = kind;
+    x->target = target;
+    snprintf(x->name, sizeof x->name, "%s", name);
+    snprintf(x->unit, sizeof x->unit, "%s", unit);
+    snprintf(x->key, sizeof x->key, "%s", path);
+    x->swept = lihop_sweep_is_list(c->sw, c->nsw, path);
+    x->line = line_of(c, path);
+    x->n = n;
+    for (int i = 0; i < n; i++) {
+        x->value[i] = v[i];
+        for (int j = 0; j < i; j++)
+            if (v[j] == v[i]) {
+                char p[PATH_CAP];
+                snprintf(p, sizeof p, "%s[%d]", path, i);
+                return fail_at(c, p, "expected each value of a sweep axis once, got %s again (also [%d])",
+                               got(c, p), j);
+            }
+    }
+    return LIHOP_OK;
+}
+
+static int coord_order(const void *a, const void *b)
+{
+    const lihop_coord *x = a, *y = b;
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    return x->target - y->target;
+}
+
+/* Seeds (exact in a double when swept), temperatures; then sort the coordinates. */
+static lihop_status seed_and_temperature_coords(pctx *c, lihop_config *cfg, const uint64_t *seed, unsigned nseed)
+{
+    double v[LIHOP_MAX_AXIS_VALUES];
+    lihop_status st;
+    cfg->seed = nseed ? seed[0] : 1;
+    for (unsigned i = 0; i < nseed; i++) {
+        char p[PATH_CAP];
+        snprintf(p, sizeof p, "seed[%u]", i);
+        if (nseed > 1 && seed[i] > (UINT64_C(1) << 53))
+            return fail_at(c, p, "expected a swept seed of at most 2^53 (exact in a float64 column), got %s",
+                           got(c, p));
+        v[i] = (double)seed[i];
+    }
+    if (nseed == 0)
+        v[0] = 1.0;
+    if ((st = add_coord(c, cfg, LIHOP_COORD_SEED, 0, "seed", "1", "seed", v, nseed ? (int)nseed : 1)) != LIHOP_OK)
+        return st;
+    if ((st = add_coord(c, cfg, LIHOP_COORD_TEMPERATURE, 0, "T_K", "K", "temperature_K", cfg->temperature_K,
+                        cfg->ntemps)) != LIHOP_OK)
+        return st;
+    qsort(cfg->coords, (size_t)cfg->ncoords, sizeof cfg->coords[0], coord_order);
+    return LIHOP_OK;
+}
+
+/* Check each value of the sweepable list `path` against [lo, hi] (lo_open: lo excluded). */
+static lihop_status check_list(pctx *c, const char *path, const double *v, unsigned n, double lo, int lo_open,
+                               double hi, const char *what)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char p[PATH_CAP];
+        snprintf(p, sizeof p, "%s[%u]", path, i);
+        if (!((lo_open ? v[i] > lo : v[i] >= lo) && v[i] <= hi))
+            return fail_at(c, p, "expected %s, got %s", what, got(c, p));
+    }
+    return LIHOP_OK;
+}
+
 static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
 {
     char p[PATH_CAP];
@@ -1003,9 +1100,18 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
             }
         }
         snprintf(p, sizeof p, "interfaces[%d].asr_ohm_cm2", k);
-        if (!(yi->asr_ohm_cm2 >= 0.0))
-            return fail_at(c, p, "expected an area-specific resistance >= 0 ohm cm^2, got %s", got(c, p));
-        ic->asr_ohm_m2 = ohm_cm2_to_si(yi->asr_ohm_cm2);
+        if ((st = check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0.0, 0, INFINITY,
+                             "an area-specific resistance >= 0 ohm cm^2")) != LIHOP_OK)
+            return st;
+        double asr[LIHOP_MAX_AXIS_VALUES];
+        for (unsigned i = 0; i < yi->asr_ohm_cm2_count; i++)
+            asr[i] = ohm_cm2_to_si(yi->asr_ohm_cm2[i]);
+        ic->asr_ohm_m2 = asr[0];
+        char name[64];
+        snprintf(name, sizeof name, "asr_ohm_m2_%s_%s", cfg->phases[ic->phase_a].name, cfg->phases[ic->phase_b].name);
+        if ((st = add_coord(c, cfg, LIHOP_COORD_ASR, k, name, "ohm m^2", p, asr, (int)yi->asr_ohm_cm2_count)) !=
+            LIHOP_OK)
+            return st;
         if (yi->species_count == 0) {
             ic->species_mask = (1u << cfg->nspecies) - 1u;
         } else {
@@ -1110,17 +1216,22 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
                            "expected a filler phase other than the matrix, got '%s' for both", y->filler);
     }
     if (y->volume_fraction) {
-        double f = *y->volume_fraction;
-        if (!(f >= 0.0 && f <= 1.0))
-            return fail_at(c, "microstructure.volume_fraction", "expected a fraction in [0, 1], got %s",
-                           got(c, "microstructure.volume_fraction"));
-        m->volume_fraction = f;
+        const char *vf = "microstructure.volume_fraction";
+        if ((st = check_list(c, vf, y->volume_fraction, y->volume_fraction_count, 0.0, 0, 1.0,
+                             "a fraction in [0, 1]")) != LIHOP_OK ||
+            (st = add_coord(c, cfg, LIHOP_COORD_VOLUME_FRACTION, 0, "volume_fraction", "1", vf, y->volume_fraction,
+                            (int)y->volume_fraction_count)) != LIHOP_OK)
+            return st;
+        m->volume_fraction = y->volume_fraction[0];
     }
     if (y->radius_voxels) {
-        if (!(*y->radius_voxels > 0.0))
-            return fail_at(c, "microstructure.radius_voxels", "expected a radius > 0 voxels, got %s",
-                           got(c, "microstructure.radius_voxels"));
-        m->radius_voxels = *y->radius_voxels;
+        const char *rv = "microstructure.radius_voxels";
+        if ((st = check_list(c, rv, y->radius_voxels, y->radius_voxels_count, 0.0, 1, INFINITY,
+                             "a radius > 0 voxels")) != LIHOP_OK ||
+            (st = add_coord(c, cfg, LIHOP_COORD_RADIUS, 0, "radius_voxels", "1", rv, y->radius_voxels,
+                            (int)y->radius_voxels_count)) != LIHOP_OK)
+            return st;
+        m->radius_voxels = y->radius_voxels[0];
     }
     m->overlap = y->overlap ? (*y->overlap ? 1 : 0) : 1;
     m->axis = y->axis ? *y->axis : 0;
@@ -1162,6 +1273,7 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
             return st;
     }
     m->seed = y->seed ? *y->seed : seed;
+    m->seed_given = y->seed != NULL;
     return LIHOP_OK;
 }
 
@@ -1206,7 +1318,7 @@ static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
     lihop_status st;
     cfg->model = (lihop_model_kind)y->model;
     cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
-    cfg->seed = y->seed ? *y->seed : 1;
+    cfg->seed = y->seed ? y->seed[0] : 1;
 
     cfg->ntemps = (int)y->temperature_K_count;
     for (int t = 0; t < cfg->ntemps; t++) {
@@ -1276,7 +1388,9 @@ static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
         return st;
     for (unsigned a = 0; a < y->field_V_m_count; a++)
         cfg->field_V_m[a] = y->field_V_m[a];
-    return conv_run(c, cfg, y->run);
+    if ((st = conv_run(c, cfg, y->run)) != LIHOP_OK)
+        return st;
+    return seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
 }
 
 /* ---- garnet: material file, lattice, merge, checks --------------------------- */
@@ -1777,12 +1891,21 @@ static lihop_status convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
     lihop_status st;
     cfg->model = LIHOP_MODEL_GARNET;
     cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
-    cfg->seed = y->seed ? *y->seed : 1;
+    cfg->seed = y->seed ? y->seed[0] : 1;
     if ((st = conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
         return st;
     if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK)
         return st;
-    return conv_grun(c, cfg, y->run);
+    if ((st = conv_grun(c, cfg, y->run)) != LIHOP_OK)
+        return st;
+    const lihop_garnet_cfg *g = &cfg->garnet;
+    const char *li = g->li_is_per_cell ? "li_per_cell" : "li_per_fu";
+    char lipath[32];
+    snprintf(lipath, sizeof lipath, "garnet.%s", li);
+    if ((st = add_coord(c, cfg, g->li_is_per_cell ? LIHOP_COORD_LI_PER_CELL : LIHOP_COORD_LI_PER_FU, 0, li, "1",
+                        lipath, g->li_is_per_cell ? g->li_per_cell : g->li_per_fu, g->nli)) != LIHOP_OK)
+        return st;
+    return seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1868,6 +1991,7 @@ static lihop_status parse_into(lihop_config *cfg, const char *name, lihop_err *e
     c.err = err;
     /* The model decides the schema: peek at it in a document of the text. */
     int garnet = 0;
+    lihop_sweep_node sw[LIHOP_MAX_SWEEP_NODES];
     {
         yaml_document_t peek;
         lihop_status pst = lihop_yaml_doc_load(&peek, cfg->text, strlen(cfg->text), name, err);
@@ -1878,18 +2002,28 @@ static lihop_status parse_into(lihop_config *cfg, const char *name, lihop_err *e
         int known = mn && mn->type == YAML_SCALAR_NODE &&
                     (garnet || strcmp((const char *)mn->data.scalar.value, "voxel") == 0);
         lihop_status kst = known ? model_keys(&c, &peek, garnet) : LIHOP_OK;
+        c.nsw = lihop_sweep_nodes(&peek, garnet, sw, LIHOP_MAX_SWEEP_NODES);
+        c.sw = sw;
         yaml_document_delete(&peek);
         if (kst != LIHOP_OK)
             return kst;
     }
+    /* Sweepable scalars become one-element lists for the schema (sweep_keys.h). */
+    char *wrapped = lihop_sweep_wrap(cfg->text, sw, c.nsw);
+    cfg->fixed_text = lihop_sweep_mask(cfg->text, sw, c.nsw);
+    if (!wrapped || !cfg->fixed_text) {
+        free(wrapped);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: out of memory", name);
+    }
     const cyaml_schema_value_t *schema = garnet ? &gtop_schema : &top_schema;
     void *y = NULL;
-    lihop_status st = check_load(&c, cfg->text, schema, &y);
+    lihop_status st = check_load(&c, wrapped, schema, &y);
     if (st == LIHOP_OK)
         st = garnet ? convert_garnet(&c, (const y_gtop *)y, cfg) : convert(&c, (const y_top *)y, cfg);
     free_loaded(schema, y);
     if (c.have_doc)
         yaml_document_delete(&c.doc);
+    free(wrapped);
     return st;
 }
 
@@ -1908,6 +2042,7 @@ static lihop_status config_from_text(char *text, const char *name, lihop_config 
         lihop_config_destroy(cfg);
         return st;
     }
+    cfg->point_key = lihop_config_point_key(cfg, cfg->temperature_K[0], 0);
     *out = cfg;
     return LIHOP_OK;
 }
@@ -2003,9 +2138,40 @@ void lihop_config_destroy(lihop_config *cfg)
     if (!cfg)
         return;
     free(cfg->text);
+    free(cfg->fixed_text);
+    free(cfg->points_value);
     free(cfg->garnet.material_text);
     free(cfg->garnet.lattice_text);
     free(cfg);
+}
+
+double lihop_config_coord_value(const lihop_config *cfg, int c, double T_K, int li_index)
+{
+    const lihop_coord *x = &cfg->coords[c];
+    switch (x->kind) {
+    case LIHOP_COORD_SEED: return (double)cfg->seed;
+    case LIHOP_COORD_VOLUME_FRACTION: return cfg->micro.volume_fraction;
+    case LIHOP_COORD_RADIUS: return cfg->micro.radius_voxels;
+    case LIHOP_COORD_ASR: return cfg->interfaces[x->target].asr_ohm_m2;
+    case LIHOP_COORD_LI_PER_FU: return cfg->garnet.li_per_fu[li_index];
+    case LIHOP_COORD_LI_PER_CELL: return cfg->garnet.li_per_cell[li_index];
+    case LIHOP_COORD_TEMPERATURE: return T_K;
+    }
+    return NAN;
+}
+
+uint32_t lihop_config_point_key(const lihop_config *cfg, double T_K, int li_index)
+{
+    const char *names[LIHOP_MAX_COORDS];
+    double values[LIHOP_MAX_COORDS];
+    int n = 0;
+    for (int c = 0; c < cfg->ncoords; c++) {
+        if (cfg->coords[c].kind == LIHOP_COORD_SEED)
+            continue;
+        names[n] = cfg->coords[c].name;
+        values[n++] = lihop_config_coord_value(cfg, c, T_K, li_index);
+    }
+    return lihop_point_key(n, names, values);
 }
 
 double lihop_tlaw_eval(const lihop_tlaw *law, double T)

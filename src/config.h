@@ -101,6 +101,7 @@ typedef struct {
     int label_value[LIHOP_MAX_LABELS];
     int label_phase[LIHOP_MAX_LABELS];
     uint64_t seed;                  /* generator seed; default = run seed */
+    int seed_given;                 /* 1: microstructure.seed in the deck (else it follows the point's seed) */
 } lihop_micro_cfg;
 
 typedef struct {
@@ -189,6 +190,34 @@ typedef struct {
     lihop_cfg_src src_lattice, src_cells, src_li, src_kra, src_rate_law, src_shells;
 } lihop_garnet_cfg;
 
+/* ---- sweep coordinates (README "Sweeps") ----------------------------------
+ * Every sweepable key present in the deck is a coordinate of every point;
+ * written as a YAML list it is an axis (swept = 1), written as a scalar it is
+ * a fixed coordinate (n = 1).  Values are SI (seed: exact integers). */
+#define LIHOP_MAX_COORDS 16
+#define LIHOP_MAX_AXIS_VALUES 256
+typedef enum {
+    LIHOP_COORD_SEED = 0,
+    LIHOP_COORD_VOLUME_FRACTION,
+    LIHOP_COORD_RADIUS,
+    LIHOP_COORD_ASR,                /* target: interface index */
+    LIHOP_COORD_LI_PER_FU,
+    LIHOP_COORD_LI_PER_CELL,
+    LIHOP_COORD_TEMPERATURE
+} lihop_coord_kind;
+
+typedef struct {
+    lihop_coord_kind kind;
+    int target;
+    char name[64];                  /* /sweep/<name> and the /summary column */
+    char unit[16];                  /* of value[] */
+    char key[96];                   /* the deck key, for messages */
+    int swept;
+    int n;
+    double value[LIHOP_MAX_AXIS_VALUES];
+    int line;                       /* 1-based line of the key in the deck */
+} lihop_coord;
+
 typedef struct {
     char path[LIHOP_PATH_LEN];      /* the file it came from ("<builtin>" otherwise) */
     char *text;                     /* the whole YAML text, stored in the output */
@@ -208,6 +237,18 @@ typedef struct {
     lihop_run_cfg run;
     double field_V_m[3];            /* applied field, V/m (voxel) */
     lihop_garnet_cfg garnet;        /* model garnet */
+    /* sweep: coordinates in the canonical order of lihop_coord_kind (slowest
+     * first in the cartesian product), a text of the deck with every
+     * sweepable value masked (resume compatibility), and the key of the
+     * point this config describes (sweep.h lihop_sweep_apply; for a deck as
+     * loaded: the key of its first point) */
+    int ncoords;
+    lihop_coord coords[LIHOP_MAX_COORDS];
+    char *fixed_text;
+    uint32_t point_key;
+    int points_table;               /* 1: the deck gave an explicit points: table */
+    int npoints_table;
+    double *points_value;           /* [npoints_table][ncoords], malloc'd */
 } lihop_config;
 
 /* Parse a YAML file.  On error returns LIHOP_ERR_INPUT (or _IO) and a message of
@@ -219,6 +260,14 @@ lihop_status lihop_config_load(const char *path, lihop_config **out, lihop_err *
  * a garnet deck are taken relative to the directory part of `name`. */
 lihop_status lihop_config_parse(const char *text, const char *name, lihop_config **out, lihop_err *err);
 void lihop_config_destroy(lihop_config *cfg);
+
+/* Value of coordinate c (cfg->coords[c]) in the config's current fields: the
+ * scalar keys as set (by the deck or lihop_sweep_apply), temperature T_K and
+ * the garnet Li content of index li_index. */
+double lihop_config_coord_value(const lihop_config *cfg, int c, double T_K, int li_index);
+/* The 28-bit point key (rng.h lihop_point_key) of the point with these values:
+ * every coordinate but the seed, by name, in cfg->coords order. */
+uint32_t lihop_config_point_key(const lihop_config *cfg, double T_K, int li_index);
 
 /* Evaluate a temperature law at T (K). */
 double lihop_tlaw_eval(const lihop_tlaw *law, double T);

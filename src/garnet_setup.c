@@ -31,9 +31,11 @@ void lihop_garnet_point_axes(const lihop_config *cfg, int k, int *it, int *ix)
     *ix = k / nt;
 }
 
-uint32_t lihop_garnet_stream(int k, lihop_garnet_role role)
+uint32_t lihop_garnet_stream(const lihop_config *cfg, int k, lihop_garnet_role role)
 {
-    return ((uint32_t)role << 24) | ((uint32_t)k & 0xffffffu);
+    int it, ix;
+    lihop_garnet_point_axes(cfg, k, &it, &ix);
+    return lihop_stream_id(lihop_config_point_key(cfg, cfg->temperature_K[it], ix), (unsigned)role);
 }
 
 /* ---- geometry -------------------------------------------------------------------- */
@@ -331,7 +333,7 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
     const lihop_run_cfg *r = &cfg->run;
     p->nreplicas = r->replicas;
     p->seed = cfg->seed;
-    p->stream = lihop_garnet_stream(k, role);
+    p->stream = lihop_garnet_stream(cfg, k, role);
     p->time_s = r->time_s;
     p->hops_per_li = r->hops_per_li;
     p->equil_hops_per_li = r->equil_hops_per_li;

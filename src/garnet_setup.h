@@ -13,9 +13,11 @@
  * drift_fields_V_m two more runs with the field (E1, 0, 0) and (E2, 0, 0);
  * with a bicrystal one more run of the same deck without the bicrystal block
  * (the bulk reference).  Each run draws from its own Philox stream
- *     stream = (role << 24) | k        role: 0 main, 1 drift E1, 2 drift E2, 3 bulk
- * (so at most 2^24 points), hence every run of every point is independent and
- * a restarted sweep reproduces each point exactly.
+ *     stream = lihop_stream_id(point key, role)   role: 0 main, 1 drift E1, 2 drift E2, 3 bulk
+ * (rng.h), the point key a hash of the point's coordinates, hence every run
+ * of every point is independent, a restarted or extended sweep reproduces
+ * each point exactly, and a point's numbers do not depend on where it sits
+ * in the sweep.
  *
  * Quenched randomness belongs to the sample, not to the run: the bulk site
  * disorder (garnet.disorder_sigma_eV, drawn by the engine with disorder_seed
@@ -57,7 +59,9 @@ typedef enum {
 /* ntemps x nli points; the index decomposition described above. */
 int lihop_garnet_npoints(const lihop_config *cfg);
 void lihop_garnet_point_axes(const lihop_config *cfg, int k, int *it, int *ix);
-uint32_t lihop_garnet_stream(int k, lihop_garnet_role role);
+/* The Philox stream of run `role` of point k (rng.h lihop_stream_id): a
+ * function of the point's coordinates, not of k. */
+uint32_t lihop_garnet_stream(const lihop_config *cfg, int k, lihop_garnet_role role);
 
 /* ---- bicrystal geometry and profiles -------------------------------------- */
 

@@ -7,6 +7,7 @@
 
 #define LIHOP_H5_INTERNAL
 #include "h5out.h"
+#include "durable.h"
 
 #include <errno.h>
 #include <math.h>
@@ -249,7 +250,7 @@ done:
 /* ---- the handle ---------------------------------------------------------------- */
 
 /* voxel: 12 + 4 per species; garnet: 40 + 2 per sublattice (see build_garnet_cols) */
-#define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES)
+#define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES + LIHOP_MAX_COORDS)
 
 typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
 
@@ -262,7 +263,9 @@ typedef struct {
 
 struct lihop_h5 {
     char path[LIHOP_PATH_LEN];
-    hid_t file, meta, points, summary, row_type;
+    lihop_durable dur;              /* lock and copy-on-write commits (durable.h) */
+    hid_t fapl;
+    hid_t file, meta, points, summary, row_type;   /* open only during a change */
     size_t row_size;
     int ncols;
     col_spec cols[MAX_COLS];
@@ -270,7 +273,27 @@ struct lihop_h5 {
     lihop_model_kind model;
     int nsub;                       /* garnet: sublattices (occupancy columns) */
     char prev_status[32];           /* resume: the status the file had before, for lihop_h5_abandon */
+    int ncoords;                    /* the deck's sweep coordinates (config.h) */
+    int coord_col[LIHOP_MAX_COORDS];    /* their /summary columns */
+    int seed_coord;                 /* index of the seed coordinate, -1 without */
+    int ndone, done_cap, next_id;   /* finished points: ids and coordinates */
+    int *done_id;
+    double *done_coord;             /* [ndone][ncoords] */
 };
+
+static int txn_begin(lihop_h5i_ctx *c, lihop_h5 *h);
+static int txn_end(lihop_h5i_ctx *c, lihop_h5 *h);
+static void close_file(lihop_h5 *h);
+
+/* The unit strings of coordinate columns, as static strings (col_spec keeps pointers). */
+static const char *static_unit(const char *u)
+{
+    static const char *const known[] = {"1", "K", "ohm m^2", "m", "V", "V/m"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(u, known[i]) == 0)
+            return known[i];
+    return "1";
+}
 
 static void add_col(lihop_h5 *h, const char *name, col_kind kind, const char *unit)
 {
@@ -372,6 +395,25 @@ static int col_index(const lihop_h5 *h, const char *name)
     return -1;
 }
 
+/* One /summary column per sweep coordinate (T_K and the garnet Li content
+ * already have theirs); the seed is a uint64 column. */
+static void add_coord_cols(lihop_h5 *h, const lihop_config *cfg)
+{
+    h->ncoords = cfg->ncoords;
+    h->seed_coord = -1;
+    for (int c = 0; c < cfg->ncoords; c++) {
+        const lihop_coord *x = &cfg->coords[c];
+        if (x->kind == LIHOP_COORD_SEED)
+            h->seed_coord = c;
+        int col = col_index(h, x->name);
+        if (col < 0) {
+            col = h->ncols;
+            add_col(h, x->name, x->kind == LIHOP_COORD_SEED ? COL_U64 : COL_F64, static_unit(x->unit));
+        }
+        h->coord_col[c] = col;
+    }
+}
+
 static hid_t make_row_type(const lihop_h5 *h)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, h->row_size);
@@ -408,6 +450,58 @@ static void put_u64(row_cursor *c, uint64_t v)
     memcpy(c->row + c->h->cols[c->i++].off, &v, 8);
 }
 
+/* The coordinate columns of a row (coords: cfg->coords order; NULL: none). */
+static void put_coords(const lihop_h5 *h, unsigned char *row, const double *coords)
+{
+    for (int c = 0; coords && c < h->ncoords; c++) {
+        const col_spec *col = &h->cols[h->coord_col[c]];
+        if (col->kind == COL_U64) {
+            uint64_t u = (uint64_t)coords[c];
+            memcpy(row + col->off, &u, 8);
+        } else {
+            memcpy(row + col->off, &coords[c], 8);
+        }
+    }
+}
+
+static void get_coords(const lihop_h5 *h, const unsigned char *row, double *coords)
+{
+    for (int c = 0; c < h->ncoords; c++) {
+        const col_spec *col = &h->cols[h->coord_col[c]];
+        if (col->kind == COL_U64) {
+            uint64_t u;
+            memcpy(&u, row + col->off, 8);
+            coords[c] = (double)u;
+        } else {
+            memcpy(&coords[c], row + col->off, 8);
+        }
+    }
+}
+
+/* Remember a finished point (id, coordinates). */
+static int add_done(lihop_h5 *h, int id, const double *coords)
+{
+    if (h->ndone == h->done_cap) {
+        int cap = h->done_cap ? 2 * h->done_cap : 64;
+        int *ids = realloc(h->done_id, (size_t)cap * sizeof *ids);
+        if (!ids)
+            return -1;
+        h->done_id = ids;
+        double *co = realloc(h->done_coord, (size_t)cap * (size_t)(h->ncoords ? h->ncoords : 1) * sizeof *co);
+        if (!co)
+            return -1;
+        h->done_coord = co;
+        h->done_cap = cap;
+    }
+    h->done_id[h->ndone] = id;
+    for (int c = 0; c < h->ncoords; c++)
+        h->done_coord[(size_t)h->ndone * h->ncoords + c] = coords ? coords[c] : NAN;
+    h->ndone++;
+    if (id >= h->next_id)
+        h->next_id = id + 1;
+    return 0;
+}
+
 static void iso_now(char buf[32])
 {
     time_t t = time(NULL);
@@ -416,19 +510,6 @@ static void iso_now(char buf[32])
         strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
     else
         snprintf(buf, 32, "unknown");
-}
-
-static void close_ids(lihop_h5 *h)
-{
-    if (h->row_type >= 0)
-        H5Tclose(h->row_type);
-    if (h->summary >= 0)
-        H5Dclose(h->summary);
-    if (h->points >= 0)
-        H5Gclose(h->points);
-    if (h->meta >= 0)
-        H5Gclose(h->meta);
-    h->row_type = h->summary = h->points = h->meta = H5I_INVALID_HID;
 }
 
 static int make_group(lihop_h5i_ctx *c, hid_t loc, const char *name, hid_t *out)
@@ -582,6 +663,46 @@ done:
     return rc;
 }
 
+/* /sweep: one dataset per coordinate with the deck's values (the seed as
+ * uint64; the temperature as temperature_K), attributes swept (int32) and key;
+ * garnet files also get both Li-content forms.  Replaces an existing /sweep. */
+static int write_sweep(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
+{
+    if (H5Lexists(file, "/sweep", H5P_DEFAULT) > 0 && H5Ldelete(file, "/sweep", H5P_DEFAULT) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace '/sweep'");
+    hid_t g;
+    if (make_group(c, file, "/sweep", &g) < 0)
+        return -1;
+    int rc = 0;
+    for (int k = 0; k < cfg->ncoords && rc == 0; k++) {
+        const lihop_coord *x = &cfg->coords[k];
+        const char *name = x->kind == LIHOP_COORD_TEMPERATURE ? "temperature_K" : x->name;
+        hsize_t n = (hsize_t)x->n;
+        if (x->kind == LIHOP_COORD_SEED) {
+            uint64_t u[LIHOP_MAX_AXIS_VALUES];
+            for (int i = 0; i < x->n; i++)
+                u[i] = x->n == 1 ? cfg->seed : (uint64_t)x->value[i];
+            rc = dset_write(c, g, "/sweep", name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &n, u, "1");
+        } else {
+            rc = dset_f64(c, g, "/sweep", name, 1, &n, x->value, x->unit);
+        }
+        hid_t d = rc == 0 ? H5Dopen2(g, name, H5P_DEFAULT) : H5I_INVALID_HID;
+        if (d >= 0) {
+            rc = (attr_i32(c, d, name, "swept", x->swept) < 0 || lihop_h5i_attr_str(c, d, name, "key", x->key) < 0)
+                     ? -1 : 0;
+            H5Dclose(d);
+        }
+    }
+    if (rc == 0 && cfg->model == LIHOP_MODEL_GARNET) {
+        hsize_t nx = (hsize_t)cfg->garnet.nli;
+        const char *other = cfg->garnet.li_is_per_cell ? "li_per_fu" : "li_per_cell";
+        rc = dset_f64(c, g, "/sweep", other, 1, &nx,
+                      cfg->garnet.li_is_per_cell ? cfg->garnet.li_per_fu : cfg->garnet.li_per_cell, "1");
+    }
+    H5Gclose(g);
+    return rc;
+}
+
 static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
                          const lihop_h5_meta *meta)
 {
@@ -596,6 +717,7 @@ static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
         goto done;
     if (write_session_attrs(c, h, meta) < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "config_text", cfg->text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_fixed_text", cfg->fixed_text ? cfg->fixed_text : "") < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "config_path", cfg->path) < 0 ||
         attr_u64(c, h->meta, "/metadata", "seed", cfg->seed) < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "model",
@@ -642,22 +764,8 @@ static int create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
     g = H5I_INVALID_HID;
 
 sweep:
-    if (make_group(c, h->file, "/sweep", &g) < 0)
+    if (write_sweep(c, h->file, cfg) < 0)
         goto done;
-    {
-        hsize_t n = (hsize_t)(cfg->ntemps > 0 ? cfg->ntemps : 0);
-        if (dset_f64(c, g, "/sweep", "temperature_K", 1, &n, cfg->temperature_K, "K") < 0)
-            goto done;
-        if (cfg->model == LIHOP_MODEL_GARNET) {
-            hsize_t nx = (hsize_t)cfg->garnet.nli;
-            if (dset_f64(c, g, "/sweep", "li_per_fu", 1, &nx, cfg->garnet.li_per_fu, "1") < 0 ||
-                dset_f64(c, g, "/sweep", "li_per_cell", 1, &nx, cfg->garnet.li_per_cell, "1") < 0)
-                goto done;
-        }
-    }
-    H5Gclose(g);
-    g = H5I_INVALID_HID;
-
     if (make_group(c, h->file, "/points", &h->points) < 0 || create_summary(c, h) < 0)
         goto done;
     if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) {
@@ -790,19 +898,26 @@ static int resume_check(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h, const l
         lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no '/metadata' group; not a lihop results file");
         goto done;
     }
-    char *text = read_attr_str(meta, "config_text");
-    if (!text) {
+    if (H5Aexists(meta, "config_text") <= 0) {
         lihop_h5i_fail(c, LIHOP_ERR_INPUT,
                        "cannot read '/metadata' attribute 'config_text'; not a lihop results file");
         goto done;
     }
-    int same = strcmp(text, cfg->text ? cfg->text : "") == 0;
-    free(text);
+    /* Same deck apart from the sweep values: extending an axis resumes. */
+    char *fixed = read_attr_str(meta, "config_fixed_text");
+    if (!fixed) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot resume: the file was written by a lihop without sweep "
+                       "coordinates (no '/metadata' config_fixed_text); use --overwrite or another output file");
+        goto done;
+    }
+    int same = strcmp(fixed, cfg->fixed_text ? cfg->fixed_text : "") == 0;
+    free(fixed);
     if (!same) {
         lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                       "cannot resume: the file was written with a different config "
-                       "(its /metadata config_text differs from '%s'); "
-                       "use --overwrite or another output file", cfg->path);
+                       "cannot resume: the file was written with a different config (its /metadata "
+                       "config_fixed_text, the deck with every sweep value masked, differs from '%s'; only "
+                       "sweep values may change between sessions); use --overwrite or another output file",
+                       cfg->path);
         goto done;
     }
     if (cfg->model == LIHOP_MODEL_GARNET) {
@@ -822,23 +937,6 @@ static int resume_check(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h, const l
             }
         }
     }
-    uint64_t seed = 0;
-    hid_t a = H5Aopen(meta, "seed", H5P_DEFAULT);
-    herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_UINT64, &seed) : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    if (e < 0) {
-        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot read '/metadata' attribute 'seed'");
-        goto done;
-    }
-    if (seed != cfg->seed) {
-        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
-                       "cannot resume: the file was written with seed %llu, the run has "
-                       "seed %llu; use the same seed, --overwrite or another output file",
-                       (unsigned long long)seed, (unsigned long long)cfg->seed);
-        goto done;
-    }
-
     htri_t ex = H5Lexists(file, "/points", H5P_DEFAULT);
     if (ex < 0) {
         lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/points'");
@@ -914,7 +1012,50 @@ done:
 /* Continue a file that passed resume_check (now open read-write): delete
  * unfinished points and their /summary rows, write a missing /microstructure
  * and start the session (session attributes, resume_time, status "running"). */
-static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta,
+/* After prune_summary: remember every finished point (id and coordinates
+ * from its /summary row) and delete point groups that have no row (a point
+ * counts only with both its complete flag and its row). */
+static int load_done(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    hid_t sp = H5Dget_space(h->summary);
+    hsize_t n = 0;
+    if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) != 1) {
+        if (sp >= 0)
+            H5Sclose(sp);
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+    }
+    H5Sclose(sp);
+    unsigned char *rows = malloc(((size_t)n + 1) * h->row_size);
+    if (!rows)
+        return lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
+    if (n > 0 && H5Dread(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        free(rows);
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read '/summary'");
+    }
+    int rc = 0;
+    double coords[LIHOP_MAX_COORDS];
+    for (hsize_t i = 0; i < n && rc == 0; i++) {
+        int32_t id;
+        memcpy(&id, rows + i * h->row_size, 4);
+        get_coords(h, rows + i * h->row_size, coords);
+        if (add_done(h, id, coords) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory");
+    }
+    free(rows);
+    H5G_info_t gi;
+    if (rc == 0 && H5Gget_info(h->points, &gi) < 0)
+        rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    for (hsize_t i = gi.nlinks; rc == 0 && i-- > 0;) {
+        char name[64];
+        if (H5Lget_name_by_idx(h->points, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_INPUT, "unexpected entry %llu in '/points'", (unsigned long long)i);
+        else if (!lihop_h5_point_done(h, atoi(name)) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete point '/points/%s' (no /summary row)", name);
+    }
+    return rc;
+}
+
+static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_h5_meta *meta,
                          const lihop_micro *micro, const char *const *phase_names)
 {
     h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
@@ -956,6 +1097,10 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *met
         if (prune_summary(c, h) < 0)
             return -1;
     }
+    if (load_done(c, h) < 0 || write_sweep(c, h->file, cfg) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_text", cfg->text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_path", cfg->path) < 0)
+        return -1;
 
     if (micro) {
         ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
@@ -978,6 +1123,101 @@ static int resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *met
     if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
     return 0;
+}
+
+static lihop_h5 *handle_new(const char *path, const lihop_config *cfg)
+{
+    lihop_h5 *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    snprintf(h->path, sizeof h->path, "%s", path);
+    h->dur.lock_fd = -1;
+    h->fapl = h->file = h->meta = h->points = h->summary = h->row_type = H5I_INVALID_HID;
+    h->model = cfg->model;
+    if (cfg->model == LIHOP_MODEL_GARNET) {
+        h->nsub = cfg->garnet.nsub < LIHOP_MAX_SUBLATTICES ? cfg->garnet.nsub : LIHOP_MAX_SUBLATTICES;
+        build_garnet_cols(h, cfg);
+    } else {
+        h->nspecies = cfg->nspecies;
+        h->nphases = cfg->nphases;
+        build_cols(h, cfg);
+    }
+    add_coord_cols(h, cfg);
+    return h;
+}
+
+static void handle_free(lihop_h5 *h)
+{
+    close_file(h);
+    if (h->row_type >= 0)
+        H5Tclose(h->row_type);
+    if (h->fapl >= 0)
+        H5Pclose(h->fapl);
+    lihop_durable_unlock(&h->dur);
+    free(h->done_id);
+    free(h->done_coord);
+    free(h);
+}
+
+static int make_fapl(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    h->fapl = H5Pcreate(H5P_FILE_ACCESS);
+    h->row_type = make_row_type(h);
+    /* STRONG: closing the file closes every object in it, so a failed write
+     * (disk full) leaves nothing for the library to flush at exit. */
+    if (h->fapl < 0 || h->row_type < 0 || H5Pset_libver_bounds(h->fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
+        H5Pset_fclose_degree(h->fapl, H5F_CLOSE_STRONG) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set up HDF5 property lists");
+#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
+    /* Keep file locking, but do not fail on file systems that lack it (NFS, Lustre). */
+    H5Pset_file_locking(h->fapl, 1, 1);
+#endif
+    return 0;
+}
+
+/* Resume: every compatibility check on a read-only handle of the committed
+ * file first (a refused resume leaves it exactly as it was), then the resumed
+ * layout on a copy, committed. */
+static int open_resume(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_micro *micro,
+                       const char *const *phase_names, const lihop_h5_meta *meta)
+{
+    hid_t ro = H5Fopen(h->path, H5F_ACC_RDONLY, h->fapl);
+    if (ro < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open the file to resume it (not an HDF5 file?)");
+    int ok = resume_check(c, ro, h, cfg, micro);
+    if (H5Fclose(ro) < 0 && ok == 0)
+        ok = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot close the file after checking it");
+    if (ok < 0)
+        return -1;
+    lihop_status st = lihop_durable_begin(&h->dur, 1, c->err);
+    if (st != LIHOP_OK) {
+        c->st = st;
+        return -1;
+    }
+    h->file = H5Fopen(h->dur.tmp, H5F_ACC_RDWR, h->fapl);
+    if (h->file < 0)
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open a copy of the file to resume it");
+    else
+        resume_layout(c, h, cfg, meta, micro, phase_names);
+    return txn_end(c, h);
+}
+
+/* New file (or --overwrite): the whole layout on a fresh copy, committed; the
+ * old file, if any, is replaced only then. */
+static int open_create(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_micro *micro,
+                       const char *const *phase_names, const lihop_h5_meta *meta)
+{
+    lihop_status st = lihop_durable_begin(&h->dur, 0, c->err);
+    if (st != LIHOP_OK) {
+        c->st = st;
+        return -1;
+    }
+    h->file = H5Fcreate(h->dur.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, h->fapl);
+    if (h->file < 0)
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create the file (%s)", h->dur.tmp);
+    else if (create_layout(c, h, cfg, meta) == 0 && micro)
+        write_micro_group(c, h->file, micro, phase_names);
+    return txn_end(c, h);
 }
 
 lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const lihop_micro *micro,
@@ -1009,92 +1249,34 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
         return lihop_fail(err, LIHOP_ERR_IO,
                           "%s exists; pass --resume to continue it or --overwrite to replace it", path);
 
-    lihop_h5 *h = calloc(1, sizeof *h);
+    lihop_h5 *h = handle_new(path, cfg);
     if (!h)
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory opening %s", path);
-    snprintf(h->path, sizeof h->path, "%s", path);
-    h->file = h->meta = h->points = h->summary = h->row_type = H5I_INVALID_HID;
-    h->model = cfg->model;
-    if (cfg->model == LIHOP_MODEL_GARNET) {
-        h->nspecies = h->nphases = 0;
-        h->nsub = cfg->garnet.nsub < LIHOP_MAX_SUBLATTICES ? cfg->garnet.nsub : LIHOP_MAX_SUBLATTICES;
-        build_garnet_cols(h, cfg);
-    } else {
-        h->nspecies = cfg->nspecies;
-        h->nphases = cfg->nphases;
-        build_cols(h, cfg);
-    }
-
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
-    int created = 0;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    h->row_type = make_row_type(h);
-    if (fapl < 0 || h->row_type < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INTERNAL, "cannot set up HDF5 property lists");
-        goto fail;
+    /* The lock comes before anything touches the file: a second run on the
+     * same output, --overwrite included, is refused while this one holds it. */
+    lihop_status st = lihop_durable_lock(&h->dur, path, err);
+    if (st != LIHOP_OK) {
+        handle_free(h);
+        return st;
     }
-#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
-    /* Keep file locking, but do not fail on file systems that lack it (NFS, Lustre). */
-    H5Pset_file_locking(fapl, 1, 1);
-#endif
-    if (exists && resume) {
-        /* Every compatibility check first, on a read-only handle: a refused
-         * resume must leave the file exactly as it was. */
-        hid_t ro = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-        if (ro < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open the file to resume it");
-            goto fail;
-        }
-        int ok = resume_check(&c, ro, h, cfg, micro);
-        if (H5Fclose(ro) < 0 && ok == 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close the file after checking it");
-            ok = -1;
-        }
-        if (ok < 0)
-            goto fail;
-        h->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-        if (h->file < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open the file to resume it");
-            goto fail;
-        }
-        if (resume_layout(&c, h, meta, micro, phase_names) < 0)
-            goto fail;
-    } else {
-        h->file = H5Fcreate(path, exists ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl);
-        if (h->file < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create the file");
-            goto fail;
-        }
-        created = 1;
-        if (create_layout(&c, h, cfg, meta) < 0 ||
-            (micro && write_micro_group(&c, h->file, micro, phase_names) < 0))
-            goto fail;
+    if (make_fapl(&c, h) == 0)
+        (exists && resume) ? open_resume(&c, h, cfg, micro, phase_names, meta)
+                           : open_create(&c, h, cfg, micro, phase_names, meta);
+    if (c.st != LIHOP_OK) {
+        handle_free(h);
+        return c.st;
     }
-    H5Pclose(fapl);
     *out = h;
     return LIHOP_OK;
-
-fail:
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    close_ids(h);
-    if (h->file >= 0)
-        H5Fclose(h->file);
-    if (created)
-        unlink(path);   /* a half-made new file would block the next run */
-    free(h);
-    return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
 }
 
 int lihop_h5_point_done(const lihop_h5 *h, int k)
 {
-    if (!h || k < 0 || h->points < 0)
-        return 0;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    char name[32];
-    snprintf(name, sizeof name, "%d", k);
-    return point_complete(h->points, name);
+    for (int i = 0; h && k >= 0 && i < h->ndone; i++)
+        if (h->done_id[i] == k)
+            return 1;
+    return 0;
 }
 
 /* ---- microstructure ------------------------------------------------------------- */
@@ -1191,14 +1373,16 @@ lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char 
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: microstructure has %d phases", h->path, m->nphases);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
-    htri_t ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
-    if (ex < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+    if (txn_begin(&c, h) < 0)
         return c.st;
-    }
-    if (ex > 0)
-        return compare_micro(&c, h->file, m) < 0 ? c.st : LIHOP_OK;
-    write_micro_group(&c, h->file, m, phase_names);
+    htri_t ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
+    if (ex < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+    else if (ex > 0)
+        compare_micro(&c, h->file, m);
+    else
+        write_micro_group(&c, h->file, m, phase_names);
+    txn_end(&c, h);
     return c.st;
 }
 
@@ -1245,7 +1429,7 @@ done:
     return ret;
 }
 
-static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_result *r)
+static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_result *r, const double *coords)
 {
     unsigned char row[8 * MAX_COLS];
     row_cursor rc = {h, row, 0};
@@ -1271,8 +1455,93 @@ static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_resul
     put_i32(&rc, r->converged);
     put_u64(&rc, hops);
     put_f64(&rc, r->wall_s);
-
+    put_coords(h, row, coords);
     return append_row(c, h, row, r->index);
+}
+
+/* Every coordinate of the point as an attribute of its group (the seed as
+ * uint64); attributes the group already has (T_K, li_per_fu) are kept. */
+static int write_coord_attrs(lihop_h5i_ctx *c, const lihop_h5 *h, const lihop_config *cfg, hid_t g,
+                             const char *gname, const double *coords)
+{
+    for (int k = 0; coords && k < h->ncoords && k < cfg->ncoords; k++) {
+        const char *name = cfg->coords[k].name;
+        htri_t ex = H5Aexists(g, name);
+        if (ex < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query attribute '%s' of '%s'", name, gname);
+        if (ex > 0)
+            continue;
+        int e = k == h->seed_coord ? attr_u64(c, g, gname, name, (uint64_t)coords[k])
+                                   : lihop_h5i_attr_f64(c, g, gname, name, coords[k]);
+        if (e < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- changes: each one on a copy of the file, committed by rename (durable.h) ---- */
+
+static void close_file(lihop_h5 *h)
+{
+    if (h->summary >= 0)
+        H5Dclose(h->summary);
+    if (h->points >= 0)
+        H5Gclose(h->points);
+    if (h->meta >= 0)
+        H5Gclose(h->meta);
+    h->summary = h->points = h->meta = H5I_INVALID_HID;
+    if (h->file >= 0)
+        H5Fclose(h->file);
+    h->file = H5I_INVALID_HID;
+}
+
+/* Copy the committed file and open the copy with /metadata, /points, /summary. */
+static int txn_begin(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    lihop_status st = lihop_durable_begin(&h->dur, 1, c->err);
+    if (st != LIHOP_OK) {
+        c->st = st;
+        return -1;
+    }
+    h->file = H5Fopen(h->dur.tmp, H5F_ACC_RDWR, h->fapl);
+    if (h->file >= 0) {
+        h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
+        h->points = H5Gopen2(h->file, "/points", H5P_DEFAULT);
+        h->summary = H5Dopen2(h->file, "/summary", H5P_DEFAULT);
+    }
+    if (h->file < 0 || h->meta < 0 || h->points < 0 || h->summary < 0) {
+        close_file(h);
+        lihop_durable_abort(&h->dur);
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open a copy of the file (%s)", h->dur.tmp);
+    }
+    return 0;
+}
+
+/* Close the copy; commit it when the change succeeded (c->st == LIHOP_OK),
+ * else drop it: the committed file stays as it was. */
+static int txn_end(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    if (h->summary >= 0)
+        H5Dclose(h->summary);
+    if (h->points >= 0)
+        H5Gclose(h->points);
+    if (h->meta >= 0)
+        H5Gclose(h->meta);
+    h->summary = h->points = h->meta = H5I_INVALID_HID;
+    herr_t e = h->file >= 0 ? H5Fclose(h->file) : 0;
+    h->file = H5I_INVALID_HID;
+    if (c->st == LIHOP_OK && e < 0)
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write the file (closing %s failed)", h->dur.tmp);
+    if (c->st != LIHOP_OK) {
+        lihop_durable_abort(&h->dur);
+        return -1;
+    }
+    lihop_status st = lihop_durable_commit(&h->dur, c->err);
+    if (st != LIHOP_OK) {
+        c->st = st;
+        return -1;
+    }
+    return 0;
 }
 
 /* The last step of every point: the complete flag, then a flush, so a point
@@ -1285,12 +1554,9 @@ static void finish_point(lihop_h5i_ctx *c, lihop_h5 *h, hid_t g, const char *gna
         lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush after writing '%s'", gname);
 }
 
-lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
-                                  lihop_err *err)
+static lihop_status write_point_in(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                   const lihop_point_result *r, lihop_err *err)
 {
-    if (!h || !cfg || !r)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_point: NULL argument");
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (r->index < 0)
         return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point index %d < 0", h->path, r->index);
     if (h->model != LIHOP_MODEL_VOXEL)
@@ -1437,7 +1703,7 @@ lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const li
 
     /* The /summary row goes in before the flag: a complete point always has its
      * row, and resume drops rows of points that never got the flag. */
-    if (append_summary(&c, h, r) < 0)
+    if (write_coord_attrs(&c, h, cfg, g, gname, coords) < 0 || append_summary(&c, h, r, coords) < 0)
         goto done;
     finish_point(&c, h, g, gname);
 done:
@@ -1565,7 +1831,8 @@ static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lih
 }
 
 
-static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt)
+static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt,
+                                 const double *coords)
 {
     unsigned char row[8 * MAX_COLS];
     row_cursor rc = {h, row, 0};
@@ -1626,15 +1893,13 @@ static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garn
     put_u64(&rc, hops);
     put_i32(&rc, (int)(trapped > INT32_MAX ? INT32_MAX : trapped));
     put_f64(&rc, pt->wall_s);
+    put_coords(h, row, coords);
     return append_row(c, h, row, pt->index);
 }
 
-lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const lihop_garnet_point *pt,
-                                         lihop_err *err)
+static lihop_status write_garnet_point_in(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                          const lihop_garnet_point *pt, lihop_err *err)
 {
-    if (!h || !cfg || !pt)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_garnet_point: NULL argument");
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (h->model != LIHOP_MODEL_GARNET || cfg->model != LIHOP_MODEL_GARNET)
         return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: a garnet point for a file opened for a voxel run", h->path);
     if (pt->index < 0)
@@ -1703,7 +1968,7 @@ lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, c
             lihop_h5i_attr_f64(&c, g, gname, "boundary_period_m", b->L_m) < 0)
             goto done;
     }
-    if (append_garnet_summary(&c, h, pt) < 0)
+    if (write_coord_attrs(&c, h, cfg, g, gname, coords) < 0 || append_garnet_summary(&c, h, pt, coords) < 0)
         goto done;
     finish_point(&c, h, g, gname);
 done:
@@ -1711,6 +1976,73 @@ done:
         H5Gclose(s);
     H5Gclose(g);
     return c.st;
+}
+
+/* Run one point writer on a copy of the file and commit it; remember the point. */
+typedef lihop_status (*point_writer)(lihop_h5 *h, const lihop_config *cfg, const double *coords, const void *r,
+                                     lihop_err *err);
+
+static lihop_status write_committed(lihop_h5 *h, const lihop_config *cfg, const double *coords, const void *r,
+                                    int id, point_writer fn, lihop_err *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (coords == NULL && h->ncoords > 0)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "%s: point %d written without its coordinates", h->path, id);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    if (txn_begin(&c, h) < 0)
+        return c.st;
+    c.st = fn(h, cfg, coords, r, err);
+    if (txn_end(&c, h) < 0)
+        return c.st;
+    if (add_done(h, id, coords) < 0)
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory");
+    return LIHOP_OK;
+}
+
+static lihop_status voxel_writer(lihop_h5 *h, const lihop_config *cfg, const double *coords, const void *r,
+                                 lihop_err *err)
+{
+    return write_point_in(h, cfg, coords, r, err);
+}
+
+static lihop_status garnet_writer(lihop_h5 *h, const lihop_config *cfg, const double *coords, const void *r,
+                                  lihop_err *err)
+{
+    return write_garnet_point_in(h, cfg, coords, r, err);
+}
+
+lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                  const lihop_point_result *r, lihop_err *err)
+{
+    if (!h || !cfg || !r)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_point: NULL argument");
+    return write_committed(h, cfg, coords, r, r->index, voxel_writer, err);
+}
+
+lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                         const lihop_garnet_point *pt, lihop_err *err)
+{
+    if (!h || !cfg || !pt)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_write_garnet_point: NULL argument");
+    return write_committed(h, cfg, coords, pt, pt->index, garnet_writer, err);
+}
+
+int lihop_h5_next_id(const lihop_h5 *h)
+{
+    return h ? h->next_id : 0;
+}
+
+int lihop_h5_find_point(const lihop_h5 *h, const double *coords)
+{
+    for (int i = 0; h && i < h->ndone; i++) {
+        const double *d = h->done_coord + (size_t)i * h->ncoords;
+        int same = 1;
+        for (int c = 0; c < h->ncoords && same; c++)
+            same = d[c] == coords[c];
+        if (same)
+            return h->done_id[i];
+    }
+    return -1;
 }
 
 /* ---- garnet: derived tables (/arrhenius, /bicrystal) --------------------------------- */
@@ -1806,8 +2138,220 @@ static int row_point(const lihop_h5 *h, const unsigned char *row)
     return (int)k;
 }
 
-lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
-                                    lihop_err *err)
+
+/* ---- seed replicates (/combined) ------------------------------------------------- */
+
+/* Column of X for an error column X_err... ("sigma_err_S_m" -> "sigma_S_m"), or -1. */
+static int err_base(const lihop_h5 *h, int col)
+{
+    const char *n = h->cols[col].name, *e = strstr(n, "_err");
+    if (!e || h->cols[col].kind != COL_F64)
+        return -1;
+    char base[sizeof h->cols[0].name];
+    snprintf(base, sizeof base, "%.*s%s", (int)(e - n), n, e + 4);
+    int b = col_index(h, base);
+    return b >= 0 && h->cols[b].kind == COL_F64 ? b : -1;
+}
+
+/* Combine value column b (error column e, or -1) over rows idx[0..n):
+ * inverse-variance weighted mean with error sqrt(1/sum w), scaled by
+ * sqrt(chi2/(n-1)) when that exceeds 1 (the seeds scatter more than their
+ * errors say); without usable errors the plain mean and its standard error. */
+static void combine_col(const lihop_h5 *h, const unsigned char *rows, const int *idx, int n, int b, int e,
+                        double *val, double *err)
+{
+    double sw = 0.0, swx = 0.0, sx = 0.0, sxx = 0.0;
+    int weighted = e >= 0;
+    for (int i = 0; i < n; i++) {
+        double x = row_f64(h, rows + (size_t)idx[i] * h->row_size, b);
+        double s = e >= 0 ? row_f64(h, rows + (size_t)idx[i] * h->row_size, e) : NAN;
+        weighted &= s > 0.0 && isfinite(s);
+        sx += x;
+        sxx += x * x;
+        if (weighted) {
+            sw += 1.0 / (s * s);
+            swx += x / (s * s);
+        }
+    }
+    double mean = sx / n, var = n > 1 ? (sxx - n * mean * mean) / (n - 1) : NAN;
+    if (!weighted) {
+        *val = mean;
+        *err = n > 1 && var > 0.0 ? sqrt(var / n) : (n > 1 ? 0.0 : NAN);
+        return;
+    }
+    double wm = swx / sw, chi2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        double x = row_f64(h, rows + (size_t)idx[i] * h->row_size, b);
+        double s = row_f64(h, rows + (size_t)idx[i] * h->row_size, e);
+        chi2 += (x - wm) * (x - wm) / (s * s);
+    }
+    double scale = n > 1 && chi2 / (n - 1) > 1.0 ? sqrt(chi2 / (n - 1)) : 1.0;
+    *val = wm;
+    *err = sqrt(1.0 / sw) * scale;
+}
+
+/* One combined row from rows idx[0..n) (same coordinates but the seed). */
+static void combine_rows(const lihop_h5 *h, const unsigned char *rows, const int *idx, int n, unsigned char *out)
+{
+    memcpy(out, rows + (size_t)idx[0] * h->row_size, h->row_size);
+    for (int col = 0; col < h->ncols; col++) {
+        const col_spec *cs = &h->cols[col];
+        if (cs->kind == COL_U64) {
+            uint64_t sum = 0, u;
+            for (int i = 0; i < n; i++) {
+                memcpy(&u, rows + (size_t)idx[i] * h->row_size + cs->off, 8);
+                sum += u;
+            }
+            memcpy(out + cs->off, &sum, 8);
+        } else if (cs->kind == COL_F64 && err_base(h, col) < 0) {
+            int e = -1;
+            for (int k = 0; k < h->ncols && e < 0; k++)
+                if (err_base(h, k) == col)
+                    e = k;
+            double v, ve;
+            combine_col(h, rows, idx, n, col, e, &v, &ve);
+            memcpy(out + cs->off, &v, 8);
+            if (e >= 0)
+                memcpy(out + h->cols[e].off, &ve, 8);
+        }
+    }
+    for (int c = 0; c < h->ncoords; c++) {      /* coordinates stay; the seed column holds 0 */
+        const col_spec *cs = &h->cols[h->coord_col[c]];
+        if (c == h->seed_coord)
+            memset(out + cs->off, 0, 8);
+    }
+}
+
+static int same_point_but_seed(const lihop_h5 *h, const unsigned char *a, const unsigned char *b)
+{
+    double ca[LIHOP_MAX_COORDS], cb[LIHOP_MAX_COORDS];
+    get_coords(h, a, ca);
+    get_coords(h, b, cb);
+    for (int c = 0; c < h->ncoords; c++)
+        if (c != h->seed_coord && ca[c] != cb[c])
+            return 0;
+    return 1;
+}
+
+/* rows[0..n) grouped by coordinates but the seed into out (malloc'd, *nout
+ * rows) with the group sizes in nseeds (malloc'd). */
+static int combine_seeds(const lihop_h5 *h, const unsigned char *rows, int n, unsigned char **out, int **nseeds,
+                         int *nout)
+{
+    *out = malloc(((size_t)n + 1) * h->row_size);
+    *nseeds = malloc(((size_t)n + 1) * sizeof **nseeds);
+    int *idx = malloc(((size_t)n + 1) * sizeof *idx), *used = calloc((size_t)n + 1, sizeof *used);
+    if (!*out || !*nseeds || !idx || !used) {
+        free(idx);
+        free(used);
+        return -1;
+    }
+    *nout = 0;
+    for (int i = 0; i < n; i++) {
+        if (used[i])
+            continue;
+        int m = 0;
+        for (int j = i; j < n; j++)
+            if (!used[j] && same_point_but_seed(h, rows + (size_t)i * h->row_size, rows + (size_t)j * h->row_size)) {
+                used[j] = 1;
+                idx[m++] = j;
+            }
+        combine_rows(h, rows, idx, m, *out + (size_t)*nout * h->row_size);
+        (*nseeds)[(*nout)++] = m;
+    }
+    free(idx);
+    free(used);
+    return 0;
+}
+
+/* Every /summary row (malloc'd; *n rows). */
+static unsigned char *read_summary(lihop_h5i_ctx *c, lihop_h5 *h, int *n)
+{
+    hsize_t dims = 0;
+    hid_t sp = H5Dget_space(h->summary);
+    if (sp < 0 || H5Sget_simple_extent_dims(sp, &dims, NULL) != 1) {
+        if (sp >= 0)
+            H5Sclose(sp);
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read the size of '/summary'");
+        return NULL;
+    }
+    H5Sclose(sp);
+    unsigned char *rows = malloc(((size_t)dims + 1) * h->row_size);
+    if (!rows) {
+        lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
+        return NULL;
+    }
+    if (dims > 0 && H5Dread(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        free(rows);
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read '/summary'");
+        return NULL;
+    }
+    *n = (int)dims;
+    return rows;
+}
+
+/* /combined (same columns as /summary, seed 0, point = the group's first id)
+ * and /combined_n_seeds, when some point has more than one seed. */
+static int write_combined(lihop_h5i_ctx *c, lihop_h5 *h, const unsigned char *crows, const int *nseeds, int n)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++)
+        any |= nseeds[i] > 1;
+    static const char *const names[] = {"/combined", "/combined_n_seeds"};
+    for (int i = 0; i < 2; i++)
+        if (H5Lexists(h->file, names[i], H5P_DEFAULT) > 0 && H5Ldelete(h->file, names[i], H5P_DEFAULT) < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace '%s'", names[i]);
+    if (!any)
+        return 0;
+    hsize_t dims = (hsize_t)n;
+    if (dset_write(c, h->file, "/", "combined", h->row_type, h->row_type, 1, &dims, crows, NULL) < 0 ||
+        dset_write(c, h->file, "/", "combined_n_seeds", H5T_STD_I32LE, H5T_NATIVE_INT, 1, &dims, nseeds, "1") < 0)
+        return -1;
+    hid_t d = H5Dopen2(h->file, "/combined", H5P_DEFAULT);
+    const char *units[MAX_COLS];
+    for (int i = 0; i < h->ncols; i++)
+        units[i] = h->cols[i].unit;
+    int rc = d >= 0 ? lihop_h5i_attr_strs(c, d, "/combined", "units", h->ncols, units) : -1;
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+static lihop_status finish_in(lihop_h5 *h, unsigned char **crows_out, int *ncomb, lihop_err *err)
+{
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    int n = 0, nc = 0, *nseeds = NULL;
+    unsigned char *rows = read_summary(&c, h, &n), *crows = NULL;
+    if (rows && combine_seeds(h, rows, n, &crows, &nseeds, &nc) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory combining seeds");
+    if (c.st == LIHOP_OK)
+        write_combined(&c, h, crows, nseeds, nc);
+    free(rows);
+    free(nseeds);
+    if (crows_out && c.st == LIHOP_OK) {
+        *crows_out = crows;
+        *ncomb = nc;
+    } else {
+        free(crows);
+    }
+    return c.st;
+}
+
+lihop_status lihop_h5_finish(lihop_h5 *h, lihop_err *err)
+{
+    if (!h)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_finish: NULL argument");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    if (txn_begin(&c, h) < 0)
+        return c.st;
+    c.st = finish_in(h, NULL, NULL, err);
+    txn_end(&c, h);
+    return c.st;
+}
+
+static lihop_status garnet_finish_in(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
+                                     lihop_err *err)
 {
     if (fits)
         memset(fits, 0, sizeof *fits);
@@ -1818,31 +2362,28 @@ lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
     const int nt = cfg->ntemps, nx = cfg->garnet.nli, npts = nt * nx;
-    hsize_t n = 0;
+    int n = 0;
     unsigned char *rows = NULL, *out = NULL;
     int *byk = NULL;
-    hid_t sp = H5Dget_space(h->summary);
-    if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) != 1) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read the size of '/summary'");
+    hid_t sp = H5I_INVALID_HID;
+    /* the fits use the seed-combined rows; byk[ix * nt + it]: the row of Li
+     * content ix and temperature it, -1 while that point is missing */
+    if ((c.st = finish_in(h, &rows, &n, err)) != LIHOP_OK)
         goto done;
-    }
-    rows = malloc(((size_t)n + 1) * h->row_size);
     byk = malloc(sizeof *byk * (size_t)(npts > 0 ? npts : 1));
-    out = malloc(((size_t)(npts > nx ? npts : nx) + 1) * 8 * 24);
-    if (!rows || !byk || !out) {
+    out = malloc(((size_t)(npts > nx ? npts : nx) + (size_t)n + 1) * 8 * 24);
+    if (!byk || !out) {
         lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
         goto done;
     }
-    if (n > 0 && H5Dread(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read '/summary'");
-        goto done;
-    }
-    for (int k = 0; k < npts; k++)
+    const int cLi = col_index(h, cfg->garnet.li_is_per_cell ? "li_per_cell" : "li_per_fu");
+    for (int k = 0; k < npts; k++) {
         byk[k] = -1;
-    for (hsize_t i = 0; i < n; i++) {
-        int k = row_point(h, rows + i * h->row_size);
-        if (k >= 0 && k < npts)
-            byk[k] = (int)i;
+        const double li = cfg->garnet.li_is_per_cell ? cfg->garnet.li_per_cell[k / nt] : cfg->garnet.li_per_fu[k / nt];
+        for (int i = 0; i < n && byk[k] < 0; i++)
+            if (row_f64(h, rows + (size_t)i * h->row_size, col_index(h, "T_K")) == cfg->temperature_K[k % nt] &&
+                row_f64(h, rows + (size_t)i * h->row_size, cLi) == li)
+                byk[k] = i;
     }
     const int cT = col_index(h, "T_K"), cS = col_index(h, "sigma_S_m"), cE = col_index(h, "sigma_err_S_m");
 
@@ -1980,14 +2521,14 @@ lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_
                 continue;
             const unsigned char *row = rows + (size_t)byk[k] * h->row_size;
             unsigned char *o = out + (size_t)nrows * t.row_size;
-            dt_put(&t, o, 0, k);
+            dt_put(&t, o, 0, row_point(h, row));
             for (int q = 0; q < 10; q++)
                 dt_put(&t, o, q + 1, row_f64(h, row, col_index(h, src[q])));
             dt_put(&t, o, 11, 1e4 * row_f64(h, row, col_index(h, "ASR_ohm_m2")));
             dt_put(&t, o, 12, 1e4 * row_f64(h, row, col_index(h, "ASR_err_ohm_m2")));
             nrows++;
         }
-        if (dt_write(&c, h->file, "/bicrystal", &t, nrows, out) < 0)
+        if (dt_replace(&c, h->file, "/bicrystal", &t, nrows, out) < 0)
             goto done;
         hid_t d = H5Dopen2(h->file, "/bicrystal", H5P_DEFAULT);
         if (d >= 0) {
@@ -2007,6 +2548,20 @@ done:
     return c.st;
 }
 
+lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
+                                    lihop_err *err)
+{
+    if (!h || !cfg)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_h5_garnet_finish: NULL argument");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
+    if (txn_begin(&c, h) < 0)
+        return c.st;
+    c.st = garnet_finish_in(h, cfg, fits, err);
+    txn_end(&c, h);
+    return c.st;
+}
+
 lihop_status lihop_h5_abandon(lihop_h5 *h, lihop_err *err)
 {
     if (!h)
@@ -2022,13 +2577,11 @@ lihop_status lihop_h5_close(lihop_h5 *h, const char *status, lihop_err *err)
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
     char now[32];
     iso_now(now);
-    if (h->meta >= 0) {
+    if (txn_begin(&c, h) == 0) {
         if (lihop_h5i_attr_str(&c, h->meta, "/metadata", "end_time", now) == 0)
             lihop_h5i_attr_str(&c, h->meta, "/metadata", "status", status ? status : "complete");
+        txn_end(&c, h);
     }
-    close_ids(h);
-    if (h->file >= 0 && H5Fclose(h->file) < 0)
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close the file");
-    free(h);
+    handle_free(h);
     return c.st;
 }

@@ -209,8 +209,13 @@ lihop_status lihop_h5_open(const char *path, const lihop_config *cfg, const liho
                            const char *const *phase_names, const lihop_h5_meta *meta, int resume,
                            int overwrite, lihop_h5 **out, lihop_err *err);
 
-/* 1 if /points/<k> exists with complete = 1, else 0. */
+/* 1 if point id k is finished in the file (complete flag and /summary row), else 0. */
 int lihop_h5_point_done(const lihop_h5 *h, int k);
+/* The id of the finished point with these coordinates (cfg->coords order, as
+ * lihop_sweep_value gives them), or -1. */
+int lihop_h5_find_point(const lihop_h5 *h, const double *coords);
+/* The id the next new point gets: one more than the largest in the file. */
+int lihop_h5_next_id(const lihop_h5 *h);
 
 /* /microstructure: phase grid and phase fractions, for a file opened without
  * micro.  If the file already holds a microstructure (resume), it must be
@@ -223,14 +228,18 @@ lihop_status lihop_h5_write_micro(lihop_h5 *h, const lihop_micro *m, const char 
 
 /* /points/<r->index> and one /summary row, then complete = 1 and a flush.
  * Writing a point that is already complete is LIHOP_ERR_INTERNAL. */
-lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const lihop_point_result *r,
-                                  lihop_err *err);
+lihop_status lihop_h5_write_point(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                  const lihop_point_result *r, lihop_err *err);
 
 /* model garnet: /points/<pt->index> (main run, drift_E1/drift_E2 and bulk
  * subgroups when present) and one /summary row, then complete = 1 and a flush.
  * Writing a point that is already complete is LIHOP_ERR_INTERNAL. */
-lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const lihop_garnet_point *pt,
-                                         lihop_err *err);
+lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                         const lihop_garnet_point *pt, lihop_err *err);
+
+/* After the sweep (both models): /combined, the seed replicates of each point
+ * combined into one row (written when some point has more than one seed). */
+lihop_status lihop_h5_finish(lihop_h5 *h, lihop_err *err);
 
 typedef struct {
     double li_per_fu;

@@ -80,6 +80,31 @@ LIHOP_HD static inline lihop_u32x4 lihop_stream_next(lihop_stream *s)
 #endif
 }
 
+/* ---- the one stream-id encoder --------------------------------------------
+ * Every run of a sweep point draws from subsequences (stream << 32) | member,
+ * member = walker or replica id.  The 32-bit stream is
+ *     0xC0000000 | point_key << 2 | role
+ * point_key: 28-bit hash of the point's coordinates (lihop_point_key: every
+ * sweepable key's name and value except the seed, which is the Philox key),
+ * so a point's numbers do not depend on its position in the sweep; role: the
+ * voxel species index or the garnet run (main, drift E1, drift E2, bulk).
+ * The top bits 11 keep run streams apart from the quenched-disorder
+ * subsequences (high words 0x51ab..., 0x6d15...) and from the microstructure
+ * generators (stream 0). */
+#define LIHOP_STREAM_TAG 0xC0000000u
+#define LIHOP_POINT_KEY_MASK 0x0fffffffu
+
+LIHOP_HD static inline uint32_t lihop_stream_id(uint32_t point_key, unsigned role)
+{
+    return LIHOP_STREAM_TAG | ((point_key & LIHOP_POINT_KEY_MASK) << 2) | (role & 3u);
+}
+
+#if !defined(__CUDACC__)
+/* 28-bit FNV-1a hash of n (name, value) pairs, taken in the order given
+ * (callers pass them in a canonical order); -0.0 hashes as 0.0. */
+uint32_t lihop_point_key(int n, const char *const *names, const double *values);
+#endif
+
 /* Uniform in (0, 1] with 53 random bits, from two words.  Never 0, so -log is finite. */
 LIHOP_HD static inline double lihop_u01_open0(uint32_t a, uint32_t b)
 {

@@ -18,6 +18,20 @@ typedef enum {
 
 #define LIHOP_MSG_LEN 1024
 
+/* The command line's exit code of a status (README "Exit codes"). */
+static inline int lihop_exit_code(lihop_status st)
+{
+    switch (st) {
+    case LIHOP_OK: return 0;
+    case LIHOP_ERR_INPUT: return 2;
+    case LIHOP_ERR_IO: return 3;
+    case LIHOP_ERR_NO_GPU: return 4;
+    case LIHOP_ERR_NOMEM: return 5;
+    case LIHOP_ERR_INTERRUPTED: return 130;
+    default: return 1;
+    }
+}
+
 /* A message buffer carried by handles and passed to functions as `err`. */
 typedef struct { char msg[LIHOP_MSG_LEN]; } lihop_err;
 

@@ -250,7 +250,8 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     uint64_t total_work = nw * (uint64_t)cfg->nspecies, done = 0, truncated = 0;
     for (int s = 0; s < cfg->nspecies && !st; ++s) {
         lihop_phase_transport tr;
-        uint32_t stream = (uint32_t)index * LIHOP_MAX_SPECIES + (uint32_t)s;
+        /* one stream per (point coordinates, species): rng.h lihop_stream_id */
+        uint32_t stream = lihop_stream_id(lihop_config_point_key(cfg, T, 0), (unsigned)s);
         st = lihop_voxel_params_setup(cfg, m, voxels, offset, s, T, stream, p, &tr, err);
         if (st) break;
         p->grid_id = grid_id;

@@ -73,3 +73,20 @@ summary() {
             if (name[c] != "wall_s") print int((k - 1) / nf), name[c], v
         }'
 }
+# bycoord FILE COORDS...: the /summary table as "c1=v1,c2=v2,... column value"
+# lines keyed by the named coordinate columns instead of the row, sorted,
+# without point and wall_s (which depend on the order of work), so files
+# written in another order or by another run compare with diff.
+bycoord() {
+    local file=$1; shift
+    summary "$file" | awk -v keys="$*" '
+        BEGIN { nk = split(keys, k, " ") }
+        { row[$1] = 1; val[$1, $2] = $3; cols[$2] = 1 }
+        END {
+            for (r in row) {
+                key = ""
+                for (i = 1; i <= nk; i++) key = key (i > 1 ? "," : "") k[i] "=" val[r, k[i]]
+                for (c in cols) if (c != "point") print key, c, val[r, c]
+            }
+        }' | sort
+}

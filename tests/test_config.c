@@ -451,8 +451,8 @@ END_TEST
 START_TEST(err_wrong_type)
 {
     expect_error("  walkers: 1000\n", "  walkers: many\n", 41, "run.walkers", "got 'many'");
-    expect_error("temperature_K: [300, 350]\n", "temperature_K: 300\n", 2, "temperature_K",
-                 "expected a list");
+    expect_error("temperature_K: [300, 350]\n", "temperature_K: {T: 300}\n", 2, "temperature_K",
+                 "got a mapping");
     expect_error("  box_voxels: [16, 24, 32]\n", "  box_voxels: [16, 24.5, 32]\n", 33,
                  "microstructure.box_voxels[1]", "expected an integer, got 24.5");
     expect_error("  radius_voxels: 3.5\n", "  radius_voxels: 3.5\n  overlap: maybe\n", 40,

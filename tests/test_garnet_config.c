@@ -855,7 +855,8 @@ START_TEST(params_of_points)
                                                    (lihop_garnet_role)role, &p, &err) == LIHOP_OK, "%s", err.msg);
             ck_assert(p.T_K == T[it]);
             ck_assert_int_eq(p.nli, (int)llround(li[ix] * 64));
-            ck_assert_uint_eq(p.stream, ((uint32_t)role << 24) | (uint32_t)k);
+            ck_assert_uint_eq(p.stream, lihop_stream_id(lihop_config_point_key(c, T[it], ix), (unsigned)role));
+            ck_assert_uint_eq(p.stream >> 30, 3u);   /* run streams carry the tag bits 11 */
             ck_assert(p.seed == 7 && p.disorder_seed == 7);
             ck_assert(p.nu_Hz == 2.0e13 && p.E_kra_eV[0][1] == 0.25 && p.E_kra_eV[1][0] == 0.25);
             ck_assert(p.site_energy_eV[0] == 0.02 && p.site_energy_eV[1] == 0.05);
@@ -876,7 +877,14 @@ START_TEST(params_of_points)
                 ck_assert(p.phi_V == reg->phi_V && p.kra_shift_eV == reg->kra_shift_eV);
         }
     }
-    ck_assert_uint_eq(lihop_garnet_stream(5, LIHOP_GROLE_BULK), (3u << 24) | 5u);
+    /* every run of every point has its own stream */
+    uint32_t seen[24];
+    for (int k = 0; k < 6; k++)
+        for (int role = 0; role < 4; role++) {
+            seen[k * 4 + role] = lihop_garnet_stream(c, k, (lihop_garnet_role)role);
+            for (int j = 0; j < k * 4 + role; j++)
+                ck_assert_uint_ne(seen[j], seen[k * 4 + role]);
+        }
     lihop_garnet_regions_destroy(reg);
     lihop_lattice_destroy(lat);
     lihop_lattice_destroy(bulk);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# cli_sweep.sh - the sweep engine (README "Sweeps"): a voxel deck sweeping
+# seed x volume_fraction x temperature runs from one file with a /summary
+# column per coordinate, /sweep datasets and /combined seed means; adding a
+# fraction value and resuming leaves the earlier points bit-identical and
+# computes only the new ones; a point's numbers do not depend on its position
+# in the sweep (reordered axes, a fresh run of the extended deck); a resume
+# with a changed non-sweep key is refused and leaves the file alone.
+#   usage: bash tests/cli_sweep.sh LIHOP_BINARY SOURCE_DIR
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
+cli_setup sweep "$@"
+
+KEYS="seed volume_fraction T_K"
+sed -e 's/^seed: .*/seed: [7, 8]/' \
+    -e 's/^  volume_fraction: .*/  volume_fraction: [0.0, 0.2]/' "$FIXTURE" > sweep.yaml
+grep -q 'seed: \[7, 8\]' sweep.yaml && grep -q 'volume_fraction: \[0.0, 0.2\]' sweep.yaml ||
+    fail "test setup: could not make the sweep deck"
+
+check "2 seeds x 2 fractions x 2 temperatures: 8 points, one column per coordinate"
+expect_rc 0 first "$LIHOP" run sweep.yaml -o a.h5 --threads 2
+grep -q 'sweep: 8 points over seed (2) x volume_fraction (2) x T_K (2)' first.out || { show first; fail "no sweep line"; }
+[ "$(dims a.h5 /summary)" = "8/Inf" ] || fail "/summary has $(dims a.h5 /summary) rows, expected 8"
+for col in seed volume_fraction T_K; do
+    summary a.h5 | awk -v c=$col '$2 == c' | grep -q . || fail "/summary has no column $col"
+done
+[ "$(vals a.h5 /sweep/volume_fraction | tr '\n' ' ')" = "0 0.20000000000000001 " ] || fail "/sweep/volume_fraction"
+[ "$(vals a.h5 /sweep/seed | tr '\n' ' ')" = "7 8 " ] || fail "/sweep/seed: $(vals a.h5 /sweep/seed)"
+[ "$(dims a.h5 /combined)" = "4" ] || fail "/combined has $(dims a.h5 /combined) rows, expected 4 (2 seeds each)"
+[ "$(vals a.h5 /combined_n_seeds | sort -u)" = "2" ] || fail "/combined_n_seeds is not 2 everywhere"
+[ "$(attr a.h5 /points/5/volume_fraction)" != "" ] || fail "/points/5 has no volume_fraction attribute"
+echo "  ok"
+
+check "add a fraction and --resume: 4 new points, the 8 old ones bit-identical"
+bycoord a.h5 $KEYS > a.txt
+sed 's/volume_fraction: \[0.0, 0.2\]/volume_fraction: [0.0, 0.2, 0.1]/' sweep.yaml > more.yaml
+expect_rc 0 more "$LIHOP" run more.yaml -o a.h5 --resume --threads 2
+[ "$(grep -c 'already in a.h5' more.out)" = 8 ] || { show more; fail "expected 8 skipped points"; }
+[ "$(dims a.h5 /summary)" = "12/Inf" ] || fail "/summary has $(dims a.h5 /summary) rows after the extension"
+bycoord a.h5 $KEYS | grep -v 'volume_fraction=0.10000000000000001' > a_old.txt
+diff a.txt a_old.txt >/dev/null || { diff a.txt a_old.txt | head; fail "earlier points changed by the extension"; }
+[ "$(attr a.h5 /metadata/status)" = complete ] || fail "status after the extension is not complete"
+echo "  ok"
+
+check "order independence: a fresh run of the extended deck, and one with every axis reversed, give the same rows"
+expect_rc 0 fresh "$LIHOP" run more.yaml -o fresh.h5 --threads 1
+sed -e 's/^seed: .*/seed: [8, 7]/' -e 's/volume_fraction: .*/volume_fraction: [0.1, 0.2, 0.0]/' \
+    -e 's/^temperature_K: .*/temperature_K: [353.15, 298.15]/' more.yaml > reversed.yaml
+expect_rc 0 rev "$LIHOP" run reversed.yaml -o rev.h5 --threads 2
+bycoord a.h5 $KEYS > all.txt
+diff all.txt <(bycoord fresh.h5 $KEYS) >/dev/null || fail "the fresh run of the extended deck differs"
+diff all.txt <(bycoord rev.h5 $KEYS) >/dev/null || fail "reversing the axes changed some point's numbers"
+echo "  ok: $(wc -l < all.txt) values equal"
+
+check "a resume with another non-sweep key is refused (exit 2) and leaves the file alone"
+sed 's/^  walkers: .*/  walkers: 404/' more.yaml > other.yaml
+sum_before=$(cksum < a.h5)
+expect_rc 2 other "$LIHOP" run other.yaml -o a.h5 --resume
+grep -q 'only sweep values may change' other.err || { show other; fail "no message saying what may change"; }
+[ "$(cksum < a.h5)" = "$sum_before" ] || fail "the refused resume changed a.h5"
+ls a.h5.tmp a.h5.lock 2>/dev/null && fail "a temporary or lock file was left behind"
+echo "  ok"
+
+check "a scalar seed became a one-value list: same points (the seed is a coordinate either way)"
+sed 's/^seed: .*/seed: 42/' "$FIXTURE" > s1.yaml
+sed 's/^seed: .*/seed: [42]/' "$FIXTURE" > s2.yaml
+expect_rc 0 s1 "$LIHOP" run s1.yaml -o s.h5 --threads 2
+expect_rc 0 s2 "$LIHOP" run s2.yaml -o s.h5 --resume --threads 2
+[ "$(grep -c 'already in s.h5' s2.out)" = 2 ] || { show s2; fail "the one-value seed list did not match the scalar seed's points"; }
+echo "  ok"
+echo "PASS: cli_sweep"
