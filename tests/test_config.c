@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -637,6 +638,37 @@ START_TEST(err_runtime_ranges)
 }
 END_TEST
 
+/* A deck nested 100k brackets deep used to take a minute (libyaml's scanner is
+ * quadratic in the depth): refused at once with the line where it gets too deep. */
+START_TEST(err_deep_nesting)
+{
+    size_t n = 100000;
+    char *text = malloc(2 * n + 64);
+    ck_assert_ptr_nonnull(text);
+    int k = sprintf(text, "model: voxel\ntemperature_K: ");
+    memset(text + k, '[', n);
+    memset(text + k + n, ']', n);
+    strcpy(text + k + 2 * n, "\n");
+    lihop_config *c = (lihop_config *)1;
+    lihop_err err = {{0}};
+    clock_t t0 = clock();
+    ck_assert_int_eq(lihop_config_parse(text, "test.yaml", &c, &err), LIHOP_ERR_INPUT);
+    double cpu_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    free(text);
+    ck_assert_ptr_null(c);
+    ck_assert_msg(strncmp(err.msg, "test.yaml:2: expected lists and mappings nested at most 64 deep", 63) == 0,
+                  "%s", err.msg);
+    ck_assert_msg(cpu_s < 1.0, "took %g s", cpu_s);
+    /* block nesting (one "- " per level) is refused the same way; 64 levels are fine for the reader */
+    char block[8192] = "model: voxel\ntemperature_K:\n";
+    for (int i = 1; i <= 70; i++)
+        snprintf(block + strlen(block), sizeof block - strlen(block), "%*s- \n", 2 * i, "");
+    ck_assert_int_eq(lihop_config_parse(block, "test.yaml", &c, &err), LIHOP_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "test.yaml:66: expected lists and mappings nested at most 64") == err.msg,
+                  "%s", err.msg);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -672,6 +704,7 @@ static Suite *config_suite(void)
     tcase_add_test(bad, err_run_ranges);
     tcase_add_test(bad, err_cross_checks);
     tcase_add_test(bad, err_runtime_ranges);
+    tcase_add_test(bad, err_deep_nesting);
     suite_add_tcase(s, bad);
     return s;
 }
