@@ -823,6 +823,48 @@ static lihop_status cyaml_refused(pctx *c, cyaml_err_t e)
 }
 
 /* ---- pass 3: conversion and cross checks ---------------------------------- */
+static lihop_status energy_range(pctx *c, const char *path, double v);
+
+/* Accepted ranges of numeric keys (README "Config reference" says why).  A
+ * value outside them would overflow, hang or give a meaningless result, and
+ * is refused here rather than found at run time. */
+#define T_MIN_K 50.0                /* the garnet and polymer (VTF) laws mean nothing far outside */
+#define T_MAX_K 3000.0
+#define VOXEL_MIN_M 1e-10           /* one atom ... */
+#define VOXEL_MAX_M 1e-2            /* ... a centimetre (a cell stack) */
+#define CONC_MAX_MOL_L 200.0        /* 1.2e29 1/m^3; Li metal is 77 mol/L */
+#define D_PREF_MAX_CM2_S 1e3        /* Arrhenius prefactors of solids are 1e-4 .. 10 cm^2/s */
+#define SIGMA_PREF_MAX_S_CM 1e8     /* sigma T = A exp(-Ea/kT) prefactors reach ~1e6 S K/cm */
+#define EA_MAX_EV 5.0               /* activation energies and barriers */
+#define VTF_B_MAX_K 1e5
+#define ASR_MAX_OHM_CM2 1e9         /* beyond this an interface is an insulator */
+#define ENERGY_MAX_EV 5.0           /* |site energies, pair energies, shifts| */
+#define DISORDER_MAX_EV 1.0
+#define PHI_MAX_V 5.0               /* |space-charge potential| */
+#define SHELL_MAX_A 50.0            /* pair-shell windows */
+#define NU_MIN_HZ 1e10              /* attempt frequencies: phonons are 1e12 .. 1e14 Hz */
+#define NU_MAX_HZ 1e15
+#define MIN_HOPS 10.0               /* mean hops per walker / Li: fewer give no diffusive MSD */
+#define MAX_HOPS_PER_POINT 1e13     /* hours on a GPU, weeks on a CPU */
+#define EV_J 1.602176634e-19        /* J per eV; also the elementary charge in C */
+#define KB_J_PER_K 1.380649e-23
+
+/* "expected WHAT from LO to HI UNIT, got ..." unless lo <= v <= hi (lo < v
+ * with open_lo, "above LO and at most HI"). */
+static lihop_status need_range(pctx *c, const char *path, double v, int open_lo, double lo, double hi,
+                               const char *what, const char *unit)
+{
+    if ((open_lo ? v > lo : v >= lo) && v <= hi)
+        return LIHOP_OK;
+    return fail_at(c, path, "expected %s %s %g %s %g%s%s, got %s", what, open_lo ? "above" : "from", lo,
+                   open_lo ? "and at most" : "to", hi, unit[0] ? " " : "", unit, got(c, path));
+}
+
+/* Site, pair and shift energies: exp(+-E/kT) must stay finite down to T_MIN_K. */
+static lihop_status energy_range(pctx *c, const char *path, double v)
+{
+    return need_range(c, path, v, 0, -ENERGY_MAX_EV, ENERGY_MAX_EV, "an energy", "eV");
+}
 
 /* Index of `name` among n names stored `stride` bytes apart, or -1. */
 static int find_name(const char *name, const char *first, size_t stride, int n)
@@ -881,9 +923,13 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
         const char *key;
         const double *v;
         int law;
-    } extra[] = {{"Ea_eV", y->ea_eV, LIHOP_LAW_ARRHENIUS},
-                 {"B_K", y->B_K, LIHOP_LAW_VTF},
-                 {"T0_K", y->T0_K, LIHOP_LAW_VTF}};
+        double max;
+        const char *what, *unit;
+    } extra[] = {{"Ea_eV", y->ea_eV, LIHOP_LAW_ARRHENIUS, EA_MAX_EV, "an activation energy", "eV"},
+                 {"B_K", y->B_K, LIHOP_LAW_VTF, VTF_B_MAX_K, "a VTF pseudo-activation", "K"},
+                 {"T0_K", y->T0_K, LIHOP_LAW_VTF, T_MAX_K, "a VTF temperature", "K"}};
+    int is_d = to_si == cm2_s_to_si;
+    lihop_status st;
     const char *law = law_strings[y->law].str;
     char p[PATH_CAP + 32];   /* room for path plus the longest law key */
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
@@ -897,12 +943,14 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
             return fail_line(c, line_of(c, lp), p, "expected a value (law '%s' needs %s), got nothing",
                              law, law_keys[y->law]);
         }
-        if (extra[i].v && !(*extra[i].v >= 0.0))
-            return fail_at(c, p, "expected a value >= 0, got %s", got(c, p));
+        if (extra[i].v && (st = need_range(c, p, *extra[i].v, 0, 0.0, extra[i].max, extra[i].what,
+                                            extra[i].unit)) != LIHOP_OK)
+            return st;
     }
     snprintf(p, sizeof p, "%s.prefactor", path);
-    if (!(y->prefactor > 0.0))
-        return fail_at(c, p, "expected a prefactor > 0, got %s", got(c, p));
+    if ((st = need_range(c, p, y->prefactor, 1, 0.0, is_d ? D_PREF_MAX_CM2_S : SIGMA_PREF_MAX_S_CM,
+                         "a prefactor", is_d ? "cm^2/s" : "S/cm")) != LIHOP_OK)
+        return st;
     out->law = (lihop_law_kind)y->law;
     out->prefactor = to_si(y->prefactor);
     out->ea_eV = y->ea_eV ? *y->ea_eV : 0.0;
@@ -946,8 +994,9 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
                 return fail_at(c, p, "expected each species once per phase, got '%s' again (also carriers[%d])",
                                yc->species, k);
         snprintf(p, sizeof p, "phases[%d].carriers[%d].concentration_mol_L", i, j);
-        if (!(yc->concentration_mol_L > 0.0))
-            return fail_at(c, p, "expected a concentration > 0 mol/L, got %s", got(c, p));
+        if ((st = need_range(c, p, yc->concentration_mol_L, 1, 0.0, CONC_MAX_MOL_L, "a concentration",
+                             "mol/L")) != LIHOP_OK)
+            return st;
         cc->conc_m3 = mol_l_to_si(yc->concentration_mol_L);
 
         const char *given[3];
@@ -1061,15 +1110,16 @@ static lihop_status seed_and_temperature_coords(pctx *c, lihop_config *cfg, cons
     return LIHOP_OK;
 }
 
-/* Check each value of the sweepable list `path` against [lo, hi] (lo_open: lo excluded). */
-static lihop_status check_list(pctx *c, const char *path, const double *v, unsigned n, double lo, int lo_open,
-                               double hi, const char *what)
+/* need_range for each value of the sweepable list `path`. */
+static lihop_status check_list(pctx *c, const char *path, const double *v, unsigned n, int open_lo, double lo,
+                               double hi, const char *what, const char *unit)
 {
     for (unsigned i = 0; i < n; i++) {
         char p[PATH_CAP];
         snprintf(p, sizeof p, "%s[%u]", path, i);
-        if (!((lo_open ? v[i] > lo : v[i] >= lo) && v[i] <= hi))
-            return fail_at(c, p, "expected %s, got %s", what, got(c, p));
+        lihop_status st = need_range(c, p, v[i], open_lo, lo, hi, what, unit);
+        if (st != LIHOP_OK)
+            return st;
     }
     return LIHOP_OK;
 }
@@ -1100,8 +1150,8 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
             }
         }
         snprintf(p, sizeof p, "interfaces[%d].asr_ohm_cm2", k);
-        if ((st = check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0.0, 0, INFINITY,
-                             "an area-specific resistance >= 0 ohm cm^2")) != LIHOP_OK)
+        if ((st = check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0, 0.0, ASR_MAX_OHM_CM2,
+                             "an area-specific resistance", "ohm cm^2")) != LIHOP_OK)
             return st;
         double asr[LIHOP_MAX_AXIS_VALUES];
         for (unsigned i = 0; i < yi->asr_ohm_cm2_count; i++)
@@ -1197,9 +1247,9 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
         return fail_at(c, "microstructure.box_voxels",
                        "expected at most 2^31 voxels in all, got %d x %d x %d = %" PRId64, m->n[0],
                        m->n[1], m->n[2], total);
-    if (!(y->voxel_size_m > 0.0))
-        return fail_at(c, "microstructure.voxel_size_m", "expected a voxel edge > 0 m, got %s",
-                       got(c, "microstructure.voxel_size_m"));
+    if ((st = need_range(c, "microstructure.voxel_size_m", y->voxel_size_m, 0, VOXEL_MIN_M, VOXEL_MAX_M,
+                         "a voxel edge", "m")) != LIHOP_OK)
+        return st;
     m->voxel_m = y->voxel_size_m;
     m->generator = (lihop_generator_kind)y->generator;
     if ((st = check_generator_keys(c, y->generator)) != LIHOP_OK)
@@ -1217,17 +1267,20 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
     }
     if (y->volume_fraction) {
         const char *vf = "microstructure.volume_fraction";
-        if ((st = check_list(c, vf, y->volume_fraction, y->volume_fraction_count, 0.0, 0, 1.0,
-                             "a fraction in [0, 1]")) != LIHOP_OK ||
+        if ((st = check_list(c, vf, y->volume_fraction, y->volume_fraction_count, 0, 0.0, 1.0, "a fraction",
+                             "")) != LIHOP_OK ||
             (st = add_coord(c, cfg, LIHOP_COORD_VOLUME_FRACTION, 0, "volume_fraction", "1", vf, y->volume_fraction,
                             (int)y->volume_fraction_count)) != LIHOP_OK)
             return st;
         m->volume_fraction = y->volume_fraction[0];
     }
     if (y->radius_voxels) {
+        /* at least one voxel per sphere; the periodic box holds at least one sphere */
         const char *rv = "microstructure.radius_voxels";
-        if ((st = check_list(c, rv, y->radius_voxels, y->radius_voxels_count, 0.0, 1, INFINITY,
-                             "a radius > 0 voxels")) != LIHOP_OK ||
+        int nmin = m->n[0] < m->n[1] ? m->n[0] : m->n[1];
+        nmin = nmin < m->n[2] ? nmin : m->n[2];
+        if ((st = check_list(c, rv, y->radius_voxels, y->radius_voxels_count, 0, 0.5, 0.5 * nmin,
+                             "a radius (half the smallest box edge at most)", "voxels")) != LIHOP_OK ||
             (st = add_coord(c, cfg, LIHOP_COORD_RADIUS, 0, "radius_voxels", "1", rv, y->radius_voxels,
                             (int)y->radius_voxels_count)) != LIHOP_OK)
             return st;
@@ -1312,6 +1365,98 @@ static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
     return LIHOP_OK;
 }
 
+static lihop_status conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n);
+
+/* Largest bulk hop rate 6 D / h^2 (1/s) of species s at T over the phases that
+ * carry it: the voxel model's rate inside a phase (voxel_model.c).  The mean
+ * hop rate of a walker is at most this (up to 2x next to a faster phase), so
+ * time_s x this bounds the mean hops per walker from above. */
+static double voxel_max_rate(const lihop_config *cfg, int s, double T)
+{
+    double z = cfg->species[s].charge, h = cfg->micro.voxel_m, kmax = 0.0;
+    double kT_qq = KB_J_PER_K * T / (z * z * EV_J * EV_J);      /* D = sigma kT / (z^2 e^2 rho) */
+    for (int p = 0; p < cfg->nphases; p++)
+        for (int j = 0; j < cfg->phases[p].ncarriers; j++) {
+            const lihop_carrier_cfg *cc = &cfg->phases[p].carriers[j];
+            if (cc->species != s)
+                continue;
+            double D = cc->kind == LIHOP_TRANSPORT_D ? lihop_tlaw_eval(&cc->law, T)
+                       : cc->kind == LIHOP_TRANSPORT_SIGMA
+                           ? lihop_tlaw_eval(&cc->law, T) * kT_qq / cc->conc_m3
+                           : cc->transference * lihop_tlaw_eval(&cfg->phases[p].sigma_total, T) * kT_qq / cc->conc_m3;
+            kmax = fmax(kmax, 6.0 * D / (h * h));
+        }
+    return kmax;
+}
+
+/* Run length of a voxel deck: at least MIN_HOPS mean hops per walker (else the
+ * MSD is not diffusive and sigma comes out as noise or 0) and at most
+ * MAX_HOPS_PER_POINT hops per sweep point (else the run never ends). */
+static lihop_status check_voxel_length(pctx *c, const lihop_config *cfg)
+{
+    const lihop_run_cfg *r = &cfg->run;
+    double nw = (double)r->walkers;
+    if (r->hops_per_walker > 0.0) {
+        double cap = MAX_HOPS_PER_POINT / (nw * cfg->nspecies);
+        if (!(r->hops_per_walker >= MIN_HOPS && r->hops_per_walker <= cap))
+            return fail_at(c, "run.hops_per_walker",
+                           "expected from %g to %.3g hops per walker (at most %g hops per point over %" PRIu64
+                           " walkers x %d species), got %s", MIN_HOPS, cap, MAX_HOPS_PER_POINT, r->walkers,
+                           cfg->nspecies, got(c, "run.hops_per_walker"));
+        return LIHOP_OK;
+    }
+    for (int t = 0; t < cfg->ntemps; t++) {
+        double T = cfg->temperature_K[t], total = 0.0;
+        for (int s = 0; s < cfg->nspecies; s++) {
+            double k = voxel_max_rate(cfg, s, T), hops = r->time_s * k;
+            if (!(hops >= MIN_HOPS))
+                return fail_at(c, "run.time_s",
+                               "expected a time that gives at least %g hops per walker (species '%s' at %g K hops "
+                               "at most %.3g times per second, so time_s >= %.3g s), got %s", MIN_HOPS,
+                               cfg->species[s].name, T, k, MIN_HOPS / k, got(c, "run.time_s"));
+            total += nw * hops;
+        }
+        if (!(total <= MAX_HOPS_PER_POINT))
+            return fail_at(c, "run.time_s",
+                           "expected at most %g hops per point (estimated %.3g at %g K from the fastest phase; "
+                           "time_s <= %.3g s), got %s", MAX_HOPS_PER_POINT, total, T,
+                           r->time_s * MAX_HOPS_PER_POINT / total, got(c, "run.time_s"));
+    }
+    return LIHOP_OK;
+}
+
+/* The energy a carrier gains from the field over one hop of length d_m is at
+ * most kT at the lowest temperature (|q| E d <= kT): beyond that the walk is
+ * far from linear response and exp(q E d / 2kT) soon overflows. */
+static lihop_status check_field(pctx *c, const lihop_config *cfg, const char *path, double E, double d_m,
+                                int z, const char *hop)
+{
+    double Tmin = cfg->temperature_K[0];
+    for (int t = 1; t < cfg->ntemps; t++)
+        Tmin = fmin(Tmin, cfg->temperature_K[t]);
+    double Emax = KB_J_PER_K * Tmin / (abs(z) * EV_J * d_m);
+    if (fabs(E) <= Emax)
+        return LIHOP_OK;
+    return fail_at(c, path,
+                   "expected |E| <= kT/(|z| e d) = %.3g V/m (charge %+d, %s d = %g m, %g K: at most kT gained "
+                   "per hop; 0.01-0.1 kT is linear response), got %s", Emax, z, hop, d_m, Tmin, got(c, path));
+}
+
+static lihop_status check_voxel_field(pctx *c, const lihop_config *cfg)
+{
+    int zmax = 0;
+    for (int s = 0; s < cfg->nspecies; s++)
+        zmax = abs(cfg->species[s].charge) > zmax ? abs(cfg->species[s].charge) : zmax;
+    char p[PATH_CAP];
+    for (int a = 0; a < 3; a++) {
+        snprintf(p, sizeof p, "field_V_m[%d]", a);
+        lihop_status st = check_field(c, cfg, p, cfg->field_V_m[a], cfg->micro.voxel_m, zmax, "voxel edge");
+        if (st != LIHOP_OK)
+            return st;
+    }
+    return LIHOP_OK;
+}
+
 static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
 {
     char p[PATH_CAP];
@@ -1320,14 +1465,8 @@ static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
     cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
     cfg->seed = y->seed ? y->seed[0] : 1;
 
-    cfg->ntemps = (int)y->temperature_K_count;
-    for (int t = 0; t < cfg->ntemps; t++) {
-        double T = y->temperature_K[t];
-        snprintf(p, sizeof p, "temperature_K[%d]", t);
-        if (!(T > 0.0 && T < 5000.0))
-            return fail_at(c, p, "expected a temperature above 0 and below 5000 K, got %s", got(c, p));
-        cfg->temperature_K[t] = T;
-    }
+    if ((st = conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
+        return st;
 
     cfg->nspecies = (int)y->species_count;
     for (int s = 0; s < cfg->nspecies; s++) {
@@ -1388,7 +1527,8 @@ static lihop_status convert(pctx *c, const y_top *y, lihop_config *cfg)
         return st;
     for (unsigned a = 0; a < y->field_V_m_count; a++)
         cfg->field_V_m[a] = y->field_V_m[a];
-    if ((st = conv_run(c, cfg, y->run)) != LIHOP_OK)
+    if ((st = check_voxel_field(c, cfg)) != LIHOP_OK || (st = conv_run(c, cfg, y->run)) != LIHOP_OK ||
+        (st = check_voxel_length(c, cfg)) != LIHOP_OK)
         return st;
     return seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
 }
@@ -1460,8 +1600,8 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
     }
     if (y->nu_Hz) {
         snprintf(p, sizeof p, "%snu_Hz", pre);
-        if (!(*y->nu_Hz > 0.0))
-            return fail_at(c, p, "expected an attempt frequency > 0 Hz, got %s", got(c, p));
+        if ((st = need_range(c, p, *y->nu_Hz, 0, NU_MIN_HZ, NU_MAX_HZ, "an attempt frequency", "Hz")) != LIHOP_OK)
+            return st;
         g->nu_Hz = *y->nu_Hz;
     }
     if (y->E_kra_eV) {
@@ -1484,8 +1624,8 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
                                e->pair[0], e->pair[1], pre, here[a][b]);
             here[a][b] = here[b][a] = (int)k;
             snprintf(q, sizeof q, "%sE_kra_eV[%u].value", pre, k);
-            if (!(e->value >= 0.0))
-                return fail_at(c, q, "expected a barrier >= 0 eV, got %s", got(c, q));
+            if ((st = need_range(c, q, e->value, 0, 0.0, EA_MAX_EV, "a barrier", "eV")) != LIHOP_OK)
+                return st;
             g->E_kra_eV[a][b] = g->E_kra_eV[b][a] = e->value;
             g->kra_given[a][b] = g->kra_given[b][a] = 1;
         }
@@ -1502,11 +1642,18 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
                 return fail_at(c, p, "expected each sublattice once, got '%s' again (also %ssite_energy_eV[%d])",
                                y->site_energy_eV[k].sublattice, pre, here[a]);
             here[a] = (int)k;
+            snprintf(p, sizeof p, "%ssite_energy_eV[%u].value", pre, k);
+            if ((st = energy_range(c, p, y->site_energy_eV[k].value)) != LIHOP_OK)
+                return st;
             g->site_energy_eV[a] = y->site_energy_eV[k].value;
         }
     }
-    if (y->E_nn_eV)
+    if (y->E_nn_eV) {
+        snprintf(p, sizeof p, "%sE_nn_eV", pre);
+        if ((st = energy_range(c, p, *y->E_nn_eV)) != LIHOP_OK)
+            return st;
         g->E_nn_eV = *y->E_nn_eV;
+    }
     if (y->pair_shells_eV) {            /* a deck's list replaces the material's */
         snprintf(p, sizeof p, "%spair_shells_eV", pre);
         set_src(&g->src_shells, c, p);
@@ -1514,14 +1661,14 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
         for (unsigned k = 0; k < y->pair_shells_eV_count; k++) {
             const y_shell *e = &y->pair_shells_eV[k];
             snprintf(p, sizeof p, "%spair_shells_eV[%u].from_A", pre, k);
-            if (!(e->from_A >= 0.0) || !isfinite(e->from_A))
-                return fail_at(c, p, "expected a distance >= 0 A, got %s", got(c, p));
+            if ((st = need_range(c, p, e->from_A, 0, 0.0, SHELL_MAX_A, "a distance", "A")) != LIHOP_OK)
+                return st;
             snprintf(p, sizeof p, "%spair_shells_eV[%u].to_A", pre, k);
-            if (!(e->to_A > e->from_A) || !isfinite(e->to_A))
-                return fail_at(c, p, "expected a distance > from_A (%g A), got %s", e->from_A, got(c, p));
+            if ((st = need_range(c, p, e->to_A, 1, e->from_A, SHELL_MAX_A, "a distance (from_A)", "A")) != LIHOP_OK)
+                return st;
             snprintf(q, sizeof q, "%spair_shells_eV[%u].value", pre, k);
-            if (!isfinite(e->value))
-                return fail_at(c, q, "expected a finite pair energy in eV, got %s", got(c, q));
+            if ((st = energy_range(c, q, e->value)) != LIHOP_OK)
+                return st;
             for (unsigned o = 0; o < k; o++)
                 if (e->from_A < y->pair_shells_eV[o].to_A && y->pair_shells_eV[o].from_A < e->to_A) {
                     snprintf(p, sizeof p, "%spair_shells_eV[%u]", pre, k);
@@ -1536,8 +1683,9 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
     }
     if (y->disorder_sigma_eV) {
         snprintf(p, sizeof p, "%sdisorder_sigma_eV", pre);
-        if (!(*y->disorder_sigma_eV >= 0.0))
-            return fail_at(c, p, "expected a standard deviation >= 0 eV, got %s", got(c, p));
+        if ((st = need_range(c, p, *y->disorder_sigma_eV, 0, 0.0, DISORDER_MAX_EV, "a standard deviation",
+                             "eV")) != LIHOP_OK)
+            return st;
         g->disorder_sigma_eV = *y->disorder_sigma_eV;
     }
     return LIHOP_OK;
@@ -1575,6 +1723,10 @@ static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_s
                              pname, takes);
         }
     }
+    lihop_status st;
+    snprintf(p, sizeof p, "%s.phi0_V", base);
+    if (y->phi0_V && (st = need_range(c, p, *y->phi0_V, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) != LIHOP_OK)
+        return st;
     if (y->phi0_V)
         b->phi0_V = *y->phi0_V;
     if (y->length_A) {
@@ -1601,6 +1753,9 @@ static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_s
         if (i > 0 && !(d > b->table_d_A[i - 1]))
             return fail_at(c, p, "expected distances in increasing order (previous row %g A), got %s",
                            b->table_d_A[i - 1], got(c, p));
+        snprintf(p, sizeof p, "%s.table[%d][1]", base, i);
+        if ((st = need_range(c, p, phi, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) != LIHOP_OK)
+            return st;
         b->table_d_A[i] = d;
         b->table_phi_V[i] = phi;
     }
@@ -1626,6 +1781,10 @@ static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicryst
                            got(c, "garnet.bicrystal.thickness_A"));
         b->thickness_A = *y->thickness_A;
     }
+    lihop_status st;
+    if ((y->kra_shift_eV && (st = energy_range(c, "garnet.bicrystal.kra_shift_eV", *y->kra_shift_eV)) != LIHOP_OK) ||
+        (y->site_shift_eV && (st = energy_range(c, "garnet.bicrystal.site_shift_eV", *y->site_shift_eV)) != LIHOP_OK))
+        return st;
     b->kra_shift_eV = y->kra_shift_eV ? *y->kra_shift_eV : 0.0;
     if (b->kra_shift_eV != 0.0 && g->rate_law == LIHOP_GRATE_METROPOLIS)
         return fail_at(c, "garnet.bicrystal.kra_shift_eV",
@@ -1633,9 +1792,9 @@ static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicryst
                        g->src_rate_law.file, g->src_rate_law.line, got(c, "garnet.bicrystal.kra_shift_eV"));
     b->site_shift_eV = y->site_shift_eV ? *y->site_shift_eV : 0.0;
     if (y->disorder_sigma_eV) {
-        if (!(*y->disorder_sigma_eV >= 0.0))
-            return fail_at(c, "garnet.bicrystal.disorder_sigma_eV", "expected a standard deviation >= 0 eV, got %s",
-                           got(c, "garnet.bicrystal.disorder_sigma_eV"));
+        if ((st = need_range(c, "garnet.bicrystal.disorder_sigma_eV", *y->disorder_sigma_eV, 0, 0.0,
+                             DISORDER_MAX_EV, "a standard deviation", "eV")) != LIHOP_OK)
+            return st;
         b->disorder_sigma_eV = *y->disorder_sigma_eV;
     }
     if (y->site_removal_fraction) {
@@ -1723,8 +1882,9 @@ static lihop_status conv_temperatures(pctx *c, lihop_config *cfg, const double *
     cfg->ntemps = (int)n;
     for (int t = 0; t < cfg->ntemps; t++) {
         snprintf(p, sizeof p, "temperature_K[%d]", t);
-        if (!(T[t] > 0.0 && T[t] < 5000.0))
-            return fail_at(c, p, "expected a temperature above 0 and below 5000 K, got %s", got(c, p));
+        lihop_status st = need_range(c, p, T[t], 0, T_MIN_K, T_MAX_K, "a temperature", "K");
+        if (st != LIHOP_OK)
+            return st;
         cfg->temperature_K[t] = T[t];
     }
     return LIHOP_OK;
@@ -1886,6 +2046,77 @@ done:
     return st;
 }
 
+/* Fields of a garnet deck: the hop length is at most the lattice's hop cutoff. */
+static lihop_status check_garnet_fields(pctx *c, const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *g = &cfg->garnet;
+    double d_m = g->lattice.hop_cutoff_A * 1e-10;
+    double E = sqrt(g->field_V_m[0] * g->field_V_m[0] + g->field_V_m[1] * g->field_V_m[1] +
+                    g->field_V_m[2] * g->field_V_m[2]);
+    lihop_status st = check_field(c, cfg, "garnet.field_V_m", E, d_m, 1, "hop cutoff");
+    char p[PATH_CAP];
+    for (int i = 0; i < 2 && st == LIHOP_OK && g->has_drift; i++) {
+        snprintf(p, sizeof p, "garnet.drift_fields_V_m[%d]", i);
+        st = check_field(c, cfg, p, g->drift_fields_V_m[i], d_m, 1, "hop cutoff");
+    }
+    return st;
+}
+
+/* Hop rate of one Li to one neighbour without site energies or repulsion:
+ * nu exp(-E_min/kT) under kra (E_min the lowest barrier given), nu under
+ * metropolis.  An estimate of the mean hops per Li per second. */
+static double garnet_bare_rate(const lihop_garnet_cfg *g, double T)
+{
+    if (g->rate_law == LIHOP_GRATE_METROPOLIS)
+        return g->nu_Hz;
+    double emin = INFINITY;
+    for (int a = 0; a < g->nsub; a++)
+        for (int b = 0; b < g->nsub; b++)
+            if (g->kra_given[a][b])
+                emin = fmin(emin, g->E_kra_eV[a][b]);
+    return g->nu_Hz * exp(-(isfinite(emin) ? emin : 0.0) / (KB_EV_PER_K * T));
+}
+
+/* Run length of a garnet deck: at least MIN_HOPS mean hops per Li, and at most
+ * MAX_HOPS_PER_POINT events per sweep point: replicas x Li x (production +
+ * equilibration hops per Li) x runs (1, +2 drift, +1 bicrystal bulk reference). */
+static lihop_status check_garnet_length(pctx *c, const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *g = &cfg->garnet;
+    const lihop_run_cfg *r = &cfg->run;
+    const char *key = r->time_s > 0.0 ? "run.time_s" : present(c, "run.hops_per_li") ? "run.hops_per_li" : "run";
+    double nli = 0.0, hmin = r->hops_per_li, hmax = r->hops_per_li, Tlow = cfg->temperature_K[0];
+    for (int i = 0; i < g->nli; i++)
+        nli = fmax(nli, (double)llround(g->li_per_cell[i] * g->cells[0] * g->cells[1] * g->cells[2]));
+    if (r->time_s > 0.0) {
+        hmin = INFINITY;
+        hmax = 0.0;
+        for (int t = 0; t < cfg->ntemps; t++) {
+            double h = r->time_s * garnet_bare_rate(g, cfg->temperature_K[t]);
+            Tlow = h < hmin ? cfg->temperature_K[t] : Tlow;
+            hmin = fmin(hmin, h);
+            hmax = fmax(hmax, h);
+        }
+    }
+    if (!(hmin >= MIN_HOPS) && r->time_s > 0.0)
+        return fail_at(c, key,
+                       "expected a time that gives at least %g hops per Li (at %g K a Li hops about %.3g times per "
+                       "second, nu exp(-E_kra/kT), so time_s >= %.3g s), got %s", MIN_HOPS, Tlow,
+                       garnet_bare_rate(g, Tlow), MIN_HOPS / garnet_bare_rate(g, Tlow), got(c, key));
+    if (!(hmin >= MIN_HOPS))
+        return fail_at(c, key, "expected at least %g hops per Li, got %s", MIN_HOPS, got(c, key));
+    if (r->equil_hops_per_li > hmax && present(c, "run.equil_hops_per_li"))
+        key = "run.equil_hops_per_li";
+    double runs = 1.0 + 2.0 * g->has_drift + g->has_bicrystal;
+    double total = (double)r->replicas * nli * (hmax + r->equil_hops_per_li) * runs;
+    if (!(total <= MAX_HOPS_PER_POINT))
+        return fail_at(c, key,
+                       "expected at most %g hops per point (%lld replicas x %.0f Li x %.3g hops per Li, with "
+                       "equilibration, x %.0f runs = %.3g), got %s", MAX_HOPS_PER_POINT, (long long)r->replicas,
+                       nli, hmax + r->equil_hops_per_li, runs, total, got(c, key));
+    return LIHOP_OK;
+}
+
 static lihop_status convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
 {
     lihop_status st;
@@ -1894,9 +2125,10 @@ static lihop_status convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
     cfg->seed = y->seed ? y->seed[0] : 1;
     if ((st = conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
         return st;
-    if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK)
+    if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK || (st = check_garnet_fields(c, cfg)) != LIHOP_OK ||
+        (st = conv_grun(c, cfg, y->run)) != LIHOP_OK)
         return st;
-    if ((st = conv_grun(c, cfg, y->run)) != LIHOP_OK)
+    if ((st = check_garnet_length(c, cfg)) != LIHOP_OK)
         return st;
     const lihop_garnet_cfg *g = &cfg->garnet;
     const char *li = g->li_is_per_cell ? "li_per_cell" : "li_per_fu";

@@ -856,6 +856,14 @@ static int neighbours_of(const binlist *b, const double S[3][3], const double *f
     return 1;
 }
 
+/* qsort of n elements; n == 0 may come with a NULL base (a site without
+ * neighbours), which qsort and memcpy must not see. */
+static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 static int cmp_pairent(const void *pa, const void *pb)
 {
     const pairent *a = pa, *b = pb;
@@ -902,7 +910,7 @@ lihop_status lihop_lattice_pairs(const lihop_lattice *lat, double r_min_A, doubl
             st = lihop_fail(err, LIHOP_ERR_NOMEM, "lattice pairs: out of memory");
             break;
         }
-        qsort(buf, (size_t)cnt, sizeof *buf, cmp_pairent);
+        sort_n(buf, (size_t)cnt, sizeof *buf, cmp_pairent);
         for (int q = 0; q < cnt; q++) {
             if (buf[q].j == i || buf[q].d < r_min_A) continue;   /* own images: a constant energy */
             if (np == pcap) {
@@ -1158,7 +1166,7 @@ lihop_status lihop_lattice_build(const lihop_lattice_spec *spec, const int cells
             st = lihop_fail(err, LIHOP_ERR_NOMEM, "lattice: out of memory (neighbours)");
             goto fail;
         }
-        qsort(buf, (size_t)cnt, sizeof *buf, cmp_pairent);
+        sort_n(buf, (size_t)cnt, sizeof *buf, cmp_pairent);
         lat->hop_start[i] = (int32_t)lat->nhops;
         lat->excl_start[i] = (int32_t)lat->nexcl;
         if (cnt > ecount_cap) {
@@ -1192,7 +1200,7 @@ lihop_status lihop_lattice_build(const lihop_lattice_spec *spec, const int cells
                 lat->nhops++;
             }
         }
-        qsort(ebuf, (size_t)ne, sizeof *ebuf, cmp_i32);
+        sort_n(ebuf, (size_t)ne, sizeof *ebuf, cmp_i32);
         if (lat->nexcl + ne > ecap) {
             int64_t nc = (ecap + ne) * 2;
             int32_t *a = realloc(lat->excl_nbr, (size_t)nc * sizeof *a);
@@ -1200,7 +1208,8 @@ lihop_status lihop_lattice_build(const lihop_lattice_spec *spec, const int cells
             lat->excl_nbr = a;
             ecap = nc;
         }
-        memcpy(lat->excl_nbr + lat->nexcl, ebuf, (size_t)ne * sizeof *ebuf);
+        if (ne > 0)
+            memcpy(lat->excl_nbr + lat->nexcl, ebuf, (size_t)ne * sizeof *ebuf);
         lat->nexcl += ne;
         if (lat->nhops > INT32_MAX || lat->nexcl > INT32_MAX) {
             st = lihop_fail(err, LIHOP_ERR_INPUT, "%s: hop graph too large for 32-bit offsets", spec->path);

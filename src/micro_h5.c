@@ -24,8 +24,16 @@
 /* ---- reading ----------------------------------------------------------------------- */
 
 #ifndef LIHOP_MICRO_READ_SLAB_VOXELS
-#define LIHOP_MICRO_READ_SLAB_VOXELS ((size_t)16 << 20)   /* voxels per read (64 MiB of int32) */
+#define LIHOP_MICRO_READ_SLAB_VOXELS ((size_t)8 << 20)    /* voxels per read (64 MiB of int64) */
 #endif
+
+/* As lihop_micro_read_h5, and when expect_n is not NULL the dataset must be
+ * expect_n[0] x [1] x [2] voxels (x y z); that is checked from its shape
+ * before any data is read.  (micro.h should declare it and micro.c's hdf5
+ * generator pass box_voxels; until then it is declared here.) */
+lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
+                                     int nlabels, const int *label_value, const int *label_phase,
+                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
 
 typedef struct {
     int value, phase;
@@ -37,8 +45,8 @@ static int cmp_label(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Index into the sorted map, or -1. */
-static int find_label(const label_pair *map, int n, int v)
+/* Index into the sorted map, or -1 (every label value fits an int). */
+static int find_label(const label_pair *map, int n, int64_t v)
 {
     int lo = 0, hi = n - 1;
     while (lo <= hi) {
@@ -53,9 +61,55 @@ static int find_label(const label_pair *map, int n, int v)
     return -1;
 }
 
+/* Phases of voxels [first, first + n) from their labels in buf (read as
+ * uint64 when is_unsigned); 0, or -1 with the message of an unknown label. */
+static int map_slab(lihop_h5i_ctx *c, const char *dataset, const label_pair *map, int nlabels,
+                    const int64_t *buf, int is_unsigned, lihop_micro *m, size_t first, size_t n)
+{
+    int64_t last = map[0].value;
+    int last_phase = map[0].phase;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = buf[i];
+        int big = is_unsigned && (uint64_t)v > (uint64_t)INT64_MAX;
+        if (v != last || big) {
+            int j = big ? -1 : find_label(map, nlabels, v);
+            if (j < 0) {
+                size_t g = first + i, n0 = (size_t)m->n[0], plane = n0 * (size_t)m->n[1];
+                char known[256] = "", val[32];
+                size_t len = 0;
+                for (int k = 0; k < nlabels && len + 16 < sizeof known; k++)
+                    if (k == 0 || map[k].value != map[k - 1].value)
+                        len += (size_t)snprintf(known + len, sizeof known - len, "%s%d", len ? ", " : "",
+                                                map[k].value);
+                if (is_unsigned)
+                    snprintf(val, sizeof val, "%llu", (unsigned long long)(uint64_t)v);
+                else
+                    snprintf(val, sizeof val, "%lld", (long long)v);
+                lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                               "dataset '%s': voxel (x,y,z) = (%zu,%zu,%zu) has label %s, "
+                               "which the label map does not list (labels: %s)",
+                               dataset, g % n0, (g / n0) % (size_t)m->n[1], g / plane, val, known);
+                return -1;
+            }
+            last = v;
+            last_phase = map[j].phase;
+        }
+        m->phase[first + i] = (uint8_t)last_phase;
+    }
+    return 0;
+}
+
 lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlabels,
                                  const int *label_value, const int *label_phase, int nphases,
                                  double voxel_m, lihop_micro **out, lihop_err *err)
+{
+    return lihop_micro_read_h5_box(path, dataset, NULL, nlabels, label_value, label_phase, nphases,
+                                   voxel_m, out, err);
+}
+
+lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
+                                     int nlabels, const int *label_value, const int *label_phase,
+                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (out)
@@ -93,7 +147,8 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
     hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID, t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID;
     lihop_micro *m = NULL;
-    int32_t *buf = NULL;
+    int64_t *buf = NULL;
+    int is_unsigned = 0;
 
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
@@ -111,6 +166,8 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
                        "dataset '%s' does not hold integers; expected integer phase labels", dataset);
         goto fail;
     }
+    /* read 64-bit so that no label is clamped: its true value goes in messages */
+    is_unsigned = H5Tget_sign(t) == H5T_SGN_NONE;
     sp = H5Dget_space(d);
     int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
     if (rank != 3) {
@@ -129,6 +186,14 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
         }
     if ((double)dims[0] * (double)dims[1] * (double)dims[2] > (double)(SIZE_MAX / 8)) {
         lihop_h5i_fail(&c, LIHOP_ERR_INPUT, "dataset '%s' is too large", dataset);
+        goto fail;
+    }
+    if (expect_n && (dims[2] != (hsize_t)expect_n[0] || dims[1] != (hsize_t)expect_n[1] ||
+                     dims[0] != (hsize_t)expect_n[2])) {
+        lihop_h5i_fail(&c, LIHOP_ERR_INPUT,
+                       "dataset '%s' is %llu x %llu x %llu voxels (x y z) but box_voxels says %d x %d x %d",
+                       dataset, (unsigned long long)dims[2], (unsigned long long)dims[1],
+                       (unsigned long long)dims[0], expect_n[0], expect_n[1], expect_n[2]);
         goto fail;
     }
 
@@ -182,45 +247,21 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
         goto fail;
     }
 
-    int last = map[0].value, last_phase = map[0].phase;
     for (hsize_t z0 = 0; z0 < dims[0]; z0 += slab) {
         hsize_t nz = dims[0] - z0 < slab ? dims[0] - z0 : slab;
         hsize_t start[3] = {z0, 0, 0}, count[3] = {nz, dims[1], dims[2]};
         msp = H5Screate_simple(3, count, NULL);
         if (msp < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(d, H5T_NATIVE_INT32, msp, sp, H5P_DEFAULT, buf) < 0) {
+            H5Dread(d, is_unsigned ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, msp, sp, H5P_DEFAULT, buf) < 0) {
             lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read dataset '%s' (z = %llu..%llu)", dataset,
                            (unsigned long long)z0, (unsigned long long)(z0 + nz - 1));
             goto fail;
         }
         H5Sclose(msp);
         msp = H5I_INVALID_HID;
-        size_t n = plane * (size_t)nz;
-        uint8_t *dst = m->phase + plane * (size_t)z0;
-        for (size_t i = 0; i < n; i++) {
-            int v = buf[i];
-            if (v != last) {
-                int j = find_label(map, nlabels, v);
-                if (j < 0) {
-                    size_t g = plane * (size_t)z0 + i;
-                    char known[256] = "";
-                    size_t len = 0;
-                    for (int k = 0; k < nlabels && len + 16 < sizeof known; k++)
-                        if (k == 0 || map[k].value != map[k - 1].value)
-                            len += (size_t)snprintf(known + len, sizeof known - len, "%s%d",
-                                                    len ? ", " : "", map[k].value);
-                    lihop_h5i_fail(&c, LIHOP_ERR_INPUT,
-                                   "dataset '%s': voxel (x,y,z) = (%zu,%zu,%zu) has label %d, "
-                                   "which the label map does not list (labels: %s)",
-                                   dataset, g % (size_t)n0, (g / (size_t)n0) % (size_t)n1,
-                                   g / plane, v, known);
-                    goto fail;
-                }
-                last = v;
-                last_phase = map[j].phase;
-            }
-            dst[i] = (uint8_t)last_phase;
-        }
+        if (map_slab(&c, dataset, map, nlabels, buf, is_unsigned, m, plane * (size_t)z0,
+                     plane * (size_t)nz) != 0)
+            goto fail;
     }
 
     free(buf);

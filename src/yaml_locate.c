@@ -35,9 +35,44 @@ static lihop_status syntax_error(const yaml_parser_t *p, const char *text, size_
                       name, line, p->problem ? p->problem : "unknown problem");
 }
 
+/* Refuse nesting deeper than LIHOP_YAML_MAX_DEPTH from the event stream,
+ * before the document is built: libyaml's scanner is quadratic in the depth of
+ * flow collections ([[[[...) and the schema check recurses per level.  Events
+ * are read lazily, so a deep text is refused after about MAX_DEPTH levels.  A
+ * syntax error ends the scan quietly: the load that follows reports it. */
+static lihop_status check_depth(const char *text, size_t len, const char *name, lihop_err *err)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: cannot initialise the YAML parser", name);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    lihop_status st = LIHOP_OK;
+    int depth = 0, done = 0;
+    while (!done && st == LIHOP_OK) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev))
+            break;
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = ev.type == YAML_STREAM_END_EVENT;
+        if (depth > LIHOP_YAML_MAX_DEPTH)
+            st = lihop_fail(err, LIHOP_ERR_INPUT,
+                            "%s:%d: expected lists and mappings nested at most %d deep, got deeper nesting",
+                            name, (int)ev.start_mark.line + 1, LIHOP_YAML_MAX_DEPTH);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return st;
+}
+
 lihop_status lihop_yaml_doc_load(yaml_document_t *doc, const char *text, size_t len,
                                  const char *name, lihop_err *err)
 {
+    lihop_status dst = check_depth(text, len, name, err);
+    if (dst != LIHOP_OK)
+        return dst;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
         return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: cannot initialise the YAML parser", name);

@@ -11,7 +11,12 @@
 #include <yaml.h>
 #include "status.h"
 
-/* Parse `text` (len bytes) into `doc`.  A syntax error fails with
+/* Deepest nesting of lists and mappings a document may have (a deck needs 5). */
+#define LIHOP_YAML_MAX_DEPTH 64
+
+/* Parse `text` (len bytes) into `doc`.  Nesting deeper than
+ * LIHOP_YAML_MAX_DEPTH fails fast with "NAME:LINE: expected lists and mappings
+ * nested at most 64 deep, ...".  A syntax error fails with
  * "NAME:LINE: expected valid YAML, got <problem>" and leaves `doc` unset.
  * More than one document in the text is an error too.  On success the caller
  * owns `doc` and frees it with yaml_document_delete(). */

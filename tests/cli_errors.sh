@@ -122,4 +122,54 @@ expect_rc 2 nocarrier "$LIHOP" run nocarrier.yaml -o nocarrier.h5
 [ ! -e nocarrier.h5 ] || fail "nocarrier.h5 was created for an invalid deck"
 grep -q "nocarrier.yaml: key 'microstructure': species 'tfsi'" nocarrier.err || { show nocarrier; fail "the message does not name the file, key and species"; }
 
+# Values that used to pass the reader and fail, hang or mislead only at run
+# time (issue 8 item 5): each is refused at its own line with the accepted range.
+check "voxel_size_m: 1e300"
+mutate vox_huge 's/^  voxel_size_m: 1.0e-8$/  voxel_size_m: 1e300/'
+bad_config vox_huge "$(line_of vox_huge.yaml '^  voxel_size_m:')" microstructure.voxel_size_m "from 1e-10 to 0.01 m"
+
+check "concentration_mol_L: 1e308"
+mutate conc_huge 's/^        concentration_mol_L: 38.97$/        concentration_mol_L: 1e308/'
+bad_config conc_huge "$(line_of conc_huge.yaml 'concentration_mol_L: 1e308')" \
+    'phases[1].carriers[0].concentration_mol_L' "at most 200 mol/L"
+
+check "field_V_m: [1e30, 0, 0]"
+mutate field_huge 's/^seed: 42$/seed: 42\nfield_V_m: [1e30, 0, 0]/'
+bad_config field_huge "$(line_of field_huge.yaml '^field_V_m:')" 'field_V_m[0]' "kT/(|z| e d)"
+
+check "temperature 1 K"
+mutate cold 's/^temperature_K: \[298.15, 353.15\]$/temperature_K: [298.15, 1]/'
+bad_config cold "$(line_of cold.yaml '^temperature_K:')" 'temperature_K[1]' "from 50 to 3000 K"
+
+check "hops_per_walker: 1e300 (used to hang)"
+mutate hops_huge 's/^  hops_per_walker: 300$/  hops_per_walker: 1e300/'
+bad_config hops_huge "$(line_of hops_huge.yaml '^  hops_per_walker:')" run.hops_per_walker "hops per point"
+
+check "time_s: 1e-15 (used to print sigma = 0, converged yes)"
+mutate time_tiny 's/^  hops_per_walker: 300$/  time_s: 1e-15/'
+bad_config time_tiny "$(line_of time_tiny.yaml '^  time_s:')" run.time_s "at least 10 hops per walker"
+
+check "a garnet deck at 1 K"
+cat > garnet_cold.yaml <<EOF
+model: garnet
+backend: cpu
+temperature_K: [300, 1]
+garnet:
+  material: $SRC/tests/data/garnet_material.yaml
+  cells: [1, 1, 1]
+run:
+  replicas: 8
+  hops_per_li: 20
+EOF
+bad_config garnet_cold 3 'temperature_K[1]' "from 50 to 3000 K"
+
+check "a deck nested 100k brackets deep is refused at once (it took 68 s)"
+{ printf 'model: voxel\ntemperature_K: '; head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; echo; } > deep.yaml
+start=$(date +%s)
+expect_rc 2 deep "$LIHOP" run deep.yaml -o deep.h5
+[ $(( $(date +%s) - start )) -le 5 ] || fail "refusing deep.yaml took more than 5 s"
+grep -qF "lihop: error: deep.yaml:2: expected lists and mappings nested at most 64 deep" deep.err ||
+    { show deep; fail "the message does not name deep.yaml:2 and the limit"; }
+[ ! -e deep.h5 ] || fail "deep.h5 was created"
+
 echo "cli_errors: all checks passed"

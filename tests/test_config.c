@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -227,7 +228,7 @@ START_TEST(explicit_values)
     char *t = edited("model: voxel\n",
                      "model: voxel\nbackend: cuda\nseed: 18446744073709551615\n"
                      "transference_species: tfsi\nfield_V_m: [1.0e5, 0, -2.5e4]\n");
-    char *u = replaced(t, "  hops_per_walker: 500\n", "  time_s: 2.5e-7\n  samples: 64\n  batches: 1000\n");
+    char *u = replaced(t, "  hops_per_walker: 500\n", "  time_s: 2.5e-3\n  samples: 64\n  batches: 1000\n");
     free(t);
     t = replaced(u, "  walkers: 1000\n", "  walkers: 5000\n");
     free(u);
@@ -238,7 +239,7 @@ START_TEST(explicit_values)
     ck_assert(c->seed == UINT64_MAX);
     ck_assert_int_eq(c->transference_species, 1);
     ck_assert(c->field_V_m[0] == 1.0e5 && c->field_V_m[1] == 0.0 && c->field_V_m[2] == -2.5e4);
-    ck_assert(c->run.time_s == 2.5e-7 && c->run.hops_per_walker == 0.0);
+    ck_assert(c->run.time_s == 2.5e-3 && c->run.hops_per_walker == 0.0);
     ck_assert_int_eq(c->run.samples, 64);
     ck_assert_int_eq(c->run.batches, 1000);
     ck_assert_uint_eq(c->run.walkers, 5000);
@@ -537,7 +538,7 @@ START_TEST(err_law_keys)
     expect_error("{law: arrhenius, prefactor: 3.72e-4, Ea_eV: 0.28}", "{law: arrhenius, prefactor: 3.72e-4}",
                  20, "phases[1].carriers[0].D_cm2_s.Ea_eV", "got nothing");
     expect_error("prefactor: 3.72e-4,", "prefactor: 0,", 20, "phases[1].carriers[0].D_cm2_s.prefactor",
-                 "> 0");
+                 "above 0");
 }
 END_TEST
 
@@ -603,6 +604,71 @@ START_TEST(err_cross_checks)
 }
 END_TEST
 
+/* Values the reader used to accept that overflow, hang or give a meaningless
+ * result only at run time (issue 8 item 5): refused with FILE:LINE, key, range. */
+START_TEST(err_runtime_ranges)
+{
+    expect_error("  voxel_size_m: 1.0e-8\n", "  voxel_size_m: 1e300\n", 34, "microstructure.voxel_size_m",
+                 "from 1e-10 to 0.01 m, got 1e300");
+    expect_error("  voxel_size_m: 1.0e-8\n", "  voxel_size_m: 1e-12\n", 34, "microstructure.voxel_size_m",
+                 "got 1e-12");
+    expect_error("        concentration_mol_L: 38.97\n", "        concentration_mol_L: 1e308\n", 19,
+                 "phases[1].carriers[0].concentration_mol_L", "at most 200 mol/L, got 1e308");
+    expect_error("model: voxel\n", "model: voxel\nfield_V_m: [1e30, 0, 0]\n", 2, "field_V_m[0]",
+                 "kT/(|z| e d)");
+    expect_error("model: voxel\n", "model: voxel\nfield_V_m: [0, 0, -1e7]\n", 2, "field_V_m[2]", "got -1e7");
+    expect_error("temperature_K: [300, 350]\n", "temperature_K: [300, 1]\n", 2, "temperature_K[1]",
+                 "from 50 to 3000 K, got 1");
+    expect_error("temperature_K: [300, 350]\n", "temperature_K: [300, 4000]\n", 2, "temperature_K[1]",
+                 "got 4000");
+    expect_error("  hops_per_walker: 500\n", "  hops_per_walker: 1e300\n", 42, "run.hops_per_walker",
+                 "1e+13 hops per point");
+    expect_error("  hops_per_walker: 500\n", "  hops_per_walker: 2\n", 42, "run.hops_per_walker", "got 2");
+    expect_error("  hops_per_walker: 500\n", "  time_s: 1e-15\n", 42, "run.time_s",
+                 "at least 10 hops per walker");
+    expect_error("  hops_per_walker: 500\n", "  time_s: 1e300\n", 42, "run.time_s", "1e+13 hops per point");
+    expect_error("prefactor: 3.72e-4,", "prefactor: 1e300,", 20, "phases[1].carriers[0].D_cm2_s.prefactor",
+                 "at most 1000 cm^2/s");
+    expect_error("Ea_eV: 0.28}", "Ea_eV: 1e300}", 20, "phases[1].carriers[0].D_cm2_s.Ea_eV", "from 0 to 5 eV");
+    expect_error("B_K: 1300,", "B_K: 1e300,", 8, "phases[0].sigma_total_S_cm.B_K", "got 1e300");
+    expect_error("    asr_ohm_cm2: 100.0\n", "    asr_ohm_cm2: 1e300\n", 28, "interfaces[0].asr_ohm_cm2",
+                 "from 0 to 1e+09 ohm cm^2");
+    expect_error("  radius_voxels: 3.5\n", "  radius_voxels: 1e-3\n", 39, "microstructure.radius_voxels",
+                 "from 0.5 to 8 voxels");
+}
+END_TEST
+
+/* A deck nested 100k brackets deep used to take a minute (libyaml's scanner is
+ * quadratic in the depth): refused at once with the line where it gets too deep. */
+START_TEST(err_deep_nesting)
+{
+    size_t n = 100000;
+    char *text = malloc(2 * n + 64);
+    ck_assert_ptr_nonnull(text);
+    int k = sprintf(text, "model: voxel\ntemperature_K: ");
+    memset(text + k, '[', n);
+    memset(text + k + n, ']', n);
+    strcpy(text + k + 2 * n, "\n");
+    lihop_config *c = (lihop_config *)1;
+    lihop_err err = {{0}};
+    clock_t t0 = clock();
+    ck_assert_int_eq(lihop_config_parse(text, "test.yaml", &c, &err), LIHOP_ERR_INPUT);
+    double cpu_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    free(text);
+    ck_assert_ptr_null(c);
+    ck_assert_msg(strncmp(err.msg, "test.yaml:2: expected lists and mappings nested at most 64 deep", 63) == 0,
+                  "%s", err.msg);
+    ck_assert_msg(cpu_s < 1.0, "took %g s", cpu_s);
+    /* block nesting (one "- " per level) is refused the same way; 64 levels are fine for the reader */
+    char block[8192] = "model: voxel\ntemperature_K:\n";
+    for (int i = 1; i <= 70; i++)
+        snprintf(block + strlen(block), sizeof block - strlen(block), "%*s- \n", 2 * i, "");
+    ck_assert_int_eq(lihop_config_parse(block, "test.yaml", &c, &err), LIHOP_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "test.yaml:66: expected lists and mappings nested at most 64") == err.msg,
+                  "%s", err.msg);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -637,6 +703,8 @@ static Suite *config_suite(void)
     tcase_add_test(bad, err_empty_document);
     tcase_add_test(bad, err_run_ranges);
     tcase_add_test(bad, err_cross_checks);
+    tcase_add_test(bad, err_runtime_ranges);
+    tcase_add_test(bad, err_deep_nesting);
     suite_add_tcase(s, bad);
     return s;
 }

@@ -305,7 +305,7 @@ START_TEST(material_defaults_and_overrides)
                                         "  bicrystal:\n    axis: z\n    space_charge:\n      profile: table\n"
                                         "      table: [[0, 0.2], [2.5, 0.1], [5, -0.01]]\n  E_kra_eV");
     char *w = replaced(v, "E_kra_eV: [{pair: [T, O], value: 0.3}]\n",
-                       "E_kra_eV: [{pair: [T, O], value: 0.3}]\nrun: {time_s: 1.0e-9, fit_window: [0, 0.25]}\n");
+                       "E_kra_eV: [{pair: [T, O], value: 0.3}]\nrun: {time_s: 1.0e-6, fit_window: [0, 0.25]}\n");
     free(v);
     c = parse_ok(w);
     free(w);
@@ -319,7 +319,7 @@ START_TEST(material_defaults_and_overrides)
     ck_assert_int_eq(g->bicrystal.ntable, 3);
     ck_assert(g->bicrystal.table_d_A[1] == 2.5 && g->bicrystal.table_phi_V[1] == 0.1);
     ck_assert(g->bicrystal.table_d_A[2] == 5.0 && g->bicrystal.table_phi_V[2] == -0.01);
-    ck_assert(c->run.time_s == 1.0e-9 && c->run.hops_per_li == 0.0);
+    ck_assert(c->run.time_s == 1.0e-6 && c->run.hops_per_li == 0.0);
     ck_assert(c->run.fit_from == 0.0 && c->run.fit_to == 0.25);
     lihop_config_destroy(c);
 }
@@ -363,7 +363,7 @@ START_TEST(deck_errors)
     expect_deck_error("[{pair: [O, T], value: 0.25}]", "[{pair: [O, X], value: 0.25}]", 10,
                       "garnet.E_kra_eV[0].pair[1]", "got 'X'");
     expect_deck_error("[{pair: [O, T], value: 0.25}]", "[{pair: [O, T], value: -0.2}]", 10,
-                      "garnet.E_kra_eV[0].value", "barrier >= 0");
+                      "garnet.E_kra_eV[0].value", "barrier from 0 to 5 eV");
     expect_deck_error("[{pair: [O, T], value: 0.25}]", "\n    - {pair: [O, T], value: 0.25}\n    - {pair: [T, O], value: 0.2}",
                       12, "garnet.E_kra_eV[1].pair", "also garnet.E_kra_eV[0]");
     expect_deck_error("[{sublattice: T, value: 0.02}]", "[{sublattice: Q, value: 0.02}]", 11,
@@ -449,7 +449,7 @@ START_TEST(material_errors)
     expect_material_error("  - {pair: [T, O], value: 0.30}\n", "  - {pair: [T, P], value: 0.30}\n", 7,
                           "E_kra_eV[0].pair[1]", "(T, O)");
     expect_material_error("disorder_sigma_eV: 0.01\n", "disorder_sigma_eV: -0.01\n", 12, "disorder_sigma_eV",
-                          ">= 0 eV");
+                          "from 0 to 1 eV");
     expect_material_error("rate_law: kra\n", "rate_law: arrhenius\n", 4, "rate_law", "one of: kra, metropolis");
     expect_material_error("E_nn_eV: 0.1\n", "E_nn_eV: 0.1\ncells: [2, 2, 2]\n", 12, "cells", "unknown key 'cells'");
     expect_material_error("E_nn_eV: 0.1\n", "E_nn_eV: 0.1\nE_nn_eV: 0.2\n", 12, "E_nn_eV", "first on line 11");
@@ -923,9 +923,9 @@ START_TEST(pair_shells)
     lihop_config_destroy(c);
 
     expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 3.1, to_A: 2.9, value: 0.02}]\n", 8,
-                      "garnet.pair_shells_eV[0].to_A", "distance > from_A (3.1 A)");
+                      "garnet.pair_shells_eV[0].to_A", "distance (from_A) above 3.1");
     expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: -1, to_A: 2.9, value: 0.02}]\n", 8,
-                      "garnet.pair_shells_eV[0].from_A", "distance >= 0");
+                      "garnet.pair_shells_eV[0].from_A", "distance from 0 to 50 A");
     expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV:\n    - {from_A: 2.9, to_A: 3.1, value: 0.02}\n"
                       "    - {from_A: 3.0, to_A: 3.8, value: 0.01}\n", 10, "garnet.pair_shells_eV[1]", "overlaps");
     expect_deck_error(cells, "  cells: [2, 2, 2]\n  pair_shells_eV: [{from_A: 2.9, to_A: 3.1, value: strong}]\n", 8,
@@ -1053,6 +1053,33 @@ static void cleanup(void)
     rmdir(g_tmp);
 }
 
+/* Garnet values that used to fail or misbehave only at run time (issue 8 item 5). */
+START_TEST(deck_runtime_ranges)
+{
+    expect_deck_error("temperature_K: [300, 350, 400]\n", "temperature_K: [300, 1, 400]\n", 4,
+                      "temperature_K[1]", "from 50 to 3000 K, got 1");
+    expect_deck_error("  hops_per_li: 50\n", "  hops_per_li: 1e300\n", 27, "run.hops_per_li",
+                      "1e+13 hops per point");
+    expect_deck_error("  hops_per_li: 50\n", "  hops_per_li: 3\n", 27, "run.hops_per_li", "at least 10");
+    expect_deck_error("  hops_per_li: 50\n", "  time_s: 1e-15\n", 27, "run.time_s", "at least 10 hops per Li");
+    expect_deck_error("  hops_per_li: 50\n", "  time_s: 1e300\n", 27, "run.time_s", "hops per point");
+    expect_deck_error("  hops_per_li: 50\n", "  hops_per_li: 50\n  equil_hops_per_li: 1e300\n", 28,
+                      "run.equil_hops_per_li", "hops per point");
+    expect_deck_error("  drift_fields_V_m: [2.0e6, 4.0e6]\n", "  drift_fields_V_m: [2.0e6, 1e30]\n", 12,
+                      "garnet.drift_fields_V_m[1]", "kT/(|z| e d)");
+    expect_deck_error("  cells: [2, 2, 2]\n", "  cells: [2, 2, 2]\n  field_V_m: [0, 1e30, 0]\n", 8,
+                      "garnet.field_V_m", "got a list");
+    expect_deck_error("  nu_Hz: 2.0e13\n", "  nu_Hz: 1e300\n", 9, "garnet.nu_Hz", "from 1e+10 to 1e+15 Hz");
+    expect_deck_error("value: 0.25}]", "value: 1e300}]", 10, "garnet.E_kra_eV[0].value", "from 0 to 5 eV");
+    expect_deck_error("{sublattice: T, value: 0.02}", "{sublattice: T, value: -1e300}", 11,
+                      "garnet.site_energy_eV[0].value", "from -5 to 5 eV");
+    expect_deck_error("    kra_shift_eV: 0.1\n", "    kra_shift_eV: 1e300\n", 17, "garnet.bicrystal.kra_shift_eV",
+                      "from -5 to 5 eV");
+    expect_deck_error("      phi0_V: 0.1\n", "      phi0_V: 1e300\n", 23, "garnet.bicrystal.space_charge.phi0_V",
+                      "from -5 to 5 V");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("garnet_config");
@@ -1063,6 +1090,7 @@ int main(void)
     suite_add_tcase(s, parse);
     TCase *bad = tcase_create("bad");
     tcase_add_test(bad, deck_errors);
+    tcase_add_test(bad, deck_runtime_ranges);
     tcase_add_test(bad, material_errors);
     tcase_add_test(bad, setup_errors);
     tcase_add_test(bad, pair_shells);

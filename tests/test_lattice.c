@@ -545,6 +545,34 @@ START_TEST(write_h5_roundtrip)
 }
 END_TEST
 
+/* Sites without a hop or exclusion neighbour: the neighbour buffers stay NULL
+ * with count 0, which must not reach qsort or memcpy (UBSan aborted here). */
+START_TEST(isolated_sites)
+{
+    lihop_lattice_spec spec;
+    lihop_err err = {{0}};
+    ck_assert_int_eq(lihop_lattice_spec_load(LATDIR "simple_cubic.yaml", &spec, &err), LIHOP_OK);
+    spec.hop_cutoff_A = 0.5;           /* nearest neighbours sit at 1 A */
+    spec.hop_min_A = 0.0;
+    spec.exclusion_cutoff_A = 0.25;
+    int cells[3] = {3, 3, 3};
+    lihop_lattice *lat = NULL;
+    ck_assert_msg(lihop_lattice_build(&spec, cells, &lat, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(lat->nsites, 27);
+    ck_assert_int_eq((int)lat->nhops, 0);
+    ck_assert_int_eq((int)lat->nexcl, 0);
+    ck_assert_int_eq(lat->hop_start[lat->nsites], 0);
+    int32_t *start = NULL, *nbr = NULL;
+    int64_t np = -1;
+    ck_assert_int_eq(lihop_lattice_pairs(lat, 0.1, 0.5, &start, &nbr, &np, &err), LIHOP_OK);
+    ck_assert_int_eq((int)np, 0);
+    ck_assert_int_eq(start[lat->nsites], 0);
+    free(start);
+    free(nbr);
+    lihop_lattice_destroy(lat);
+}
+END_TEST
+
 START_TEST(destroy_null_and_bad_args)
 {
     lihop_lattice_destroy(NULL);
@@ -635,6 +663,7 @@ static Suite *lattice_suite(void)
     tcase_add_test(tc, report_lists_counts_and_distances);
     tcase_add_test(tc, write_h5_roundtrip);
     tcase_add_test(tc, destroy_null_and_bad_args);
+    tcase_add_test(tc, isolated_sites);
     tcase_add_test(tc, bad_files);
     suite_add_tcase(s, tc);
     return s;

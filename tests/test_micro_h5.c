@@ -69,7 +69,7 @@ static char *slurp(const char *path)
 }
 
 /* Label dataset [nz][ny][nx] of `type` holding label(x, y, z). */
-typedef int (*label_fn)(int x, int y, int z);
+typedef int64_t (*label_fn)(int x, int y, int z);
 
 static void write_labels(const char *path, const char *dset, hid_t type, int rank, const int n[3],
                          label_fn fn)
@@ -96,7 +96,7 @@ static void write_labels(const char *path, const char *dset, hid_t type, int ran
     H5Fclose(f);
 }
 
-static int lab_xyz(int x, int y, int z)
+static int64_t lab_xyz(int x, int y, int z)
 {
     /* distinct per axis so a swapped axis shows */
     return 10 * ((x + 2 * y + 3 * z) % 3 + 1);   /* 10, 20, 30 */
@@ -221,7 +221,7 @@ START_TEST(write_read_round_trip)
 }
 END_TEST
 
-static int lab_with_stray(int x, int y, int z)
+static int64_t lab_with_stray(int x, int y, int z)
 {
     return (x == 2 && y == 1 && z == 2) ? 99 : lab_xyz(x, y, z);
 }
@@ -238,6 +238,52 @@ START_TEST(unknown_label)
     ck_assert_ptr_null(m);
     ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, "'labels'") && strstr(err.msg, "99") &&
                   strstr(err.msg, "(2,1,2)"), "%s", err.msg);
+}
+END_TEST
+
+/* A 64-bit label beyond the int range is reported at its true value, not at
+ * the 32-bit value HDF5 would clamp it to. */
+static int64_t lab_with_big(int x, int y, int z)
+{
+    return (x == 1 && y == 2 && z == 0) ? INT64_C(5000000000) : lab_xyz(x, y, z);
+}
+
+START_TEST(big_label_true_value)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/labels.h5", tmpdir);
+    const int n[3] = {5, 4, 3};
+    write_labels(path, "labels", H5T_STD_I64LE, 3, n, lab_with_big);
+    lihop_micro *m = (lihop_micro *)0x1;
+    lihop_err err = {{0}};
+    ck_assert_int_eq(lihop_micro_read_h5(path, "labels", 3, LV, LP, 3, 1e-6, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(err.msg, "label 5000000000,") && strstr(err.msg, "(1,2,0)"), "%s", err.msg);
+}
+END_TEST
+
+/* Declared in micro_h5.c until micro.h carries it. */
+lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
+                                     int nlabels, const int *label_value, const int *label_phase,
+                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
+
+/* The dataset's shape is checked against box_voxels from its dataspace, before
+ * any data is read: a dataset of the wrong shape with unknown labels is
+ * refused for its shape. */
+START_TEST(shape_checked_before_data)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/labels.h5", tmpdir);
+    const int n[3] = {5, 4, 3}, box[3] = {5, 3, 4}, same[3] = {5, 4, 3};
+    write_labels(path, "labels", H5T_STD_I32LE, 3, n, lab_with_stray);
+    lihop_micro *m = (lihop_micro *)0x1;
+    lihop_err err = {{0}};
+    ck_assert_int_eq(lihop_micro_read_h5_box(path, "labels", box, 3, LV, LP, 3, 1e-6, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(err.msg, "'labels' is 5 x 4 x 3 voxels (x y z) but box_voxels says 5 x 3 x 4"), "%s",
+                  err.msg);
+    ck_assert_int_eq(lihop_micro_read_h5_box(path, "labels", same, 3, LV, LP, 3, 1e-6, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "has label 99"), "%s", err.msg);   /* right shape: the data is read */
 }
 END_TEST
 
@@ -311,6 +357,8 @@ int main(void)
     tcase_add_test(tc, read_labels_any_int_type);
     tcase_add_test(tc, write_read_round_trip);
     tcase_add_test(tc, unknown_label);
+    tcase_add_test(tc, big_label_true_value);
+    tcase_add_test(tc, shape_checked_before_data);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, bad_datasets);
     tcase_add_test(tc, write_to_missing_dir);
