@@ -189,18 +189,8 @@ lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, const ch
             snprintf(path, sizeof path, "%s", cfg->h5_file);
         else
             snprintf(path, sizeof path, "%s/%s", config_dir, cfg->h5_file);
-        lihop_status st = lihop_micro_read_h5(path, cfg->h5_dataset, cfg->nlabels, cfg->label_value,
-                                              cfg->label_phase, nphases, cfg->voxel_m, out, err);
-        if (st == LIHOP_OK && ((*out)->n[0] != cfg->n[0] || (*out)->n[1] != cfg->n[1] || (*out)->n[2] != cfg->n[2])) {
-            lihop_status bad = lihop_fail(err, LIHOP_ERR_INPUT,
-                                          "%s:%s is %d x %d x %d voxels (x y z) but box_voxels says %d x %d x %d",
-                                          path, cfg->h5_dataset, (*out)->n[0], (*out)->n[1], (*out)->n[2],
-                                          cfg->n[0], cfg->n[1], cfg->n[2]);
-            lihop_micro_destroy(*out);
-            *out = NULL;
-            return bad;
-        }
-        return st;
+        return lihop_micro_read_h5_box(path, cfg->h5_dataset, cfg->n, cfg->nlabels, cfg->label_value,
+                                       cfg->label_phase, nphases, cfg->voxel_m, out, err);
     }
     lihop_micro *m;
     lihop_status st = lihop_micro_create(cfg->n, cfg->voxel_m, nphases, &m, err);

@@ -33,6 +33,12 @@ void lihop_micro_fractions(const lihop_micro *m, double frac[LIHOP_MAX_PHASES]);
 lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlabels,
                                  const int *label_value, const int *label_phase, int nphases,
                                  double voxel_m, lihop_micro **out, lihop_err *err);
+/* As lihop_micro_read_h5; when expect_n is not NULL the dataset must be
+ * expect_n[0] x [1] x [2] voxels (x y z), checked from its shape before any
+ * data is read. */
+lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
+                                     int nlabels, const int *label_value, const int *label_phase,
+                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
 /* Write the phase grid as an HDF5 dataset (z, y, x order, uint8) with an XDMF
  * sidecar `<path>.xdmf` so ParaView opens it (micro_h5.c). */
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,

@@ -27,14 +27,6 @@
 #define LIHOP_MICRO_READ_SLAB_VOXELS ((size_t)8 << 20)    /* voxels per read (64 MiB of int64) */
 #endif
 
-/* As lihop_micro_read_h5, and when expect_n is not NULL the dataset must be
- * expect_n[0] x [1] x [2] voxels (x y z); that is checked from its shape
- * before any data is read.  (micro.h should declare it and micro.c's hdf5
- * generator pass box_voxels; until then it is declared here.) */
-lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
-                                     int nlabels, const int *label_value, const int *label_phase,
-                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
-
 typedef struct {
     int value, phase;
 } label_pair;

@@ -262,11 +262,6 @@ START_TEST(big_label_true_value)
 }
 END_TEST
 
-/* Declared in micro_h5.c until micro.h carries it. */
-lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
-                                     int nlabels, const int *label_value, const int *label_phase,
-                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
-
 /* The dataset's shape is checked against box_voxels from its dataspace, before
  * any data is read: a dataset of the wrong shape with unknown labels is
  * refused for its shape. */
