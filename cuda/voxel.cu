@@ -58,36 +58,49 @@ __global__ void voxel_walk_kernel(const lihop_voxel_params *p, uint64_t first, u
     lihop_voxel_walk(p, first + i, &out[i]);
 }
 
-// Device copies of the grid are cached between the chunks of one sweep point,
-// keyed on the point's grid_id (host addresses can be reused after a free).
-static struct {
-    uint64_t grid_id;
+// The device copy of a point's grid, made once per point and freed with it.
+struct lihop_cuda_grid {
     int64_t nvox;
     uint8_t *d_phase;
     uint32_t *d_voxels;
-} cache;
+};
 
-extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first,
+extern "C" void lihop_cuda_grid_destroy(lihop_cuda_grid *g)
+{
+    if (!g) return;
+    cudaFree(g->d_phase);
+    cudaFree(g->d_voxels);
+    free(g);
+}
+
+extern "C" lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
+                                               lihop_cuda_grid **out, lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    lihop_cuda_grid *g = (lihop_cuda_grid *)calloc(1, sizeof *g);
+    *out = NULL;
+    if (!g) return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory");
+    g->nvox = nvox;
+    CUDA_TRY(cudaMalloc((void **)&g->d_phase, (size_t)nvox), "cudaMalloc(phase grid)");
+    CUDA_TRY(cudaMalloc((void **)&g->d_voxels, (size_t)nvox * sizeof(uint32_t)), "cudaMalloc(phase voxel list)");
+    CUDA_TRY(cudaMemcpy(g->d_phase, phase, (size_t)nvox, cudaMemcpyHostToDevice), "copy of the phase grid");
+    CUDA_TRY(cudaMemcpy(g->d_voxels, phase_voxels, (size_t)nvox * sizeof(uint32_t), cudaMemcpyHostToDevice),
+             "copy of the phase voxel list");
+done:
+    if (st) lihop_cuda_grid_destroy(g);
+    else *out = g;
+    return st;
+}
+
+extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, const lihop_cuda_grid *g, uint64_t first,
                                               uint64_t nwalkers, lihop_walker_out *out, lihop_err *err)
 {
     lihop_status st = LIHOP_OK;
     lihop_voxel_params *d_p = NULL;
     lihop_walker_out *d_out = NULL;
     lihop_voxel_params dev = *p;
-    if (cache.grid_id == 0 || cache.grid_id != p->grid_id || cache.nvox != nvox) {
-        cudaFree(cache.d_phase);
-        cudaFree(cache.d_voxels);
-        memset(&cache, 0, sizeof cache);
-        CUDA_TRY(cudaMalloc((void **)&cache.d_phase, (size_t)nvox), "cudaMalloc(phase grid)");
-        CUDA_TRY(cudaMalloc((void **)&cache.d_voxels, (size_t)nvox * sizeof(uint32_t)), "cudaMalloc(phase voxel list)");
-        CUDA_TRY(cudaMemcpy(cache.d_phase, p->phase, (size_t)nvox, cudaMemcpyHostToDevice), "copy of the phase grid");
-        CUDA_TRY(cudaMemcpy(cache.d_voxels, p->phase_voxels, (size_t)nvox * sizeof(uint32_t), cudaMemcpyHostToDevice),
-                 "copy of the phase voxel list");
-        cache.grid_id = p->grid_id;
-        cache.nvox = nvox;
-    }
-    dev.phase = cache.d_phase;
-    dev.phase_voxels = cache.d_voxels;
+    dev.phase = g->d_phase;
+    dev.phase_voxels = g->d_voxels;
     CUDA_TRY(cudaMalloc((void **)&d_p, sizeof dev), "cudaMalloc(params)");
     CUDA_TRY(cudaMemcpy(d_p, &dev, sizeof dev, cudaMemcpyHostToDevice), "copy of the params");
     CUDA_TRY(cudaMalloc((void **)&d_out, (size_t)nwalkers * sizeof(lihop_walker_out)), "cudaMalloc(walker records)");

@@ -20,11 +20,18 @@ int lihop_cuda_device_count(void);
 /* Name of device 0, or a reason why there is none. */
 void lihop_cuda_device_name(char *buf, size_t len);
 
-/* Run walkers [first, first + nwalkers) of p on the GPU.  p's pointers are host arrays of
- * size nvox (phase) and nvox (phase_voxels); they are copied to the device.
- * out: host array of nwalkers records. */
-lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first, uint64_t nwalkers,
-                                   lihop_walker_out *out, lihop_err *err);
+/* The device copy of a sweep point's phase grid (phase: nvox bytes,
+ * phase_voxels: nvox voxel ids grouped by phase), made once per point and
+ * shared by its species and walker chunks; destroy accepts NULL. */
+typedef struct lihop_cuda_grid lihop_cuda_grid;
+lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
+                                    lihop_cuda_grid **out, lihop_err *err);
+void lihop_cuda_grid_destroy(lihop_cuda_grid *g);
+
+/* Run walkers [first, first + nwalkers) of p on the GPU over grid g (p's own
+ * phase pointers are ignored); out: host array of nwalkers records. */
+lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, const lihop_cuda_grid *g, uint64_t first,
+                                   uint64_t nwalkers, lihop_walker_out *out, lihop_err *err);
 
 /* Known-answer / stream check: for each i, out[i] = curand4 draw `draw[i]` of
  * (seed[i], subsequence[i]) computed inside a kernel over many blocks. */

@@ -1115,8 +1115,8 @@ static lihop_status check_list(pctx *c, const char *path, const double *v, unsig
                                double hi, const char *what, const char *unit)
 {
     for (unsigned i = 0; i < n; i++) {
-        char p[PATH_CAP];
-        snprintf(p, sizeof p, "%s[%u]", path, i);
+        char p[PATH_CAP + 16];
+        snprintf(p, sizeof p, "%.*s[%u]", PATH_CAP - 1, path, i);
         lihop_status st = need_range(c, p, v[i], open_lo, lo, hi, what, unit);
         if (st != LIHOP_OK)
             return st;

@@ -358,7 +358,12 @@ static void voxel_banner(const run_ctx *r)
     printf("microstructure %d x %d x %d voxels of %.3g m:", r->m->n[0], r->m->n[1], r->m->n[2], r->m->voxel_m);
     for (int p = 0; p < r->cfg->nphases; ++p)
         printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
-    printf("  (volume fractions%s)\n", r->cfg->ncoords && r->sw->npoints > 1 ? " of the first point" : "");
+    int swept_micro = 0;
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        swept_micro |= r->cfg->coords[c].n > 1 && (r->cfg->coords[c].kind == LIHOP_COORD_VOLUME_FRACTION ||
+                                                   r->cfg->coords[c].kind == LIHOP_COORD_RADIUS ||
+                                                   (r->cfg->coords[c].kind == LIHOP_COORD_SEED && !r->cfg->micro.seed_given));
+    printf("  (volume fractions%s)\n", swept_micro ? " of the first point; the microstructure changes along the sweep" : "");
 }
 
 static void print_fits(const lihop_garnet_fits *fits)

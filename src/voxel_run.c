@@ -244,8 +244,9 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     }
     uint32_t offset[LIHOP_MAX_PHASES + 1];
     lihop_voxel_group_phases(m, voxels, offset);
-    static uint64_t grid_counter = 0;   /* a fresh key for the device copy of this grid */
-    uint64_t grid_id = __atomic_add_fetch(&grid_counter, 1, __ATOMIC_RELAXED);
+    lihop_cuda_grid *dgrid = NULL;      /* the device copy of the grid, for this point only */
+    if (backend == LIHOP_BACKEND_CUDA)
+        st = lihop_cuda_grid_create(m->phase, voxels, nvox, &dgrid, err);
 
     uint64_t total_work = nw * (uint64_t)cfg->nspecies, done = 0, truncated = 0;
     for (int s = 0; s < cfg->nspecies && !st; ++s) {
@@ -254,7 +255,6 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
         uint32_t stream = lihop_stream_id(lihop_config_point_key(cfg, T, 0), (unsigned)s);
         st = lihop_voxel_params_setup(cfg, m, voxels, offset, s, T, stream, p, &tr, err);
         if (st) break;
-        p->grid_id = grid_id;
         res->nsamples = p->nsamples;
         res->sp[s].t_end_s = p->t_end;
         for (int k = 0; k < p->nsamples; ++k) res->sp[s].time_s[k] = p->t_sample[k];
@@ -267,7 +267,7 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
         for (uint64_t first = 0; first < nw && !st; first += chunk) {
             uint64_t cnt = nw - first < chunk ? nw - first : chunk;
             if (backend == LIHOP_BACKEND_CUDA)
-                st = lihop_cuda_voxel_walk(p, nvox, first, cnt, out, err);
+                st = lihop_cuda_voxel_walk(p, dgrid, first, cnt, out, err);
             else
                 lihop_voxel_walk_cpu(p, first, cnt, out, opt->threads);
             if (st) break;
@@ -336,6 +336,7 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
                      (unsigned long long)truncated);
         }
     }
+    lihop_cuda_grid_destroy(dgrid);
     free(voxels); free(out); free(p); free(batch_sigma);
     res->wall_s = now_s() - t0;
     return st;

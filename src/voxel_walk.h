@@ -35,7 +35,6 @@ typedef struct {
     uint64_t seed;
     uint32_t stream;                      /* (sweep point, species) of this launch */
     uint64_t max_hops;                    /* safety cap per walker (0: none) */
-    uint64_t grid_id;                     /* unique per (run point, microstructure): GPU cache key */
 } lihop_voxel_params;
 
 /* What one walker reports. */

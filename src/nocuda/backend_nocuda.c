@@ -10,10 +10,20 @@ void lihop_cuda_device_name(char *buf, size_t len)
     snprintf(buf, len, "none (built without CUDA)");
 }
 
-lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first, uint64_t nwalkers,
-                                   lihop_walker_out *out, lihop_err *err)
+lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
+                                    lihop_cuda_grid **out, lihop_err *err)
 {
-    (void)p; (void)nvox; (void)first; (void)nwalkers; (void)out;
+    (void)phase; (void)phase_voxels; (void)nvox;
+    *out = NULL;
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
+}
+
+void lihop_cuda_grid_destroy(lihop_cuda_grid *g) { (void)g; }
+
+lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, const lihop_cuda_grid *g, uint64_t first,
+                                   uint64_t nwalkers, lihop_walker_out *out, lihop_err *err)
+{
+    (void)p; (void)g; (void)first; (void)nwalkers; (void)out;
     return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA (configure with nvcc on PATH)");
 }
 
