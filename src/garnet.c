@@ -786,6 +786,11 @@ static uint64_t equil_events(const lihop_garnet *g)
     return (uint64_t)ceil(g->p.equil_hops_per_li * (double)g->p.nli);
 }
 
+static int stop_requested(const lihop_garnet *g)
+{
+    return g->p.interrupt && *g->p.interrupt;
+}
+
 static void job_fill(const lihop_garnet *g, double t_end, lihop_garnet_job *J)
 {
     memset(J, 0, sizeof *J);
@@ -826,20 +831,39 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
         st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: cannot place %lld Li on %d sites under the exclusion rules",
                         (long long)g->p.nli, (int)g->nsites);
     } else {
-        lihop_garnet_replica_equilibrate(&J, &w, &rng, J.equil_events);
+        /* equilibration in slices, reading the stop flag between them (the
+         * same events as one call: the slices continue the same stream) */
+        for (uint64_t done = 0; done < J.equil_events && st == LIHOP_OK;) {
+            if (stop_requested(g)) {
+                st = lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted in the pilot's equilibration");
+                break;
+            }
+            uint64_t left = J.equil_events - done, n = left < LIHOP_GARNET_PILOT_CHUNK ? left : LIHOP_GARNET_PILOT_CHUNK;
+            uint64_t got = lihop_garnet_replica_equilibrate(&J, &w, &rng, n);
+            done += got;
+            if (got < n) break;   /* total rate 0: as one call would */
+        }
+    }
+    if (st == LIHOP_OK) {
         double want = g->p.hops_per_li * (double)g->p.nli;
         double cap = 20.0 * (double)g->p.nli > 1e5 ? 20.0 * (double)g->p.nli : 1e5;
         uint64_t npilot = (uint64_t)ceil(want < cap ? want : cap);
         double t = 0.0;
         uint64_t n = 0;
         for (; n < npilot; ++n) {
+            if (n % LIHOP_GARNET_PILOT_CHUNK == 0 && n > 0 && stop_requested(g)) {
+                st = lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted in the pilot");
+                break;
+            }
             double R = lihop_bkl_total(w.tree);
             if (!(R > 0.0)) break;
             lihop_u32x4 r = lihop_stream_next(&rng);
             t += -lihop_log_exact(lihop_u01_open0(r.v[0], r.v[1])) / R;
             lihop_garnet_replica_apply(&J, &w, lihop_garnet_replica_pick(&J, &w, lihop_garnet_u53(r.v[2], r.v[3])));
         }
-        if (n == 0 || !(t > 0.0))
+        if (st != LIHOP_OK)
+            ;   /* interrupted: no run length */
+        else if (n == 0 || !(t > 0.0))
             st = lihop_fail(err, LIHOP_ERR_INPUT,
                             "garnet: no allowed hop at equilibrium (every Li blocked); give time_s instead");
         else {
@@ -887,7 +911,10 @@ lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t c
     int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
     if ((int64_t)nt > count) nt = count > 0 ? (int)count : 1;
     int nomem = 0;
-    int64_t bad_rep = -1;
+    int64_t bad_rep = -1, skipped = 0;
+    /* The stop flag is read before each replica starts (a replica is the
+     * chunk: tens of ms for the shipped decks), so a stop costs one read per
+     * replica and no barrier; records are independent of it. */
     #pragma omp parallel num_threads(nt)
     {
         lihop_garnet_work w;
@@ -896,9 +923,10 @@ lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t c
             #pragma omp atomic write
             nomem = 1;
         }
-        #pragma omp for schedule(dynamic, 1)
+        #pragma omp for schedule(dynamic, 1) reduction(+ : skipped)
         for (int64_t k = 0; k < count; ++k) {
             if (!buf) continue;
+            if (stop_requested(g)) { ++skipped; continue; }
             if (lihop_garnet_replica_run(&J, &w, first + k, &out[k]) != 0) {
                 #pragma omp critical(lihop_garnet_bad)
                 if (bad_rep < 0 || first + k < bad_rep) bad_rep = first + k;
@@ -908,6 +936,9 @@ lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t c
     }
     if (nomem) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (replica scratch)");
     if (bad_rep >= 0) return placement_error(g, bad_rep, err);
+    if (skipped > 0)
+        return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted with %lld of %lld replicas not run",
+                          (long long)skipped, (long long)count);
     return LIHOP_OK;
 }
 
@@ -924,8 +955,17 @@ lihop_status lihop_garnet_run_replicas_backend(lihop_garnet *g, lihop_backend_ki
     lihop_garnet_job J;
     st = lihop_garnet_job_get(g, &J, err);
     if (st != LIHOP_OK) return st;
-    st = lihop_cuda_garnet_run_replicas(&J, first, count, LIHOP_CUDA_GARNET_AUTO, out, err);
-    if (st != LIHOP_OK) return st;
+    /* Calls of at most LIHOP_GARNET_CUDA_CHUNK replicas with the stop flag read
+     * before each (a replica's record does not depend on the launch shape). */
+    for (int64_t done = 0; done < count;) {
+        if (stop_requested(g))
+            return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet (cuda): interrupted with %lld of %lld replicas not run",
+                              (long long)(count - done), (long long)count);
+        int64_t n = count - done < LIHOP_GARNET_CUDA_CHUNK ? count - done : LIHOP_GARNET_CUDA_CHUNK;
+        st = lihop_cuda_garnet_run_replicas(&J, first + done, n, LIHOP_CUDA_GARNET_AUTO, out + done, err);
+        if (st != LIHOP_OK) return st;
+        done += n;
+    }
     for (int64_t k = 0; k < count; ++k)
         if (out[k].status != 0) return placement_error(g, first + k, err);
     return LIHOP_OK;

@@ -44,6 +44,7 @@
 #ifndef LIHOP_GARNET_H
 #define LIHOP_GARNET_H
 
+#include <signal.h>        /* sig_atomic_t */
 #include <stdint.h>
 #include "status.h"
 #include "config.h"        /* LIHOP_MAX_SAMPLES */
@@ -91,7 +92,20 @@ typedef struct {
     int nbatches;                   /* replica batches for jackknife error bars (<= nreplicas) */
     int64_t check_every;            /* debug: every N production events compare every tree leaf with a
                                      * fresh rate and the tree with a rebuilt one; 0: off */
+    /* Optional stop flag (a signal handler sets it; NULL: never stop).  Read
+     * before each replica starts on the CPU, before each launcher call of at
+     * most LIHOP_GARNET_CUDA_CHUNK replicas on CUDA, and every
+     * LIHOP_GARNET_PILOT_CHUNK events of the pilot; once it is non-zero the run
+     * returns LIHOP_ERR_INTERRUPTED and no record or result.  A run it does not
+     * stop gives the same numbers as without it.  The flag must outlive g. */
+    volatile sig_atomic_t *interrupt;
 } lihop_garnet_params;
+
+/* Replicas per call of the CUDA launcher (the interrupt granularity on CUDA;
+ * the launcher splits a call into launches itself). */
+#define LIHOP_GARNET_CUDA_CHUNK ((int64_t)1 << 16)
+/* Pilot and pilot-equilibration events between two reads of the stop flag. */
+#define LIHOP_GARNET_PILOT_CHUNK ((uint64_t)1 << 16)
 
 /* lihop_garnet_replica, the record of one replica, is in garnet_replica.h. */
 
@@ -164,7 +178,8 @@ const double *lihop_garnet_site_energy_eV(const lihop_garnet *g); /* [nsites] ep
 lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err);
 
 /* Run replicas [first, first + count) on the CPU with nthreads OpenMP threads
- * (<= 0: OpenMP default); out[k] is replica first + k. */
+ * (<= 0: OpenMP default); out[k] is replica first + k.  LIHOP_ERR_INTERRUPTED
+ * when the params' interrupt flag stopped it (replicas not started are skipped). */
 lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
                                        lihop_garnet_replica *out, lihop_err *err);
 

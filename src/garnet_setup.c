@@ -481,8 +481,8 @@ lihop_status lihop_arrhenius(int n, const double *T_K, const double *sigma, cons
 /* ---- one point --------------------------------------------------------------------- */
 
 static lihop_status run_one(const lihop_config *cfg, int k, lihop_garnet_role role, int with_bicrystal,
-                            lihop_backend_kind backend, int threads, lihop_garnet_result *res, double *L_m,
-                            lihop_err *err)
+                            lihop_backend_kind backend, int threads, volatile sig_atomic_t *interrupt,
+                            lihop_garnet_result *res, double *L_m, lihop_err *err)
 {
     lihop_lattice *lat = NULL;
     lihop_garnet_regions *reg = NULL;
@@ -495,6 +495,7 @@ static lihop_status run_one(const lihop_config *cfg, int k, lihop_garnet_role ro
         st = lihop_garnet_regions_build(cfg, lat, cfg->temperature_K[it], &reg, err);
     if (st == LIHOP_OK)
         st = lihop_garnet_params_fill(cfg, lat, reg, k, role, &p, err);
+    p.interrupt = interrupt;   /* the engine reads it between replicas */
     if (st == LIHOP_OK)
         st = lihop_garnet_create(lat, &p, &g, err);
     if (st == LIHOP_OK && L_m)
@@ -530,7 +531,7 @@ lihop_status lihop_garnet_point_run(const lihop_config *cfg, int k, lihop_backen
             return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "interrupted at point %d", k); \
     } while (0)
     STOP_IF_INTERRUPTED;
-    lihop_status st = run_one(cfg, k, LIHOP_GROLE_MAIN, 1, backend, threads, &out->main, &L_m, err);
+    lihop_status st = run_one(cfg, k, LIHOP_GROLE_MAIN, 1, backend, threads, interrupt, &out->main, &L_m, err);
     if (st != LIHOP_OK)
         return st;
     if (g->has_drift) {
@@ -539,7 +540,7 @@ lihop_status lihop_garnet_point_run(const lihop_config *cfg, int k, lihop_backen
             STOP_IF_INTERRUPTED;
             out->drift_field_V_m[i] = g->drift_fields_V_m[i];
             st = run_one(cfg, k, i == 0 ? LIHOP_GROLE_DRIFT1 : LIHOP_GROLE_DRIFT2, 1, backend, threads,
-                         &out->drift[i], NULL, err);
+                         interrupt, &out->drift[i], NULL, err);
             if (st != LIHOP_OK)
                 return st;
         }
@@ -548,7 +549,7 @@ lihop_status lihop_garnet_point_run(const lihop_config *cfg, int k, lihop_backen
     if (g->has_bicrystal) {
         STOP_IF_INTERRUPTED;
         out->has_bulk = 1;
-        st = run_one(cfg, k, LIHOP_GROLE_BULK, 0, backend, threads, &out->bulk, NULL, err);
+        st = run_one(cfg, k, LIHOP_GROLE_BULK, 0, backend, threads, interrupt, &out->bulk, NULL, err);
         if (st != LIHOP_OK)
             return st;
         lihop_bicrystal_analyse(g->bicrystal.axis, L_m, &out->main, &out->bulk, &out->bc);

@@ -171,7 +171,8 @@ typedef struct {
 } lihop_garnet_point;
 
 /* Run every run of point k (backend CPU or CUDA, resolved by the caller);
- * between runs *interrupt != 0 stops with LIHOP_ERR_INTERRUPTED. */
+ * *interrupt != 0 (interrupt may be NULL) stops with LIHOP_ERR_INTERRUPTED
+ * between runs and inside a run between replicas (lihop_garnet_params.interrupt). */
 lihop_status lihop_garnet_point_run(const lihop_config *cfg, int k, lihop_backend_kind backend, int threads,
                                     volatile sig_atomic_t *interrupt, lihop_garnet_point *out, lihop_err *err);
 

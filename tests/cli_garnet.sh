@@ -3,7 +3,8 @@
 # the results-file contract for model garnet (src/h5out.h: /metadata,
 # /sweep, /points/<k> with drift and bulk subgroups, /summary, /arrhenius,
 # /bicrystal), --resume skipping finished points (after a SIGINT, with the same
-# numbers as an uninterrupted run), determinism across thread counts, and
+# numbers as an uninterrupted run), one SIGINT stopping a one-point run inside
+# its replicas (exit 130), determinism across thread counts, and
 # input errors (deck, material file, setup) that exit 2 without an output file.
 #   usage: bash tests/cli_garnet.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
@@ -213,6 +214,26 @@ else
     summary int.h5 | sort -k1,1n -k2 > is.txt
     cmp -s rs.txt is.txt || { diff rs.txt is.txt >&2; fail "resumed /summary differs from the uninterrupted run"; }
 fi
+
+check "one SIGINT during a one-point run: exit 130 within ~1 s, status interrupted, the point not complete"
+# One point of ~400 replicas (2x2x2, 410 Li, 400 hops per Li): ~5 s on 2
+# threads of an idle core pair, more under load.  The SIGINT comes 1 s after
+# the handler is installed, inside the replicas of the only point; before the
+# engine read the flag between replicas the run finished the point and exited 0.
+sed -e 's/^temperature_K: .*/temperature_K: [300]/' -e 's/^  cells: .*/  cells: [2, 2, 2]/' \
+    -e 's/^  replicas: .*/  replicas: 400/' -e 's/^  hops_per_li: .*/  hops_per_li: 400/' \
+    -e '/drift_fields_V_m/d' -e 's/^  li_per_fu: .*/  li_per_fu: [6.4]/' bulk.yaml > one.yaml
+for want in 'temperature_K: \[300\]' 'replicas: 400' 'hops_per_li: 400' 'li_per_fu: \[6.4\]'; do
+    grep -q "$want" one.yaml || fail "test setup: could not set '$want' in one.yaml"
+done
+grep -q drift_fields one.yaml && fail "test setup: one.yaml still has drift runs"
+interrupt_running one 1 "$LIHOP" run one.yaml -o one.h5 --threads 2
+[ "$RC" -eq 130 ] || { show one; fail "one-point run after SIGINT exited $RC, expected 130"; }
+grep -q -- '--resume' one.err || { show one; fail "no interruption message after SIGINT"; }
+[ "$(attr one.h5 /metadata/status)" = interrupted ] ||
+    fail "status after SIGINT is '$(attr one.h5 /metadata/status)', expected interrupted"
+[ "$(attr one.h5 /points/0/complete)" = 1 ] && fail "/points/0 is marked complete after the SIGINT"
+echo "  ok: stopped ${STOP_S} s after the SIGINT"
 
 check "input errors exit 2 with FILE:LINE and write no output"
 sed 's/^  li_per_fu: .*/  li_per_fu: [6.4, -1]/' bulk.yaml > bad1.yaml

@@ -39,6 +39,33 @@ interrupt_after() {
     BGPID=
 }
 
+# interrupt_running NAME DELAY CMD...: run CMD in the background (stdout NAME.out,
+# stderr NAME.err), wait up to 30 s until it catches SIGINT (its handler is
+# installed: bit 2 of SigCgt in /proc/PID/status), DELAY seconds more, then send
+# one SIGINT.  RC = its exit status, STOP_S = seconds from the SIGINT to its exit.
+# For a run with nothing printed before its only point ends (a one-point sweep).
+interrupt_running() {
+    local name=$1 delay=$2 caught=0 mask t0 t1
+    shift 2
+    "$@" >"$name.out" 2>"$name.err" &
+    BGPID=$!
+    for _ in $(seq 1 1500); do
+        mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$BGPID/status" 2>/dev/null || true)
+        if [ -n "$mask" ] && (( (16#$mask >> 1) & 1 )); then caught=1; break; fi
+        kill -0 "$BGPID" 2>/dev/null || break
+        sleep 0.02
+    done
+    [ "$caught" = 1 ] || { show "$name"; fail "$name: the run never installed its SIGINT handler"; }
+    sleep "$delay"
+    kill -0 "$BGPID" 2>/dev/null || { show "$name"; fail "$name: the run ended before the SIGINT (make it longer)"; }
+    t0=$(date +%s.%N)
+    kill -INT "$BGPID" 2>/dev/null || true
+    RC=0; wait "$BGPID" || RC=$?
+    t1=$(date +%s.%N)
+    STOP_S=$(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}')
+    BGPID=
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 check() { echo "check: $*"; }
 # run NAME CMD...: stdout to NAME.out, stderr to NAME.err, exit status in RC.

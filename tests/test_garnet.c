@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <omp.h>
 
 #include "garnet.h"
 #include "garnet_event.h"
@@ -1336,18 +1338,112 @@ START_TEST(test_llzo_axes_isotropic)
 }
 END_TEST
 
+/* The stop flag (lihop_garnet_params.interrupt): a flag that stays 0 changes
+ * no bit; a set flag stops the pilot and the replicas with
+ * LIHOP_ERR_INTERRUPTED and a message, and the handle runs normally once the
+ * flag is cleared; set while a long run is under way (another thread, after
+ * 0.2 s) it stops the run between replicas, long before its end. */
+START_TEST(test_interrupt)
+{
+    lihop_lattice_spec spec;
+    lihop_lattice *lat = llzo(2, &spec);
+    int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
+    lihop_garnet_params p;
+    params_basic(&p, 384, 6);
+    p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.3;
+    p.E_nn_eV = 0.1;
+    p.nbatches = 3;
+    volatile sig_atomic_t flag = 0;
+    lihop_err err;
+    err.msg[0] = '\0';
+
+    /* reference without a flag */
+    lihop_garnet_result r0, r1;
+    lihop_garnet_replica rep0[6], rep1[6];
+    lihop_garnet *g = NULL;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    ck_assert(lihop_garnet_run_replicas(g, 0, 6, 2, rep0, &err) == LIHOP_OK);
+    ck_assert(lihop_garnet_run(g, 2, &r0, &err) == LIHOP_OK);
+    lihop_garnet_destroy(g);
+
+    /* set before the pilot: the pilot stops, no run length, no result */
+    p.interrupt = &flag;
+    flag = 1;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    double t_end = -1.0;
+    err.msg[0] = '\0';
+    ck_assert_int_eq(lihop_garnet_t_end(g, &t_end, &err), LIHOP_ERR_INTERRUPTED);
+    ck_assert_msg(strstr(err.msg, "interrupted") != NULL, "message '%s'", err.msg);
+    ck_assert(t_end == -1.0);
+    err.msg[0] = '\0';
+    ck_assert_int_eq(lihop_garnet_run(g, 2, &r1, &err), LIHOP_ERR_INTERRUPTED);
+    ck_assert_msg(strstr(err.msg, "interrupted") != NULL, "message '%s'", err.msg);
+    /* cleared: the same handle gives the reference bits */
+    flag = 0;
+    memset(rep1, 0x5a, sizeof rep1);
+    ck_assert(lihop_garnet_run_replicas(g, 0, 6, 2, rep1, &err) == LIHOP_OK);
+    ck_assert(memcmp(rep0, rep1, sizeof rep0) == 0);
+    ck_assert(lihop_garnet_run(g, 1, &r1, &err) == LIHOP_OK);
+    r0.wall_s = r1.wall_s = 0.0;
+    r0.threads = r1.threads = 0;
+    ck_assert(memcmp(&r0, &r1, sizeof r0) == 0);
+    /* set after the pilot: the replicas do not run */
+    flag = 1;
+    err.msg[0] = '\0';
+    ck_assert_int_eq(lihop_garnet_run_replicas(g, 0, 6, 2, rep1, &err), LIHOP_ERR_INTERRUPTED);
+    ck_assert_msg(strstr(err.msg, "6 of 6 replicas not run") != NULL, "message '%s'", err.msg);
+    lihop_garnet_destroy(g);
+
+    /* set 0.2 s into a run of 3000 replicas (~20 s on one thread) */
+    flag = 0;
+    p.nreplicas = 3000;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    ck_assert(lihop_garnet_t_end(g, &t_end, &err) == LIHOP_OK);
+    lihop_status st = LIHOP_OK;
+    double w0 = omp_get_wtime(), w_stop = 0.0, w_end = 0.0;
+    err.msg[0] = '\0';
+    #pragma omp parallel sections num_threads(2)
+    {
+        #pragma omp section
+        {
+            st = lihop_garnet_run(g, 1, &r1, &err);
+            w_end = omp_get_wtime();
+        }
+        #pragma omp section
+        {
+            struct timespec ts = {0, 200000000};
+            while (nanosleep(&ts, &ts) != 0) {}
+            w_stop = omp_get_wtime();
+            flag = 1;
+        }
+    }
+    printf("interrupt: flag set at %.3f s, run returned at %.3f s (%.3f s later): %s\n", w_stop - w0, w_end - w0,
+           w_end - w_stop, err.msg);
+    ck_assert_int_eq(st, LIHOP_ERR_INTERRUPTED);
+    ck_assert_msg(strstr(err.msg, "of 3000 replicas not run") != NULL, "message '%s'", err.msg);
+    ck_assert_msg(w_end - w_stop < 5.0, "the run went on %.3f s after the flag was set", w_end - w_stop);
+    lihop_garnet_destroy(g);
+    lihop_lattice_destroy(lat);
+}
+END_TEST
+
 static Suite *garnet_suite(void)
 {
+    /* Check timeouts (s, per test, wall clock): ~5x the slowest test of the case
+     * on the loaded 2-core development machine (Release; event 3.4 s, physics
+     * 2.7 s, engine 2.7 s, llzo 0.2 s, interrupt 0.5 s with load ~4.5; 9.5,
+     * 5.1, 8.4, 0.4, 0.8 s with two CPU hogs more), at least 10 s.  Slower
+     * builds: CK_TIMEOUT_MULTIPLIER (tests.cmake sets it from LIHOP_TEST_TIMEOUT_SCALE). */
     Suite *s = suite_create("garnet");
     TCase *tc = tcase_create("event");
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_exp_exact);
     tcase_add_test(tc, test_rate_laws_detailed_balance);
     tcase_add_test(tc, test_hop_energy_consistency);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("physics");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_sc_random_walk);
     tcase_add_test(tc, test_sc_exclusion_collective);
     tcase_add_test(tc, test_sc_vacancy_correlation);
@@ -1359,7 +1455,7 @@ static Suite *garnet_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("engine");
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_threads_bit_identical);
     tcase_add_test(tc, test_bkl_sorted_batch);
     tcase_add_test(tc, test_affected_lists);
@@ -1371,11 +1467,16 @@ static Suite *garnet_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("llzo");
-    tcase_set_timeout(tc, 120);
+    tcase_set_timeout(tc, 10);
     tcase_add_test(tc, test_llzo_single_li);
     tcase_add_test(tc, test_llzo_octahedral_energy);
     tcase_add_test(tc, test_llzo_crowded);
     tcase_add_test(tc, test_llzo_axes_isotropic);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("interrupt");
+    tcase_set_timeout(tc, 10);
+    tcase_add_test(tc, test_interrupt);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,66 @@
 # Every tests/test_*.c is a Check suite (label unit); tests/gpu_*.c are GPU
 # tests (label gpu) that exit 77 (skipped) without a device.  Physics checks run
 # through `lihop validate --check NAME` (label validation).
+#
+# Limits, so that `ctest -j2` holds on a 2-core machine busy with other work:
+# - PROCESSORS 2 (and OMP_NUM_THREADS=2 where the thread count is the OpenMP
+#   default) for every test that runs 2 threads, so ctest never runs two of
+#   them, or one of them and another test, on two cores at once.
+# - TIMEOUT: 5x the wall time measured with `ctest -j1` on the 2-core
+#   development machine (Release, shared with other builds: load ~4.5),
+#   rounded up, at least 30 s; a test not in the table gets 300 s.  The
+#   Check suites also time out each test (tcase_set_timeout, ~5x as well).
+# LIHOP_TEST_TIMEOUT_SCALE multiplies both (ctest TIMEOUT and, through
+# CK_TIMEOUT_MULTIPLIER, Check's): 10 by default for a Debug build.
+if(NOT DEFINED LIHOP_TEST_TIMEOUT_SCALE)
+  if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+    set(_lihop_scale 10)
+  else()
+    set(_lihop_scale 1)
+  endif()
+  set(LIHOP_TEST_TIMEOUT_SCALE ${_lihop_scale} CACHE STRING
+      "Integer multiplier of the test timeouts (ctest TIMEOUT and Check's CK_TIMEOUT_MULTIPLIER)")
+endif()
+# name=seconds (measured, rounded up)
+set(LIHOP_TEST_SECONDS
+  test_bkl=1 test_config=1 test_garnet=14 test_garnet_config=1 test_h5out=1 test_lattice=1
+  test_micro_h5=1 test_rng=1 test_voxel=1
+  validate_voxel_uniform=14 validate_voxel_laminate_parallel=38 validate_voxel_laminate_series=34
+  validate_voxel_laminate_asr=26 validate_voxel_maxwell_garnett=16 validate_voxel_hashin_shtrikman=19
+  validate_voxel_percolation_below=20 validate_voxel_percolation_above=23 validate_voxel_arrhenius=10
+  validate_voxel_transference=17 validate_voxel_detailed_balance=3 validate_voxel_field_drift=6
+  validate_garnet_lattice_counts=1 validate_garnet_single_li_d=1 validate_garnet_single_li_to=1
+  validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
+  validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
+  validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11
+  cli_errors=1 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_resume=21 cli_run=2)
+foreach(pair ${LIHOP_TEST_SECONDS})
+  string(REPLACE "=" ";" pair "${pair}")
+  list(GET pair 0 _n)
+  list(GET pair 1 _s)
+  set(_lihop_seconds_${_n} ${_s})
+endforeach()
+# Tests that run 2 OpenMP threads.
+set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel cli_errors cli_garnet cli_micro cli_resume cli_run)
+
+# lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests
+# (all validation checks run at the OpenMP default, here pinned to 2).
+function(lihop_test_limits name)
+  if(DEFINED _lihop_seconds_${name})
+    math(EXPR t "5 * ${_lihop_seconds_${name}}")
+    if(t LESS 30)
+      set(t 30)
+    endif()
+  else()
+    set(t 300)
+  endif()
+  math(EXPR t "${t} * ${LIHOP_TEST_TIMEOUT_SCALE}")
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${t})
+  if(name IN_LIST LIHOP_TWO_THREAD_TESTS OR name MATCHES "^validate_")
+    set_tests_properties(${name} PROPERTIES PROCESSORS 2)
+  endif()
+endfunction()
+
 file(GLOB LIHOP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
 foreach(src ${LIHOP_UNIT_TESTS})
   get_filename_component(name ${src} NAME_WE)
@@ -11,9 +71,13 @@ foreach(src ${LIHOP_UNIT_TESTS})
     set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CUDA)
   endif()
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES LABELS unit
-                       ENVIRONMENT "LIHOP_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+  set(env "LIHOP_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  if(NOT LIHOP_TEST_TIMEOUT_SCALE EQUAL 1)
+    list(APPEND env "CK_TIMEOUT_MULTIPLIER=${LIHOP_TEST_TIMEOUT_SCALE}")
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS unit ENVIRONMENT "${env}"
                        WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  lihop_test_limits(${name})
 endforeach()
 
 file(GLOB LIHOP_GPU_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/gpu_*.c)
@@ -36,7 +100,8 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/tests/validation_checks.txt)
 endif()
 foreach(check ${LIHOP_VALIDATION_CHECKS})
   add_test(NAME validate_${check} COMMAND lihop validate --check ${check})
-  set_tests_properties(validate_${check} PROPERTIES LABELS validation)
+  set_tests_properties(validate_${check} PROPERTIES LABELS validation ENVIRONMENT "OMP_NUM_THREADS=2")
+  lihop_test_limits(validate_${check})
 endforeach()
 
 # The CLI's own behaviour (exit codes, messages, outputs) from shell scripts.
@@ -44,5 +109,7 @@ file(GLOB LIHOP_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli_*.sh)
 foreach(src ${LIHOP_CLI_TESTS})
   get_filename_component(name ${src} NAME_WE)
   add_test(NAME ${name} COMMAND bash ${src} $<TARGET_FILE:lihop> ${CMAKE_SOURCE_DIR})
-  set_tests_properties(${name} PROPERTIES LABELS cli WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  set_tests_properties(${name} PROPERTIES LABELS cli WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+                       ENVIRONMENT "OMP_NUM_THREADS=2")
+  lihop_test_limits(${name})
 endforeach()
