@@ -25,6 +25,7 @@
 #include "garnet.h"
 #include "lattice.h"
 #include "lihop_version.h"
+#include "garnet_observe.h"
 
 static double now_s(void)
 {

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     lihop_err err;
     lihop_micro *m = NULL;
     double t0 = now_s();
-    if (lihop_micro_build(&c->micro, c->nphases, NULL, &m, &err)) {
+    if (lihop_micro_build(&c->micro, c->nphases, &m, &err)) {
         fprintf(stderr, "lihop_bench: %s\n", err.msg);
         return 1;
     }

@@ -1,9 +1,9 @@
 // garnet.cu - the CUDA backend of the garnet lattice gas: a thin launcher around
-// the replica loop of src/garnet_replica.h, the same LIHOP_HD functions the CPU
+// the replica loop of src/model/garnet_replica.h, the same LIHOP_HD functions the CPU
 // runs, so a replica's record is the same bits on either backend.
 //
 // Replica r draws from cuRAND Philox4_32_10 with curand_init(seed, (stream << 32) | r, 0)
-// and one curand4() per block: the host's Random123 stream (src/rng.h).  Nothing
+// and one curand4() per block: the host's Random123 stream (src/core/rng.h).  Nothing
 // depends on the block, the thread or the launch shape.
 //
 // Modes (lihop_cuda_garnet_mode):

@@ -1,5 +1,5 @@
 // voxel.cu - the CUDA backend of the voxel walk: one thread per walker, each
-// calling the same lihop_voxel_walk() as the CPU (src/voxel_walk.h).  The
+// calling the same lihop_voxel_walk() as the CPU (src/model/voxel_walk.h).  The
 // random stream of walker w is cuRAND Philox4_32_10 with
 // curand_init(seed, stream << 32 | w, 0): the host's Random123 stream, block by block.
 #include <cuda_runtime.h>

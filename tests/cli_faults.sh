@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_faults.sh - results that survive faults (README "Results that survive
-# faults", src/durable.h):
+# faults", src/io/durable.h):
 #   - a second `lihop run` on an output another run is writing is refused
 #     (exit 3), --overwrite included, and the first run's file stays intact;
 #   - SIGKILL in the middle of a sweep, then --resume: /summary equals an

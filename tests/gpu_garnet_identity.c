@@ -9,6 +9,7 @@
 #include "backend_cuda.h"
 #include "garnet.h"
 #include "lattice.h"
+#include "garnet_observe.h"
 
 static int compare(const char *what, const lihop_garnet_replica *a, const lihop_garnet_replica *b, int64_t n)
 {

@@ -31,7 +31,7 @@ int main(void)
     lihop_config *cfg = NULL;
     lihop_micro *m = NULL;
     if (lihop_config_parse(deck, "gpu_voxel_identity", &cfg, &err) ||
-        lihop_micro_build(&cfg->micro, cfg->nphases, NULL, &m, &err)) {
+        lihop_micro_build(&cfg->micro, cfg->nphases, &m, &err)) {
         fprintf(stderr, "FAIL: %s\n", err.msg);
         return 1;
     }

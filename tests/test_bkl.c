@@ -1,4 +1,4 @@
-/* test_bkl.c - the BKL sum tree (src/bkl_tree.h) on bare propensity arrays. */
+/* test_bkl.c - the BKL sum tree (src/core/bkl_tree.h) on bare propensity arrays. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>

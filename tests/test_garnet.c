@@ -19,6 +19,7 @@
 #include "backend_cuda.h"
 #include "lattice.h"
 #include "rng.h"
+#include "garnet_observe.h"
 
 #ifndef LIHOP_SOURCE_DIR
 #error "LIHOP_SOURCE_DIR must be defined (CMake does it for lihop_core users)"
@@ -222,7 +223,7 @@ START_TEST(test_rate_laws_detailed_balance)
     const double Ts[] = {150.0, 300.0, 800.0, 1500.0};
     double worst = 0.0;
     for (int it = 0; it < 4; ++it) {
-        double kT = LIHOP_KB_EV_K * Ts[it];
+        double kT = LIHOP_KB_EV * Ts[it];
         for (int ib = 0; ib <= 10; ++ib) {
             double Ek = 0.06 * ib;
             for (int id = -200; id <= 200; ++id) {
@@ -531,7 +532,7 @@ START_TEST(test_boltzmann_occupancy)
         lihop_garnet_params p;
         params_basic(&p, 1, 512);
         p.rate_law = (lihop_rate_law)law;
-        p.site_energy_eV[1] = LIHOP_KB_EV_K * p.T_K;
+        p.site_energy_eV[1] = LIHOP_KB_EV * p.T_K;
         p.E_kra_eV[0][1] = p.E_kra_eV[1][0] = 0.1;
         p.hops_per_li = 2000.0;
         p.nsamples = 4;
@@ -585,7 +586,7 @@ START_TEST(test_exact_enumeration)
         lihop_lattice *lat = make_lieb(3, 2.0, rules[q]);
         lihop_garnet_params p;
         params_basic(&p, 2, 128);
-        double kT = LIHOP_KB_EV_K * p.T_K;
+        double kT = LIHOP_KB_EV * p.T_K;
         p.site_energy_eV[1] = 0.5 * kT;
         p.E_nn_eV = 1.0 * kT;
         p.E_kra_eV[0][1] = p.E_kra_eV[1][0] = 0.05;
@@ -656,7 +657,7 @@ START_TEST(test_exact_enumeration_shells)
     for (int law = 0; law < 2; ++law) {
         lihop_garnet_params p;
         params_basic(&p, 4, 128);
-        double kT = LIHOP_KB_EV_K * p.T_K;
+        double kT = LIHOP_KB_EV * p.T_K;
         p.site_energy_eV[1] = 0.5 * kT;
         p.E_nn_eV = 0.5 * kT;
         p.E_kra_eV[0][1] = p.E_kra_eV[1][0] = 0.05;
@@ -720,7 +721,7 @@ START_TEST(test_field_drift)
     lihop_lattice *lat = make_sc(6, a);
     lihop_garnet_params p;
     params_basic(&p, 1, 2048);
-    double kT = LIHOP_KB_EV_K * p.T_K, x = 0.4;
+    double kT = LIHOP_KB_EV * p.T_K, x = 0.4;
     p.field_V_m[0] = x * kT / (a * 1e-10);
     p.hops_per_li = 3000.0;
     p.nsamples = 60;
@@ -1254,7 +1255,7 @@ START_TEST(test_llzo_octahedral_energy)
     int T = lihop_lattice_sublattice_index(lat, "T"), O = lihop_lattice_sublattice_index(lat, "O");
     lihop_garnet_params p;
     params_basic(&p, 1, 256);
-    p.site_energy_eV[O] = LIHOP_KB_EV_K * p.T_K;
+    p.site_energy_eV[O] = LIHOP_KB_EV * p.T_K;
     p.hops_per_li = 2000.0;
     p.nsamples = 4;
     lihop_garnet_result r;

@@ -16,6 +16,8 @@
 #include "config.h"
 #include "garnet_setup.h"
 #include "lattice.h"
+#include "fit.h"
+#include "garnet_point.h"
 
 #ifndef LIHOP_SOURCE_DIR
 #error "LIHOP_SOURCE_DIR must be defined (CMake does it for lihop_core users)"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lattice.h"
+#include "lattice_h5.h"
 
 #ifndef LIHOP_SOURCE_DIR
 #error "LIHOP_SOURCE_DIR must be defined (CMake does it for lihop_core users)"

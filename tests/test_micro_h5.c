@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "micro.h"
+#include "micro_h5.h"
 
 static char tmpdir[256];
 

@@ -89,8 +89,8 @@ START_TEST(generators)
     lihop_micro *m = NULL, *m2 = NULL;
     double f[LIHOP_MAX_PHASES];
     /* spheres: target fraction reached (overshoot below one sphere), same seed same grid */
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m2, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m2, &err), LIHOP_OK);
     ck_assert(memcmp(m->phase, m2->phase, (size_t)lihop_micro_nvox(m)) == 0);
     lihop_micro_fractions(m, f);
     ck_assert(f[1] >= 0.3 && f[1] < 0.3 + 4.2 * 27.0 / (20 * 16 * 12) + 1e-12);
@@ -102,7 +102,7 @@ START_TEST(generators)
     c.micro.nlayers = 2;
     c.micro.layer_phase[0] = 1; c.micro.layer_fraction[0] = 0.25;
     c.micro.layer_phase[1] = 0; c.micro.layer_fraction[1] = 0.75;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
     lihop_micro_fractions(m, f);
     ck_assert(f[1] == 0.25 && f[0] == 0.75);
     ck_assert_int_eq(m->phase[0 + 20 * (3 + 16 * 0)], 1);   /* y = 3 < 4 */
@@ -111,7 +111,7 @@ START_TEST(generators)
     /* random voxels: fraction within 5 standard errors */
     c.micro.generator = LIHOP_GEN_RANDOM_VOXELS;
     c.micro.volume_fraction = 0.4;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
     lihop_micro_fractions(m, f);
     ck_assert(fabs(f[1] - 0.4) < 5.0 * sqrt(0.24 / 3840.0));
     lihop_micro_destroy(m);
@@ -119,14 +119,14 @@ START_TEST(generators)
     c.micro.generator = LIHOP_GEN_SPHERES;
     c.micro.overlap = 0;
     c.micro.volume_fraction = 0.9;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_ERR_INPUT);
     ck_assert(strstr(err.msg, "hard spheres") != NULL);
     ck_assert(m == NULL);
     /* a sphere wider than the box is refused, not silently painted everywhere */
     c.micro.overlap = 1;
     c.micro.volume_fraction = 0.1;
     c.micro.radius_voxels = 7;   /* diameter 14 > 12 (z edge) */
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_ERR_INPUT);
     ck_assert(strstr(err.msg, "exceeds the smallest box edge") != NULL);
 }
 END_TEST
@@ -140,7 +140,7 @@ START_TEST(strong_field_is_refused)
     c.field_V_m[1] = 2.0 * LIHOP_KB * 300.0 / (LIHOP_E * c.micro.voxel_m);
     lihop_err err;
     lihop_micro *m = NULL;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
     lihop_voxel_options opt;
     memset(&opt, 0, sizeof opt);
     opt.backend = LIHOP_BACKEND_CPU;
@@ -159,7 +159,7 @@ START_TEST(start_is_equilibrium)
     two_phase(&c);
     lihop_err err;
     lihop_micro *m = NULL;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
     int64_t nvox = lihop_micro_nvox(m);
     uint32_t *vox = malloc((size_t)nvox * sizeof *vox), off[LIHOP_MAX_PHASES + 1];
     lihop_voxel_group_phases(m, vox, off);
@@ -201,7 +201,7 @@ START_TEST(bit_identical_for_any_thread_count)
     two_phase(&c);
     lihop_err err;
     lihop_micro *m = NULL;
-    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, NULL, &m, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_micro_build(&c.micro, 3, &m, &err), LIHOP_OK);
     size_t n = c.run.walkers;
     int32_t *d1 = malloc(n * 3 * sizeof *d1), *d2 = malloc(n * 3 * sizeof *d2);
     uint64_t *h1 = malloc(n * sizeof *h1), *h2 = malloc(n * sizeof *h2);

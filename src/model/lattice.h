@@ -6,40 +6,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "lattice_spec.h"
 #include "status.h"
-
-#define LIHOP_MAX_SUBLATTICES 8
-#define LIHOP_MAX_WYCKOFF 8
-
-/* One mobile-ion Wyckoff site of a lattice file. */
-typedef struct {
-    char label[32];           /* e.g. "24d" */
-    char sublattice[16];      /* e.g. "T" or "O" */
-    double frac[3];           /* representative fractional coordinates */
-    char source[256];         /* literature reference / comment for this site ("" if none) */
-    int multiplicity;         /* sites per conventional cell generated from it (set by build) */
-} lihop_wyckoff_site;
-
-/* A lattice file as written (before expansion). */
-typedef struct {
-    char path[1024];
-    char name[64];
-    int hall_number;          /* spglib Hall number (e.g. 530 = Ia-3d); derived from space_group if given */
-    int space_group;          /* ITA number */
-    double abc_A[3];          /* lattice constants, angstrom */
-    double angles_deg[3];
-    int nsites;
-    lihop_wyckoff_site sites[LIHOP_MAX_WYCKOFF];
-    double hop_cutoff_A;      /* pairs closer than this (and not excluded-only) are hops */
-    double hop_min_A;         /* pairs closer than this are exclusion-only partners (no hop), e.g. 96h pairs */
-    double exclusion_cutoff_A;/* pairs closer than this cannot both be occupied */
-    int li_per_cell_full;     /* Li per conventional cell at the reference composition (56 for Li7 LLZO) */
-    double formula_units_per_cell; /* 8 for garnet */
-    double li_per_fu_ref;     /* reference Li per formula unit (7 for LLZO) */
-    char source[512];         /* file-level source/comment ("" if none) */
-    char hall_symbol[20];     /* spglib Hall symbol of hall_number, e.g. "-I 4bd 2c 3" */
-    char hm_symbol[16];       /* short Hermann-Mauguin symbol, e.g. "Ia-3d" */
-} lihop_lattice_spec;
 
 /* Expanded periodic supercell. Site i: sublattice sub[i], position pos[i] (A). */
 typedef struct {
@@ -76,15 +44,12 @@ typedef struct {
     int64_t nself_images;     /* periodic images of a site itself within the hop cutoff (dropped) */
 } lihop_lattice;
 
-lihop_status lihop_lattice_spec_load(const char *path, lihop_lattice_spec *spec, lihop_err *err);
 lihop_status lihop_lattice_build(const lihop_lattice_spec *spec, const int cells[3],
                                  lihop_lattice **out, lihop_err *err);
 void lihop_lattice_destroy(lihop_lattice *lat);
 
 /* Human-readable report: sites per sublattice, neighbour counts, hop distances. */
 void lihop_lattice_report(const lihop_lattice_spec *spec, const lihop_lattice *lat, FILE *fp);
-/* The graph as HDF5 (/lattice/positions_A, sublattice, hop_start, hop_nbr, ...). */
-lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, lihop_err *err);
 
 /* Number of Li for a composition: round(li_per_fu * formula_units_per_cell * ncells).
  * LIHOP_ERR_INPUT if li_per_fu is negative/not finite or the count exceeds the number of

@@ -16,9 +16,10 @@
 #include "garnet_setup.h"
 #include "h5out.h"
 #include "lattice.h"
+#include "lattice_h5.h"
 #include "lihop_quickstart.h"
 #include "lihop_version.h"
-#include "micro.h"
+#include "micro_h5.h"
 #include "sweep_run.h"
 #include "validate.h"
 #include "voxel.h"
@@ -162,7 +163,7 @@ static int cmd_micro(int argc, char **argv)
     char dir[LIHOP_PATH_LEN];
     config_dir(cfg_path, dir, sizeof dir);
     lihop_micro *m = NULL;
-    st = lihop_micro_build(&cfg->micro, cfg->nphases, dir, &m, &err);
+    st = lihop_micro_load(&cfg->micro, cfg->nphases, dir, &m, &err);
     const char *names[LIHOP_MAX_PHASES];
     for (int p = 0; p < cfg->nphases; ++p) names[p] = cfg->phases[p].name;
     if (!st) st = lihop_micro_write_h5(m, out_path, "/phase", names, &err);

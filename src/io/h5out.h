@@ -173,7 +173,8 @@
 #define LIHOP_H5OUT_H
 
 #include "config.h"
-#include "garnet_setup.h"
+#include "fit.h"
+#include "garnet_point.h"
 #include "micro.h"
 #include "results.h"
 #include "status.h"

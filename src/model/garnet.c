@@ -1,60 +1,20 @@
-/* garnet.c - the garnet lattice gas: model preparation, the CPU strategy
- * (OpenMP over replicas), backend choice, and the observables.  The replica
- * loop is in garnet_replica.h, the per-hop maths in garnet_event.h and the
- * selector in bkl_tree.h, all shared with the CUDA twin (cuda/garnet.cu). */
+/* garnet.c - the garnet lattice gas, model layer: parameters, the prepared
+ * model (hop graph, shells, rate tables, affected lists, link records) and the
+ * run length (pilot).  The CPU/GPU strategy is backend/garnet_cpu.c, the
+ * observables diag/garnet_observe.c; the replica loop is in garnet_replica.h,
+ * the per-hop maths in garnet_event.h and the selector in bkl_tree.h, all
+ * shared with the CUDA twin (cuda/garnet.cu). */
+#include "constants.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <omp.h>
 
-#include "garnet.h"
+#include "garnet_impl.h"
 #include "garnet_replica.h"
 #include "bkl_tree.h"
 #include "rng.h"
-#include "backend_cuda.h"
-#include "voxel.h"          /* lihop_backend_resolve */
 
-#define E_CHARGE_C 1.602176634e-19
-#define KB_J_K 1.380649e-23
-#define MAXS LIHOP_GARNET_MAX_SAMPLES
-#define MAXSUB LIHOP_MAX_SUBLATTICES
-/* Replica ids live in the low 32 bits of the subsequence; the top id is the pilot. */
-#define PILOT_ID 0xffffffffu
-/* High word of the disorder subsequences: keeps them apart from replica streams
- * even when disorder_seed == seed (a run would need stream == this to collide). */
-#define DISORDER_SUBSEQ ((uint64_t)0x6d15a3d1u << 32)
-
-struct lihop_garnet {
-    lihop_garnet_params p;
-    int32_t nsites, nedges, nexcl;
-    int nsub;
-    char subname[MAXSUB][16];
-    int32_t sites_per_sub[MAXSUB];
-    double volume_A3;
-    int32_t *sub, *hop_start, *hop_nbr, *edge_src, *edge_rev, *excl_start, *excl_nbr;
-    int32_t *edge_mult;             /* radix-weighted pairs joining src and dst (garnet_event.h) */
-    uint8_t *edge_excl_self;
-    int32_t *pair_start, *pair_nbr, *pair_w;  /* shell partners, all shells (NULL without shells) */
-    int64_t *site_w;                /* [nsites] largest nnb a site can reach: deg_0 + sum_k B_k deg_k */
-    double *hop_vec_A, *edge_d2_A2, *edge_dE0_eV, *edge_kra_eV, *eps_eV, *phi_V;
-    double *rate_tab;
-    int32_t *edge_tab0;
-    int64_t ntab;
-    int32_t *aff_off, *aff_len, *aff_list;
-    int64_t naff;
-    int32_t *prog_off, *prog_len, *prog_node;
-    int64_t nprog;
-    lihop_garnet_edge_pk *edge_pk;
-    lihop_garnet_link_pk *aff_pk;
-    int32_t nlinks, *link_edge, *edge_link;
-    lihop_garnet_link_rec *link_rec;
-    int32_t *dlt_off, *dlt_len, *dlt;
-    int64_t ndelta;
-    lihop_garnet_model model;
-    int64_t P;                      /* leaves of the sum tree */
-    double t_end;
-    int have_t_end;
-};
 
 void lihop_garnet_params_default(lihop_garnet_params *p)
 {
@@ -687,7 +647,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     m->excl_start = g->excl_start; m->excl_nbr = g->excl_nbr;
     m->E_nn_eV = p->E_nn_eV;
     m->interacting = interacting;
-    m->kT_eV = LIHOP_KB_EV_K * p->T_K;
+    m->kT_eV = LIHOP_KB_EV * p->T_K;
     m->nu_Hz = p->nu_Hz;
     m->rate_law = (int32_t)p->rate_law;
     m->rate_tab = NULL;      /* filled below with the direct formula, then switched on */
@@ -779,16 +739,11 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     return LIHOP_OK;
 }
 
-/* ---- replicas on the CPU ---------------------------------------------------- */
+/* ---- run length ---------------------------------------------------- */
 
 static uint64_t equil_events(const lihop_garnet *g)
 {
     return (uint64_t)ceil(g->p.equil_hops_per_li * (double)g->p.nli);
-}
-
-static int stop_requested(const lihop_garnet *g)
-{
-    return g->p.interrupt && *g->p.interrupt;
 }
 
 static void job_fill(const lihop_garnet *g, double t_end, lihop_garnet_job *J)
@@ -805,8 +760,7 @@ static void job_fill(const lihop_garnet *g, double t_end, lihop_garnet_job *J)
     J->t_end = t_end;
 }
 
-/* One thread's working memory (hot and cold parts in one block). */
-static void *work_alloc(const lihop_garnet_job *J, lihop_garnet_work *w)
+void *lihop_garnet_work_alloc(const lihop_garnet_job *J, lihop_garnet_work *w)
 {
     size_t hot = 0, cold = 0;
     lihop_garnet_work_carve(J, NULL, NULL, NULL, &hot, &cold);
@@ -822,7 +776,7 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
     lihop_garnet_job J;
     job_fill(g, 0.0, &J);
     lihop_garnet_work w;
-    void *buf = work_alloc(&J, &w);
+    void *buf = lihop_garnet_work_alloc(&J, &w);
     if (!buf) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (pilot)");
     lihop_stream rng;
     lihop_stream_init(&rng, g->p.seed, ((uint64_t)g->p.stream << 32) | (uint64_t)PILOT_ID);
@@ -834,7 +788,7 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
         /* equilibration in slices, reading the stop flag between them (the
          * same events as one call: the slices continue the same stream) */
         for (uint64_t done = 0; done < J.equil_events && st == LIHOP_OK;) {
-            if (stop_requested(g)) {
+            if (lihop_garnet_stop_requested(g)) {
                 st = lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted in the pilot's equilibration");
                 break;
             }
@@ -851,7 +805,7 @@ lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err
         double t = 0.0;
         uint64_t n = 0;
         for (; n < npilot; ++n) {
-            if (n % LIHOP_GARNET_PILOT_CHUNK == 0 && n > 0 && stop_requested(g)) {
+            if (n % LIHOP_GARNET_PILOT_CHUNK == 0 && n > 0 && lihop_garnet_stop_requested(g)) {
                 st = lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted in the pilot");
                 break;
             }
@@ -885,365 +839,3 @@ lihop_status lihop_garnet_job_get(lihop_garnet *g, lihop_garnet_job *job, lihop_
     return LIHOP_OK;
 }
 
-static lihop_status check_range(int64_t first, int64_t count, lihop_err *err)
-{
-    if (first < 0 || count < 0 || first + count >= (int64_t)PILOT_ID)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: replica range %lld + %lld out of bounds",
-                          (long long)first, (long long)count);
-    return LIHOP_OK;
-}
-
-static lihop_status placement_error(const lihop_garnet *g, int64_t rid, lihop_err *err)
-{
-    return lihop_fail(err, LIHOP_ERR_INPUT,
-                      "garnet: replica %lld: cannot place %lld Li on %d sites under the exclusion rules",
-                      (long long)rid, (long long)g->p.nli, (int)g->nsites);
-}
-
-lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
-                                       lihop_garnet_replica *out, lihop_err *err)
-{
-    lihop_status st = check_range(first, count, err);
-    if (st != LIHOP_OK) return st;
-    lihop_garnet_job J;
-    st = lihop_garnet_job_get(g, &J, err);
-    if (st != LIHOP_OK) return st;
-    int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
-    if ((int64_t)nt > count) nt = count > 0 ? (int)count : 1;
-    int nomem = 0;
-    int64_t bad_rep = -1, skipped = 0;
-    /* The stop flag is read before each replica starts (a replica is the
-     * chunk: tens of ms for the shipped decks), so a stop costs one read per
-     * replica and no barrier; records are independent of it. */
-    #pragma omp parallel num_threads(nt)
-    {
-        lihop_garnet_work w;
-        void *buf = work_alloc(&J, &w);
-        if (!buf) {
-            #pragma omp atomic write
-            nomem = 1;
-        }
-        #pragma omp for schedule(dynamic, 1) reduction(+ : skipped)
-        for (int64_t k = 0; k < count; ++k) {
-            if (!buf) continue;
-            if (stop_requested(g)) { ++skipped; continue; }
-            if (lihop_garnet_replica_run(&J, &w, first + k, &out[k]) != 0) {
-                #pragma omp critical(lihop_garnet_bad)
-                if (bad_rep < 0 || first + k < bad_rep) bad_rep = first + k;
-            }
-        }
-        free(buf);
-    }
-    if (nomem) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (replica scratch)");
-    if (bad_rep >= 0) return placement_error(g, bad_rep, err);
-    if (skipped > 0)
-        return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet: interrupted with %lld of %lld replicas not run",
-                          (long long)skipped, (long long)count);
-    return LIHOP_OK;
-}
-
-lihop_status lihop_garnet_run_replicas_backend(lihop_garnet *g, lihop_backend_kind backend, int64_t first,
-                                               int64_t count, int nthreads, lihop_garnet_replica *out,
-                                               lihop_err *err)
-{
-    lihop_backend_kind got;
-    lihop_status st = lihop_backend_resolve(backend, &got, err);
-    if (st != LIHOP_OK) return st;
-    if (got != LIHOP_BACKEND_CUDA) return lihop_garnet_run_replicas(g, first, count, nthreads, out, err);
-    st = check_range(first, count, err);
-    if (st != LIHOP_OK) return st;
-    lihop_garnet_job J;
-    st = lihop_garnet_job_get(g, &J, err);
-    if (st != LIHOP_OK) return st;
-    /* Calls of at most LIHOP_GARNET_CUDA_CHUNK replicas with the stop flag read
-     * before each (a replica's record does not depend on the launch shape). */
-    for (int64_t done = 0; done < count;) {
-        if (stop_requested(g))
-            return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "garnet (cuda): interrupted with %lld of %lld replicas not run",
-                              (long long)(count - done), (long long)count);
-        int64_t n = count - done < LIHOP_GARNET_CUDA_CHUNK ? count - done : LIHOP_GARNET_CUDA_CHUNK;
-        st = lihop_cuda_garnet_run_replicas(&J, first + done, n, LIHOP_CUDA_GARNET_AUTO, out + done, err);
-        if (st != LIHOP_OK) return st;
-        done += n;
-    }
-    for (int64_t k = 0; k < count; ++k)
-        if (out[k].status != 0) return placement_error(g, first + k, err);
-    return LIHOP_OK;
-}
-
-/* ---- observables ------------------------------------------------------------- */
-
-/* Sums over a set of replicas: every observable is a function of these. */
-typedef struct {
-    double n;
-    double msd_tr[MAXS], msd_col[MAXS];
-    double dcom[MAXS][3], dcom2[MAXS];
-    double occ[MAXSUB];
-    double hop_d2, hops;
-    double msd_tr_ax[MAXS][3], msd_col_ax[MAXS][3], dcom2_ax[MAXS][3];
-} gsum;
-
-/* The estimates, all doubles so the jackknife can treat them as a vector. */
-typedef struct {
-    double msd_tr[MAXS], msd_col[MAXS];
-    double D_tr, D_col, D0, haven, f, fI, sig_ne, sig_drift, v[3], gamma, d2;
-    double li_frac[MAXSUB], site_occ[MAXSUB];
-    double msd_tr_ax[MAXS][3], msd_col_ax[MAXS][3];
-    double D_tr_ax[3], D_col_ax[3], sig_ne_ax[3];
-} gest;
-#define NEST (sizeof(gest) / sizeof(double))
-_Static_assert(sizeof(gest) % sizeof(double) == 0, "gest must be a vector of doubles");
-
-static void gsum_add_rep(gsum *s, const lihop_garnet_replica *r, int ns)
-{
-    s->n += 1.0;
-    for (int k = 0; k < ns; ++k) {
-        s->msd_tr[k] += r->msd_tracer_A2[k];
-        s->msd_col[k] += r->msd_coll_A2[k];
-        for (int a = 0; a < 3; ++a) s->dcom[k][a] += r->dcom_A[k][a];
-        s->dcom2[k] += r->dcom_A[k][0] * r->dcom_A[k][0] + r->dcom_A[k][1] * r->dcom_A[k][1] +
-                       r->dcom_A[k][2] * r->dcom_A[k][2];
-        for (int a = 0; a < 3; ++a) {
-            s->msd_tr_ax[k][a] += r->msd_tracer_axis_A2[k][a];
-            s->msd_col_ax[k][a] += r->msd_coll_axis_A2[k][a];
-            s->dcom2_ax[k][a] += r->dcom_A[k][a] * r->dcom_A[k][a];
-        }
-    }
-    for (int q = 0; q < MAXSUB; ++q) s->occ[q] += r->occ_time_s[q];
-    s->hop_d2 += r->hop_d2_A2;
-    s->hops += (double)r->hops;
-}
-
-static void gsum_add(gsum *s, const gsum *b, int ns)
-{
-    s->n += b->n;
-    for (int k = 0; k < ns; ++k) {
-        s->msd_tr[k] += b->msd_tr[k];
-        s->msd_col[k] += b->msd_col[k];
-        for (int a = 0; a < 3; ++a) s->dcom[k][a] += b->dcom[k][a];
-        s->dcom2[k] += b->dcom2[k];
-        for (int a = 0; a < 3; ++a) {
-            s->msd_tr_ax[k][a] += b->msd_tr_ax[k][a];
-            s->msd_col_ax[k][a] += b->msd_col_ax[k][a];
-            s->dcom2_ax[k][a] += b->dcom2_ax[k][a];
-        }
-    }
-    for (int q = 0; q < MAXSUB; ++q) s->occ[q] += b->occ[q];
-    s->hop_d2 += b->hop_d2;
-    s->hops += b->hops;
-}
-
-/* Least-squares slope of y(t) over the grid points with fit_from t_end <= t <=
- * fit_to t_end, plus the origin (0, 0) when fit_from is 0 or fewer than two
- * points qualify. */
-static double fit_slope(const double *t, const double *y, int ns, double fit_from, double fit_to)
-{
-    const double lo = fit_from * t[ns - 1] * (1.0 - 1e-12), hi = fit_to * t[ns - 1] * (1.0 + 1e-12);
-    int npts = 0;
-    for (int k = 0; k < ns; ++k) npts += t[k] >= lo && t[k] <= hi;
-    int origin = fit_from == 0.0 || npts < 2;
-    double n = origin ? 1.0 : 0.0, st = 0.0, sy = 0.0;
-    for (int k = 0; k < ns; ++k)
-        if (t[k] >= lo && t[k] <= hi) { n += 1.0; st += t[k]; sy += y[k]; }
-    if (n < 2.0) { /* window between two grid points: the first lag alone, through the origin */
-        return y[0] / t[0];
-    }
-    double tm = st / n, ym = sy / n, sxx = 0.0, sxy = 0.0;
-    if (origin) { sxx += tm * tm; sxy += tm * ym; }
-    for (int k = 0; k < ns; ++k)
-        if (t[k] >= lo && t[k] <= hi) { sxx += (t[k] - tm) * (t[k] - tm); sxy += (t[k] - tm) * (y[k] - ym); }
-    return sxy / sxx;
-}
-
-static void estimate(const lihop_garnet *g, const gsum *s, double t_end, const double *tgrid, gest *o)
-{
-    const lihop_garnet_params *p = &g->p;
-    const int ns = p->nsamples;
-    const double n = s->n, nli = (double)p->nli;
-    const double *E = p->field_V_m;
-    const double E2 = E[0] * E[0] + E[1] * E[1] + E[2] * E[2];
-    for (int k = 0; k < ns; ++k) {
-        /* Under a field the MSDs also grow with the drift (V tau)^2; subtract an
-         * unbiased estimate of |E[dC]|^2 from distinct replica pairs. */
-        double U = 0.0;
-        if (E2 > 0.0 && n >= 2.0) {
-            double sq = s->dcom[k][0] * s->dcom[k][0] + s->dcom[k][1] * s->dcom[k][1] + s->dcom[k][2] * s->dcom[k][2];
-            U = (sq - s->dcom2[k]) / (n * (n - 1.0));
-        }
-        o->msd_tr[k] = s->msd_tr[k] / n - U / (nli * nli);
-        o->msd_col[k] = s->msd_col[k] / n - U / nli;
-        for (int a = 0; a < 3; ++a) {  /* the same per axis: U_a estimates E[dC_a]^2 */
-            double Ua = 0.0;
-            if (E2 > 0.0 && n >= 2.0) Ua = (s->dcom[k][a] * s->dcom[k][a] - s->dcom2_ax[k][a]) / (n * (n - 1.0));
-            o->msd_tr_ax[k][a] = s->msd_tr_ax[k][a] / n - Ua / (nli * nli);
-            o->msd_col_ax[k][a] = s->msd_col_ax[k][a] / n - Ua / nli;
-        }
-    }
-    const double A2 = 1e-20;  /* angstrom^2 -> m^2 */
-    o->D_tr = fit_slope(tgrid, o->msd_tr, ns, p->fit_from, p->fit_to) / 6.0 * A2;
-    o->D_col = fit_slope(tgrid, o->msd_col, ns, p->fit_from, p->fit_to) / 6.0 * A2;
-    o->D0 = s->hop_d2 / (6.0 * nli * t_end * n) * A2;
-    o->haven = o->D_tr / o->D_col;
-    o->f = o->D_tr / o->D0;
-    o->fI = o->D_col / o->D0;
-    o->gamma = s->hops / (n * nli * t_end);
-    o->d2 = s->hop_d2 / s->hops;
-    const double nden = nli / (g->volume_A3 * 1e-30);
-    o->sig_ne = nden * E_CHARGE_C * E_CHARGE_C * o->D_col / (KB_J_K * p->T_K);
-    for (int a = 0; a < 3; ++a) {
-        double ytr[MAXS], ycol[MAXS];
-        for (int k = 0; k < ns; ++k) { ytr[k] = o->msd_tr_ax[k][a]; ycol[k] = o->msd_col_ax[k][a]; }
-        o->D_tr_ax[a] = fit_slope(tgrid, ytr, ns, p->fit_from, p->fit_to) / 2.0 * A2;
-        o->D_col_ax[a] = fit_slope(tgrid, ycol, ns, p->fit_from, p->fit_to) / 2.0 * A2;
-        o->sig_ne_ax[a] = nden * E_CHARGE_C * E_CHARGE_C * o->D_col_ax[a] / (KB_J_K * p->T_K);
-    }
-    for (int a = 0; a < 3; ++a) o->v[a] = s->dcom[ns - 1][a] / (n * nli * t_end) * 1e-10;
-    o->sig_drift = E2 > 0.0 ? nden * E_CHARGE_C * (o->v[0] * E[0] + o->v[1] * E[1] + o->v[2] * E[2]) / E2 : NAN;
-    for (int q = 0; q < MAXSUB; ++q) {
-        o->li_frac[q] = q < g->nsub ? s->occ[q] / (n * nli * t_end) : 0.0;
-        o->site_occ[q] = q < g->nsub && g->sites_per_sub[q] > 0
-                             ? s->occ[q] / (n * (double)g->sites_per_sub[q] * t_end) : 0.0;
-    }
-}
-
-lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
-                                 lihop_garnet_result *res, lihop_err *err)
-{
-    if (!g->have_t_end) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: reduce before the run length is known");
-    if (nrep < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no replicas to reduce");
-    const lihop_garnet_params *p = &g->p;
-    const int ns = p->nsamples;
-    const double t_end = g->t_end;
-    int nb = p->nbatches < nrep ? p->nbatches : (int)nrep;
-
-    gsum *bs = (gsum *)calloc((size_t)nb, sizeof(gsum));
-    double *jk = (double *)malloc(sizeof(double) * NEST * (size_t)nb);
-    if (!bs || !jk) { free(bs); free(jk); return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (reduce)"); }
-
-    memset(res, 0, sizeof *res);
-    for (int b = 0; b < nb; ++b) {
-        int64_t lo = nrep * b / nb, hi = nrep * (b + 1) / nb;
-        for (int64_t r = lo; r < hi; ++r) {
-            gsum_add_rep(&bs[b], &rep[r], ns);
-            res->events += rep[r].hops;
-            res->equil_events += rep[r].equil_events;
-            res->check_failures += rep[r].check_failures;
-            res->trapped_replicas += rep[r].trapped;
-            for (int a = 0; a < MAXSUB; ++a)
-                for (int c = 0; c < MAXSUB; ++c) res->hops_by_type[a][c] += rep[r].hops_by_type[a][c];
-        }
-    }
-    res->hops = res->events;
-
-    double tgrid[MAXS];
-    for (int k = 0; k < ns; ++k) tgrid[k] = t_end * ((double)(k + 1) / (double)ns);
-    tgrid[ns - 1] = t_end;
-
-    gsum tot;
-    memset(&tot, 0, sizeof tot);
-    for (int b = 0; b < nb; ++b) gsum_add(&tot, &bs[b], ns);
-    gest full, err_jk;
-    memset(&full, 0, sizeof full);
-    estimate(g, &tot, t_end, tgrid, &full);
-
-    /* Jackknife over batches: leave one batch out, re-estimate, spread.  It
-     * handles ratios (H_R, f) and the drift correction without linearising. */
-    double erv[NEST];
-    for (size_t q = 0; q < NEST; ++q) erv[q] = NAN;
-    if (nb >= 2) {
-        for (int b = 0; b < nb; ++b) {
-            gsum loo;
-            memset(&loo, 0, sizeof loo);
-            for (int c = 0; c < nb; ++c)
-                if (c != b) gsum_add(&loo, &bs[c], ns);
-            gest e;
-            memset(&e, 0, sizeof e);
-            estimate(g, &loo, t_end, tgrid, &e);
-            memcpy(jk + NEST * (size_t)b, &e, sizeof e);
-        }
-        for (size_t q = 0; q < NEST; ++q) {
-            double m = 0.0;
-            for (int b = 0; b < nb; ++b) m += jk[NEST * (size_t)b + q];
-            m /= nb;
-            double ss = 0.0;
-            for (int b = 0; b < nb; ++b) { double d = jk[NEST * (size_t)b + q] - m; ss += d * d; }
-            erv[q] = sqrt(ss * (double)(nb - 1) / (double)nb);
-        }
-    }
-    memcpy(&err_jk, erv, sizeof err_jk);
-    free(bs);
-    free(jk);
-
-    res->T_K = p->T_K;
-    res->kT_eV = g->model.kT_eV;
-    res->t_end_s = t_end;
-    res->nreplicas = nrep;
-    res->nbatches = nb;
-    res->nli = p->nli;
-    res->nsites = g->nsites;
-    res->volume_m3 = g->volume_A3 * 1e-30;
-    res->n_li_m3 = (double)p->nli / res->volume_m3;
-    res->nsamples = ns;
-    for (int k = 0; k < ns; ++k) {
-        res->time_s[k] = tgrid[k];
-        res->msd_tracer_A2[k] = full.msd_tr[k]; res->msd_tracer_err[k] = err_jk.msd_tr[k];
-        res->msd_coll_A2[k] = full.msd_col[k]; res->msd_coll_err[k] = err_jk.msd_col[k];
-        for (int a = 0; a < 3; ++a) {
-            res->msd_tracer_axis_A2[k][a] = full.msd_tr_ax[k][a]; res->msd_tracer_axis_err[k][a] = err_jk.msd_tr_ax[k][a];
-            res->msd_coll_axis_A2[k][a] = full.msd_col_ax[k][a]; res->msd_coll_axis_err[k][a] = err_jk.msd_col_ax[k][a];
-        }
-    }
-    res->D_tracer_m2_s = full.D_tr; res->D_tracer_err = err_jk.D_tr;
-    res->D_sigma_m2_s = full.D_col; res->D_sigma_err = err_jk.D_col;
-    for (int a = 0; a < 3; ++a) {
-        res->D_tracer_axis_m2_s[a] = full.D_tr_ax[a]; res->D_tracer_axis_err[a] = err_jk.D_tr_ax[a];
-        res->D_sigma_axis_m2_s[a] = full.D_col_ax[a]; res->D_sigma_axis_err[a] = err_jk.D_col_ax[a];
-        res->sigma_NE_axis_S_m[a] = full.sig_ne_ax[a]; res->sigma_NE_axis_err[a] = err_jk.sig_ne_ax[a];
-    }
-    res->D0_m2_s = full.D0; res->D0_err = err_jk.D0;
-    res->haven = full.haven; res->haven_err = err_jk.haven;
-    res->f_tracer = full.f; res->f_tracer_err = err_jk.f;
-    res->f_coll = full.fI; res->f_coll_err = err_jk.fI;
-    res->sigma_NE_S_m = full.sig_ne; res->sigma_NE_err = err_jk.sig_ne;
-    res->sigma_drift_S_m = full.sig_drift; res->sigma_drift_err = err_jk.sig_drift;
-    for (int a = 0; a < 3; ++a) { res->v_drift_m_s[a] = full.v[a]; res->v_drift_err[a] = err_jk.v[a]; }
-    res->hop_rate_Hz = full.gamma; res->hop_rate_err = err_jk.gamma;
-    res->mean_hop_d2_A2 = full.d2;
-    res->nsub = g->nsub;
-    for (int q = 0; q < g->nsub; ++q) {
-        memcpy(res->subname[q], g->subname[q], sizeof res->subname[q]);
-        res->sites_per_sub[q] = g->sites_per_sub[q];
-        res->li_fraction[q] = full.li_frac[q]; res->li_fraction_err[q] = err_jk.li_frac[q];
-        res->site_occupancy[q] = full.site_occ[q]; res->site_occupancy_err[q] = err_jk.site_occ[q];
-    }
-    return LIHOP_OK;
-}
-
-lihop_status lihop_garnet_run_backend(lihop_garnet *g, lihop_backend_kind backend, int nthreads,
-                                      lihop_garnet_result *res, lihop_err *err)
-{
-    double w0 = omp_get_wtime();
-    lihop_backend_kind got;
-    lihop_status st = lihop_backend_resolve(backend, &got, err);
-    if (st != LIHOP_OK) return st;
-    double t_end;
-    st = lihop_garnet_t_end(g, &t_end, err);
-    if (st != LIHOP_OK) return st;
-    int64_t nrep = g->p.nreplicas;
-    lihop_garnet_replica *rep = (lihop_garnet_replica *)calloc((size_t)nrep, sizeof *rep);
-    if (!rep) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (%lld replica records)", (long long)nrep);
-    st = lihop_garnet_run_replicas_backend(g, got, 0, nrep, nthreads, rep, err);
-    if (st == LIHOP_OK) st = lihop_garnet_reduce(g, rep, nrep, res, err);
-    free(rep);
-    if (st != LIHOP_OK) return st;
-    int nt = nthreads > 0 ? nthreads : omp_get_max_threads();
-    res->threads = got == LIHOP_BACKEND_CUDA ? 0 : (int64_t)nt > nrep ? (int)nrep : nt;
-    res->backend = got;
-    res->wall_s = omp_get_wtime() - w0;
-    return LIHOP_OK;
-}
-
-lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err)
-{
-    return lihop_garnet_run_backend(g, LIHOP_BACKEND_CPU, nthreads, res, err);
-}

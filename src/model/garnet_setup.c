@@ -1,5 +1,6 @@
 /* garnet_setup.c - garnet deck -> lattice, region arrays, engine parameters,
  * and the derived numbers (see garnet_setup.h). */
+#include "constants.h"
 #include "garnet_setup.h"
 
 #include <math.h>
@@ -12,7 +13,6 @@
 #include "garnet_event.h"   /* lihop_garnet_u53 */
 #include "rng.h"
 
-#define KB_EV_PER_K 8.617333262e-5  /* Boltzmann constant, eV/K (CODATA 2018, exact); kT/e in V */
 /* Subsequence high words of the quenched draws of a bicrystal (key = deck seed):
  * kept apart from replica streams (high word = run stream < 2^28) and from the
  * engine's own disorder subsequences (0x6d15a3d1). */
@@ -69,7 +69,7 @@ double lihop_space_charge_phi_V(const lihop_bicrystal_cfg *b, double d_A, double
     double d = fabs(d_A);
     switch (b->profile) {
     case LIHOP_SC_GOUY_CHAPMAN: {
-        double kT_e = KB_EV_PER_K * T_K;                     /* V */
+        double kT_e = LIHOP_KB_EV * T_K;                     /* V */
         double g = tanh(b->phi0_V / (4.0 * kT_e));
         double q = g * exp(-d / b->length_A);
         return 2.0 * kT_e * log((1.0 + q) / (1.0 - q));
@@ -344,219 +344,3 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
     return LIHOP_OK;
 }
 
-/* ---- derived numbers ------------------------------------------------------------- */
-
-void lihop_bicrystal_analyse(int axis, double L_m, const lihop_garnet_result *bi,
-                             const lihop_garnet_result *bulk, lihop_bicrystal_result *out)
-{
-    const int j = (axis + 1) % 3, k = (axis + 2) % 3;
-    out->axis = axis;
-    out->L_m = L_m;
-    out->sigma_across_S_m = bi->sigma_NE_axis_S_m[axis];
-    out->sigma_across_err = bi->sigma_NE_axis_err[axis];
-    out->sigma_along_S_m = 0.5 * (bi->sigma_NE_axis_S_m[j] + bi->sigma_NE_axis_S_m[k]);
-    out->sigma_along_err = 0.5 * hypot(bi->sigma_NE_axis_err[j], bi->sigma_NE_axis_err[k]);
-    out->sigma_bulk_S_m = bulk->sigma_NE_S_m;
-    out->sigma_bulk_err = bulk->sigma_NE_err;
-    double sa = out->sigma_across_S_m, sb = out->sigma_bulk_S_m;
-    out->asr_ohm_m2 = L_m * (1.0 / sa - 1.0 / sb);
-    out->asr_err_ohm_m2 = L_m * hypot(out->sigma_across_err / (sa * sa), out->sigma_bulk_err / (sb * sb));
-}
-
-void lihop_drift_linearity(const lihop_garnet_result *d1, const lihop_garnet_result *d2, double *ratio,
-                           double *err)
-{
-    double s1 = d1->sigma_drift_S_m, s2 = d2->sigma_drift_S_m;
-    *ratio = s2 / s1;
-    *err = fabs(*ratio) * hypot(d1->sigma_drift_err / s1, d2->sigma_drift_err / s2);
-}
-
-lihop_status lihop_li_peak_find(int n, const double *li, const double *sigma, const double *sigma_err,
-                                lihop_li_peak *out, lihop_err *err)
-{
-    memset(out, 0, sizeof *out);
-    if (n < 3 || n > LIHOP_MAX_LI_VALUES)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: need 3..%d Li contents, got %d",
-                          LIHOP_MAX_LI_VALUES, n);
-    int ord[LIHOP_MAX_LI_VALUES];
-    for (int i = 0; i < n; i++) {
-        if (!(sigma[i] > 0.0) || !isfinite(sigma[i]) || !isfinite(li[i]))
-            return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: sigma %g at Li %g", sigma[i], li[i]);
-        ord[i] = i;
-    }
-    for (int i = 1; i < n; i++)      /* insertion sort by Li content */
-        for (int k = i; k > 0 && li[ord[k]] < li[ord[k - 1]]; k--) {
-            int t = ord[k]; ord[k] = ord[k - 1]; ord[k - 1] = t;
-        }
-    int best = 0;
-    for (int k = 0; k < n; k++) {
-        if (k > 0 && li[ord[k]] == li[ord[k - 1]])
-            return lihop_fail(err, LIHOP_ERR_INPUT, "Li-content maximum: Li %g appears twice", li[ord[k]]);
-        if (sigma[ord[k]] > sigma[ord[best]]) best = k;
-    }
-    out->n = n;
-    out->li_max = li[ord[best]];
-    out->sigma_max = sigma[ord[best]];
-    out->sigma_max_err = sigma_err ? sigma_err[ord[best]] : NAN;
-    out->ratio_low = out->sigma_max / sigma[ord[0]];
-    out->ratio_high = out->sigma_max / sigma[ord[n - 1]];
-    out->li_vertex = NAN;
-    if (best > 0 && best < n - 1) {
-        /* parabola through (x0, y0), (x1, y1), (x2, y2): vertex
-         * x1 - [(x1-x0)^2 (y1-y2) - (x1-x2)^2 (y1-y0)] / (2 [(x1-x0)(y1-y2) - (x1-x2)(y1-y0)]) */
-        double x0 = li[ord[best - 1]], x1 = li[ord[best]], x2 = li[ord[best + 1]];
-        double y0 = sigma[ord[best - 1]], y1 = sigma[ord[best]], y2 = sigma[ord[best + 1]];
-        double den = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0);
-        if (den != 0.0)
-            out->li_vertex = x1 - 0.5 * ((x1 - x0) * (x1 - x0) * (y1 - y2) - (x1 - x2) * (x1 - x2) * (y1 - y0)) / den;
-    }
-    return LIHOP_OK;
-}
-
-lihop_status lihop_arrhenius(int n, const double *T_K, const double *sigma, const double *sigma_err,
-                             int times_T, lihop_arrhenius_fit *out, lihop_err *err)
-{
-    memset(out, 0, sizeof *out);
-    out->n = n;
-    if (n < 2)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "Arrhenius fit: need at least 2 points, got %d", n);
-    int weighted = sigma_err != NULL;
-    for (int i = 0; i < n; i++) {
-        if (!(sigma[i] > 0.0) || !isfinite(sigma[i]) || !(T_K[i] > 0.0))
-            return lihop_fail(err, LIHOP_ERR_INPUT, "Arrhenius fit: point %d has T = %g K, sigma = %g (need both > 0)",
-                              i, T_K[i], sigma[i]);
-        if (weighted && !(sigma_err[i] > 0.0 && isfinite(sigma_err[i])))
-            weighted = 0;
-    }
-    /* y = ln A - Ea x with x = 1/(kB T) in 1/eV */
-    double sw = 0.0, sx = 0.0, sy = 0.0;
-    for (int i = 0; i < n; i++) {
-        double x = 1.0 / (KB_EV_PER_K * T_K[i]);
-        double y = log(sigma[i]) + (times_T ? log(T_K[i]) : 0.0);
-        double s = weighted ? sigma_err[i] / sigma[i] : 1.0;
-        double w = 1.0 / (s * s);
-        sw += w;
-        sx += w * x;
-        sy += w * y;
-    }
-    double xm = sx / sw, ym = sy / sw, sxx = 0.0, sxy = 0.0;
-    for (int i = 0; i < n; i++) {
-        double x = 1.0 / (KB_EV_PER_K * T_K[i]);
-        double y = log(sigma[i]) + (times_T ? log(T_K[i]) : 0.0);
-        double s = weighted ? sigma_err[i] / sigma[i] : 1.0;
-        double w = 1.0 / (s * s);
-        sxx += w * (x - xm) * (x - xm);
-        sxy += w * (x - xm) * (y - ym);
-    }
-    if (!(sxx > 0.0))
-        return lihop_fail(err, LIHOP_ERR_INPUT, "Arrhenius fit: the %d temperatures are all equal", n);
-    double slope = sxy / sxx, icpt = ym - slope * xm;
-    double chi2 = 0.0;
-    for (int i = 0; i < n; i++) {
-        double x = 1.0 / (KB_EV_PER_K * T_K[i]);
-        double y = log(sigma[i]) + (times_T ? log(T_K[i]) : 0.0);
-        double s = weighted ? sigma_err[i] / sigma[i] : 1.0;
-        double r = (y - icpt - slope * x) / s;
-        chi2 += r * r;
-    }
-    double red = n > 2 ? chi2 / (n - 2) : NAN;
-    /* variances of slope and intercept for unit-weight residual variance 1/w */
-    double var_slope = 1.0 / sxx, var_icpt = 1.0 / sw + xm * xm / sxx;
-    double scale;
-    if (weighted)
-        scale = n > 2 && red > 1.0 ? red : 1.0;
-    else
-        scale = red;                /* NaN for n = 2: no error estimate */
-    out->weighted = weighted;
-    out->chi2_red = red;
-    out->Ea_eV = -slope;
-    out->Ea_err_eV = sqrt(var_slope * scale);
-    out->lnA = icpt;
-    out->lnA_err = sqrt(var_icpt * scale);
-    out->A = exp(icpt);
-    out->A_err = out->A * out->lnA_err;
-    return LIHOP_OK;
-}
-
-/* ---- one point --------------------------------------------------------------------- */
-
-static lihop_status run_one(const lihop_config *cfg, int k, lihop_garnet_role role, int with_bicrystal,
-                            lihop_backend_kind backend, int threads, volatile sig_atomic_t *interrupt,
-                            lihop_garnet_result *res, double *L_m, lihop_err *err)
-{
-    lihop_lattice *lat = NULL;
-    lihop_garnet_regions *reg = NULL;
-    lihop_garnet *g = NULL;
-    lihop_garnet_params p;
-    int it, ix;
-    lihop_garnet_point_axes(cfg, k, &it, &ix);
-    lihop_status st = lihop_garnet_setup_lattice(cfg, with_bicrystal, &lat, err);
-    if (st == LIHOP_OK && with_bicrystal && cfg->garnet.has_bicrystal)
-        st = lihop_garnet_regions_build(cfg, lat, cfg->temperature_K[it], &reg, err);
-    if (st == LIHOP_OK)
-        st = lihop_garnet_params_fill(cfg, lat, reg, k, role, &p, err);
-    p.interrupt = interrupt;   /* the engine reads it between replicas */
-    if (st == LIHOP_OK)
-        st = lihop_garnet_create(lat, &p, &g, err);
-    if (st == LIHOP_OK && L_m)
-        *L_m = reg ? reg->L_A * 1e-10 : NAN;
-    lihop_garnet_regions_destroy(reg);
-    lihop_lattice_destroy(lat);
-    if (st == LIHOP_OK)
-        st = lihop_garnet_run_backend(g, backend, threads, res, err);
-    lihop_garnet_destroy(g);
-    return st;
-}
-
-lihop_status lihop_garnet_point_run(const lihop_config *cfg, int k, lihop_backend_kind backend, int threads,
-                                    volatile sig_atomic_t *interrupt, lihop_garnet_point *out, lihop_err *err)
-{
-    double w0 = omp_get_wtime();
-    const lihop_garnet_cfg *g = &cfg->garnet;
-    memset(out, 0, sizeof *out);
-    if (cfg->model != LIHOP_MODEL_GARNET)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: not a garnet deck", cfg->path);
-    if (k < 0 || k >= lihop_garnet_npoints(cfg))
-        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: point %d out of range", k);
-    out->index = k;
-    lihop_garnet_point_axes(cfg, k, &out->it, &out->ix);
-    out->T_K = cfg->temperature_K[out->it];
-    out->li_per_fu = g->li_per_fu[out->ix];
-    out->li_per_cell = g->li_per_cell[out->ix];
-    out->drift_linearity = out->drift_linearity_err = NAN;
-    double L_m = NAN;
-#define STOP_IF_INTERRUPTED                                                              \
-    do {                                                                                 \
-        if (interrupt && *interrupt)                                                     \
-            return lihop_fail(err, LIHOP_ERR_INTERRUPTED, "interrupted at point %d", k); \
-    } while (0)
-    STOP_IF_INTERRUPTED;
-    lihop_status st = run_one(cfg, k, LIHOP_GROLE_MAIN, 1, backend, threads, interrupt, &out->main, &L_m, err);
-    if (st != LIHOP_OK)
-        return st;
-    if (g->has_drift) {
-        out->has_drift = 1;
-        for (int i = 0; i < 2; i++) {
-            STOP_IF_INTERRUPTED;
-            out->drift_field_V_m[i] = g->drift_fields_V_m[i];
-            st = run_one(cfg, k, i == 0 ? LIHOP_GROLE_DRIFT1 : LIHOP_GROLE_DRIFT2, 1, backend, threads,
-                         interrupt, &out->drift[i], NULL, err);
-            if (st != LIHOP_OK)
-                return st;
-        }
-        lihop_drift_linearity(&out->drift[0], &out->drift[1], &out->drift_linearity, &out->drift_linearity_err);
-    }
-    if (g->has_bicrystal) {
-        STOP_IF_INTERRUPTED;
-        out->has_bulk = 1;
-        st = run_one(cfg, k, LIHOP_GROLE_BULK, 0, backend, threads, interrupt, &out->bulk, NULL, err);
-        if (st != LIHOP_OK)
-            return st;
-        lihop_bicrystal_analyse(g->bicrystal.axis, L_m, &out->main, &out->bulk, &out->bc);
-    }
-#undef STOP_IF_INTERRUPTED
-    out->wall_s = omp_get_wtime() - w0;
-    snprintf(out->backend, sizeof out->backend, "%s", out->main.backend == LIHOP_BACKEND_CUDA ? "cuda" : "cpu");
-    out->threads = out->main.threads;
-    return LIHOP_OK;
-}

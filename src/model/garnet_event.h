@@ -42,11 +42,12 @@
 #ifndef LIHOP_GARNET_EVENT_H
 #define LIHOP_GARNET_EVENT_H
 
+#include "lihop_limits.h"
+#include "constants.h"
 #include <stdint.h>
 #include <math.h>
 #include "lihop_hd.h"
 
-#define LIHOP_KB_EV_K 8.617333262e-5      /* Boltzmann constant, eV/K (CODATA 2018, exact) */
 
 typedef enum { LIHOP_RATE_KRA = 0, LIHOP_RATE_METROPOLIS = 1 } lihop_rate_law;
 
@@ -156,7 +157,6 @@ typedef struct {
  * CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
  * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector). */
-#define LIHOP_GARNET_MAX_SHELLS 4     /* pair shells beyond the hop graph */
 
 typedef struct {
     int32_t nsites;

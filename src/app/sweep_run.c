@@ -11,7 +11,7 @@
 #include "garnet_setup.h"
 #include "h5out.h"
 #include "lihop_version.h"
-#include "micro.h"
+#include "micro_h5.h"
 #include "sweep.h"
 #include "voxel.h"
 
@@ -182,7 +182,7 @@ static lihop_status voxel_micro(run_ctx *r)
         return LIHOP_OK;
     lihop_micro_destroy(r->m);
     r->m = NULL;
-    lihop_status st = lihop_micro_build(&r->view->micro, r->view->nphases, r->o->cfg_dir, &r->m, &r->err);
+    lihop_status st = lihop_micro_load(&r->view->micro, r->view->nphases, r->o->cfg_dir, &r->m, &r->err);
     if (!st)
         st = lihop_voxel_check(r->view, r->m, &r->err);
     if (!st)

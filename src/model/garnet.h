@@ -177,34 +177,8 @@ const double *lihop_garnet_site_energy_eV(const lihop_garnet *g); /* [nsites] ep
 /* Production time per replica (runs the pilot the first time when time_s == 0). */
 lihop_status lihop_garnet_t_end(lihop_garnet *g, double *t_end_s, lihop_err *err);
 
-/* Run replicas [first, first + count) on the CPU with nthreads OpenMP threads
- * (<= 0: OpenMP default); out[k] is replica first + k.  LIHOP_ERR_INTERRUPTED
- * when the params' interrupt flag stopped it (replicas not started are skipped). */
-lihop_status lihop_garnet_run_replicas(lihop_garnet *g, int64_t first, int64_t count, int nthreads,
-                                       lihop_garnet_replica *out, lihop_err *err);
-
-/* The same on a chosen backend: LIHOP_BACKEND_CPU, LIHOP_BACKEND_CUDA (fails
- * with LIHOP_ERR_NO_GPU without a device) or LIHOP_BACKEND_AUTO (CUDA when a
- * device exists, see lihop_backend_resolve).  Records are bit-identical on
- * every backend.  nthreads only matters for the CPU. */
-lihop_status lihop_garnet_run_replicas_backend(lihop_garnet *g, lihop_backend_kind backend, int64_t first,
-                                               int64_t count, int nthreads, lihop_garnet_replica *out,
-                                               lihop_err *err);
-
 /* The device-copyable description of this run's replicas (host pointers owned
  * by g; runs the pilot the first time when time_s == 0). */
 lihop_status lihop_garnet_job_get(lihop_garnet *g, lihop_garnet_job *job, lihop_err *err);
-
-/* Observables and jackknife errors (over nbatches contiguous replica batches)
- * from nrep replica records, summed in replica order. */
-lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
-                                 lihop_garnet_result *res, lihop_err *err);
-
-/* All replicas on the CPU, then reduce. */
-lihop_status lihop_garnet_run(lihop_garnet *g, int nthreads, lihop_garnet_result *res, lihop_err *err);
-
-/* All replicas on a chosen backend (AUTO: CUDA when a device exists), then reduce. */
-lihop_status lihop_garnet_run_backend(lihop_garnet *g, lihop_backend_kind backend, int nthreads,
-                                      lihop_garnet_result *res, lihop_err *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "validate.h"
+#include "micro_h5.h"
 #include "voxel.h"
 
 /* One species (li, +1), phases given by (concentration, D) pairs, constant laws. */
@@ -45,7 +46,7 @@ static lihop_status run_one(const lihop_config *cfg, double T, int threads, liho
                             double frac[LIHOP_MAX_PHASES], lihop_err *err)
 {
     lihop_micro *m = NULL;
-    lihop_status st = lihop_micro_build(&cfg->micro, cfg->nphases, NULL, &m, err);
+    lihop_status st = lihop_micro_load(&cfg->micro, cfg->nphases, NULL, &m, err);
     if (st) return st;
     if (frac) lihop_micro_fractions(m, frac);
     lihop_voxel_options opt;

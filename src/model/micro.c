@@ -179,19 +179,11 @@ static void random_voxels(lihop_micro *m, const lihop_micro_cfg *cfg)
     }
 }
 
-lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, const char *config_dir,
-                               lihop_micro **out, lihop_err *err)
+lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, lihop_micro **out, lihop_err *err)
 {
     *out = NULL;
-    if (cfg->generator == LIHOP_GEN_HDF5) {
-        char path[2 * LIHOP_PATH_LEN];
-        if (cfg->h5_file[0] == '/' || !config_dir || !config_dir[0])
-            snprintf(path, sizeof path, "%s", cfg->h5_file);
-        else
-            snprintf(path, sizeof path, "%s/%s", config_dir, cfg->h5_file);
-        return lihop_micro_read_h5_box(path, cfg->h5_dataset, cfg->n, cfg->nlabels, cfg->label_value,
-                                       cfg->label_phase, nphases, cfg->voxel_m, out, err);
-    }
+    if (cfg->generator == LIHOP_GEN_HDF5)     /* a file, not a generator: io layer */
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "lihop_micro_build: label files are read by lihop_micro_load");
     lihop_micro *m;
     lihop_status st = lihop_micro_create(cfg->n, cfg->voxel_m, nphases, &m, err);
     if (st) return st;

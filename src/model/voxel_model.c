@@ -13,7 +13,7 @@
  * An applied field E tilts each face rate by exp(+- z e E h / (2 kB T)). */
 #include <math.h>
 #include <string.h>
-#include "voxel.h"
+#include "voxel_model.h"
 
 void lihop_voxel_phase_transport(const lihop_config *cfg, int s, double T, lihop_phase_transport *out)
 {

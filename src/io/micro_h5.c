@@ -11,7 +11,7 @@
 
 #define LIHOP_H5_INTERNAL
 #include "h5out.h"
-#include "micro.h"
+#include "micro_h5.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -427,4 +427,19 @@ fail:
     free(xdmf);
     free(xpart);
     return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
+}
+
+lihop_status lihop_micro_load(const lihop_micro_cfg *cfg, int nphases, const char *config_dir, lihop_micro **out,
+                              lihop_err *err)
+{
+    *out = NULL;
+    if (cfg->generator != LIHOP_GEN_HDF5)
+        return lihop_micro_build(cfg, nphases, out, err);
+    char path[2 * LIHOP_PATH_LEN];
+    if (cfg->h5_file[0] == '/' || !config_dir || !config_dir[0])
+        snprintf(path, sizeof path, "%s", cfg->h5_file);
+    else
+        snprintf(path, sizeof path, "%s/%s", config_dir, cfg->h5_file);
+    return lihop_micro_read_h5_box(path, cfg->h5_dataset, cfg->n, cfg->nlabels, cfg->label_value, cfg->label_phase,
+                                   nphases, cfg->voxel_m, out, err);
 }

@@ -18,6 +18,7 @@
  * E_kra_eV and site_energy_eV), and sublattice names are checked against the
  * lattice file, which is loaded here (lihop_lattice_spec_load).
  * The library never prints: libcyaml's log goes through capture_log(). */
+#include "constants.h"
 #include "config.h"
 #include "rng.h"
 #include "sweep_keys.h"
@@ -33,15 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KB_EV_PER_K 8.617333262e-5  /* Boltzmann constant, eV/K (CODATA 2018, exact) */
-#define AVOGADRO 6.02214076e23      /* 1/mol (SI 2019, exact) */
 #define PATH_CAP 256
 #define MAX_CONFIG_BYTES (16u << 20)
 
 /* Unit conversions from the keys' units to SI, written once. */
 static double cm2_s_to_si(double x) { return x * 1e-4; }        /* cm^2/s -> m^2/s */
 static double s_cm_to_si(double x) { return x * 100.0; }        /* S/cm -> S/m */
-static double mol_l_to_si(double x) { return x * 1000.0 * AVOGADRO; } /* mol/L -> 1/m^3 */
+static double mol_l_to_si(double x) { return x * 1000.0 * LIHOP_NA; } /* mol/L -> 1/m^3 */
 static double ohm_cm2_to_si(double x) { return x * 1e-4; }      /* ohm cm^2 -> ohm m^2 */
 
 /* ---- intermediate structs filled by libcyaml (YAML units) ------------------ */
@@ -846,8 +845,6 @@ static lihop_status energy_range(pctx *c, const char *path, double v);
 #define NU_MAX_HZ 1e15
 #define MIN_HOPS 10.0               /* mean hops per walker / Li: fewer give no diffusive MSD */
 #define MAX_HOPS_PER_POINT 1e13     /* hours on a GPU, weeks on a CPU */
-#define EV_J 1.602176634e-19        /* J per eV; also the elementary charge in C */
-#define KB_J_PER_K 1.380649e-23
 
 /* "expected WHAT from LO to HI UNIT, got ..." unless lo <= v <= hi (lo < v
  * with open_lo, "above LO and at most HI"). */
@@ -1374,7 +1371,7 @@ static lihop_status conv_temperatures(pctx *c, lihop_config *cfg, const double *
 static double voxel_max_rate(const lihop_config *cfg, int s, double T)
 {
     double z = cfg->species[s].charge, h = cfg->micro.voxel_m, kmax = 0.0;
-    double kT_qq = KB_J_PER_K * T / (z * z * EV_J * EV_J);      /* D = sigma kT / (z^2 e^2 rho) */
+    double kT_qq = LIHOP_KB * T / (z * z * LIHOP_E * LIHOP_E);      /* D = sigma kT / (z^2 e^2 rho) */
     for (int p = 0; p < cfg->nphases; p++)
         for (int j = 0; j < cfg->phases[p].ncarriers; j++) {
             const lihop_carrier_cfg *cc = &cfg->phases[p].carriers[j];
@@ -1434,7 +1431,7 @@ static lihop_status check_field(pctx *c, const lihop_config *cfg, const char *pa
     double Tmin = cfg->temperature_K[0];
     for (int t = 1; t < cfg->ntemps; t++)
         Tmin = fmin(Tmin, cfg->temperature_K[t]);
-    double Emax = KB_J_PER_K * Tmin / (abs(z) * EV_J * d_m);
+    double Emax = LIHOP_KB * Tmin / (abs(z) * LIHOP_E * d_m);
     if (fabs(E) <= Emax)
         return LIHOP_OK;
     return fail_at(c, path,
@@ -2074,7 +2071,7 @@ static double garnet_bare_rate(const lihop_garnet_cfg *g, double T)
         for (int b = 0; b < g->nsub; b++)
             if (g->kra_given[a][b])
                 emin = fmin(emin, g->E_kra_eV[a][b]);
-    return g->nu_Hz * exp(-(isfinite(emin) ? emin : 0.0) / (KB_EV_PER_K * T));
+    return g->nu_Hz * exp(-(isfinite(emin) ? emin : 0.0) / (LIHOP_KB_EV * T));
 }
 
 /* Run length of a garnet deck: at least MIN_HOPS mean hops per Li, and at most
@@ -2414,7 +2411,7 @@ double lihop_tlaw_eval(const lihop_tlaw *law, double T)
     case LIHOP_LAW_ARRHENIUS:
         if (!(T > 0.0))
             return 0.0;
-        return law->prefactor * exp(-law->ea_eV / (KB_EV_PER_K * T));
+        return law->prefactor * exp(-law->ea_eV / (LIHOP_KB_EV * T));
     case LIHOP_LAW_VTF:
         /* Below T0 the VTF liquid is frozen: no transport rather than a negative exponent. */
         if (!(T > law->vtf_T0_K))

@@ -29,20 +29,18 @@
  *    network (T-O-T).
  *  - bicrystal: exact discrete series resistance of the planes (check_bicrystal).
  */
+#include "constants.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "validate.h"
-#include "garnet.h"
+#include "garnet_observe.h"
 #include "lattice.h"
 
 #ifndef LIHOP_SOURCE_DIR
 #error "LIHOP_SOURCE_DIR must be defined (CMake does it for lihop_core users)"
 #endif
 
-#define QE_C 1.602176634e-19
-#define KB_J_K 1.380649e-23
-#define KB_EV_K 8.617333262e-5
 
 static void set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
                     double tol, const char *unit)
@@ -250,7 +248,7 @@ static lihop_status check_octahedral_boltzmann(int threads, lihop_check_result *
     if (st) return st;
     lihop_garnet_params p;
     params_base(&p, 1, 512);
-    p.site_energy_eV[O] = KB_EV_K * p.T_K;
+    p.site_energy_eV[O] = LIHOP_KB_EV * p.T_K;
     p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.1;
     p.hops_per_li = 1000.0;
     p.nsamples = 4;
@@ -300,7 +298,7 @@ static lihop_status check_pair_shells_exact(int threads, lihop_check_result *o, 
     if (st) return st;
     lihop_garnet_params p;
     params_base(&p, 3, 256);
-    const double kT = KB_EV_K * p.T_K;
+    const double kT = LIHOP_KB_EV * p.T_K;
     p.site_energy_eV[O] = 0.5 * kT;
     p.E_nn_eV = 1.0 * kT;
     p.npair_shells = 2;
@@ -615,7 +613,7 @@ static lihop_status check_ne_vs_drift(int threads, lihop_check_result *o, lihop_
     params_base(&p, 36, 4000);
     p.T_K = 600.0;
     p.E_nn_eV = 0.1;
-    double kT = KB_EV_K * p.T_K, x = 0.1;
+    double kT = LIHOP_KB_EV * p.T_K, x = 0.1;
     p.field_V_m[0] = x * kT / 1.99e-10;   /* e E d / kT = 0.1 */
     p.hops_per_li = 40.0;
     p.equil_hops_per_li = 20.0;
@@ -685,7 +683,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     lihop_lattice *lat = NULL;
     lihop_status st = load_lattice("simple_cubic.yaml", M, 3, 3, &spec, &lat, err);
     if (st) return st;
-    const double a = spec.abc_A[0], kT = KB_EV_K * BIC_T_K, nu = 1e12;
+    const double a = spec.abc_A[0], kT = LIHOP_KB_EV * BIC_T_K, nu = 1e12;
     double phi_plane[BIC_M], Z = 0.0, S = 0.0;
     for (int i = 0; i < M; ++i) {
         int d = i < M - i ? i : M - i;
@@ -730,7 +728,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     const double L = M * a * 1e-10, n = 1.0 / (lat->nsites * a * a * a * 1e-30);
     lihop_lattice_destroy(lat);
     if (st) return st;
-    const double sig0 = n * QE_C * QE_C * nu * a * a * 1e-20 / (KB_J_K * BIC_T_K);
+    const double sig0 = n * LIHOP_E * LIHOP_E * nu * a * a * 1e-20 / (LIHOP_KB * BIC_T_K);
     const double want = L / sig0 * (ratio - 1.0);
     const double sp = rp.sigma_NE_axis_S_m[0], s0 = r0.sigma_NE_axis_S_m[0];
     const double got = L / sp - L / s0;

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <limits.h>
 #include "status.h"
-#include "lattice.h"       /* lihop_lattice_spec, LIHOP_MAX_SUBLATTICES (garnet model) */
-#include "garnet_event.h"  /* LIHOP_GARNET_MAX_SHELLS */
+#include "lattice_spec.h"  /* lihop_lattice_spec, LIHOP_MAX_SUBLATTICES (garnet model) */
+#include "lihop_limits.h"        /* LIHOP_GARNET_MAX_SHELLS */
 
 #define LIHOP_MAX_PHASES 16
 #define LIHOP_MAX_SPECIES 4
@@ -123,7 +123,6 @@ typedef struct {
  * deck override the material's; E_kra_eV and site_energy_eV entries override
  * per pair / per sublattice).  Energies in eV, lengths in angstrom (as the
  * keys say), fields in V/m, potentials in V. */
-#define LIHOP_MAX_LI_VALUES 64
 #define LIHOP_MAX_SC_TABLE 256
 
 /* Where a value was written: file (config or material) and 1-based line. */

@@ -1,4 +1,4 @@
-/* voxel_run.c - the strategy: walkers in chunks over a backend (CPU/OpenMP or
+/* voxel_run.c - a voxel sweep point: walkers in chunks over a backend (CPU/OpenMP or
  * CUDA), reduced into per-batch integer sums so that the result is bit-identical
  * for any thread count, chunk size or backend. */
 #include <math.h>
@@ -14,34 +14,6 @@
 #define CHUNK_WALKERS_CPU 65536u
 #define CHUNK_WALKERS_GPU 262144u
 
-lihop_status lihop_backend_resolve(lihop_backend_kind want, lihop_backend_kind *got, lihop_err *err)
-{
-    if (want == LIHOP_BACKEND_CPU) {
-        *got = LIHOP_BACKEND_CPU;
-        return LIHOP_OK;
-    }
-    int ndev = lihop_cuda_device_count();
-    if (ndev > 0) {
-        *got = LIHOP_BACKEND_CUDA;
-        return LIHOP_OK;
-    }
-    if (want == LIHOP_BACKEND_CUDA) {
-        char why[256];
-        lihop_cuda_device_name(why, sizeof why);
-        return lihop_fail(err, LIHOP_ERR_NO_GPU, "backend cuda requested but no CUDA device is usable: %s", why);
-    }
-    *got = LIHOP_BACKEND_CPU;
-    return LIHOP_OK;
-}
-
-void lihop_voxel_walk_cpu(const lihop_voxel_params *p, uint64_t first, uint64_t count,
-                          lihop_walker_out *out, int threads)
-{
-    int nt = threads > 0 ? threads : omp_get_max_threads();
-    /* dynamic schedule: walkers in fast phases take more hops than others */
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
-    for (int64_t i = 0; i < (int64_t)count; ++i) lihop_voxel_walk(p, first + (uint64_t)i, &out[i]);
-}
 
 /* Integer sums per (batch, sample, axis): exact, so the reduction order is free. */
 typedef struct {

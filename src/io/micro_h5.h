@@ -1,0 +1,29 @@
+/* micro_h5.h - microstructures in HDF5 files (io layer, micro_h5.c): label
+ * datasets in, phase grids out (with an XDMF sidecar), and the loader that
+ * serves every generator, the hdf5 one included. */
+#ifndef LIHOP_MICRO_H5_H
+#define LIHOP_MICRO_H5_H
+
+#include "micro.h"
+
+/* The microstructure of cfg: lihop_micro_build for the generators, the label
+ * file (path relative to config_dir unless absolute) for hdf5. */
+lihop_status lihop_micro_load(const lihop_micro_cfg *cfg, int nphases, const char *config_dir, lihop_micro **out,
+                              lihop_err *err);
+
+/* Integer label dataset in an HDF5 file -> phases via a label map (micro_h5.c). */
+lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlabels,
+                                 const int *label_value, const int *label_phase, int nphases,
+                                 double voxel_m, lihop_micro **out, lihop_err *err);
+/* As lihop_micro_read_h5; when expect_n is not NULL the dataset must be
+ * expect_n[0] x [1] x [2] voxels (x y z), checked from its shape before any
+ * data is read. */
+lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
+                                     int nlabels, const int *label_value, const int *label_phase,
+                                     int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
+/* Write the phase grid as an HDF5 dataset (z, y, x order, uint8) with an XDMF
+ * sidecar `<path>.xdmf` so ParaView opens it (micro_h5.c). */
+lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
+                                  const char *const *phase_names, lihop_err *err);
+
+#endif

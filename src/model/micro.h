@@ -1,0 +1,31 @@
+/* micro.h - voxel microstructures: a periodic grid of phase ids. */
+#ifndef LIHOP_MICRO_H
+#define LIHOP_MICRO_H
+
+#include <stdint.h>
+#include "config.h"
+
+typedef struct {
+    int n[3];               /* voxels along x, y, z */
+    double voxel_m;         /* voxel edge, m */
+    int nphases;
+    uint8_t *phase;         /* phase id per voxel, index x + n[0]*(y + n[1]*z) */
+} lihop_micro;
+
+/* Generate the microstructure described by cfg (generator, seed); every
+ * generator but hdf5, which is a file read by lihop_micro_load (micro_h5.h). */
+lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, lihop_micro **out, lihop_err *err);
+/* Empty grid (all phase 0) of the given size. */
+lihop_status lihop_micro_create(const int n[3], double voxel_m, int nphases,
+                                lihop_micro **out, lihop_err *err);
+void lihop_micro_destroy(lihop_micro *m);
+
+static inline int64_t lihop_micro_nvox(const lihop_micro *m)
+{
+    return (int64_t)m->n[0] * m->n[1] * m->n[2];
+}
+
+/* Volume fraction of each phase (frac[p], p < nphases). */
+void lihop_micro_fractions(const lihop_micro *m, double frac[LIHOP_MAX_PHASES]);
+
+#endif
