@@ -19,6 +19,10 @@ extern "C" {
 int lihop_cuda_device_count(void);
 /* Name of device 0, or a reason why there is none. */
 void lihop_cuda_device_name(char *buf, size_t len);
+/* Make device `ordinal` (0 .. lihop_cuda_device_count() - 1) this process's
+ * device for every later CUDA call (one GPU per MPI rank).  LIHOP_ERR_NO_GPU
+ * when it cannot be selected or the binary has no CUDA. */
+lihop_status lihop_cuda_select_device(int ordinal, lihop_err *err);
 
 /* Run walkers [first, first + nwalkers) of p on the GPU.  p's pointers are host arrays of
  * size nvox (phase) and nvox (phase_voxels); they are copied to the device.

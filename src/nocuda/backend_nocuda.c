@@ -10,6 +10,12 @@ void lihop_cuda_device_name(char *buf, size_t len)
     snprintf(buf, len, "none (built without CUDA)");
 }
 
+lihop_status lihop_cuda_select_device(int ordinal, lihop_err *err)
+{
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "cannot select CUDA device %d: this lihop was built without CUDA",
+                      ordinal);
+}
+
 lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, int64_t nvox, uint64_t first, uint64_t nwalkers,
                                    lihop_walker_out *out, lihop_err *err)
 {
