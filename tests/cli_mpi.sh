@@ -3,7 +3,7 @@
 # the file and hands the points to the other ranks; the /summary equals the
 # serial run's (compared by coordinates: point ids and wall times follow the
 # order of work) for a voxel sweep on 2 and 3 ranks and a garnet sweep on 3;
-# a stop forwarded by mpirun (SIGUSR1) exits 130 with status "interrupted" and
+# a worker's input error exits 2 on every rank; a stop forwarded by mpirun (SIGUSR1) exits 130 with status "interrupted" and
 # the finished points kept, and an MPI --resume completes to the same numbers.
 # Skipped (exit 0) when lihop was built without MPI.
 #   usage: bash tests/cli_mpi.sh LIHOP_BINARY SOURCE_DIR
@@ -57,6 +57,13 @@ expect_rc 0 gm "${MPIRUN[@]}" -np 3 "$LIHOP" run garnet.yaml -o gm.h5 --threads 
 same gs.h5 gm.h5 T_K li_per_fu
 grep -q "Arrhenius fits" gm.out && diff <(sed -n "/^Arrhenius fits/,/^$/p" gs.out) <(sed -n "/^Arrhenius fits/,/^$/p" gm.out) >/dev/null ||
     { show gm; fail "the MPI garnet run has no Arrhenius table, or another one"; }
+echo "  ok"
+
+check "a worker's input error (hard spheres that do not fit at the second fraction): every rank exits 2, message printed once"
+sed -e 's/^  volume_fraction: .*/  volume_fraction: [0.1, 0.9]/' -e 's/^  overlap: .*/  overlap: false/' "$FIXTURE" > bad.yaml
+expect_rc 2 bad "${MPIRUN[@]}" -np 3 "$LIHOP" run bad.yaml -o bad.h5 --threads 1
+[ "$(grep -c 'lihop: error: microstructure: could only place' bad.err)" = 1 ] || { show bad; fail "no single error message"; }
+[ "$(attr bad.h5 /metadata/status)" = failed ] || fail "status is '$(attr bad.h5 /metadata/status)', expected failed"
 echo "  ok"
 
 check "stop an MPI run (SIGUSR1 to mpirun, forwarded to every rank) after its first row: exit 130, resume with MPI"
