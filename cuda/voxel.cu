@@ -49,6 +49,16 @@ extern "C" void lihop_cuda_device_name(char *buf, size_t len)
              (double)prop.totalGlobalMem / (1024.0 * 1024.0 * 1024.0));
 }
 
+extern "C" lihop_status lihop_cuda_select_device(int ordinal, lihop_err *err)
+{
+    cudaError_t e = cudaSetDevice(ordinal);
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        return lihop_fail(err, LIHOP_ERR_NO_GPU, "cannot select CUDA device %d: %s", ordinal, cudaGetErrorString(e));
+    }
+    return LIHOP_OK;
+}
+
 __global__ void voxel_walk_kernel(const lihop_voxel_params *p, uint64_t first, uint64_t count,
                                   lihop_walker_out *out)
 {

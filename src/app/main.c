@@ -20,6 +20,7 @@
 #include "lihop_quickstart.h"
 #include "lihop_version.h"
 #include "micro_h5.h"
+#include "sweep_mpi.h"
 #include "sweep_run.h"
 #include "validate.h"
 #include "voxel.h"
@@ -305,7 +306,7 @@ static int cmd_validate(int argc, char **argv)
     return failed ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -315,7 +316,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         char dev[256];
         lihop_cuda_device_name(dev, sizeof dev);
-        printf("lihop %s (%s)\nCUDA device: %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, dev);
+        char mpi[256];
+        lihop_mpi_describe(mpi, sizeof mpi);
+        printf("lihop %s (%s)\nCUDA device: %s\nMPI: %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, dev, mpi);
         return 0;
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
@@ -329,4 +332,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "lihop: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
+}
+
+/* Under mpirun every rank runs the same command; `lihop run` shares out its points (sweep_mpi.h). */
+int main(int argc, char **argv)
+{
+    lihop_mpi_init(&argc, &argv);
+    int code = dispatch(argc, argv);
+    lihop_mpi_finalize();
+    return code;
 }

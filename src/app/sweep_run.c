@@ -13,9 +13,11 @@
 #include "lihop_version.h"
 #include "micro_h5.h"
 #include "sweep.h"
+#include "sweep_mpi.h"
 #include "voxel.h"
 
-typedef struct {
+typedef struct run_ctx run_ctx;
+struct run_ctx {
     const lihop_config *cfg;
     const lihop_run_opts *o;
     lihop_sweep *sw;
@@ -27,7 +29,7 @@ typedef struct {
     int k, tty, warnings, ran, skipped;
     double t_start, work;           /* wall clock at the first point run; hops or events so far */
     lihop_err err;
-} run_ctx;
+};
 
 static int report(lihop_status st, const lihop_err *err)
 {
@@ -190,35 +192,47 @@ static lihop_status voxel_micro(run_ctx *r)
     return st;
 }
 
-static lihop_status voxel_point(run_ctx *r)
+/* The point being run becomes k: its config view and coordinates. */
+static void select_point(run_ctx *r, int k)
 {
-    lihop_status st = voxel_micro(r);
-    if (st)
-        return st;
-    lihop_voxel_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.backend = r->o->backend;
-    opt.threads = r->o->threads;
-    opt.interrupt = r->o->interrupt;
-    opt.progress = progress_cb;
-    opt.progress_ctx = r;
-    lihop_point_result res;
-    st = lihop_voxel_run_point(r->view, r->m, lihop_h5_next_id(r->h5), r->view->temperature_K[0], &opt, &res,
-                               &r->err);
-    clear_progress(r);
-    if (!st)
-        st = lihop_h5_write_point(r->h5, r->view, r->coords, &res, &r->err);
-    if (!st) {
-        voxel_row(r, &res);
-        for (int s = 0; s < res.nspecies; s++)
-            r->work += (double)res.sp[s].hops;
-        if (res.warning[0]) {
-            fprintf(stderr, "lihop: warning: %s\n", res.warning);
-            ++r->warnings;
-        }
+    r->k = k;
+    lihop_sweep_apply(r->cfg, r->sw, k, r->view);
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        r->coords[c] = lihop_sweep_value(r->cfg, r->sw, k, c);
+}
+
+/* Run the selected point (any rank). */
+static lihop_status compute_point(run_ctx *r, lihop_point_out *out)
+{
+    memset(&out->vox, 0, sizeof out->vox);
+    lihop_status st;
+    if (r->cfg->model == LIHOP_MODEL_GARNET) {
+        progress_line(r, 0.0);
+        st = lihop_garnet_point_run(r->view, 0, r->o->backend, r->o->threads, r->o->interrupt, &out->gar, &r->err);
+    } else {
+        st = voxel_micro(r);
+        if (st)
+            return st;
+        lihop_voxel_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.backend = r->o->backend;
+        opt.threads = r->o->threads;
+        opt.interrupt = r->o->interrupt;
+        opt.progress = progress_cb;
+        opt.progress_ctx = r;
+        st = lihop_voxel_run_point(r->view, r->m, lihop_h5_next_id(r->h5), r->view->temperature_K[0], &opt,
+                                   &out->vox, &r->err);
     }
-    lihop_point_result_free(&res);
+    clear_progress(r);
     return st;
+}
+
+static void voxel_warnings(run_ctx *r, const lihop_point_result *res)
+{
+    if (res->warning[0]) {
+        fprintf(stderr, "lihop: warning: %s\n", res->warning);
+        ++r->warnings;
+    }
 }
 
 static void garnet_warnings(run_ctx *r, const lihop_garnet_point *pt)
@@ -236,47 +250,83 @@ static void garnet_warnings(run_ctx *r, const lihop_garnet_point *pt)
     }
 }
 
-static lihop_status garnet_point(run_ctx *r)
+/* Write the selected point's result under the next free id, print its row (rank 0). */
+static lihop_status record_point(run_ctx *r, lihop_point_out *out)
 {
-    lihop_garnet_point *pt = malloc(sizeof *pt);
-    if (!pt)
-        return lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory");
-    progress_line(r, 0.0);
-    lihop_status st = lihop_garnet_point_run(r->view, 0, r->o->backend, r->o->threads, r->o->interrupt, pt, &r->err);
-    clear_progress(r);
-    if (!st) {
+    lihop_status st;
+    if (r->cfg->model == LIHOP_MODEL_GARNET) {
+        lihop_garnet_point *pt = &out->gar;
         pt->index = lihop_h5_next_id(r->h5);
         st = lihop_h5_write_garnet_point(r->h5, r->view, r->coords, pt, &r->err);
+        if (!st) {
+            garnet_row(r, pt);
+            r->work += (double)(pt->main.events + (pt->has_bulk ? pt->bulk.events : 0));
+            garnet_warnings(r, pt);
+        }
+    } else {
+        lihop_point_result *res = &out->vox;
+        res->index = lihop_h5_next_id(r->h5);
+        st = lihop_h5_write_point(r->h5, r->view, r->coords, res, &r->err);
+        if (!st) {
+            voxel_row(r, res);
+            for (int s = 0; s < res->nspecies; s++)
+                r->work += (double)res->sp[s].hops;
+            voxel_warnings(r, res);
+        }
     }
-    if (!st) {
-        garnet_row(r, pt);
-        r->work += (double)(pt->main.events + (pt->has_bulk ? pt->bulk.events : 0));
-        garnet_warnings(r, pt);
-    }
-    free(pt);
+    r->ran += !st;
     return st;
 }
 
-/* Every point in sweep order; finished ones (an earlier session's) are skipped. */
-static lihop_status run_points(run_ctx *r)
+int lihop_sweep_npoints(const run_ctx *r) { return r->sw->npoints; }
+int lihop_sweep_is_garnet(const run_ctx *r) { return r->cfg->model == LIHOP_MODEL_GARNET; }
+lihop_err *lihop_sweep_err(run_ctx *r) { return &r->err; }
+int lihop_sweep_interrupted(const run_ctx *r) { return r->o->interrupt && *r->o->interrupt; }
+
+int lihop_sweep_pending(run_ctx *r, int k)
 {
-    lihop_status st = LIHOP_OK;
-    r->t_start = omp_get_wtime();
-    for (r->k = 0; r->k < r->sw->npoints && !st; r->k++) {
-        lihop_sweep_apply(r->cfg, r->sw, r->k, r->view);
-        for (int c = 0; c < r->cfg->ncoords; c++)
-            r->coords[c] = lihop_sweep_value(r->cfg, r->sw, r->k, c);
-        int id = lihop_h5_find_point(r->h5, r->coords);
-        if (id >= 0) {
-            skipped_row(r, id);
-            r->skipped++;
-            continue;
-        }
-        if (r->o->interrupt && *r->o->interrupt)
-            return lihop_fail(&r->err, LIHOP_ERR_INTERRUPTED, "interrupted before point %d", r->k);
-        st = r->cfg->model == LIHOP_MODEL_GARNET ? garnet_point(r) : voxel_point(r);
-        r->ran += !st;
+    select_point(r, k);
+    int id = lihop_h5_find_point(r->h5, r->coords);
+    if (id < 0)
+        return 1;
+    skipped_row(r, id);
+    r->skipped++;
+    return 0;
+}
+
+lihop_status lihop_sweep_compute(run_ctx *r, int k, lihop_point_out *out)
+{
+    select_point(r, k);
+    if (lihop_sweep_interrupted(r)) {
+        memset(&out->vox, 0, sizeof out->vox);
+        return lihop_fail(&r->err, LIHOP_ERR_INTERRUPTED, "interrupted before point %d", k);
     }
+    return compute_point(r, out);
+}
+
+lihop_status lihop_sweep_record(run_ctx *r, int k, lihop_point_out *out)
+{
+    select_point(r, k);
+    return record_point(r, out);
+}
+
+/* Every point in sweep order, on this process; finished ones (an earlier
+ * session's) are skipped. */
+static lihop_status run_points(run_ctx *r, lihop_status st)
+{
+    lihop_point_out *out = st ? NULL : malloc(sizeof *out);
+    if (!st && !out)
+        st = lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory");
+    r->t_start = omp_get_wtime();
+    for (int k = 0; k < r->sw->npoints && !st; k++) {
+        if (!lihop_sweep_pending(r, k))
+            continue;
+        st = lihop_sweep_compute(r, k, out);
+        if (!st)
+            st = record_point(r, out);
+        lihop_point_result_free(&out->vox);
+    }
+    free(out);
     return st;
 }
 
@@ -451,6 +501,9 @@ static void print_banner(const run_ctx *r, int nsites, int nli0)
 {
     printf("lihop %s (%s)  config %s  ->  %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, r->o->cfg_label, r->o->out_path);
     printf("backend %s: %s\n", r->o->backend == LIHOP_BACKEND_CUDA ? "cuda" : "cpu", r->o->device);
+    if (lihop_mpi_size() > 1)
+        printf("mpi: %d ranks: rank 0 writes the file, %d worker rank%s run the points\n", lihop_mpi_size(),
+               lihop_mpi_size() - 1, lihop_mpi_size() > 2 ? "s" : "");
     if (r->cfg->model == LIHOP_MODEL_GARNET)
         garnet_banner(r, nsites, nli0);
     else
@@ -478,47 +531,85 @@ static void run_free(run_ctx *r)
     free(r->mview);
 }
 
+static lihop_status run_init(run_ctx *r, const lihop_config *cfg, const lihop_run_opts *o, int tty)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    r->o = o;
+    r->tty = tty;
+    r->view = malloc(sizeof *r->view);
+    r->mview = malloc(sizeof *r->mview);
+    return r->view && r->mview ? lihop_sweep_build(cfg, &r->sw, &r->err)
+                               : lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory");
+}
+
+/* Ranks 1..N-1 of an MPI run: points from rank 0, results back; rank 0 prints. */
+static int run_worker(const lihop_config *cfg, const lihop_run_opts *o)
+{
+    int code = lihop_mpi_share_code(0);     /* rank 0 opened the file (or failed: it told why) */
+    if (code)
+        return code;
+    run_ctx r;
+    lihop_status st = run_init(&r, cfg, o, 0);
+    if (!st && o->backend == LIHOP_BACKEND_CUDA)
+        st = lihop_mpi_select_gpu(&r.err);
+    lihop_mpi_work(&r, st);
+    run_free(&r);
+    return lihop_mpi_share_code(0);
+}
+
+/* The points: on this process, or handed out to the other ranks. */
+static lihop_status run_all(run_ctx *r, lihop_garnet_fits *fits)
+{
+    lihop_status st = fits ? LIHOP_OK : lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory");
+    st = lihop_mpi_size() > 1 ? lihop_mpi_schedule(r, st) : run_points(r, st);
+    if (!st)
+        st = finish(r, fits);
+    return st;
+}
+
+/* The exit code of the run, its closing lines printed. */
+static int run_end(run_ctx *r, lihop_status st, const lihop_garnet_fits *fits)
+{
+    const lihop_run_opts *o = r->o;
+    lihop_err cerr = {{0}};
+    const char *status = st == LIHOP_OK ? "complete" : st == LIHOP_ERR_INTERRUPTED ? "interrupted" : "failed";
+    lihop_status cst = lihop_h5_close(r->h5, status, &cerr);
+    if (st == LIHOP_ERR_INTERRUPTED) {
+        fprintf(stderr, "lihop: interrupted; finished points are kept in %s. Continue with: lihop run %s -o %s "
+                        "--resume\n", o->out_path, o->cfg_path ? o->cfg_path : "", o->out_path);
+        return 130;
+    }
+    if (st)
+        return report(st, &r->err);
+    if (cst)
+        return report(cst, &cerr);
+    if (r->cfg->model == LIHOP_MODEL_GARNET)
+        print_fits(fits);
+    closing_note(r);
+    return 0;
+}
+
 int lihop_run_sweep(const lihop_config *cfg, const lihop_run_opts *o)
 {
+    lihop_mpi_catch_signals(o->interrupt);
+    if (lihop_mpi_rank() > 0)
+        return run_worker(cfg, o);
     run_ctx r;
-    memset(&r, 0, sizeof r);
-    r.cfg = cfg;
-    r.o = o;
-    r.tty = isatty(fileno(stderr));
-    r.view = malloc(sizeof *r.view);
-    r.mview = malloc(sizeof *r.mview);
-    lihop_status st = r.view && r.mview ? lihop_sweep_build(cfg, &r.sw, &r.err)
-                                         : lihop_fail(&r.err, LIHOP_ERR_NOMEM, "out of memory");
+    lihop_status st = run_init(&r, cfg, o, isatty(fileno(stderr)) && lihop_mpi_size() == 1);
     int nsites = 0, nli0 = 0;
     if (!st)
         st = open_results(&r, &nsites, &nli0);
     if (st) {
         run_free(&r);
-        return report(st, &r.err);
+        return lihop_mpi_share_code(report(st, &r.err));
     }
+    lihop_mpi_share_code(0);
     print_banner(&r, nsites, nli0);
     lihop_garnet_fits *fits = calloc(1, sizeof *fits);
-    st = fits ? run_points(&r) : lihop_fail(&r.err, LIHOP_ERR_NOMEM, "out of memory");
-    if (!st)
-        st = finish(&r, fits);
-    lihop_err cerr = {{0}};
-    const char *status = st == LIHOP_OK ? "complete" : st == LIHOP_ERR_INTERRUPTED ? "interrupted" : "failed";
-    lihop_status cst = lihop_h5_close(r.h5, status, &cerr);
+    st = run_all(&r, fits);
+    int code = run_end(&r, st, fits);
     run_free(&r);
-    int code = 0;
-    if (st == LIHOP_ERR_INTERRUPTED) {
-        fprintf(stderr, "lihop: interrupted; finished points are kept in %s. Continue with: lihop run %s -o %s "
-                        "--resume\n", o->out_path, o->cfg_path ? o->cfg_path : "", o->out_path);
-        code = 130;
-    } else if (st) {
-        code = report(st, &r.err);
-    } else if (cst) {
-        code = report(cst, &cerr);
-    } else {
-        if (cfg->model == LIHOP_MODEL_GARNET)
-            print_fits(fits);
-        closing_note(&r);
-    }
     free(fits);
-    return code;
+    return lihop_mpi_share_code(code);
 }

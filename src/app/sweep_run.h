@@ -11,6 +11,8 @@
 
 #include <signal.h>
 #include "config.h"
+#include "garnet_point.h"
+#include "results.h"
 
 typedef struct {
     const char *cfg_label;          /* the deck as named on screen */
@@ -27,5 +29,27 @@ typedef struct {
 
 /* Run cfg's sweep; returns the process exit code (0, 2, 3, 4, 5, 130). */
 int lihop_run_sweep(const lihop_config *cfg, const lihop_run_opts *o);
+
+/* ---- the pieces of a run that sweep_mpi.c schedules over ranks --------------------
+ * A context is one rank's state of the run (sweep, point view, microstructure;
+ * on rank 0 the open results file).  Point k is an index of the sweep. */
+typedef struct run_ctx lihop_sweep_ctx;
+
+typedef struct {                    /* what one point produced */
+    lihop_point_result vox;         /* model voxel: batch arrays owned (lihop_point_result_free) */
+    lihop_garnet_point gar;         /* model garnet */
+} lihop_point_out;
+
+int lihop_sweep_npoints(const lihop_sweep_ctx *r);
+int lihop_sweep_is_garnet(const lihop_sweep_ctx *r);
+lihop_err *lihop_sweep_err(lihop_sweep_ctx *r);
+int lihop_sweep_interrupted(const lihop_sweep_ctx *r);
+/* Rank 0: 1 when point k must run; 0 when the file already holds it (its
+ * "skipped" line is printed). */
+int lihop_sweep_pending(lihop_sweep_ctx *r, int k);
+/* Run point k into out (out->vox's batch arrays: free them in any case). */
+lihop_status lihop_sweep_compute(lihop_sweep_ctx *r, int k, lihop_point_out *out);
+/* Rank 0: write point k's result (next free id) and print its row. */
+lihop_status lihop_sweep_record(lihop_sweep_ctx *r, int k, lihop_point_out *out);
 
 #endif

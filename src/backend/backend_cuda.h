@@ -19,6 +19,10 @@ extern "C" {
 int lihop_cuda_device_count(void);
 /* Name of device 0, or a reason why there is none. */
 void lihop_cuda_device_name(char *buf, size_t len);
+/* Make device `ordinal` (0 .. lihop_cuda_device_count() - 1) this process's
+ * device for every later CUDA call (one GPU per MPI rank).  LIHOP_ERR_NO_GPU
+ * when it cannot be selected or the binary has no CUDA. */
+lihop_status lihop_cuda_select_device(int ordinal, lihop_err *err);
 
 /* The device copy of a sweep point's phase grid (phase: nvox bytes,
  * phase_voxels: nvox voxel ids grouped by phase), made once per point and

@@ -10,6 +10,12 @@ void lihop_cuda_device_name(char *buf, size_t len)
     snprintf(buf, len, "none (built without CUDA)");
 }
 
+lihop_status lihop_cuda_select_device(int ordinal, lihop_err *err)
+{
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "cannot select CUDA device %d: this lihop was built without CUDA",
+                      ordinal);
+}
+
 lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
                                     lihop_cuda_grid **out, lihop_err *err)
 {
