@@ -15,164 +15,13 @@
 #include "sweep.h"
 #include "sweep_mpi.h"
 #include "voxel.h"
+#include "sweep_run_impl.h"
 
-typedef struct run_ctx run_ctx;
-struct run_ctx {
-    const lihop_config *cfg;
-    const lihop_run_opts *o;
-    lihop_sweep *sw;
-    lihop_h5 *h5;
-    lihop_config *view;             /* the point being run */
-    lihop_config *mview;            /* the point the microstructure m was built for */
-    lihop_micro *m;                 /* voxel: the current microstructure */
-    double coords[LIHOP_MAX_COORDS];
-    int k, tty, warnings, ran, skipped;
-    double t_start, work;           /* wall clock at the first point run; hops or events so far */
-    lihop_err err;
-};
 
-static int report(lihop_status st, const lihop_err *err)
+static int run_report(lihop_status st, const lihop_err *err)
 {
     fprintf(stderr, "lihop: error: %s\n", err->msg);
     return lihop_exit_code(st);
-}
-
-/* ---- screen ---------------------------------------------------------------------- */
-
-/* Swept coordinates other than temperature and Li content lead each row. */
-static int lead_coord(const lihop_coord *x)
-{
-    return x->swept && x->n > 1 && x->kind != LIHOP_COORD_TEMPERATURE && x->kind != LIHOP_COORD_LI_PER_FU &&
-           x->kind != LIHOP_COORD_LI_PER_CELL;
-}
-
-static void lead_header(const lihop_config *cfg)
-{
-    for (int c = 0; c < cfg->ncoords; c++)
-        if (lead_coord(&cfg->coords[c]))
-            printf("%*s ", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
-                   cfg->coords[c].name);
-}
-
-static void lead_values(const run_ctx *r)
-{
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        if (lead_coord(&r->cfg->coords[c]))
-            printf("%*.6g ", (int)(strlen(r->cfg->coords[c].name) > 10 ? strlen(r->cfg->coords[c].name) : 10),
-                   r->coords[c]);
-}
-
-static void voxel_header(const lihop_config *cfg)
-{
-    lead_header(cfg);
-    printf("%9s %12s %10s %8s %7s", "T [K]", "sigma[S/cm]", "+-", "t+", "+-");
-    for (int s = 0; s < cfg->nspecies; ++s) {
-        char h[64];
-        snprintf(h, sizeof h, "D_%s[cm2/s]", cfg->species[s].name);
-        printf(" %13s", h);
-    }
-    printf(" %5s %8s\n", "conv", "wall[s]");
-}
-
-static void voxel_row(const run_ctx *c, const lihop_point_result *r)
-{
-    lead_values(c);
-    printf("%9.2f %12.4e %10.2e %8.4f %7.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01, r->t_plus,
-           r->t_plus_err);
-    for (int s = 0; s < c->cfg->nspecies; ++s)
-        printf(" %13.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
-    printf(" %5s %8.2f\n", r->converged ? "yes" : "NO", r->wall_s);
-    fflush(stdout);
-}
-
-static int has_field(const lihop_garnet_cfg *g)
-{
-    return g->field_V_m[0] != 0.0 || g->field_V_m[1] != 0.0 || g->field_V_m[2] != 0.0;
-}
-
-static void garnet_header(const lihop_config *cfg)
-{
-    const lihop_garnet_cfg *g = &cfg->garnet;
-    lead_header(cfg);
-    printf("%9s %6s %12s %9s %12s %9s %12s %9s %7s %6s %6s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-",
-           "D*[cm2/s]", "+-", "D_sig[cm2/s]", "+-", "H_R", "+-", "f", "+-", "f_I", "+-");
-    if (has_field(g))
-        printf(" %12s %10s", "s_drift", "+-");
-    for (int s = 0; s < g->nsub; ++s) {
-        char h[32];
-        snprintf(h, sizeof h, "occ_%s", g->subname[s]);
-        printf(" %6s", h);
-    }
-    printf(" %8s\n", "wall[s]");
-}
-
-static void garnet_extra_lines(const lihop_garnet_point *pt)
-{
-    if (pt->has_drift)
-        printf("          drift along x: E1 = %.3g V/m  sigma %.4e +- %.2e S/cm;  E2 = %.3g V/m  sigma %.4e +- %.2e "
-               "S/cm;  sigma(E2)/sigma(E1) = %.3f +- %.3f\n",
-               pt->drift_field_V_m[0], pt->drift[0].sigma_drift_S_m * 0.01, pt->drift[0].sigma_drift_err * 0.01,
-               pt->drift_field_V_m[1], pt->drift[1].sigma_drift_S_m * 0.01, pt->drift[1].sigma_drift_err * 0.01,
-               pt->drift_linearity, pt->drift_linearity_err);
-    if (pt->has_bulk) {
-        const lihop_bicrystal_result *b = &pt->bc;
-        printf("          boundary (normal %c): sigma across %.4e +- %.2e, along %.4e +- %.2e, bulk %.4e +- %.2e S/cm;"
-               "  ASR %.4e +- %.2e ohm cm^2\n",
-               "xyz"[b->axis], b->sigma_across_S_m * 0.01, b->sigma_across_err * 0.01, b->sigma_along_S_m * 0.01,
-               b->sigma_along_err * 0.01, b->sigma_bulk_S_m * 0.01, b->sigma_bulk_err * 0.01, b->asr_ohm_m2 * 1e4,
-               b->asr_err_ohm_m2 * 1e4);
-    }
-}
-
-static void garnet_row(const run_ctx *c, const lihop_garnet_point *pt)
-{
-    const lihop_garnet_cfg *g = &c->cfg->garnet;
-    const lihop_garnet_result *m = &pt->main;
-    lead_values(c);
-    printf("%9.2f %6.3f %12.4e %9.2e %12.4e %9.2e %12.4e %9.2e %7.4f %6.4f %6.4f %6.4f %6.4f %6.4f", pt->T_K,
-           pt->li_per_fu, m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4,
-           m->D_tracer_err * 1e4, m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4, m->haven, m->haven_err, m->f_tracer,
-           m->f_tracer_err, m->f_coll, m->f_coll_err);
-    if (has_field(g))
-        printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
-    for (int s = 0; s < g->nsub; ++s)
-        printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
-    printf(" %8.2f\n", pt->wall_s);
-    garnet_extra_lines(pt);
-    fflush(stdout);
-}
-
-/* A finished point of an earlier session. */
-static void skipped_row(const run_ctx *r, int id)
-{
-    char label[256];
-    lihop_sweep_label(r->cfg, r->sw, r->k, label, sizeof label);
-    printf("  (%s: already in %s as point %d, skipped)\n", label, r->o->out_path, id);
-}
-
-/* Progress on a TTY: points, throughput and the time left. */
-static void progress_line(const run_ctx *r, double fraction_of_point)
-{
-    if (!r->tty)
-        return;
-    double el = omp_get_wtime() - r->t_start;
-    double done = r->ran + fraction_of_point, todo = r->sw->npoints - r->skipped;
-    double eta = done > 0.0 ? el * (todo - done) / done : NAN;
-    fprintf(stderr, "\r  point %d/%d  %.3g %s/s  ETA %.0f s   ", r->ran + r->skipped + 1, r->sw->npoints,
-            el > 0.0 ? r->work / el : 0.0, r->cfg->model == LIHOP_MODEL_GARNET ? "events" : "hops",
-            isfinite(eta) ? eta : 0.0);
-    fflush(stderr);
-}
-
-static void progress_cb(void *ctx, double f)
-{
-    progress_line(ctx, f);
-}
-
-static void clear_progress(const run_ctx *r)
-{
-    if (r->tty)
-        fprintf(stderr, "\r%70s\r", "");
 }
 
 /* ---- points ---------------------------------------------------------------------- */
@@ -207,7 +56,7 @@ static lihop_status compute_point(run_ctx *r, lihop_point_out *out)
     memset(&out->vox, 0, sizeof out->vox);
     lihop_status st;
     if (r->cfg->model == LIHOP_MODEL_GARNET) {
-        progress_line(r, 0.0);
+        run_progress_line(r, 0.0);
         st = lihop_garnet_point_run(r->view, 0, r->o->backend, r->o->threads, r->o->interrupt, &out->gar, &r->err);
     } else {
         st = voxel_micro(r);
@@ -218,12 +67,12 @@ static lihop_status compute_point(run_ctx *r, lihop_point_out *out)
         opt.backend = r->o->backend;
         opt.threads = r->o->threads;
         opt.interrupt = r->o->interrupt;
-        opt.progress = progress_cb;
+        opt.progress = run_progress_cb;
         opt.progress_ctx = r;
         st = lihop_voxel_run_point(r->view, r->m, lihop_h5_next_id(r->h5), r->view->temperature_K[0], &opt,
                                    &out->vox, &r->err);
     }
-    clear_progress(r);
+    run_clear_progress(r);
     return st;
 }
 
@@ -259,7 +108,7 @@ static lihop_status record_point(run_ctx *r, lihop_point_out *out)
         pt->index = lihop_h5_next_id(r->h5);
         st = lihop_h5_write_garnet_point(r->h5, r->view, r->coords, pt, &r->err);
         if (!st) {
-            garnet_row(r, pt);
+            run_garnet_row(r, pt);
             r->work += (double)(pt->main.events + (pt->has_bulk ? pt->bulk.events : 0));
             garnet_warnings(r, pt);
         }
@@ -268,7 +117,7 @@ static lihop_status record_point(run_ctx *r, lihop_point_out *out)
         res->index = lihop_h5_next_id(r->h5);
         st = lihop_h5_write_point(r->h5, r->view, r->coords, res, &r->err);
         if (!st) {
-            voxel_row(r, res);
+            run_voxel_row(r, res);
             for (int s = 0; s < res->nspecies; s++)
                 r->work += (double)res->sp[s].hops;
             voxel_warnings(r, res);
@@ -289,7 +138,7 @@ int lihop_sweep_pending(run_ctx *r, int k)
     int id = lihop_h5_find_point(r->h5, r->coords);
     if (id < 0)
         return 1;
-    skipped_row(r, id);
+    run_skipped_row(r, id);
     r->skipped++;
     return 0;
 }
@@ -363,113 +212,6 @@ static lihop_status garnet_preflight(const lihop_config *cfg, int *nsites, int *
     return LIHOP_OK;
 }
 
-static void sweep_summary(const run_ctx *r)
-{
-    printf("sweep: %d point%s", r->sw->npoints, r->sw->npoints == 1 ? "" : "s");
-    const char *sep = " over ";
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        if (r->cfg->coords[c].n > 1) {
-            printf("%s%s (%d)", sep, r->cfg->coords[c].name, r->cfg->coords[c].n);
-            sep = " x ";
-        }
-    printf("%s\n", r->cfg->points_table ? " (points: table)" : "");
-}
-
-static void garnet_banner(const run_ctx *r, int nsites, int nli0)
-{
-    const lihop_config *cfg = r->cfg;
-    const lihop_garnet_cfg *gc = &cfg->garnet;
-    printf("garnet: material %s%s%s, lattice %s (%s), %dx%dx%d cells, %d sites, rate law %s, nu %.3g Hz\n",
-           gc->material_name[0] ? gc->material_name : "(none)", gc->material_path[0] ? " from " : "",
-           gc->material_path, gc->lattice.name, gc->lattice_path, gc->cells[0], gc->cells[1], gc->cells[2], nsites,
-           gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra", gc->nu_Hz);
-    printf("        %d temperature%s x %d Li content%s (%g Li/fu = %d Li per supercell first), %lld replicas, "
-           "%s %g per Li, %d batches\n",
-           cfg->ntemps, cfg->ntemps == 1 ? "" : "s", gc->nli, gc->nli == 1 ? "" : "s", gc->li_per_fu[0], nli0,
-           (long long)cfg->run.replicas, cfg->run.time_s > 0 ? "time_s" : "hops",
-           cfg->run.time_s > 0 ? cfg->run.time_s : cfg->run.hops_per_li, cfg->run.batches);
-    if (gc->has_bicrystal) {
-        static const char *const prof[] = {"none", "gouy_chapman", "mott_schottky", "table"};
-        const lihop_bicrystal_cfg *b = &gc->bicrystal;
-        printf("        bicrystal: boundary normal %c at %.3g, slab %.3g A (barrier %+.3g eV, site %+.3g eV, disorder %.3g "
-               "eV, %.3g removed), space charge %s",
-               "xyz"[b->axis], b->center_frac, b->thickness_A, b->kra_shift_eV, b->site_shift_eV, b->disorder_sigma_eV,
-               b->site_removal_fraction, prof[b->profile]);
-        if (b->profile == LIHOP_SC_GOUY_CHAPMAN || b->profile == LIHOP_SC_MOTT_SCHOTTKY)
-            printf(" (phi0 %.3g V, L %.3g A)", b->phi0_V, b->length_A);
-        printf("; bulk reference without the boundary\n");
-    }
-}
-
-static void voxel_banner(const run_ctx *r)
-{
-    double frac[LIHOP_MAX_PHASES];
-    lihop_micro_fractions(r->m, frac);
-    printf("microstructure %d x %d x %d voxels of %.3g m:", r->m->n[0], r->m->n[1], r->m->n[2], r->m->voxel_m);
-    for (int p = 0; p < r->cfg->nphases; ++p)
-        printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
-    int swept_micro = 0;
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        swept_micro |= r->cfg->coords[c].n > 1 && (r->cfg->coords[c].kind == LIHOP_COORD_VOLUME_FRACTION ||
-                                                   r->cfg->coords[c].kind == LIHOP_COORD_RADIUS ||
-                                                   (r->cfg->coords[c].kind == LIHOP_COORD_SEED && !r->cfg->micro.seed_given));
-    printf("  (volume fractions%s)\n", swept_micro ? " of the first point; the microstructure changes along the sweep" : "");
-}
-
-static void print_fits(const lihop_garnet_fits *fits)
-{
-    if (fits->n > 0) {
-        printf("\nArrhenius fits of sigma (weighted least squares in 1/kT; errors scaled by sqrt(chi2_red) when > 1):\n");
-        printf("%6s %4s %15s %15s %9s %13s %15s %9s %13s\n", "Li/fu", "n_T", "T range [K]", "Ea(sigma T)[eV]", "+-",
-               "A[S K/cm]", "Ea(sigma)[eV]", "+-", "A[S/cm]");
-        for (int i = 0; i < fits->n; ++i) {
-            const lihop_garnet_arrhenius_row *q = &fits->row[i];
-            char range[32];
-            snprintf(range, sizeof range, "%.1f-%.1f", q->T_min_K, q->T_max_K);
-            printf("%6.3f %4d %15s %15.4f %9.4f %13.4e %15.4f %9.4f %13.4e\n", q->li_per_fu, q->ntemps, range,
-                   q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01, q->sigma.Ea_eV, q->sigma.Ea_err_eV,
-                   q->sigma.A * 0.01);
-        }
-    }
-    if (fits->npeaks > 0) {
-        printf("\nConductivity maximum over Li content (largest point; vertex of the parabola through it and its "
-               "neighbours):\n");
-        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "T [K]", "n_Li", "Li_max", "sigma[S/cm]", "+-", "vertex",
-               "max/sigma(low)", "max/sigma(high)");
-        for (int i = 0; i < fits->npeaks; ++i) {
-            const lihop_li_peak *q = &fits->peak[i];
-            char vtx[32];
-            if (isnan(q->li_vertex))
-                snprintf(vtx, sizeof vtx, "at end");
-            else
-                snprintf(vtx, sizeof vtx, "%.3f", q->li_vertex);
-            printf("%9.2f %5d %8.3f %13.4e %9.2e %9s %16.2f %16.2f\n", fits->peak_T_K[i], q->n, q->li_max,
-                   q->sigma_max * 0.01, q->sigma_max_err * 0.01, vtx, q->ratio_low, q->ratio_high);
-        }
-    }
-}
-
-static void closing_note(const run_ctx *r)
-{
-    int seeds = 0;
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        if (r->cfg->coords[c].kind == LIHOP_COORD_SEED)
-            seeds = r->cfg->coords[c].n;
-    if (r->cfg->model == LIHOP_MODEL_GARNET)
-        printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT; D*: tracer and D_sig: collective (jump) "
-               "diffusion coefficient;\nH_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation "
-               "factors), occ_X: Li per site of sublattice X.\nErrors are one standard error (jackknife over %d replica "
-               "batches)%s.\n", r->cfg->run.batches,
-               r->cfg->garnet.has_bicrystal ? "; ASR = L (1/sigma_across - 1/sigma_bulk), one boundary per supercell "
-                                              "period L" : "");
-    else
-        printf("\nsigma: total ionic conductivity (mean of the diagonal), t+: transference number; errors are one "
-               "standard error over %d walker batches.\n", r->cfg->run.batches);
-    if (seeds > 1)
-        printf("%d seeds per point: /combined in the file holds their inverse-variance weighted means.\n", seeds);
-    printf("results: %s%s\n", r->o->out_path, r->warnings ? " (with warnings above)" : "");
-}
-
 /* ---- the run ----------------------------------------------------------------------- */
 
 static lihop_status open_results(run_ctx *r, int *nsites, int *nli0)
@@ -505,15 +247,15 @@ static void print_banner(const run_ctx *r, int nsites, int nli0)
         printf("mpi: %d ranks: rank 0 writes the file, %d worker rank%s run the points\n", lihop_mpi_size(),
                lihop_mpi_size() - 1, lihop_mpi_size() > 2 ? "s" : "");
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        garnet_banner(r, nsites, nli0);
+        run_garnet_banner(r, nsites, nli0);
     else
-        voxel_banner(r);
-    sweep_summary(r);
+        run_voxel_banner(r);
+    run_sweep_summary(r);
     printf("\n");
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        garnet_header(r->cfg);
+        run_garnet_header(r->cfg);
     else
-        voxel_header(r->cfg);
+        run_voxel_header(r->cfg);
 }
 
 static lihop_status finish(run_ctx *r, lihop_garnet_fits *fits)
@@ -581,12 +323,12 @@ static int run_end(run_ctx *r, lihop_status st, const lihop_garnet_fits *fits)
         return 130;
     }
     if (st)
-        return report(st, &r->err);
+        return run_report(st, &r->err);
     if (cst)
-        return report(cst, &cerr);
+        return run_report(cst, &cerr);
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        print_fits(fits);
-    closing_note(r);
+        run_print_fits(fits);
+    run_closing_note(r);
     return 0;
 }
 
@@ -602,7 +344,7 @@ int lihop_run_sweep(const lihop_config *cfg, const lihop_run_opts *o)
         st = open_results(&r, &nsites, &nli0);
     if (st) {
         run_free(&r);
-        return lihop_mpi_share_code(report(st, &r.err));
+        return lihop_mpi_share_code(run_report(st, &r.err));
     }
     lihop_mpi_share_code(0);
     print_banner(&r, nsites, nli0);

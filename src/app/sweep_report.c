@@ -1,0 +1,254 @@
+/* sweep_report.c - what `lihop run` prints (app layer): the banner, one table
+ * row per point (sigma in S/cm, D in cm^2/s), skipped points, the progress
+ * line on a TTY, the garnet fits and the closing note. */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+#include "sweep_run_impl.h"
+
+/* ---- screen ---------------------------------------------------------------------- */
+
+/* Swept coordinates other than temperature and Li content lead each row. */
+static int lead_coord(const lihop_coord *x)
+{
+    return x->swept && x->n > 1 && x->kind != LIHOP_COORD_TEMPERATURE && x->kind != LIHOP_COORD_LI_PER_FU &&
+           x->kind != LIHOP_COORD_LI_PER_CELL;
+}
+
+static void lead_header(const lihop_config *cfg)
+{
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c]))
+            printf("%*s ", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
+                   cfg->coords[c].name);
+}
+
+static void lead_values(const run_ctx *r)
+{
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        if (lead_coord(&r->cfg->coords[c]))
+            printf("%*.6g ", (int)(strlen(r->cfg->coords[c].name) > 10 ? strlen(r->cfg->coords[c].name) : 10),
+                   r->coords[c]);
+}
+
+void run_voxel_header(const lihop_config *cfg)
+{
+    lead_header(cfg);
+    printf("%9s %12s %10s %8s %7s", "T [K]", "sigma[S/cm]", "+-", "t+", "+-");
+    for (int s = 0; s < cfg->nspecies; ++s) {
+        char h[64];
+        snprintf(h, sizeof h, "D_%s[cm2/s]", cfg->species[s].name);
+        printf(" %13s", h);
+    }
+    printf(" %5s %8s\n", "conv", "wall[s]");
+}
+
+void run_voxel_row(const run_ctx *c, const lihop_point_result *r)
+{
+    lead_values(c);
+    printf("%9.2f %12.4e %10.2e %8.4f %7.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01, r->t_plus,
+           r->t_plus_err);
+    for (int s = 0; s < c->cfg->nspecies; ++s)
+        printf(" %13.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
+    printf(" %5s %8.2f\n", r->converged ? "yes" : "NO", r->wall_s);
+    fflush(stdout);
+}
+
+static int has_field(const lihop_garnet_cfg *g)
+{
+    return g->field_V_m[0] != 0.0 || g->field_V_m[1] != 0.0 || g->field_V_m[2] != 0.0;
+}
+
+void run_garnet_header(const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *g = &cfg->garnet;
+    lead_header(cfg);
+    printf("%9s %6s %12s %9s %12s %9s %12s %9s %7s %6s %6s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-",
+           "D*[cm2/s]", "+-", "D_sig[cm2/s]", "+-", "H_R", "+-", "f", "+-", "f_I", "+-");
+    if (has_field(g))
+        printf(" %12s %10s", "s_drift", "+-");
+    for (int s = 0; s < g->nsub; ++s) {
+        char h[32];
+        snprintf(h, sizeof h, "occ_%s", g->subname[s]);
+        printf(" %6s", h);
+    }
+    printf(" %8s\n", "wall[s]");
+}
+
+static void garnet_extra_lines(const lihop_garnet_point *pt)
+{
+    if (pt->has_drift)
+        printf("          drift along x: E1 = %.3g V/m  sigma %.4e +- %.2e S/cm;  E2 = %.3g V/m  sigma %.4e +- %.2e "
+               "S/cm;  sigma(E2)/sigma(E1) = %.3f +- %.3f\n",
+               pt->drift_field_V_m[0], pt->drift[0].sigma_drift_S_m * 0.01, pt->drift[0].sigma_drift_err * 0.01,
+               pt->drift_field_V_m[1], pt->drift[1].sigma_drift_S_m * 0.01, pt->drift[1].sigma_drift_err * 0.01,
+               pt->drift_linearity, pt->drift_linearity_err);
+    if (pt->has_bulk) {
+        const lihop_bicrystal_result *b = &pt->bc;
+        printf("          boundary (normal %c): sigma across %.4e +- %.2e, along %.4e +- %.2e, bulk %.4e +- %.2e S/cm;"
+               "  ASR %.4e +- %.2e ohm cm^2\n",
+               "xyz"[b->axis], b->sigma_across_S_m * 0.01, b->sigma_across_err * 0.01, b->sigma_along_S_m * 0.01,
+               b->sigma_along_err * 0.01, b->sigma_bulk_S_m * 0.01, b->sigma_bulk_err * 0.01, b->asr_ohm_m2 * 1e4,
+               b->asr_err_ohm_m2 * 1e4);
+    }
+}
+
+void run_garnet_row(const run_ctx *c, const lihop_garnet_point *pt)
+{
+    const lihop_garnet_cfg *g = &c->cfg->garnet;
+    const lihop_garnet_result *m = &pt->main;
+    lead_values(c);
+    printf("%9.2f %6.3f %12.4e %9.2e %12.4e %9.2e %12.4e %9.2e %7.4f %6.4f %6.4f %6.4f %6.4f %6.4f", pt->T_K,
+           pt->li_per_fu, m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4,
+           m->D_tracer_err * 1e4, m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4, m->haven, m->haven_err, m->f_tracer,
+           m->f_tracer_err, m->f_coll, m->f_coll_err);
+    if (has_field(g))
+        printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
+    for (int s = 0; s < g->nsub; ++s)
+        printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
+    printf(" %8.2f\n", pt->wall_s);
+    garnet_extra_lines(pt);
+    fflush(stdout);
+}
+
+/* A finished point of an earlier session. */
+void run_skipped_row(const run_ctx *r, int id)
+{
+    char label[256];
+    lihop_sweep_label(r->cfg, r->sw, r->k, label, sizeof label);
+    printf("  (%s: already in %s as point %d, skipped)\n", label, r->o->out_path, id);
+}
+
+/* Progress on a TTY: points, throughput and the time left. */
+void run_progress_line(const run_ctx *r, double fraction_of_point)
+{
+    if (!r->tty)
+        return;
+    double el = omp_get_wtime() - r->t_start;
+    double done = r->ran + fraction_of_point, todo = r->sw->npoints - r->skipped;
+    double eta = done > 0.0 ? el * (todo - done) / done : NAN;
+    fprintf(stderr, "\r  point %d/%d  %.3g %s/s  ETA %.0f s   ", r->ran + r->skipped + 1, r->sw->npoints,
+            el > 0.0 ? r->work / el : 0.0, r->cfg->model == LIHOP_MODEL_GARNET ? "events" : "hops",
+            isfinite(eta) ? eta : 0.0);
+    fflush(stderr);
+}
+
+void run_progress_cb(void *ctx, double f)
+{
+    run_progress_line(ctx, f);
+}
+
+void run_clear_progress(const run_ctx *r)
+{
+    if (r->tty)
+        fprintf(stderr, "\r%70s\r", "");
+}
+
+void run_sweep_summary(const run_ctx *r)
+{
+    printf("sweep: %d point%s", r->sw->npoints, r->sw->npoints == 1 ? "" : "s");
+    const char *sep = " over ";
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        if (r->cfg->coords[c].n > 1) {
+            printf("%s%s (%d)", sep, r->cfg->coords[c].name, r->cfg->coords[c].n);
+            sep = " x ";
+        }
+    printf("%s\n", r->cfg->points_table ? " (points: table)" : "");
+}
+
+void run_garnet_banner(const run_ctx *r, int nsites, int nli0)
+{
+    const lihop_config *cfg = r->cfg;
+    const lihop_garnet_cfg *gc = &cfg->garnet;
+    printf("garnet: material %s%s%s, lattice %s (%s), %dx%dx%d cells, %d sites, rate law %s, nu %.3g Hz\n",
+           gc->material_name[0] ? gc->material_name : "(none)", gc->material_path[0] ? " from " : "",
+           gc->material_path, gc->lattice.name, gc->lattice_path, gc->cells[0], gc->cells[1], gc->cells[2], nsites,
+           gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra", gc->nu_Hz);
+    printf("        %d temperature%s x %d Li content%s (%g Li/fu = %d Li per supercell first), %lld replicas, "
+           "%s %g per Li, %d batches\n",
+           cfg->ntemps, cfg->ntemps == 1 ? "" : "s", gc->nli, gc->nli == 1 ? "" : "s", gc->li_per_fu[0], nli0,
+           (long long)cfg->run.replicas, cfg->run.time_s > 0 ? "time_s" : "hops",
+           cfg->run.time_s > 0 ? cfg->run.time_s : cfg->run.hops_per_li, cfg->run.batches);
+    if (gc->has_bicrystal) {
+        static const char *const prof[] = {"none", "gouy_chapman", "mott_schottky", "table"};
+        const lihop_bicrystal_cfg *b = &gc->bicrystal;
+        printf("        bicrystal: boundary normal %c at %.3g, slab %.3g A (barrier %+.3g eV, site %+.3g eV, disorder %.3g "
+               "eV, %.3g removed), space charge %s",
+               "xyz"[b->axis], b->center_frac, b->thickness_A, b->kra_shift_eV, b->site_shift_eV, b->disorder_sigma_eV,
+               b->site_removal_fraction, prof[b->profile]);
+        if (b->profile == LIHOP_SC_GOUY_CHAPMAN || b->profile == LIHOP_SC_MOTT_SCHOTTKY)
+            printf(" (phi0 %.3g V, L %.3g A)", b->phi0_V, b->length_A);
+        printf("; bulk reference without the boundary\n");
+    }
+}
+
+void run_voxel_banner(const run_ctx *r)
+{
+    double frac[LIHOP_MAX_PHASES];
+    lihop_micro_fractions(r->m, frac);
+    printf("microstructure %d x %d x %d voxels of %.3g m:", r->m->n[0], r->m->n[1], r->m->n[2], r->m->voxel_m);
+    for (int p = 0; p < r->cfg->nphases; ++p)
+        printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
+    int swept_micro = 0;
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        swept_micro |= r->cfg->coords[c].n > 1 && (r->cfg->coords[c].kind == LIHOP_COORD_VOLUME_FRACTION ||
+                                                   r->cfg->coords[c].kind == LIHOP_COORD_RADIUS ||
+                                                   (r->cfg->coords[c].kind == LIHOP_COORD_SEED && !r->cfg->micro.seed_given));
+    printf("  (volume fractions%s)\n", swept_micro ? " of the first point; the microstructure changes along the sweep" : "");
+}
+
+void run_print_fits(const lihop_garnet_fits *fits)
+{
+    if (fits->n > 0) {
+        printf("\nArrhenius fits of sigma (weighted least squares in 1/kT; errors scaled by sqrt(chi2_red) when > 1):\n");
+        printf("%6s %4s %15s %15s %9s %13s %15s %9s %13s\n", "Li/fu", "n_T", "T range [K]", "Ea(sigma T)[eV]", "+-",
+               "A[S K/cm]", "Ea(sigma)[eV]", "+-", "A[S/cm]");
+        for (int i = 0; i < fits->n; ++i) {
+            const lihop_garnet_arrhenius_row *q = &fits->row[i];
+            char range[32];
+            snprintf(range, sizeof range, "%.1f-%.1f", q->T_min_K, q->T_max_K);
+            printf("%6.3f %4d %15s %15.4f %9.4f %13.4e %15.4f %9.4f %13.4e\n", q->li_per_fu, q->ntemps, range,
+                   q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01, q->sigma.Ea_eV, q->sigma.Ea_err_eV,
+                   q->sigma.A * 0.01);
+        }
+    }
+    if (fits->npeaks > 0) {
+        printf("\nConductivity maximum over Li content (largest point; vertex of the parabola through it and its "
+               "neighbours):\n");
+        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "T [K]", "n_Li", "Li_max", "sigma[S/cm]", "+-", "vertex",
+               "max/sigma(low)", "max/sigma(high)");
+        for (int i = 0; i < fits->npeaks; ++i) {
+            const lihop_li_peak *q = &fits->peak[i];
+            char vtx[32];
+            if (isnan(q->li_vertex))
+                snprintf(vtx, sizeof vtx, "at end");
+            else
+                snprintf(vtx, sizeof vtx, "%.3f", q->li_vertex);
+            printf("%9.2f %5d %8.3f %13.4e %9.2e %9s %16.2f %16.2f\n", fits->peak_T_K[i], q->n, q->li_max,
+                   q->sigma_max * 0.01, q->sigma_max_err * 0.01, vtx, q->ratio_low, q->ratio_high);
+        }
+    }
+}
+
+void run_closing_note(const run_ctx *r)
+{
+    int seeds = 0;
+    for (int c = 0; c < r->cfg->ncoords; c++)
+        if (r->cfg->coords[c].kind == LIHOP_COORD_SEED)
+            seeds = r->cfg->coords[c].n;
+    if (r->cfg->model == LIHOP_MODEL_GARNET)
+        printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT; D*: tracer and D_sig: collective (jump) "
+               "diffusion coefficient;\nH_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation "
+               "factors), occ_X: Li per site of sublattice X.\nErrors are one standard error (jackknife over %d replica "
+               "batches)%s.\n", r->cfg->run.batches,
+               r->cfg->garnet.has_bicrystal ? "; ASR = L (1/sigma_across - 1/sigma_bulk), one boundary per supercell "
+                                              "period L" : "");
+    else
+        printf("\nsigma: total ionic conductivity (mean of the diagonal), t+: transference number; errors are one "
+               "standard error over %d walker batches.\n", r->cfg->run.batches);
+    if (seeds > 1)
+        printf("%d seeds per point: /combined in the file holds their inverse-variance weighted means.\n", seeds);
+    printf("results: %s%s\n", r->o->out_path, r->warnings ? " (with warnings above)" : "");
+}
+
