@@ -1227,11 +1227,10 @@ static lihop_status check_generator_keys(pctx *c, int gen)
     return LIHOP_OK;
 }
 
-static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uint64_t seed)
+/* box_voxels (at most 2^31 voxels) and voxel_size_m. */
+static lihop_status conv_box(pctx *c, lihop_micro_cfg *m, const y_micro *y)
 {
-    lihop_micro_cfg *m = &cfg->micro;
     char p[PATH_CAP];
-    lihop_status st;
     int64_t total = 1;
     for (int a = 0; a < 3; a++) {
         snprintf(p, sizeof p, "microstructure.box_voxels[%d]", a);
@@ -1244,14 +1243,18 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
         return fail_at(c, "microstructure.box_voxels",
                        "expected at most 2^31 voxels in all, got %d x %d x %d = %" PRId64, m->n[0],
                        m->n[1], m->n[2], total);
-    if ((st = need_range(c, "microstructure.voxel_size_m", y->voxel_size_m, 0, VOXEL_MIN_M, VOXEL_MAX_M,
-                         "a voxel edge", "m")) != LIHOP_OK)
-        return st;
-    m->voxel_m = y->voxel_size_m;
-    m->generator = (lihop_generator_kind)y->generator;
-    if ((st = check_generator_keys(c, y->generator)) != LIHOP_OK)
-        return st;
+    lihop_status st = need_range(c, "microstructure.voxel_size_m", y->voxel_size_m, 0, VOXEL_MIN_M, VOXEL_MAX_M,
+                                 "a voxel edge", "m");
+    if (st == LIHOP_OK)
+        m->voxel_m = y->voxel_size_m;
+    return st;
+}
 
+/* matrix, filler, and the sweepable volume_fraction and radius_voxels. */
+static lihop_status conv_inclusions(pctx *c, lihop_config *cfg, const y_micro *y)
+{
+    lihop_micro_cfg *m = &cfg->micro;
+    lihop_status st;
     m->matrix_phase = m->filler_phase = -1;
     if (y->matrix && (st = need_phase(c, cfg, "microstructure.matrix", y->matrix, &m->matrix_phase)) != LIHOP_OK)
         return st;
@@ -1283,9 +1286,15 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
             return st;
         m->radius_voxels = y->radius_voxels[0];
     }
-    m->overlap = y->overlap ? (*y->overlap ? 1 : 0) : 1;
-    m->axis = y->axis ? *y->axis : 0;
+    return LIHOP_OK;
+}
 
+/* laminate layers: fractions in (0, 1] summing to 1. */
+static lihop_status conv_layers(pctx *c, lihop_config *cfg, const y_micro *y)
+{
+    lihop_micro_cfg *m = &cfg->micro;
+    char p[PATH_CAP];
+    lihop_status st;
     m->nlayers = (int)y->layers_count;
     double sum = 0.0;
     for (int l = 0; l < m->nlayers; l++) {
@@ -1302,11 +1311,15 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
     if (m->nlayers > 0 && fabs(sum - 1.0) > 1e-6)
         return fail_at(c, "microstructure.layers",
                        "expected layer fractions summing to 1 (within 1e-6), got a sum of %.9g", sum);
+    return LIHOP_OK;
+}
 
-    if (y->file)
-        snprintf(m->h5_file, sizeof m->h5_file, "%s", y->file);
-    if (y->dataset)
-        snprintf(m->h5_dataset, sizeof m->h5_dataset, "%s", y->dataset);
+/* hdf5 label map: each 32-bit label value once, each naming a phase. */
+static lihop_status conv_labels(pctx *c, lihop_config *cfg, const y_micro *y)
+{
+    lihop_micro_cfg *m = &cfg->micro;
+    char p[PATH_CAP];
+    lihop_status st;
     m->nlabels = (int)y->labels_count;
     for (int l = 0; l < m->nlabels; l++) {
         snprintf(p, sizeof p, "microstructure.labels[%d].value", l);
@@ -1322,6 +1335,29 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
         if ((st = need_phase(c, cfg, p, y->labels[l].phase, &m->label_phase[l])) != LIHOP_OK)
             return st;
     }
+    return LIHOP_OK;
+}
+
+static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uint64_t seed)
+{
+    lihop_micro_cfg *m = &cfg->micro;
+    lihop_status st;
+    if ((st = conv_box(c, m, y)) != LIHOP_OK)
+        return st;
+    m->generator = (lihop_generator_kind)y->generator;
+    if ((st = check_generator_keys(c, y->generator)) != LIHOP_OK ||
+        (st = conv_inclusions(c, cfg, y)) != LIHOP_OK)
+        return st;
+    m->overlap = y->overlap ? (*y->overlap ? 1 : 0) : 1;
+    m->axis = y->axis ? *y->axis : 0;
+    if ((st = conv_layers(c, cfg, y)) != LIHOP_OK)
+        return st;
+    if (y->file)
+        snprintf(m->h5_file, sizeof m->h5_file, "%s", y->file);
+    if (y->dataset)
+        snprintf(m->h5_dataset, sizeof m->h5_dataset, "%s", y->dataset);
+    if ((st = conv_labels(c, cfg, y)) != LIHOP_OK)
+        return st;
     m->seed = y->seed ? *y->seed : seed;
     m->seed_given = y->seed != NULL;
     return LIHOP_OK;
@@ -1585,10 +1621,100 @@ static lihop_status need_sub(pctx *c, const lihop_garnet_cfg *g, const char *pat
                    list, name);
 }
 
+/* E_kra_eV: one barrier per unordered sublattice pair, each pair once per file. */
+static lihop_status apply_kra(pctx *c, const char *pre, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP], q[PATH_CAP];
+    lihop_status st;
+    int here[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
+    memset(here, 0xff, sizeof here);     /* -1: not in this file */
+    snprintf(p, sizeof p, "%sE_kra_eV", pre);
+    set_src(&g->src_kra, c, p);
+    for (unsigned k = 0; k < y->E_kra_eV_count; k++) {
+        const y_kra *e = &y->E_kra_eV[k];
+        int a, b;
+        snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[0]", pre, k);
+        if ((st = need_sub(c, g, p, e->pair[0], &a)) != LIHOP_OK)
+            return st;
+        snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[1]", pre, k);
+        if ((st = need_sub(c, g, p, e->pair[1], &b)) != LIHOP_OK)
+            return st;
+        snprintf(p, sizeof p, "%sE_kra_eV[%u].pair", pre, k);
+        if (here[a][b] >= 0)
+            return fail_at(c, p, "expected each sublattice pair once, got [%s, %s] again (also %sE_kra_eV[%d])",
+                           e->pair[0], e->pair[1], pre, here[a][b]);
+        here[a][b] = here[b][a] = (int)k;
+        snprintf(q, sizeof q, "%sE_kra_eV[%u].value", pre, k);
+        if ((st = need_range(c, q, e->value, 0, 0.0, EA_MAX_EV, "a barrier", "eV")) != LIHOP_OK)
+            return st;
+        g->E_kra_eV[a][b] = g->E_kra_eV[b][a] = e->value;
+        g->kra_given[a][b] = g->kra_given[b][a] = 1;
+    }
+    return LIHOP_OK;
+}
+
+/* site_energy_eV: one energy per sublattice, each sublattice once per file. */
+static lihop_status apply_site_energies(pctx *c, const char *pre, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP];
+    lihop_status st;
+    int here[LIHOP_MAX_SUBLATTICES];
+    memset(here, 0xff, sizeof here);
+    for (unsigned k = 0; k < y->site_energy_eV_count; k++) {
+        int a;
+        snprintf(p, sizeof p, "%ssite_energy_eV[%u].sublattice", pre, k);
+        if ((st = need_sub(c, g, p, y->site_energy_eV[k].sublattice, &a)) != LIHOP_OK)
+            return st;
+        if (here[a] >= 0)
+            return fail_at(c, p, "expected each sublattice once, got '%s' again (also %ssite_energy_eV[%d])",
+                           y->site_energy_eV[k].sublattice, pre, here[a]);
+        here[a] = (int)k;
+        snprintf(p, sizeof p, "%ssite_energy_eV[%u].value", pre, k);
+        if ((st = energy_range(c, p, y->site_energy_eV[k].value)) != LIHOP_OK)
+            return st;
+        g->site_energy_eV[a] = y->site_energy_eV[k].value;
+    }
+    return LIHOP_OK;
+}
+
+/* pair_shells_eV: distance windows [from_A, to_A) that must not overlap; a
+ * deck's list replaces the material's. */
+static lihop_status apply_pair_shells(pctx *c, const char *pre, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP], q[PATH_CAP];
+    lihop_status st;
+    snprintf(p, sizeof p, "%spair_shells_eV", pre);
+    set_src(&g->src_shells, c, p);
+    g->npair_shells = (int)y->pair_shells_eV_count;
+    for (unsigned k = 0; k < y->pair_shells_eV_count; k++) {
+        const y_shell *e = &y->pair_shells_eV[k];
+        snprintf(p, sizeof p, "%spair_shells_eV[%u].from_A", pre, k);
+        if ((st = need_range(c, p, e->from_A, 0, 0.0, SHELL_MAX_A, "a distance", "A")) != LIHOP_OK)
+            return st;
+        snprintf(p, sizeof p, "%spair_shells_eV[%u].to_A", pre, k);
+        if ((st = need_range(c, p, e->to_A, 1, e->from_A, SHELL_MAX_A, "a distance (from_A)", "A")) != LIHOP_OK)
+            return st;
+        snprintf(q, sizeof q, "%spair_shells_eV[%u].value", pre, k);
+        if ((st = energy_range(c, q, e->value)) != LIHOP_OK)
+            return st;
+        for (unsigned o = 0; o < k; o++)
+            if (e->from_A < y->pair_shells_eV[o].to_A && y->pair_shells_eV[o].from_A < e->to_A) {
+                snprintf(p, sizeof p, "%spair_shells_eV[%u]", pre, k);
+                return fail_at(c, p, "expected distance windows that do not overlap, got [%g, %g) A, which "
+                               "overlaps %spair_shells_eV[%u] [%g, %g) A", e->from_A, e->to_A, pre, o,
+                               y->pair_shells_eV[o].from_A, y->pair_shells_eV[o].to_A);
+            }
+        g->pair_shell_min_A[k] = e->from_A;
+        g->pair_shell_max_A[k] = e->to_A;
+        g->pair_shell_eV[k] = e->value;
+    }
+    return LIHOP_OK;
+}
+
 /* The keys a material file and a deck share; `pre` is "" (material) or "garnet.". */
 static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet *y, lihop_garnet_cfg *g)
 {
-    char p[PATH_CAP], q[PATH_CAP];
+    char p[PATH_CAP];
     lihop_status st;
     if (y->rate_law) {
         g->rate_law = (lihop_garnet_rate_kind)*y->rate_law;
@@ -1601,83 +1727,18 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
             return st;
         g->nu_Hz = *y->nu_Hz;
     }
-    if (y->E_kra_eV) {
-        int here[LIHOP_MAX_SUBLATTICES][LIHOP_MAX_SUBLATTICES];
-        memset(here, 0xff, sizeof here);     /* -1: not in this file */
-        snprintf(p, sizeof p, "%sE_kra_eV", pre);
-        set_src(&g->src_kra, c, p);
-        for (unsigned k = 0; k < y->E_kra_eV_count; k++) {
-            const y_kra *e = &y->E_kra_eV[k];
-            int a, b;
-            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[0]", pre, k);
-            if ((st = need_sub(c, g, p, e->pair[0], &a)) != LIHOP_OK)
-                return st;
-            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair[1]", pre, k);
-            if ((st = need_sub(c, g, p, e->pair[1], &b)) != LIHOP_OK)
-                return st;
-            snprintf(p, sizeof p, "%sE_kra_eV[%u].pair", pre, k);
-            if (here[a][b] >= 0)
-                return fail_at(c, p, "expected each sublattice pair once, got [%s, %s] again (also %sE_kra_eV[%d])",
-                               e->pair[0], e->pair[1], pre, here[a][b]);
-            here[a][b] = here[b][a] = (int)k;
-            snprintf(q, sizeof q, "%sE_kra_eV[%u].value", pre, k);
-            if ((st = need_range(c, q, e->value, 0, 0.0, EA_MAX_EV, "a barrier", "eV")) != LIHOP_OK)
-                return st;
-            g->E_kra_eV[a][b] = g->E_kra_eV[b][a] = e->value;
-            g->kra_given[a][b] = g->kra_given[b][a] = 1;
-        }
-    }
-    if (y->site_energy_eV) {
-        int here[LIHOP_MAX_SUBLATTICES];
-        memset(here, 0xff, sizeof here);
-        for (unsigned k = 0; k < y->site_energy_eV_count; k++) {
-            int a;
-            snprintf(p, sizeof p, "%ssite_energy_eV[%u].sublattice", pre, k);
-            if ((st = need_sub(c, g, p, y->site_energy_eV[k].sublattice, &a)) != LIHOP_OK)
-                return st;
-            if (here[a] >= 0)
-                return fail_at(c, p, "expected each sublattice once, got '%s' again (also %ssite_energy_eV[%d])",
-                               y->site_energy_eV[k].sublattice, pre, here[a]);
-            here[a] = (int)k;
-            snprintf(p, sizeof p, "%ssite_energy_eV[%u].value", pre, k);
-            if ((st = energy_range(c, p, y->site_energy_eV[k].value)) != LIHOP_OK)
-                return st;
-            g->site_energy_eV[a] = y->site_energy_eV[k].value;
-        }
-    }
+    if (y->E_kra_eV && (st = apply_kra(c, pre, y, g)) != LIHOP_OK)
+        return st;
+    if (y->site_energy_eV && (st = apply_site_energies(c, pre, y, g)) != LIHOP_OK)
+        return st;
     if (y->E_nn_eV) {
         snprintf(p, sizeof p, "%sE_nn_eV", pre);
         if ((st = energy_range(c, p, *y->E_nn_eV)) != LIHOP_OK)
             return st;
         g->E_nn_eV = *y->E_nn_eV;
     }
-    if (y->pair_shells_eV) {            /* a deck's list replaces the material's */
-        snprintf(p, sizeof p, "%spair_shells_eV", pre);
-        set_src(&g->src_shells, c, p);
-        g->npair_shells = (int)y->pair_shells_eV_count;
-        for (unsigned k = 0; k < y->pair_shells_eV_count; k++) {
-            const y_shell *e = &y->pair_shells_eV[k];
-            snprintf(p, sizeof p, "%spair_shells_eV[%u].from_A", pre, k);
-            if ((st = need_range(c, p, e->from_A, 0, 0.0, SHELL_MAX_A, "a distance", "A")) != LIHOP_OK)
-                return st;
-            snprintf(p, sizeof p, "%spair_shells_eV[%u].to_A", pre, k);
-            if ((st = need_range(c, p, e->to_A, 1, e->from_A, SHELL_MAX_A, "a distance (from_A)", "A")) != LIHOP_OK)
-                return st;
-            snprintf(q, sizeof q, "%spair_shells_eV[%u].value", pre, k);
-            if ((st = energy_range(c, q, e->value)) != LIHOP_OK)
-                return st;
-            for (unsigned o = 0; o < k; o++)
-                if (e->from_A < y->pair_shells_eV[o].to_A && y->pair_shells_eV[o].from_A < e->to_A) {
-                    snprintf(p, sizeof p, "%spair_shells_eV[%u]", pre, k);
-                    return fail_at(c, p, "expected distance windows that do not overlap, got [%g, %g) A, which "
-                                   "overlaps %spair_shells_eV[%u] [%g, %g) A", e->from_A, e->to_A, pre, o,
-                                   y->pair_shells_eV[o].from_A, y->pair_shells_eV[o].to_A);
-                }
-            g->pair_shell_min_A[k] = e->from_A;
-            g->pair_shell_max_A[k] = e->to_A;
-            g->pair_shell_eV[k] = e->value;
-        }
-    }
+    if (y->pair_shells_eV && (st = apply_pair_shells(c, pre, y, g)) != LIHOP_OK)
+        return st;
     if (y->disorder_sigma_eV) {
         snprintf(p, sizeof p, "%sdisorder_sigma_eV", pre);
         if ((st = need_range(c, p, *y->disorder_sigma_eV, 0, 0.0, DISORDER_MAX_EV, "a standard deviation",
@@ -1898,145 +1959,167 @@ static void free_loaded(const cyaml_schema_value_t *schema, void *y)
 }
 
 /* The deck's garnet block with its material file: lattice spec, merge, checks. */
-static lihop_status conv_garnet(pctx *c, lihop_config *cfg, const y_garnet *y)
+/* garnet.material: read and check the material file into M / *YM (its own
+ * name and lines in messages). */
+static lihop_status load_material(pctx *c, pctx *m, const char *rel, lihop_garnet_cfg *g, y_garnet **ym)
 {
-    lihop_garnet_cfg *g = &cfg->garnet;
-    char dir[LIHOP_PATH_LEN], p[PATH_CAP];
-    lihop_status st = LIHOP_OK;
+    char dir[LIHOP_PATH_LEN];
     lihop_err e2 = {{0}};
-    pctx m;
-    memset(&m, 0, sizeof m);
-    m.err = c->err;
-    y_garnet *ym = NULL;
     dir_of(c->name, dir, sizeof dir);
+    if (join_path(dir, rel, g->material_path, sizeof g->material_path) < 0)
+        return fail_at(c, "garnet.material", "expected a path shorter than %d characters, got a longer one",
+                       LIHOP_PATH_LEN);
+    if (read_text(g->material_path, &g->material_text, &e2) != LIHOP_OK)
+        return fail_at(c, "garnet.material", "expected a readable material file, got '%s' (%s)", rel, e2.msg);
+    m->name = g->material_path;
+    lihop_status st = check_load(m, g->material_text, &material_schema, (void **)ym);
+    if (st != LIHOP_OK)
+        return st;
+    if ((*ym)->name)
+        snprintf(g->material_name, sizeof g->material_name, "%s", (*ym)->name);
+    if ((*ym)->source)
+        snprintf(g->material_source, sizeof g->material_source, "%s", (*ym)->source);
+    return LIHOP_OK;
+}
 
-    if (y->material) {
-        if (join_path(dir, y->material, g->material_path, sizeof g->material_path) < 0)
-            return fail_at(c, "garnet.material", "expected a path shorter than %d characters, got a longer one",
-                           LIHOP_PATH_LEN);
-        if ((st = read_text(g->material_path, &g->material_text, &e2)) != LIHOP_OK)
-            return fail_at(c, "garnet.material", "expected a readable material file, got '%s' (%s)", y->material,
-                           e2.msg);
-        m.name = g->material_path;
-        st = check_load(&m, g->material_text, &material_schema, (void **)&ym);
-        if (st != LIHOP_OK)
-            goto done;
-        if (ym->name)
-            snprintf(g->material_name, sizeof g->material_name, "%s", ym->name);
-        if (ym->source)
-            snprintf(g->material_source, sizeof g->material_source, "%s", ym->source);
-    }
-
-    /* the lattice: the deck's, else the material's, each relative to its own file */
-    {
-        pctx *lc = y->lattice ? c : (ym && ym->lattice) ? &m : NULL;
-        const char *key = y->lattice ? "garnet.lattice" : "lattice";
-        const char *rel = y->lattice ? y->lattice : (ym && ym->lattice) ? ym->lattice : NULL;
-        if (!lc) {
-            st = fail_line(c, line_of(c, "garnet"), "garnet.lattice",
-                           "expected a lattice file (in the garnet block or its material file), got nothing");
-            goto done;
-        }
-        char ldir[LIHOP_PATH_LEN];
-        dir_of(lc->name, ldir, sizeof ldir);
-        if (join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0) {
-            st = fail_at(lc, key, "expected a path shorter than %d characters, got a longer one", LIHOP_PATH_LEN);
-            goto done;
-        }
-        set_src(&g->src_lattice, lc, key);
-        if (lihop_lattice_spec_load(g->lattice_path, &g->lattice, &e2) != LIHOP_OK) {
-            st = fail_at(lc, key, "expected a valid lattice file, got '%s' (%s)", rel, e2.msg);
-            goto done;
-        }
-        if (read_text(g->lattice_path, &g->lattice_text, &e2) != LIHOP_OK) {
-            st = fail_at(lc, key, "expected a readable lattice file, got '%s' (%s)", rel, e2.msg);
-            goto done;
-        }
-    }
+/* The lattice: the deck's, else the material's, each relative to its own file. */
+static lihop_status load_lattice(pctx *c, pctx *m, const y_garnet *y, const y_garnet *ym, lihop_garnet_cfg *g)
+{
+    lihop_err e2 = {{0}};
+    pctx *lc = y->lattice ? c : (ym && ym->lattice) ? m : NULL;
+    const char *key = y->lattice ? "garnet.lattice" : "lattice";
+    const char *rel = y->lattice ? y->lattice : (ym && ym->lattice) ? ym->lattice : NULL;
+    if (!lc)
+        return fail_line(c, line_of(c, "garnet"), "garnet.lattice",
+                         "expected a lattice file (in the garnet block or its material file), got nothing");
+    char ldir[LIHOP_PATH_LEN];
+    dir_of(lc->name, ldir, sizeof ldir);
+    if (join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0)
+        return fail_at(lc, key, "expected a path shorter than %d characters, got a longer one", LIHOP_PATH_LEN);
+    set_src(&g->src_lattice, lc, key);
+    if (lihop_lattice_spec_load(g->lattice_path, &g->lattice, &e2) != LIHOP_OK)
+        return fail_at(lc, key, "expected a valid lattice file, got '%s' (%s)", rel, e2.msg);
+    if (read_text(g->lattice_path, &g->lattice_text, &e2) != LIHOP_OK)
+        return fail_at(lc, key, "expected a readable lattice file, got '%s' (%s)", rel, e2.msg);
     /* sublattices in order of first appearance, as lihop_lattice_build numbers them */
     for (int w = 0; w < g->lattice.nsites; w++)
         if (sub_index(g, g->lattice.sites[w].sublattice) < 0 && g->nsub < LIHOP_MAX_SUBLATTICES) {
             snprintf(g->subname[g->nsub], sizeof g->subname[0], "%s", g->lattice.sites[w].sublattice);
             g->nsub++;
         }
+    return LIHOP_OK;
+}
 
-    g->rate_law = LIHOP_GRATE_KRA;
-    snprintf(g->src_rate_law.file, sizeof g->src_rate_law.file, "%s", "<default>");
-    g->nu_Hz = 1e13;
-    set_src(&g->src_kra, c, "garnet");
-    if (ym && (st = apply_material_keys(&m, "", ym, g)) != LIHOP_OK)
-        goto done;
-    if ((st = apply_material_keys(c, "garnet.", y, g)) != LIHOP_OK)
-        goto done;
-
-    /* deck-only keys */
+/* garnet.cells: the supercell, 2x2x2 unless given. */
+static lihop_status conv_cells(pctx *c, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP];
     g->cells[0] = g->cells[1] = g->cells[2] = 2;
     set_src(&g->src_cells, c, y->cells ? "garnet.cells" : "garnet");
-    if (y->cells) {
-        for (int a = 0; a < 3; a++) {
-            snprintf(p, sizeof p, "garnet.cells[%d]", a);
-            if (y->cells[a] < 1 || y->cells[a] > 64) {
-                st = fail_at(c, p, "expected a number of unit cells from 1 to 64, got %s", got(c, p));
-                goto done;
-            }
-            g->cells[a] = (int)y->cells[a];
-        }
+    if (!y->cells)
+        return LIHOP_OK;
+    for (int a = 0; a < 3; a++) {
+        snprintf(p, sizeof p, "garnet.cells[%d]", a);
+        if (y->cells[a] < 1 || y->cells[a] > 64)
+            return fail_at(c, p, "expected a number of unit cells from 1 to 64, got %s", got(c, p));
+        g->cells[a] = (int)y->cells[a];
     }
+    return LIHOP_OK;
+}
+
+/* li_per_fu or li_per_cell (a sweep list), else the lattice's li_per_fu_ref;
+ * each must put at least one Li in the supercell. */
+static lihop_status conv_li_content(pctx *c, const y_garnet *y, lihop_garnet_cfg *g)
+{
+    char p[PATH_CAP];
     double fu = g->lattice.formula_units_per_cell;
     double ncells = (double)g->cells[0] * g->cells[1] * g->cells[2];
-    if (y->li_per_fu && y->li_per_cell) {
-        st = fail_at(c, "garnet.li_per_cell",
-                     "expected exactly one of li_per_fu or li_per_cell, got both (li_per_fu on line %d)",
-                     line_of(c, "garnet.li_per_fu"));
-        goto done;
-    }
-    if (y->li_per_fu || y->li_per_cell) {
-        const double *v = y->li_per_fu ? y->li_per_fu : y->li_per_cell;
-        const char *key = y->li_per_fu ? "li_per_fu" : "li_per_cell";
-        g->li_is_per_cell = y->li_per_cell != NULL;
-        g->nli = (int)(y->li_per_fu ? y->li_per_fu_count : y->li_per_cell_count);
-        snprintf(p, sizeof p, "garnet.%s", key);
-        set_src(&g->src_li, c, p);
-        for (int i = 0; i < g->nli; i++) {
-            snprintf(p, sizeof p, "garnet.%s[%d]", key, i);
-            double per_fu = g->li_is_per_cell ? v[i] / fu : v[i];
-            if (!(v[i] > 0.0) || !(llround(per_fu * fu * ncells) >= 1)) {
-                st = fail_at(c, p, "expected a Li content > 0 that puts at least 1 Li in the %dx%dx%d supercell, got %s",
-                             g->cells[0], g->cells[1], g->cells[2], got(c, p));
-                goto done;
-            }
-            g->li_per_fu[i] = per_fu;
-            g->li_per_cell[i] = per_fu * fu;
-        }
-    } else {
+    if (y->li_per_fu && y->li_per_cell)
+        return fail_at(c, "garnet.li_per_cell",
+                       "expected exactly one of li_per_fu or li_per_cell, got both (li_per_fu on line %d)",
+                       line_of(c, "garnet.li_per_fu"));
+    if (!y->li_per_fu && !y->li_per_cell) {
         set_src(&g->src_li, c, "garnet");
         g->nli = 1;
         g->li_per_fu[0] = g->lattice.li_per_fu_ref;
         g->li_per_cell[0] = g->lattice.li_per_fu_ref * fu;
-        if (!(llround(g->li_per_fu[0] * fu * ncells) >= 1)) {
-            st = fail_line(c, line_of(c, "garnet"), "garnet.li_per_fu",
-                           "expected a Li content (lattice '%s' has no li_per_fu_ref to default to), got nothing",
-                           g->lattice.name);
-            goto done;
-        }
+        if (!(llround(g->li_per_fu[0] * fu * ncells) >= 1))
+            return fail_line(c, line_of(c, "garnet"), "garnet.li_per_fu",
+                             "expected a Li content (lattice '%s' has no li_per_fu_ref to default to), got nothing",
+                             g->lattice.name);
+        return LIHOP_OK;
     }
+    const double *v = y->li_per_fu ? y->li_per_fu : y->li_per_cell;
+    const char *key = y->li_per_fu ? "li_per_fu" : "li_per_cell";
+    g->li_is_per_cell = y->li_per_cell != NULL;
+    g->nli = (int)(y->li_per_fu ? y->li_per_fu_count : y->li_per_cell_count);
+    snprintf(p, sizeof p, "garnet.%s", key);
+    set_src(&g->src_li, c, p);
+    for (int i = 0; i < g->nli; i++) {
+        snprintf(p, sizeof p, "garnet.%s[%d]", key, i);
+        double per_fu = g->li_is_per_cell ? v[i] / fu : v[i];
+        if (!(v[i] > 0.0) || !(llround(per_fu * fu * ncells) >= 1))
+            return fail_at(c, p, "expected a Li content > 0 that puts at least 1 Li in the %dx%dx%d supercell, got %s",
+                           g->cells[0], g->cells[1], g->cells[2], got(c, p));
+        g->li_per_fu[i] = per_fu;
+        g->li_per_cell[i] = per_fu * fu;
+    }
+    return LIHOP_OK;
+}
+
+/* field_V_m and drift_fields_V_m (two different strengths for the drift fit). */
+static lihop_status conv_fields(pctx *c, const y_garnet *y, lihop_garnet_cfg *g)
+{
     if (y->field_V_m)
         for (int a = 0; a < 3; a++)
             g->field_V_m[a] = y->field_V_m[a];
-    if (y->drift_fields_V_m) {
-        double e1 = y->drift_fields_V_m[0], e2 = y->drift_fields_V_m[1];
-        if (!(e1 > 0.0 && e2 > 0.0 && e1 != e2)) {
-            st = fail_at(c, "garnet.drift_fields_V_m",
-                         "expected two different field strengths > 0 V/m, got [%g, %g]", e1, e2);
-            goto done;
-        }
-        g->has_drift = 1;
-        g->drift_fields_V_m[0] = e1;
-        g->drift_fields_V_m[1] = e2;
-    }
-    if (y->bicrystal && (st = conv_bicrystal(c, g, y->bicrystal)) != LIHOP_OK)
-        goto done;
-done:
+    if (!y->drift_fields_V_m)
+        return LIHOP_OK;
+    double e1 = y->drift_fields_V_m[0], e2 = y->drift_fields_V_m[1];
+    if (!(e1 > 0.0 && e2 > 0.0 && e1 != e2))
+        return fail_at(c, "garnet.drift_fields_V_m", "expected two different field strengths > 0 V/m, got [%g, %g]",
+                       e1, e2);
+    g->has_drift = 1;
+    g->drift_fields_V_m[0] = e1;
+    g->drift_fields_V_m[1] = e2;
+    return LIHOP_OK;
+}
+
+/* Everything after the material file is loaded: lattice, defaults, material
+ * keys (file first, then the deck's), deck-only keys. */
+static lihop_status conv_garnet_keys(pctx *c, pctx *m, const y_garnet *y, const y_garnet *ym, lihop_garnet_cfg *g)
+{
+    lihop_status st;
+    if ((st = load_lattice(c, m, y, ym, g)) != LIHOP_OK)
+        return st;
+    g->rate_law = LIHOP_GRATE_KRA;
+    snprintf(g->src_rate_law.file, sizeof g->src_rate_law.file, "%s", "<default>");
+    g->nu_Hz = 1e13;
+    set_src(&g->src_kra, c, "garnet");
+    if (ym && (st = apply_material_keys(m, "", ym, g)) != LIHOP_OK)
+        return st;
+    if ((st = apply_material_keys(c, "garnet.", y, g)) != LIHOP_OK)
+        return st;
+    if ((st = conv_cells(c, y, g)) != LIHOP_OK || (st = conv_li_content(c, y, g)) != LIHOP_OK ||
+        (st = conv_fields(c, y, g)) != LIHOP_OK)
+        return st;
+    if (y->bicrystal)
+        return conv_bicrystal(c, g, y->bicrystal);
+    return LIHOP_OK;
+}
+
+static lihop_status conv_garnet(pctx *c, lihop_config *cfg, const y_garnet *y)
+{
+    lihop_garnet_cfg *g = &cfg->garnet;
+    lihop_status st = LIHOP_OK;
+    pctx m;
+    memset(&m, 0, sizeof m);
+    m.err = c->err;
+    y_garnet *ym = NULL;
+    if (y->material)
+        st = load_material(c, &m, y->material, g, &ym);
+    if (st == LIHOP_OK)
+        st = conv_garnet_keys(c, &m, y, ym, g);
     free_loaded(&material_schema, ym);
     if (m.have_doc)
         yaml_document_delete(&m.doc);
