@@ -10,7 +10,7 @@ lihop_status cfg_need_range(pctx *c, const char *path, double v, int open_lo, do
     if ((open_lo ? v > lo : v >= lo) && v <= hi)
         return LIHOP_OK;
     return cfg_fail_at(c, path, "expected %s %s %g %s %g%s%s, got %s", what, open_lo ? "above" : "from", lo,
-                   open_lo ? "and at most" : "to", hi, unit[0] ? " " : "", unit, cfg_got(c, path));
+                       open_lo ? "and at most" : "to", hi, unit[0] ? " " : "", unit, cfg_got(c, path));
 }
 
 /* Site, pair and shift energies: exp(+-E/kT) must stay finite down to T_MIN_K. */
@@ -50,7 +50,7 @@ lihop_status cfg_need_phase(pctx *c, const lihop_config *cfg, const char *path,
     for (int i = 0; i < cfg->nphases; i++)
         cfg_join_append(list, sizeof list, cfg->phases[i].name);
     return cfg_fail_at(c, path, "expected a defined phase, got unknown phase '%s' (defined phases: %s)",
-                   name, list);
+                       name, list);
 }
 
 lihop_status cfg_need_species(pctx *c, const lihop_config *cfg, const char *path,
@@ -63,8 +63,8 @@ lihop_status cfg_need_species(pctx *c, const lihop_config *cfg, const char *path
     for (int i = 0; i < cfg->nspecies; i++)
         cfg_join_append(list, sizeof list, cfg->species[i].name);
     return cfg_fail_at(c, path,
-                   "expected a defined species, got unknown species '%s' (defined species: %s)",
-                   name, list);
+                       "expected a defined species, got unknown species '%s' (defined species: %s)",
+                       name, list);
 }
 
 /* ---- sweep coordinates --------------------------------------------------- */
@@ -91,7 +91,7 @@ lihop_status cfg_add_coord(pctx *c, lihop_config *cfg, lihop_coord_kind kind, in
                 char p[PATH_CAP];
                 snprintf(p, sizeof p, "%s[%d]", path, i);
                 return cfg_fail_at(c, p, "expected each value of a sweep axis once, got %s again (also [%d])",
-                               cfg_got(c, p), j);
+                                   cfg_got(c, p), j);
             }
     }
     return LIHOP_OK;
@@ -116,7 +116,7 @@ lihop_status cfg_seed_and_temperature_coords(pctx *c, lihop_config *cfg, const u
         snprintf(p, sizeof p, "seed[%u]", i);
         if (nseed > 1 && seed[i] > (UINT64_C(1) << 53))
             return cfg_fail_at(c, p, "expected a swept seed of at most 2^53 (exact in a float64 column), got %s",
-                           cfg_got(c, p));
+                               cfg_got(c, p));
         v[i] = (double)seed[i];
     }
     if (nseed == 0)
@@ -124,7 +124,7 @@ lihop_status cfg_seed_and_temperature_coords(pctx *c, lihop_config *cfg, const u
     if ((st = cfg_add_coord(c, cfg, LIHOP_COORD_SEED, 0, "seed", "1", "seed", v, nseed ? (int)nseed : 1)) != LIHOP_OK)
         return st;
     if ((st = cfg_add_coord(c, cfg, LIHOP_COORD_TEMPERATURE, 0, "T_K", "K", "temperature_K", cfg->temperature_K,
-                        cfg->ntemps)) != LIHOP_OK)
+                            cfg->ntemps)) != LIHOP_OK)
         return st;
     qsort(cfg->coords, (size_t)cfg->ncoords, sizeof cfg->coords[0], coord_order);
     return LIHOP_OK;
@@ -157,8 +157,8 @@ lihop_status cfg_check_field(pctx *c, const lihop_config *cfg, const char *path,
     if (fabs(E) <= Emax)
         return LIHOP_OK;
     return cfg_fail_at(c, path,
-                   "expected |E| <= kT/(|z| e d) = %.3g V/m (charge %+d, %s d = %g m, %g K: at most kT gained "
-                   "per hop; 0.01-0.1 kT is linear response), got %s", Emax, z, hop, d_m, Tmin, cfg_got(c, path));
+                       "expected |E| <= kT/(|z| e d) = %.3g V/m (charge %+d, %s d = %g m, %g K: at most kT gained "
+                       "per hop; 0.01-0.1 kT is linear response), got %s", Emax, z, hop, d_m, Tmin, cfg_got(c, path));
 }
 
 lihop_status cfg_conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n)

@@ -51,7 +51,7 @@ static lihop_status need_sub(pctx *c, const lihop_garnet_cfg *g, const char *pat
     for (int s = 0; s < g->nsub; s++)
         cfg_join_append(list, sizeof list, g->subname[s]);
     return cfg_fail_at(c, path, "expected a sublattice of lattice '%s' (%s), got '%s'", g->lattice.name,
-                   list, name);
+                       list, name);
 }
 
 /* E_kra_eV: one barrier per unordered sublattice pair, each pair once per file. */
@@ -75,7 +75,7 @@ static lihop_status apply_kra(pctx *c, const char *pre, const y_garnet *y, lihop
         snprintf(p, sizeof p, "%sE_kra_eV[%u].pair", pre, k);
         if (here[a][b] >= 0)
             return cfg_fail_at(c, p, "expected each sublattice pair once, got [%s, %s] again (also %sE_kra_eV[%d])",
-                           e->pair[0], e->pair[1], pre, here[a][b]);
+                               e->pair[0], e->pair[1], pre, here[a][b]);
         here[a][b] = here[b][a] = (int)k;
         snprintf(q, sizeof q, "%sE_kra_eV[%u].value", pre, k);
         if ((st = cfg_need_range(c, q, e->value, 0, 0.0, EA_MAX_EV, "a barrier", "eV")) != LIHOP_OK)
@@ -100,7 +100,7 @@ static lihop_status apply_site_energies(pctx *c, const char *pre, const y_garnet
             return st;
         if (here[a] >= 0)
             return cfg_fail_at(c, p, "expected each sublattice once, got '%s' again (also %ssite_energy_eV[%d])",
-                           y->site_energy_eV[k].sublattice, pre, here[a]);
+                               y->site_energy_eV[k].sublattice, pre, here[a]);
         here[a] = (int)k;
         snprintf(p, sizeof p, "%ssite_energy_eV[%u].value", pre, k);
         if ((st = cfg_energy_range(c, p, y->site_energy_eV[k].value)) != LIHOP_OK)
@@ -175,7 +175,7 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
     if (y->disorder_sigma_eV) {
         snprintf(p, sizeof p, "%sdisorder_sigma_eV", pre);
         if ((st = cfg_need_range(c, p, *y->disorder_sigma_eV, 0, 0.0, DISORDER_MAX_EV, "a standard deviation",
-                             "eV")) != LIHOP_OK)
+                                 "eV")) != LIHOP_OK)
             return st;
         g->disorder_sigma_eV = *y->disorder_sigma_eV;
     }
@@ -206,12 +206,12 @@ static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_s
         int has = cfg_present(c, p), uses = (sc_keys[i].uses >> y->profile) & 1u;
         if (has && !uses)
             return cfg_fail_at(c, p, "expected only the keys of profile '%s' (profile%s%s), got '%s'", pname,
-                           takes[0] ? ", " : "", takes, sc_keys[i].key);
+                               takes[0] ? ", " : "", takes, sc_keys[i].key);
         if (!has && uses) {
             char lp[PATH_CAP];
             snprintf(lp, sizeof lp, "%s.profile", base);
             return cfg_fail_line(c, cfg_line_of(c, lp), p, "expected a value (profile '%s' needs %s), got nothing",
-                             pname, takes);
+                                 pname, takes);
         }
     }
     lihop_status st;
@@ -243,7 +243,7 @@ static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_s
             return cfg_fail_at(c, p, "expected a distance >= 0 A from the boundary plane, got %s", cfg_got(c, p));
         if (i > 0 && !(d > b->table_d_A[i - 1]))
             return cfg_fail_at(c, p, "expected distances in increasing order (previous row %g A), got %s",
-                           b->table_d_A[i - 1], cfg_got(c, p));
+                               b->table_d_A[i - 1], cfg_got(c, p));
         snprintf(p, sizeof p, "%s.table[%d][1]", base, i);
         if ((st = cfg_need_range(c, p, phi, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) != LIHOP_OK)
             return st;
@@ -269,7 +269,7 @@ static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicryst
     if (y->thickness_A) {
         if (!(*y->thickness_A >= 0.0))
             return cfg_fail_at(c, "garnet.bicrystal.thickness_A", "expected a thickness >= 0 A, got %s",
-                           cfg_got(c, "garnet.bicrystal.thickness_A"));
+                               cfg_got(c, "garnet.bicrystal.thickness_A"));
         b->thickness_A = *y->thickness_A;
     }
     lihop_status st;
@@ -279,12 +279,12 @@ static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicryst
     b->kra_shift_eV = y->kra_shift_eV ? *y->kra_shift_eV : 0.0;
     if (b->kra_shift_eV != 0.0 && g->rate_law == LIHOP_GRATE_METROPOLIS)
         return cfg_fail_at(c, "garnet.bicrystal.kra_shift_eV",
-                       "expected 0 with rate_law metropolis (it has no barriers; rate_law from %s:%d), got %s",
-                       g->src_rate_law.file, g->src_rate_law.line, cfg_got(c, "garnet.bicrystal.kra_shift_eV"));
+                           "expected 0 with rate_law metropolis (it has no barriers; rate_law from %s:%d), got %s",
+                           g->src_rate_law.file, g->src_rate_law.line, cfg_got(c, "garnet.bicrystal.kra_shift_eV"));
     b->site_shift_eV = y->site_shift_eV ? *y->site_shift_eV : 0.0;
     if (y->disorder_sigma_eV) {
         if ((st = cfg_need_range(c, "garnet.bicrystal.disorder_sigma_eV", *y->disorder_sigma_eV, 0, 0.0,
-                             DISORDER_MAX_EV, "a standard deviation", "eV")) != LIHOP_OK)
+                                 DISORDER_MAX_EV, "a standard deviation", "eV")) != LIHOP_OK)
             return st;
         b->disorder_sigma_eV = *y->disorder_sigma_eV;
     }
@@ -315,12 +315,12 @@ static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
         return LIHOP_OK;
     if (y->hops_per_li && y->time_s)
         return cfg_fail_at(c, "run.time_s",
-                       "expected exactly one of hops_per_li or time_s, got both (hops_per_li on line %d)",
-                       cfg_line_of(c, "run.hops_per_li"));
+                           "expected exactly one of hops_per_li or time_s, got both (hops_per_li on line %d)",
+                           cfg_line_of(c, "run.hops_per_li"));
     if (y->hops_per_li) {
         if (!(*y->hops_per_li > 0.0))
             return cfg_fail_at(c, "run.hops_per_li", "expected a number of hops per Li > 0, got %s",
-                           cfg_got(c, "run.hops_per_li"));
+                               cfg_got(c, "run.hops_per_li"));
         r->hops_per_li = *y->hops_per_li;
     }
     if (y->time_s) {
@@ -332,13 +332,13 @@ static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
     if (y->equil_hops_per_li) {
         if (!(*y->equil_hops_per_li >= 0.0))
             return cfg_fail_at(c, "run.equil_hops_per_li", "expected a number of hops per Li >= 0, got %s",
-                           cfg_got(c, "run.equil_hops_per_li"));
+                               cfg_got(c, "run.equil_hops_per_li"));
         r->equil_hops_per_li = *y->equil_hops_per_li;
     }
     if (y->samples) {
         if (*y->samples < 2 || *y->samples > LIHOP_MAX_SAMPLES)
             return cfg_fail_at(c, "run.samples", "expected from 2 to %d samples, got %s", LIHOP_MAX_SAMPLES,
-                           cfg_got(c, "run.samples"));
+                               cfg_got(c, "run.samples"));
         r->samples = (int)*y->samples;
     }
     if (y->batches) {
@@ -353,14 +353,14 @@ static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
     }
     if (r->replicas < r->batches)
         return cfg_fail_at(c, y->replicas ? "run.replicas" : "run.batches",
-                       "expected at least as many replicas (%lld) as batches (%d), got %s",
-                       (long long)r->replicas, r->batches, cfg_got(c, y->replicas ? "run.replicas" : "run.batches"));
+                           "expected at least as many replicas (%lld) as batches (%d), got %s",
+                           (long long)r->replicas, r->batches, cfg_got(c, y->replicas ? "run.replicas" : "run.batches"));
     if (y->fit_window) {
         double a = y->fit_window[0], b = y->fit_window[1];
         if (!(a >= 0.0 && a < b && b <= 1.0))
             return cfg_fail_at(c, "run.fit_window",
-                           "expected [from, to] with 0 <= from < to <= 1 (fractions of the run time), got [%g, %g]",
-                           a, b);
+                               "expected [from, to] with 0 <= from < to <= 1 (fractions of the run time), got [%g, %g]",
+                               a, b);
         r->fit_from = a;
         r->fit_to = b;
     }
@@ -377,7 +377,7 @@ static lihop_status load_material(pctx *c, pctx *m, const char *rel, lihop_garne
     dir_of(c->name, dir, sizeof dir);
     if (join_path(dir, rel, g->material_path, sizeof g->material_path) < 0)
         return cfg_fail_at(c, "garnet.material", "expected a path shorter than %d characters, got a longer one",
-                       LIHOP_PATH_LEN);
+                           LIHOP_PATH_LEN);
     if (cfg_read_text(g->material_path, &g->material_text, &e2) != LIHOP_OK)
         return cfg_fail_at(c, "garnet.material", "expected a readable material file, got '%s' (%s)", rel, e2.msg);
     m->name = g->material_path;
@@ -400,7 +400,7 @@ static lihop_status load_lattice(pctx *c, pctx *m, const y_garnet *y, const y_ga
     const char *rel = y->lattice ? y->lattice : (ym && ym->lattice) ? ym->lattice : NULL;
     if (!lc)
         return cfg_fail_line(c, cfg_line_of(c, "garnet"), "garnet.lattice",
-                         "expected a lattice file (in the garnet block or its material file), got nothing");
+                             "expected a lattice file (in the garnet block or its material file), got nothing");
     char ldir[LIHOP_PATH_LEN];
     dir_of(lc->name, ldir, sizeof ldir);
     if (join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0)
@@ -445,8 +445,8 @@ static lihop_status conv_li_content(pctx *c, const y_garnet *y, lihop_garnet_cfg
     double ncells = (double)g->cells[0] * g->cells[1] * g->cells[2];
     if (y->li_per_fu && y->li_per_cell)
         return cfg_fail_at(c, "garnet.li_per_cell",
-                       "expected exactly one of li_per_fu or li_per_cell, got both (li_per_fu on line %d)",
-                       cfg_line_of(c, "garnet.li_per_fu"));
+                           "expected exactly one of li_per_fu or li_per_cell, got both (li_per_fu on line %d)",
+                           cfg_line_of(c, "garnet.li_per_fu"));
     if (!y->li_per_fu && !y->li_per_cell) {
         set_src(&g->src_li, c, "garnet");
         g->nli = 1;
@@ -454,8 +454,8 @@ static lihop_status conv_li_content(pctx *c, const y_garnet *y, lihop_garnet_cfg
         g->li_per_cell[0] = g->lattice.li_per_fu_ref * fu;
         if (!(llround(g->li_per_fu[0] * fu * ncells) >= 1))
             return cfg_fail_line(c, cfg_line_of(c, "garnet"), "garnet.li_per_fu",
-                             "expected a Li content (lattice '%s' has no li_per_fu_ref to default to), got nothing",
-                             g->lattice.name);
+                                 "expected a Li content (lattice '%s' has no li_per_fu_ref to default to), got nothing",
+                                 g->lattice.name);
         return LIHOP_OK;
     }
     const double *v = y->li_per_fu ? y->li_per_fu : y->li_per_cell;
@@ -469,7 +469,7 @@ static lihop_status conv_li_content(pctx *c, const y_garnet *y, lihop_garnet_cfg
         double per_fu = g->li_is_per_cell ? v[i] / fu : v[i];
         if (!(v[i] > 0.0) || !(llround(per_fu * fu * ncells) >= 1))
             return cfg_fail_at(c, p, "expected a Li content > 0 that puts at least 1 Li in the %dx%dx%d supercell, got %s",
-                           g->cells[0], g->cells[1], g->cells[2], cfg_got(c, p));
+                               g->cells[0], g->cells[1], g->cells[2], cfg_got(c, p));
         g->li_per_fu[i] = per_fu;
         g->li_per_cell[i] = per_fu * fu;
     }
@@ -487,7 +487,7 @@ static lihop_status conv_fields(pctx *c, const y_garnet *y, lihop_garnet_cfg *g)
     double e1 = y->drift_fields_V_m[0], e2 = y->drift_fields_V_m[1];
     if (!(e1 > 0.0 && e2 > 0.0 && e1 != e2))
         return cfg_fail_at(c, "garnet.drift_fields_V_m", "expected two different field strengths > 0 V/m, got [%g, %g]",
-                       e1, e2);
+                           e1, e2);
     g->has_drift = 1;
     g->drift_fields_V_m[0] = e1;
     g->drift_fields_V_m[1] = e2;
@@ -589,9 +589,9 @@ static lihop_status check_garnet_length(pctx *c, const lihop_config *cfg)
     }
     if (!(hmin >= MIN_HOPS) && r->time_s > 0.0)
         return cfg_fail_at(c, key,
-                       "expected a time that gives at least %g hops per Li (at %g K a Li hops about %.3g times per "
-                       "second, nu exp(-E_kra/kT), so time_s >= %.3g s), got %s", MIN_HOPS, Tlow,
-                       garnet_bare_rate(g, Tlow), MIN_HOPS / garnet_bare_rate(g, Tlow), cfg_got(c, key));
+                           "expected a time that gives at least %g hops per Li (at %g K a Li hops about %.3g times per "
+                           "second, nu exp(-E_kra/kT), so time_s >= %.3g s), got %s", MIN_HOPS, Tlow,
+                           garnet_bare_rate(g, Tlow), MIN_HOPS / garnet_bare_rate(g, Tlow), cfg_got(c, key));
     if (!(hmin >= MIN_HOPS))
         return cfg_fail_at(c, key, "expected at least %g hops per Li, got %s", MIN_HOPS, cfg_got(c, key));
     if (r->equil_hops_per_li > hmax && cfg_present(c, "run.equil_hops_per_li"))
@@ -600,9 +600,9 @@ static lihop_status check_garnet_length(pctx *c, const lihop_config *cfg)
     double total = (double)r->replicas * nli * (hmax + r->equil_hops_per_li) * runs;
     if (!(total <= MAX_HOPS_PER_POINT))
         return cfg_fail_at(c, key,
-                       "expected at most %g hops per point (%lld replicas x %.0f Li x %.3g hops per Li, with "
-                       "equilibration, x %.0f runs = %.3g), got %s", MAX_HOPS_PER_POINT, (long long)r->replicas,
-                       nli, hmax + r->equil_hops_per_li, runs, total, cfg_got(c, key));
+                           "expected at most %g hops per point (%lld replicas x %.0f Li x %.3g hops per Li, with "
+                           "equilibration, x %.0f runs = %.3g), got %s", MAX_HOPS_PER_POINT, (long long)r->replicas,
+                           nli, hmax + r->equil_hops_per_li, runs, total, cfg_got(c, key));
     return LIHOP_OK;
 }
 
@@ -624,7 +624,7 @@ lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
     char lipath[32];
     snprintf(lipath, sizeof lipath, "garnet.%s", li);
     if ((st = cfg_add_coord(c, cfg, g->li_is_per_cell ? LIHOP_COORD_LI_PER_CELL : LIHOP_COORD_LI_PER_FU, 0, li, "1",
-                        lipath, g->li_is_per_cell ? g->li_per_cell : g->li_per_fu, g->nli)) != LIHOP_OK)
+                            lipath, g->li_is_per_cell ? g->li_per_cell : g->li_per_fu, g->nli)) != LIHOP_OK)
         return st;
     return cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
 }

@@ -485,13 +485,13 @@ static lihop_status check_mapping(pctx *c, const cyaml_schema_value_t *s, yaml_n
             for (const cyaml_schema_field_t *g = s->mapping.fields; g->key; g++)
                 cfg_join_append(keys, sizeof keys, g->key);
             return cfg_fail_line(c, kline, path, "expected a known key (%s), got unknown key '%.60s'",
-                             keys, key);
+                                 keys, key);
         }
         for (yaml_node_pair_t *q = start; q < pr; q++) {
             yaml_node_t *k0 = yaml_document_get_node(&c->doc, q->key);
             if (k0->type == YAML_SCALAR_NODE && strcmp((const char *)k0->data.scalar.value, key) == 0)
                 return cfg_fail_line(c, kline, path, "expected each key once, got '%s' again (first on line %d)",
-                                 key, (int)k0->start_mark.line + 1);
+                                     key, (int)k0->start_mark.line + 1);
         }
         lihop_status st = check_node(c, &f->value, v, path, kline);
         if (st != LIHOP_OK)
@@ -588,7 +588,7 @@ static lihop_status cyaml_refused(pctx *c, cyaml_err_t e)
         }
     }
     return cfg_fail_at(c, path, "expected a value libcyaml accepts, got: %s (%s)", first,
-                   cyaml_strerror(e));
+                       cyaml_strerror(e));
 }
 
 void cfg_free_loaded(const cyaml_schema_value_t *schema, void *y)
@@ -615,7 +615,7 @@ lihop_status cfg_check_load(pctx *c, const char *text, const cyaml_schema_value_
         char want[600];
         describe_schema(schema, want, sizeof want);
         return cfg_fail_line(c, root ? (int)root->start_mark.line + 1 : 1, "",
-                         "expected %s, got an empty document", want);
+                             "expected %s, got an empty document", want);
     }
     st = check_node(c, schema, root, path, (int)root->start_mark.line + 1);
     if (st != LIHOP_OK)
@@ -665,9 +665,9 @@ lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet)
         for (const cyaml_schema_field_t *f = mine; f->key; f++)
             cfg_join_append(keys, sizeof keys, f->key);
         return cfg_fail_line(c, (int)k->start_mark.line + 1, key,
-                         "expected a key of model '%s' (%s), got '%s', which belongs to model '%s'%s",
-                         garnet ? "garnet" : "voxel", keys, key, garnet ? "voxel" : "garnet",
-                         garnet && has_field(garnet_fields, key) ? " (a garnet deck sets it inside garnet:)" : "");
+                             "expected a key of model '%s' (%s), got '%s', which belongs to model '%s'%s",
+                             garnet ? "garnet" : "voxel", keys, key, garnet ? "voxel" : "garnet",
+                             garnet && has_field(garnet_fields, key) ? " (a garnet deck sets it inside garnet:)" : "");
     }
     return LIHOP_OK;
 }

@@ -24,12 +24,12 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
         snprintf(p, sizeof p, "%s.%s", path, extra[i].key);
         if (extra[i].v && extra[i].law != y->law)
             return cfg_fail_at(c, p, "expected only the keys of law '%s' (%s), got '%s'", law,
-                           law_keys[y->law], extra[i].key);
+                               law_keys[y->law], extra[i].key);
         if (!extra[i].v && extra[i].law == y->law) {
             char lp[PATH_CAP + 32];
             snprintf(lp, sizeof lp, "%s.law", path);
             return cfg_fail_line(c, cfg_line_of(c, lp), p, "expected a value (law '%s' needs %s), got nothing",
-                             law, law_keys[y->law]);
+                                 law, law_keys[y->law]);
         }
         if (extra[i].v && (st = cfg_need_range(c, p, *extra[i].v, 0, 0.0, extra[i].max, extra[i].what,
                                             extra[i].unit)) != LIHOP_OK)
@@ -37,7 +37,7 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
     }
     snprintf(p, sizeof p, "%s.prefactor", path);
     if ((st = cfg_need_range(c, p, y->prefactor, 1, 0.0, is_d ? D_PREF_MAX_CM2_S : SIGMA_PREF_MAX_S_CM,
-                         "a prefactor", is_d ? "cm^2/s" : "S/cm")) != LIHOP_OK)
+                             "a prefactor", is_d ? "cm^2/s" : "S/cm")) != LIHOP_OK)
         return st;
     out->law = (lihop_law_kind)y->law;
     out->prefactor = to_si(y->prefactor);
@@ -49,8 +49,8 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
             if (!(cfg->temperature_K[t] > out->vtf_T0_K)) {
                 snprintf(p, sizeof p, "%s.T0_K", path);
                 return cfg_fail_at(c, p,
-                               "expected T0_K below every temperature (temperature_K[%d] is %g K), got %s",
-                               t, cfg->temperature_K[t], cfg_got(c, p));
+                                   "expected T0_K below every temperature (temperature_K[%d] is %g K), got %s",
+                                   t, cfg->temperature_K[t], cfg_got(c, p));
             }
         }
     }
@@ -80,10 +80,10 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
         for (int k = 0; k < j; k++)
             if (ph->carriers[k].species == cc->species)
                 return cfg_fail_at(c, p, "expected each species once per phase, got '%s' again (also carriers[%d])",
-                               yc->species, k);
+                                   yc->species, k);
         snprintf(p, sizeof p, "phases[%d].carriers[%d].concentration_mol_L", i, j);
         if ((st = cfg_need_range(c, p, yc->concentration_mol_L, 1, 0.0, CONC_MAX_MOL_L, "a concentration",
-                             "mol/L")) != LIHOP_OK)
+                                 "mol/L")) != LIHOP_OK)
             return st;
         cc->conc_m3 = mol_l_to_si(yc->concentration_mol_L);
 
@@ -101,7 +101,7 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
         if (ngiven > 1) {
             snprintf(q, sizeof q, "%s.%s", p, given[1]);
             return cfg_fail_at(c, q, "expected exactly one of D_cm2_s, sigma_S_cm, transference_number, got both %s and %s",
-                           given[0], given[1]);
+                               given[0], given[1]);
         }
         if (yc->D_cm2_s) {
             cc->kind = LIHOP_TRANSPORT_D;
@@ -119,13 +119,13 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
                 return cfg_fail_at(c, q, "expected a transference number in [0, 1], got %s", cfg_got(c, q));
             if (!ph->has_sigma_total)
                 return cfg_fail_at(c, q,
-                               "expected sigma_total_S_cm in phase '%s' (a transference number is a share of it), got none",
-                               ph->name);
+                                   "expected sigma_total_S_cm in phase '%s' (a transference number is a share of it), got none",
+                                   ph->name);
             tsum += t;
             if (tsum > 1.0 + 1e-9)
                 return cfg_fail_at(c, q,
-                               "expected transference numbers in phase '%s' summing to at most 1, got a sum of %g",
-                               ph->name, tsum);
+                                   "expected transference numbers in phase '%s' summing to at most 1, got a sum of %g",
+                                   ph->name, tsum);
             cc->transference = t;
             st = LIHOP_OK;
         }
@@ -157,12 +157,12 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
                 (o->phase_a == ic->phase_b && o->phase_b == ic->phase_a)) {
                 snprintf(p, sizeof p, "interfaces[%d].phases", k);
                 return cfg_fail_at(c, p, "expected each phase pair once, got %s/%s again (also interfaces[%d])",
-                               yi->phases[0], yi->phases[1], m);
+                                   yi->phases[0], yi->phases[1], m);
             }
         }
         snprintf(p, sizeof p, "interfaces[%d].asr_ohm_cm2", k);
         if ((st = cfg_check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0, 0.0, ASR_MAX_OHM_CM2,
-                             "an area-specific resistance", "ohm cm^2")) != LIHOP_OK)
+                                 "an area-specific resistance", "ohm cm^2")) != LIHOP_OK)
             return st;
         double asr[LIHOP_MAX_AXIS_VALUES];
         for (unsigned i = 0; i < yi->asr_ohm_cm2_count; i++)
@@ -231,12 +231,12 @@ static lihop_status check_generator_keys(pctx *c, int gen)
                 if (generator_keys[i].uses & (1u << g))
                     cfg_join_append(owners, sizeof owners, cfg_generator_strings[g].str);
             return cfg_fail_at(c, p,
-                           "expected only the keys of generator '%s' (%s%sbox_voxels, voxel_size_m, seed), got '%s', which belongs to generator %s",
-                           gname, takes, takes[0] ? ", " : "", generator_keys[i].key, owners);
+                               "expected only the keys of generator '%s' (%s%sbox_voxels, voxel_size_m, seed), got '%s', which belongs to generator %s",
+                               gname, takes, takes[0] ? ", " : "", generator_keys[i].key, owners);
         }
         if (!has && (generator_keys[i].needs & (1u << gen)))
             return cfg_fail_line(c, cfg_line_of(c, "microstructure.generator"), p,
-                             "expected a value (generator '%s' needs %s), got nothing", gname, needs);
+                                 "expected a value (generator '%s' needs %s), got nothing", gname, needs);
     }
     return LIHOP_OK;
 }
@@ -255,10 +255,10 @@ static lihop_status conv_box(pctx *c, lihop_micro_cfg *m, const y_micro *y)
     }
     if (total > (INT64_C(1) << 31))
         return cfg_fail_at(c, "microstructure.box_voxels",
-                       "expected at most 2^31 voxels in all, got %d x %d x %d = %" PRId64, m->n[0],
-                       m->n[1], m->n[2], total);
+                           "expected at most 2^31 voxels in all, got %d x %d x %d = %" PRId64, m->n[0],
+                           m->n[1], m->n[2], total);
     lihop_status st = cfg_need_range(c, "microstructure.voxel_size_m", y->voxel_size_m, 0, VOXEL_MIN_M, VOXEL_MAX_M,
-                                 "a voxel edge", "m");
+                                     "a voxel edge", "m");
     if (st == LIHOP_OK)
         m->voxel_m = y->voxel_size_m;
     return st;
@@ -277,14 +277,14 @@ static lihop_status conv_inclusions(pctx *c, lihop_config *cfg, const y_micro *y
             return st;
         if (m->filler_phase == m->matrix_phase)
             return cfg_fail_at(c, "microstructure.filler",
-                           "expected a filler phase other than the matrix, got '%s' for both", y->filler);
+                               "expected a filler phase other than the matrix, got '%s' for both", y->filler);
     }
     if (y->volume_fraction) {
         const char *vf = "microstructure.volume_fraction";
         if ((st = cfg_check_list(c, vf, y->volume_fraction, y->volume_fraction_count, 0, 0.0, 1.0, "a fraction",
-                             "")) != LIHOP_OK ||
+                                 "")) != LIHOP_OK ||
             (st = cfg_add_coord(c, cfg, LIHOP_COORD_VOLUME_FRACTION, 0, "volume_fraction", "1", vf, y->volume_fraction,
-                            (int)y->volume_fraction_count)) != LIHOP_OK)
+                                (int)y->volume_fraction_count)) != LIHOP_OK)
             return st;
         m->volume_fraction = y->volume_fraction[0];
     }
@@ -294,9 +294,9 @@ static lihop_status conv_inclusions(pctx *c, lihop_config *cfg, const y_micro *y
         int nmin = m->n[0] < m->n[1] ? m->n[0] : m->n[1];
         nmin = nmin < m->n[2] ? nmin : m->n[2];
         if ((st = cfg_check_list(c, rv, y->radius_voxels, y->radius_voxels_count, 0, 0.5, 0.5 * nmin,
-                             "a radius (half the smallest box edge at most)", "voxels")) != LIHOP_OK ||
+                                 "a radius (half the smallest box edge at most)", "voxels")) != LIHOP_OK ||
             (st = cfg_add_coord(c, cfg, LIHOP_COORD_RADIUS, 0, "radius_voxels", "1", rv, y->radius_voxels,
-                            (int)y->radius_voxels_count)) != LIHOP_OK)
+                                (int)y->radius_voxels_count)) != LIHOP_OK)
             return st;
         m->radius_voxels = y->radius_voxels[0];
     }
@@ -324,7 +324,7 @@ static lihop_status conv_layers(pctx *c, lihop_config *cfg, const y_micro *y)
     }
     if (m->nlayers > 0 && fabs(sum - 1.0) > 1e-6)
         return cfg_fail_at(c, "microstructure.layers",
-                       "expected layer fractions summing to 1 (within 1e-6), got a sum of %.9g", sum);
+                           "expected layer fractions summing to 1 (within 1e-6), got a sum of %.9g", sum);
     return LIHOP_OK;
 }
 
@@ -343,7 +343,7 @@ static lihop_status conv_labels(pctx *c, lihop_config *cfg, const y_micro *y)
         for (int k = 0; k < l; k++)
             if (m->label_value[k] == (int)v)
                 return cfg_fail_at(c, p, "expected each label value once, got %s again (also labels[%d])",
-                               cfg_got(c, p), k);
+                                   cfg_got(c, p), k);
         m->label_value[l] = (int)v;
         snprintf(p, sizeof p, "microstructure.labels[%d].phase", l);
         if ((st = cfg_need_phase(c, cfg, p, y->labels[l].phase, &m->label_phase[l])) != LIHOP_OK)
@@ -382,13 +382,13 @@ static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
     lihop_run_cfg *r = &cfg->run;
     if (y->hops_per_walker && y->time_s)
         return cfg_fail_at(c, "run.time_s",
-                       "expected exactly one of hops_per_walker or time_s, got both (hops_per_walker on line %d)",
-                       cfg_line_of(c, "run.hops_per_walker"));
+                           "expected exactly one of hops_per_walker or time_s, got both (hops_per_walker on line %d)",
+                           cfg_line_of(c, "run.hops_per_walker"));
     if (!y->hops_per_walker && !y->time_s)
         return cfg_fail_at(c, "run", "expected exactly one of hops_per_walker or time_s, got neither");
     if (y->hops_per_walker && !(*y->hops_per_walker > 0.0))
         return cfg_fail_at(c, "run.hops_per_walker", "expected a number of hops > 0, got %s",
-                       cfg_got(c, "run.hops_per_walker"));
+                           cfg_got(c, "run.hops_per_walker"));
     if (y->time_s && !(*y->time_s > 0.0))
         return cfg_fail_at(c, "run.time_s", "expected a time > 0 s, got %s", cfg_got(c, "run.time_s"));
     r->hops_per_walker = y->hops_per_walker ? *y->hops_per_walker : 0.0;
@@ -396,16 +396,16 @@ static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
     int64_t samples = y->samples ? *y->samples : 20;
     if (samples < 2 || samples > LIHOP_MAX_SAMPLES)
         return cfg_fail_at(c, "run.samples", "expected from 2 to %d samples, got %s", LIHOP_MAX_SAMPLES,
-                       cfg_got(c, "run.samples"));
+                           cfg_got(c, "run.samples"));
     int64_t batches = y->batches ? *y->batches : 10;
     if (batches < 2 || batches > 1000)
         return cfg_fail_at(c, "run.batches", "expected from 2 to 1000 batches, got %s", cfg_got(c, "run.batches"));
     if (y->walkers < (uint64_t)batches)
         return cfg_fail_at(c, "run.walkers", "expected at least as many walkers as batches (%d), got %s",
-                       (int)batches, cfg_got(c, "run.walkers"));
+                           (int)batches, cfg_got(c, "run.walkers"));
     if (y->walkers > 0x7fffffffull)   /* LIHOP_MAX_WALKERS: walker ids index 31-bit random streams */
         return cfg_fail_at(c, "run.walkers", "expected at most 2147483647 walkers per species, got %s",
-                       cfg_got(c, "run.walkers"));
+                           cfg_got(c, "run.walkers"));
     r->samples = (int)samples;
     r->batches = (int)batches;
     r->walkers = y->walkers;
@@ -445,9 +445,9 @@ static lihop_status check_voxel_length(pctx *c, const lihop_config *cfg)
         double cap = MAX_HOPS_PER_POINT / (nw * cfg->nspecies);
         if (!(r->hops_per_walker >= MIN_HOPS && r->hops_per_walker <= cap))
             return cfg_fail_at(c, "run.hops_per_walker",
-                           "expected from %g to %.3g hops per walker (at most %g hops per point over %" PRIu64
-                           " walkers x %d species), got %s", MIN_HOPS, cap, MAX_HOPS_PER_POINT, r->walkers,
-                           cfg->nspecies, cfg_got(c, "run.hops_per_walker"));
+                               "expected from %g to %.3g hops per walker (at most %g hops per point over %" PRIu64
+                               " walkers x %d species), got %s", MIN_HOPS, cap, MAX_HOPS_PER_POINT, r->walkers,
+                               cfg->nspecies, cfg_got(c, "run.hops_per_walker"));
         return LIHOP_OK;
     }
     for (int t = 0; t < cfg->ntemps; t++) {
@@ -456,16 +456,16 @@ static lihop_status check_voxel_length(pctx *c, const lihop_config *cfg)
             double k = voxel_max_rate(cfg, s, T), hops = r->time_s * k;
             if (!(hops >= MIN_HOPS))
                 return cfg_fail_at(c, "run.time_s",
-                               "expected a time that gives at least %g hops per walker (species '%s' at %g K hops "
-                               "at most %.3g times per second, so time_s >= %.3g s), got %s", MIN_HOPS,
-                               cfg->species[s].name, T, k, MIN_HOPS / k, cfg_got(c, "run.time_s"));
+                                   "expected a time that gives at least %g hops per walker (species '%s' at %g K hops "
+                                   "at most %.3g times per second, so time_s >= %.3g s), got %s", MIN_HOPS,
+                                   cfg->species[s].name, T, k, MIN_HOPS / k, cfg_got(c, "run.time_s"));
             total += nw * hops;
         }
         if (!(total <= MAX_HOPS_PER_POINT))
             return cfg_fail_at(c, "run.time_s",
-                           "expected at most %g hops per point (estimated %.3g at %g K from the fastest phase; "
-                           "time_s <= %.3g s), got %s", MAX_HOPS_PER_POINT, total, T,
-                           r->time_s * MAX_HOPS_PER_POINT / total, cfg_got(c, "run.time_s"));
+                               "expected at most %g hops per point (estimated %.3g at %g K from the fastest phase; "
+                               "time_s <= %.3g s), got %s", MAX_HOPS_PER_POINT, total, T,
+                               r->time_s * MAX_HOPS_PER_POINT / total, cfg_got(c, "run.time_s"));
     }
     return LIHOP_OK;
 }
@@ -506,7 +506,7 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
         int64_t z = y->species[s].charge;
         if (z == 0 || z < -8 || z > 8)
             return cfg_fail_at(c, p, "expected a non-zero integer charge from -8 to 8 (units of e), got %s",
-                           cfg_got(c, p));
+                               cfg_got(c, p));
         cfg->species[s].charge = (int)z;
     }
 
@@ -530,13 +530,13 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
         if (!carried) {
             snprintf(p, sizeof p, "species[%d].name", s);
             return cfg_fail_at(c, p, "expected a species that some phase carries, got '%s', which no phase lists under carriers",
-                           cfg->species[s].name);
+                               cfg->species[s].name);
         }
     }
 
     if (y->transference_species) {
         if ((st = cfg_need_species(c, cfg, "transference_species", y->transference_species,
-                               &cfg->transference_species)) != LIHOP_OK)
+                                   &cfg->transference_species)) != LIHOP_OK)
             return st;
     } else {
         /* Li by name first: t+ means the Li+ transference number in this field. */
