@@ -561,13 +561,24 @@ static int line_of(ldctx *c, int site, const char *key)
     return v ? y_line(v) : y_line(e);
 }
 
-static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+/* The "expected ..." text of a top-level or site key. */
+static const char *top_expect(const char *k)
 {
-    const keydef *d;
-#define EXPECT(k) ((d = find_key(top_keys, NTOP, k)) ? d->expected : "")
-#define SEXPECT(k) ((d = find_key(site_keys, NSITEK, k)) ? d->expected : "")
+    const keydef *d = find_key(top_keys, NTOP, k);
+    return d ? d->expected : "";
+}
+
+static const char *site_expect(const char *k)
+{
+    const keydef *d = find_key(site_keys, NSITEK, k);
+    return d ? d->expected : "";
+}
+
+/* name, and space_group and/or hall_number (which must agree). */
+static lihop_status check_group(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+{
     if (strlen(r->name) == 0 || strlen(r->name) >= sizeof spec->name)
-        return key_fail(c, line_of(c, -1, "name"), "name", EXPECT("name"), "'%s' (%zu characters)", r->name,
+        return key_fail(c, line_of(c, -1, "name"), "name", top_expect("name"), "'%s' (%zu characters)", r->name,
                         strlen(r->name));
     copy_str(spec->name, sizeof spec->name, r->name);
 
@@ -575,9 +586,11 @@ static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_s
         return key_fail(c, line_of(c, -1, "name"), "space_group", "space_group (ITA number) or hall_number",
                         "neither");
     if (r->space_group && (*r->space_group < 1 || *r->space_group > 230))
-        return key_fail(c, line_of(c, -1, "space_group"), "space_group", EXPECT("space_group"), "%d", *r->space_group);
+        return key_fail(c, line_of(c, -1, "space_group"), "space_group", top_expect("space_group"), "%d",
+                        *r->space_group);
     if (r->hall_number && (*r->hall_number < 1 || *r->hall_number > 530))
-        return key_fail(c, line_of(c, -1, "hall_number"), "hall_number", EXPECT("hall_number"), "%d", *r->hall_number);
+        return key_fail(c, line_of(c, -1, "hall_number"), "hall_number", top_expect("hall_number"), "%d",
+                        *r->hall_number);
     if (r->hall_number) {
         spec->hall_number = *r->hall_number;
         spec->space_group = spg_get_spacegroup_type(spec->hall_number).number;
@@ -594,17 +607,21 @@ static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_s
     SpglibSpacegroupType t = spg_get_spacegroup_type(spec->hall_number);
     copy_str(spec->hall_symbol, sizeof spec->hall_symbol, t.hall_symbol);
     copy_str(spec->hm_symbol, sizeof spec->hm_symbol, t.international_short);
+    return LIHOP_OK;
+}
 
-    /* cell */
+/* Cell lengths and angles: positive volume, and a metric the group allows. */
+static lihop_status check_cell(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+{
     const char *lk[3] = {"a_A", "b_A", "c_A"}, *ak[3] = {"alpha_deg", "beta_deg", "gamma_deg"};
     double abc[3] = {r->a_A, r->b_A ? *r->b_A : r->a_A, r->c_A ? *r->c_A : r->a_A};
     double ang[3] = {r->alpha_deg ? *r->alpha_deg : 90.0, r->beta_deg ? *r->beta_deg : 90.0,
                      r->gamma_deg ? *r->gamma_deg : 90.0};
     for (int k = 0; k < 3; k++) {
         if (!isfinite(abc[k]) || abc[k] <= 0)
-            return key_fail(c, line_of(c, -1, lk[k]), lk[k], EXPECT(lk[k]), "%g", abc[k]);
+            return key_fail(c, line_of(c, -1, lk[k]), lk[k], top_expect(lk[k]), "%g", abc[k]);
         if (!isfinite(ang[k]) || ang[k] <= 0 || ang[k] >= 180)
-            return key_fail(c, line_of(c, -1, ak[k]), ak[k], EXPECT(ak[k]), "%g", ang[k]);
+            return key_fail(c, line_of(c, -1, ak[k]), ak[k], top_expect(ak[k]), "%g", ang[k]);
         spec->abc_A[k] = abc[k];
         spec->angles_deg[k] = ang[k];
     }
@@ -621,8 +638,18 @@ static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_s
         return key_fail(c, line_of(c, -1, k), k, exp, "a %g b %g c %g A, angles %g %g %g deg", abc[0], abc[1], abc[2],
                         ang[0], ang[1], ang[2]);
     }
+    return LIHOP_OK;
+}
 
-    /* sites */
+/* "source; comment", or whichever of the two is given. */
+static void join_source(char *dst, size_t cap, const char *source, const char *comment)
+{
+    if (source && comment) snprintf(dst, cap, "%s; %s", source, comment);
+    else copy_str(dst, cap, source ? source : comment);
+}
+
+static lihop_status check_sites(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+{
     spec->nsites = (int)r->sites_count;
     for (int i = 0; i < spec->nsites; i++) {
         const raw_site *s = &r->sites[i];
@@ -630,49 +657,58 @@ static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_s
         char key[48];
         snprintf(key, sizeof key, "sites[%d].label", i);
         if (strlen(s->label) == 0 || strlen(s->label) >= sizeof w->label)
-            return key_fail(c, line_of(c, i, "label"), key, SEXPECT("label"), "'%s'", s->label);
+            return key_fail(c, line_of(c, i, "label"), key, site_expect("label"), "'%s'", s->label);
         snprintf(key, sizeof key, "sites[%d].sublattice", i);
         if (strlen(s->sublattice) == 0 || strlen(s->sublattice) >= sizeof w->sublattice)
-            return key_fail(c, line_of(c, i, "sublattice"), key, SEXPECT("sublattice"), "'%s'", s->sublattice);
+            return key_fail(c, line_of(c, i, "sublattice"), key, site_expect("sublattice"), "'%s'", s->sublattice);
         snprintf(key, sizeof key, "sites[%d].frac", i);
         for (int k = 0; k < 3; k++)
             if (!isfinite(s->frac[k]))
-                return key_fail(c, line_of(c, i, "frac"), key, SEXPECT("frac"), "entry %d = %g", k + 1, s->frac[k]);
+                return key_fail(c, line_of(c, i, "frac"), key, site_expect("frac"), "entry %d = %g", k + 1,
+                                s->frac[k]);
         copy_str(w->label, sizeof w->label, s->label);
         copy_str(w->sublattice, sizeof w->sublattice, s->sublattice);
         for (int k = 0; k < 3; k++) w->frac[k] = s->frac[k];
-        if (s->source && s->comment) snprintf(w->source, sizeof w->source, "%s; %s", s->source, s->comment);
-        else copy_str(w->source, sizeof w->source, s->source ? s->source : s->comment);
+        join_source(w->source, sizeof w->source, s->source, s->comment);
     }
+    return LIHOP_OK;
+}
 
-    /* cutoffs and composition */
+/* A top-level number that failed its range check. */
+static lihop_status num_fail(ldctx *c, const char *key, double v)
+{
+    return key_fail(c, line_of(c, -1, key), key, top_expect(key), "%g", v);
+}
+
+/* Cutoffs and composition, with their defaults. */
+static lihop_status check_cutoffs(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+{
     spec->hop_cutoff_A = r->hop_cutoff_A;
     spec->hop_min_A = r->hop_min_A ? *r->hop_min_A : 0.0;
     spec->exclusion_cutoff_A = r->exclusion_cutoff_A ? *r->exclusion_cutoff_A : 0.0;
     spec->formula_units_per_cell = r->formula_units_per_cell ? *r->formula_units_per_cell : 1.0;
     spec->li_per_fu_ref = r->li_per_fu_ref ? *r->li_per_fu_ref : 0.0;
     if (!isfinite(spec->hop_cutoff_A) || spec->hop_cutoff_A <= 0)
-        return key_fail(c, line_of(c, -1, "hop_cutoff_A"), "hop_cutoff_A", EXPECT("hop_cutoff_A"), "%g",
-                        spec->hop_cutoff_A);
+        return num_fail(c, "hop_cutoff_A", spec->hop_cutoff_A);
     if (!isfinite(spec->exclusion_cutoff_A) || spec->exclusion_cutoff_A < 0)
-        return key_fail(c, line_of(c, -1, "exclusion_cutoff_A"), "exclusion_cutoff_A", EXPECT("exclusion_cutoff_A"),
-                        "%g", spec->exclusion_cutoff_A);
+        return num_fail(c, "exclusion_cutoff_A", spec->exclusion_cutoff_A);
     if (!isfinite(spec->hop_min_A) || spec->hop_min_A < 0 || spec->hop_min_A >= spec->hop_cutoff_A ||
         spec->hop_min_A > spec->exclusion_cutoff_A)
-        return key_fail(c, line_of(c, -1, "hop_min_A"), "hop_min_A", EXPECT("hop_min_A"),
+        return key_fail(c, line_of(c, -1, "hop_min_A"), "hop_min_A", top_expect("hop_min_A"),
                         "%g (hop_cutoff_A %g, exclusion_cutoff_A %g)", spec->hop_min_A, spec->hop_cutoff_A,
                         spec->exclusion_cutoff_A);
     if (!isfinite(spec->formula_units_per_cell) || spec->formula_units_per_cell <= 0)
-        return key_fail(c, line_of(c, -1, "formula_units_per_cell"), "formula_units_per_cell",
-                        EXPECT("formula_units_per_cell"), "%g", spec->formula_units_per_cell);
+        return num_fail(c, "formula_units_per_cell", spec->formula_units_per_cell);
     if (!isfinite(spec->li_per_fu_ref) || spec->li_per_fu_ref < 0)
-        return key_fail(c, line_of(c, -1, "li_per_fu_ref"), "li_per_fu_ref", EXPECT("li_per_fu_ref"), "%g",
-                        spec->li_per_fu_ref);
+        return num_fail(c, "li_per_fu_ref", spec->li_per_fu_ref);
     spec->li_per_cell_full = (int)lround(spec->li_per_fu_ref * spec->formula_units_per_cell);
-    if (r->source && r->comment) snprintf(spec->source, sizeof spec->source, "%s; %s", r->source, r->comment);
-    else copy_str(spec->source, sizeof spec->source, r->source ? r->source : r->comment);
+    join_source(spec->source, sizeof spec->source, r->source, r->comment);
+    return LIHOP_OK;
+}
 
-    /* expansion: coinciding Wyckoff orbits are an error */
+/* Expansion into the cell: coinciding Wyckoff orbits are an error. */
+static lihop_status check_expansion(ldctx *c, lihop_lattice_spec *spec)
+{
     lihop_fsite *fs;
     int *wy, n, ca = -1, cb = -1, mult[LIHOP_MAX_WYCKOFF] = {0};
     if (!lihop_lattice_expand_cell(spec, &fs, &wy, &n, mult, &ca, &cb)) {
@@ -688,9 +724,16 @@ static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_s
     for (int i = 0; i < spec->nsites; i++) spec->sites[i].multiplicity = mult[i];
     free(fs);
     free(wy);
-#undef EXPECT
-#undef SEXPECT
     return LIHOP_OK;
+}
+
+static lihop_status validate_values(ldctx *c, const raw_spec *r, lihop_lattice_spec *spec)
+{
+    lihop_status st;
+    if ((st = check_group(c, r, spec)) != LIHOP_OK || (st = check_cell(c, r, spec)) != LIHOP_OK ||
+        (st = check_sites(c, r, spec)) != LIHOP_OK || (st = check_cutoffs(c, r, spec)) != LIHOP_OK)
+        return st;
+    return check_expansion(c, spec);
 }
 
 lihop_status lihop_lattice_spec_load(const char *path, lihop_lattice_spec *spec, lihop_err *err)

@@ -1,0 +1,176 @@
+/* config_checks.c - range checks, phase / species look-ups and sweep
+ * coordinates, shared by voxel and garnet decks (pass 3 of the config reader). */
+#include "config_impl.h"
+
+/* "expected WHAT from LO to HI UNIT, got ..." unless lo <= v <= hi (lo < v
+ * with open_lo, "above LO and at most HI"). */
+lihop_status cfg_need_range(pctx *c, const char *path, double v, int open_lo, double lo, double hi,
+                               const char *what, const char *unit)
+{
+    if ((open_lo ? v > lo : v >= lo) && v <= hi)
+        return LIHOP_OK;
+    return cfg_fail_at(c, path, "expected %s %s %g %s %g%s%s, got %s", what, open_lo ? "above" : "from", lo,
+                       open_lo ? "and at most" : "to", hi, unit[0] ? " " : "", unit, cfg_got(c, path));
+}
+
+/* Site, pair and shift energies: exp(+-E/kT) must stay finite down to T_MIN_K. */
+lihop_status cfg_energy_range(pctx *c, const char *path, double v)
+{
+    return cfg_need_range(c, path, v, 0, -ENERGY_MAX_EV, ENERGY_MAX_EV, "an energy", "eV");
+}
+
+/* Index of `name` among n names stored `stride` bytes apart, or -1. */
+static int find_name(const char *name, const char *first, size_t stride, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *s = first + (size_t)i * stride;
+        if (strcmp(s, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int cfg_phase_index(const lihop_config *cfg, const char *name)
+{
+    return find_name(name, cfg->phases[0].name, sizeof cfg->phases[0], cfg->nphases);
+}
+
+int cfg_species_index(const lihop_config *cfg, const char *name)
+{
+    return find_name(name, cfg->species[0].name, sizeof cfg->species[0], cfg->nspecies);
+}
+
+lihop_status cfg_need_phase(pctx *c, const lihop_config *cfg, const char *path,
+                               const char *name, int *out)
+{
+    *out = cfg_phase_index(cfg, name);
+    if (*out >= 0)
+        return LIHOP_OK;
+    char list[400] = "";
+    for (int i = 0; i < cfg->nphases; i++)
+        cfg_join_append(list, sizeof list, cfg->phases[i].name);
+    return cfg_fail_at(c, path, "expected a defined phase, got unknown phase '%s' (defined phases: %s)",
+                       name, list);
+}
+
+lihop_status cfg_need_species(pctx *c, const lihop_config *cfg, const char *path,
+                                 const char *name, int *out)
+{
+    *out = cfg_species_index(cfg, name);
+    if (*out >= 0)
+        return LIHOP_OK;
+    char list[200] = "";
+    for (int i = 0; i < cfg->nspecies; i++)
+        cfg_join_append(list, sizeof list, cfg->species[i].name);
+    return cfg_fail_at(c, path,
+                       "expected a defined species, got unknown species '%s' (defined species: %s)",
+                       name, list);
+}
+
+/* ---- sweep coordinates --------------------------------------------------- */
+
+/* Record a sweepable key's values (already checked, SI) as a coordinate. */
+lihop_status cfg_add_coord(pctx *c, lihop_config *cfg, lihop_coord_kind kind, int target, const char *name,
+                              const char *unit, const char *path, const double *v, int n)
+{
+    if (cfg->ncoords >= LIHOP_MAX_COORDS)
+        return cfg_fail_at(c, path, "expected at most %d sweepable keys in one deck, got more", LIHOP_MAX_COORDS);
+    lihop_coord *x = &cfg->coords[cfg->ncoords++];
+    x->kind = kind;
+    x->target = target;
+    snprintf(x->name, sizeof x->name, "%s", name);
+    snprintf(x->unit, sizeof x->unit, "%s", unit);
+    snprintf(x->key, sizeof x->key, "%s", path);
+    x->swept = lihop_sweep_is_list(c->sw, c->nsw, path);
+    x->line = cfg_line_of(c, path);
+    x->n = n;
+    for (int i = 0; i < n; i++) {
+        x->value[i] = v[i];
+        for (int j = 0; j < i; j++)
+            if (v[j] == v[i]) {
+                char p[PATH_CAP];
+                snprintf(p, sizeof p, "%s[%d]", path, i);
+                return cfg_fail_at(c, p, "expected each value of a sweep axis once, got %s again (also [%d])",
+                                   cfg_got(c, p), j);
+            }
+    }
+    return LIHOP_OK;
+}
+
+static int coord_order(const void *a, const void *b)
+{
+    const lihop_coord *x = a, *y = b;
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    return x->target - y->target;
+}
+
+/* Seeds (exact in a double when swept), temperatures; then sort the coordinates. */
+lihop_status cfg_seed_and_temperature_coords(pctx *c, lihop_config *cfg, const uint64_t *seed, unsigned nseed)
+{
+    double v[LIHOP_MAX_AXIS_VALUES];
+    lihop_status st;
+    cfg->seed = nseed ? seed[0] : 1;
+    for (unsigned i = 0; i < nseed; i++) {
+        char p[PATH_CAP];
+        snprintf(p, sizeof p, "seed[%u]", i);
+        if (nseed > 1 && seed[i] > (UINT64_C(1) << 53))
+            return cfg_fail_at(c, p, "expected a swept seed of at most 2^53 (exact in a float64 column), got %s",
+                               cfg_got(c, p));
+        v[i] = (double)seed[i];
+    }
+    if (nseed == 0)
+        v[0] = 1.0;
+    if ((st = cfg_add_coord(c, cfg, LIHOP_COORD_SEED, 0, "seed", "1", "seed", v, nseed ? (int)nseed : 1)) != LIHOP_OK)
+        return st;
+    if ((st = cfg_add_coord(c, cfg, LIHOP_COORD_TEMPERATURE, 0, "T_K", "K", "temperature_K", cfg->temperature_K,
+                            cfg->ntemps)) != LIHOP_OK)
+        return st;
+    qsort(cfg->coords, (size_t)cfg->ncoords, sizeof cfg->coords[0], coord_order);
+    return LIHOP_OK;
+}
+
+/* need_range for each value of the sweepable list `path`. */
+lihop_status cfg_check_list(pctx *c, const char *path, const double *v, unsigned n, int open_lo, double lo,
+                               double hi, const char *what, const char *unit)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char p[PATH_CAP + 16];
+        snprintf(p, sizeof p, "%.*s[%u]", PATH_CAP - 1, path, i);
+        lihop_status st = cfg_need_range(c, p, v[i], open_lo, lo, hi, what, unit);
+        if (st != LIHOP_OK)
+            return st;
+    }
+    return LIHOP_OK;
+}
+
+/* The energy a carrier gains from the field over one hop of length d_m is at
+ * most kT at the lowest temperature (|q| E d <= kT): beyond that the walk is
+ * far from linear response and exp(q E d / 2kT) soon overflows. */
+lihop_status cfg_check_field(pctx *c, const lihop_config *cfg, const char *path, double E, double d_m,
+                                int z, const char *hop)
+{
+    double Tmin = cfg->temperature_K[0];
+    for (int t = 1; t < cfg->ntemps; t++)
+        Tmin = fmin(Tmin, cfg->temperature_K[t]);
+    double Emax = LIHOP_KB * Tmin / (abs(z) * LIHOP_E * d_m);
+    if (fabs(E) <= Emax)
+        return LIHOP_OK;
+    return cfg_fail_at(c, path,
+                       "expected |E| <= kT/(|z| e d) = %.3g V/m (charge %+d, %s d = %g m, %g K: at most kT gained "
+                       "per hop; 0.01-0.1 kT is linear response), got %s", Emax, z, hop, d_m, Tmin, cfg_got(c, path));
+}
+
+lihop_status cfg_conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n)
+{
+    char p[PATH_CAP];
+    cfg->ntemps = (int)n;
+    for (int t = 0; t < cfg->ntemps; t++) {
+        snprintf(p, sizeof p, "temperature_K[%d]", t);
+        lihop_status st = cfg_need_range(c, p, T[t], 0, T_MIN_K, T_MAX_K, "a temperature", "K");
+        if (st != LIHOP_OK)
+            return st;
+        cfg->temperature_K[t] = T[t];
+    }
+    return LIHOP_OK;
+}

@@ -1,0 +1,277 @@
+/* config_impl.h - private to the config reader (src/input/config*.c): the
+ * parse context, the y_* structs libcyaml fills (YAML units), accepted ranges
+ * and the helpers the reader's files share.  See config.c for the three passes. */
+#ifndef LIHOP_CONFIG_IMPL_H
+#define LIHOP_CONFIG_IMPL_H
+
+#include "constants.h"
+#include "config.h"
+#include "rng.h"
+#include "sweep_keys.h"
+#include "yaml_locate.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_CAP 256
+
+/* Unit conversions from the keys' units to SI, written once. */
+static inline double cm2_s_to_si(double x) { return x * 1e-4; }        /* cm^2/s -> m^2/s */
+static inline double s_cm_to_si(double x) { return x * 100.0; }        /* S/cm -> S/m */
+static inline double mol_l_to_si(double x) { return x * 1000.0 * LIHOP_NA; } /* mol/L -> 1/m^3 */
+static inline double ohm_cm2_to_si(double x) { return x * 1e-4; }      /* ohm cm^2 -> ohm m^2 */
+
+/* ---- intermediate structs filled by libcyaml (YAML units) ------------------ */
+
+typedef struct {
+    int law;
+    double prefactor;
+    double *ea_eV, *B_K, *T0_K;
+} y_tlaw;
+
+typedef struct {
+    char *species;
+    double concentration_mol_L;
+    y_tlaw *D_cm2_s, *sigma_S_cm;
+    double *transference_number;
+} y_carrier;
+
+typedef struct {
+    char *name;
+    y_tlaw *sigma_total_S_cm;
+    y_carrier *carriers;
+    unsigned carriers_count;
+} y_phase;
+
+typedef struct {
+    char *name;
+    int64_t charge;
+} y_species;
+
+typedef struct {
+    char **phases;
+    unsigned phases_count;
+    double *asr_ohm_cm2;            /* sweepable: a list after lihop_sweep_wrap */
+    unsigned asr_ohm_cm2_count;
+    char **species;
+    unsigned species_count;
+} y_iface;
+
+typedef struct {
+    char *phase;
+    double fraction;
+} y_layer;
+
+typedef struct {
+    int64_t value;
+    char *phase;
+} y_label;
+
+typedef struct {
+    int64_t *box_voxels;
+    unsigned box_voxels_count;
+    double voxel_size_m;
+    int generator;
+    char *matrix, *filler;
+    double *volume_fraction, *radius_voxels;   /* sweepable lists */
+    unsigned volume_fraction_count, radius_voxels_count;
+    bool *overlap;
+    int *axis;
+    y_layer *layers;
+    unsigned layers_count;
+    char *file, *dataset;
+    y_label *labels;
+    unsigned labels_count;
+    uint64_t *seed;
+} y_micro;
+
+typedef struct {
+    uint64_t walkers;
+    double *hops_per_walker, *time_s;
+    int64_t *samples, *batches;
+} y_run;
+
+typedef struct {
+    int model;
+    int *backend;
+    uint64_t *seed;
+    unsigned seed_count;
+    double *temperature_K;
+    unsigned temperature_K_count;
+    y_species *species;
+    unsigned species_count;
+    char *transference_species;
+    y_phase *phases;
+    unsigned phases_count;
+    y_iface *interfaces;
+    unsigned interfaces_count;
+    y_micro *microstructure;
+    double *field_V_m;
+    unsigned field_V_m_count;
+    y_run *run;
+} y_top;
+
+
+/* ---- garnet decks and material files ---------------------------------------- */
+
+typedef struct {
+    char **pair;
+    unsigned pair_count;
+    double value;
+} y_kra;
+
+typedef struct {
+    char *sublattice;
+    double value;
+} y_site_e;
+
+typedef struct {
+    double from_A, to_A, value;
+} y_shell;
+
+typedef struct {
+    int profile;
+    double *phi0_V, *length_A;      /* `table` is read from the document (see sc_fields) */
+} y_sc;
+
+typedef struct {
+    int *axis;
+    double *center_frac, *thickness_A, *kra_shift_eV, *site_shift_eV, *disorder_sigma_eV,
+        *site_removal_fraction;
+    y_sc *space_charge;
+} y_bicrystal;
+
+/* The `garnet:` block of a deck and a material file share this struct; each
+ * has its own schema (the material has name/source, the deck the rest). */
+typedef struct {
+    char *name, *source;
+    char *material;
+    char *lattice;
+    int64_t *cells;
+    unsigned cells_count;
+    double *li_per_fu;
+    unsigned li_per_fu_count;
+    double *li_per_cell;
+    unsigned li_per_cell_count;
+    int *rate_law;
+    double *nu_Hz;
+    y_kra *E_kra_eV;
+    unsigned E_kra_eV_count;
+    y_site_e *site_energy_eV;
+    unsigned site_energy_eV_count;
+    double *E_nn_eV, *disorder_sigma_eV;
+    y_shell *pair_shells_eV;
+    unsigned pair_shells_eV_count;
+    double *field_V_m;
+    unsigned field_V_m_count;
+    double *drift_fields_V_m;
+    unsigned drift_fields_V_m_count;
+    y_bicrystal *bicrystal;
+} y_garnet;
+
+typedef struct {
+    uint64_t *replicas;
+    double *hops_per_li, *time_s, *equil_hops_per_li;
+    int64_t *samples, *batches;
+    double *fit_window;
+    unsigned fit_window_count;
+} y_grun;
+
+typedef struct {
+    int model;
+    int *backend;
+    uint64_t *seed;
+    unsigned seed_count;
+    double *temperature_K;
+    unsigned temperature_K_count;
+    y_garnet *garnet;
+    y_grun *run;
+} y_gtop;
+
+
+typedef struct {
+    const char *name;       /* file name used in messages */
+    yaml_document_t doc;
+    lihop_err *err;
+    char got[96];           /* "got ..." text of the current message */
+    char log[512];          /* libcyaml's messages, for the rare case it disagrees with pass 2 */
+    size_t loglen;
+    int have_doc;           /* doc is loaded and must be deleted */
+    const lihop_sweep_node *sw;     /* the deck's sweepable keys (sweep_keys.h) */
+    int nsw;
+} pctx;
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+
+/* Accepted ranges of numeric keys (README "Config reference" says why).  A
+ * value outside them would overflow, hang or give a meaningless result, and
+ * is refused here rather than found at run time. */
+#define T_MIN_K 50.0                /* the garnet and polymer (VTF) laws mean nothing far outside */
+#define T_MAX_K 3000.0
+#define VOXEL_MIN_M 1e-10           /* one atom ... */
+#define VOXEL_MAX_M 1e-2            /* ... a centimetre (a cell stack) */
+#define CONC_MAX_MOL_L 200.0        /* 1.2e29 1/m^3; Li metal is 77 mol/L */
+#define D_PREF_MAX_CM2_S 1e3        /* Arrhenius prefactors of solids are 1e-4 .. 10 cm^2/s */
+#define SIGMA_PREF_MAX_S_CM 1e8     /* sigma T = A exp(-Ea/kT) prefactors reach ~1e6 S K/cm */
+#define EA_MAX_EV 5.0               /* activation energies and barriers */
+#define VTF_B_MAX_K 1e5
+#define ASR_MAX_OHM_CM2 1e9         /* beyond this an interface is an insulator */
+#define ENERGY_MAX_EV 5.0           /* |site energies, pair energies, shifts| */
+#define DISORDER_MAX_EV 1.0
+#define PHI_MAX_V 5.0               /* |space-charge potential| */
+#define SHELL_MAX_A 50.0            /* pair-shell windows */
+#define NU_MIN_HZ 1e10              /* attempt frequencies: phonons are 1e12 .. 1e14 Hz */
+#define NU_MAX_HZ 1e15
+#define MIN_HOPS 10.0               /* mean hops per walker / Li: fewer give no diffusive MSD */
+#define MAX_HOPS_PER_POINT 1e13     /* hours on a GPU, weeks on a CPU */
+
+/* pass 2 (config_schema.c): the libcyaml schemas, messages, the schema checker and loader */
+lihop_status cfg_check_load(pctx *c, const char *text, const cyaml_schema_value_t *schema, void **out);
+lihop_status cfg_fail_at(pctx *c, const char *path, const char *fmt, ...) PRINTF_LIKE(3, 4);
+lihop_status cfg_fail_line(pctx *c, int line, const char *path, const char *fmt, ...) PRINTF_LIKE(4, 5);
+void cfg_free_loaded(const cyaml_schema_value_t *schema, void *y);
+const char *cfg_got(pctx *c, const char *path);
+void cfg_join_append(char *buf, size_t cap, const char *item);
+int cfg_line_of(pctx *c, const char *path);
+lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet);
+int cfg_present(pctx *c, const char *path);
+extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema;
+extern const cyaml_strval_t cfg_law_strings[LIHOP_LAW_VTF + 1];
+extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_HDF5 + 1];
+extern const cyaml_strval_t cfg_profile_strings[LIHOP_SC_TABLE + 1];
+
+/* range checks, name look-ups and sweep coordinates (config_checks.c) */
+lihop_status cfg_add_coord(pctx *c, lihop_config *cfg, lihop_coord_kind kind, int target, const char *name, const char *unit, const char *path, const double *v, int n);
+lihop_status cfg_check_field(pctx *c, const lihop_config *cfg, const char *path, double E, double d_m, int z, const char *hop);
+lihop_status cfg_check_list(pctx *c, const char *path, const double *v, unsigned n, int open_lo, double lo, double hi, const char *what, const char *unit);
+lihop_status cfg_conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n);
+lihop_status cfg_energy_range(pctx *c, const char *path, double v);
+lihop_status cfg_need_phase(pctx *c, const lihop_config *cfg, const char *path, const char *name, int *out);
+lihop_status cfg_need_range(pctx *c, const char *path, double v, int open_lo, double lo, double hi, const char *what, const char *unit);
+lihop_status cfg_need_species(pctx *c, const lihop_config *cfg, const char *path, const char *name, int *out);
+int cfg_phase_index(const lihop_config *cfg, const char *name);
+lihop_status cfg_seed_and_temperature_coords(pctx *c, lihop_config *cfg, const uint64_t *seed, unsigned nseed);
+int cfg_species_index(const lihop_config *cfg, const char *name);
+
+/* voxel decks (config_voxel.c) */
+lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg);
+
+/* garnet decks and material files (config_garnet.c) */
+lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg);
+
+/* the public API (config.c) */
+lihop_status cfg_read_text(const char *path, char **out, lihop_err *err);
+#endif
