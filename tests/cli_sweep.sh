@@ -68,4 +68,18 @@ expect_rc 0 s1 "$LIHOP" run s1.yaml -o s.h5 --threads 2
 expect_rc 0 s2 "$LIHOP" run s2.yaml -o s.h5 --resume --threads 2
 [ "$(grep -c 'already in s.h5' s2.out)" = 2 ] || { show s2; fail "the one-value seed list did not match the scalar seed's points"; }
 echo "  ok"
+check "an explicit points: table runs exactly its rows, each with the numbers of the same point in the product"
+sed -e 's/^seed: .*/seed: 7/' -e 's/^  volume_fraction: .*/  volume_fraction: 0.2/' -e 's/^temperature_K: .*/temperature_K: 298.15/' "$FIXTURE" > table.yaml
+printf 'points:\n  - {volume_fraction: 0.2, temperature_K: 353.15}\n  - {volume_fraction: 0.0, temperature_K: 298.15}\n' >> table.yaml
+expect_rc 0 table "$LIHOP" run table.yaml -o table.h5 --threads 2
+grep -q 'sweep: 2 points over volume_fraction (2) x T_K (2) (points: table)' table.out || { show table; fail "no table sweep line"; }
+[ "$(dims table.h5 /summary)" = "2/Inf" ] || fail "the table run has $(dims table.h5 /summary) rows, expected 2"
+bycoord a.h5 $KEYS | grep -E '^seed=7,volume_fraction=(0.20000000000000001,T_K=353.14999999999998|0,T_K=298.14999999999998) ' > t_ref.txt
+[ "$(wc -l < t_ref.txt)" -gt 10 ] || fail "test setup: no reference rows"
+diff t_ref.txt <(bycoord table.h5 $KEYS) >/dev/null || { diff t_ref.txt <(bycoord table.h5 $KEYS) | head; fail "table points differ from the product's"; }
+sed 's/^  volume_fraction: .*/  volume_fraction: [0.2, 0.3]/' table.yaml > table_bad.yaml
+expect_rc 2 table_bad "$LIHOP" run table_bad.yaml -o table_bad.h5
+grep -q "key 'points\[0\].volume_fraction': expected volume_fraction as a single value" table_bad.err ||
+    { show table_bad; fail "no message for a key swept both ways"; }
+echo "  ok"
 echo "PASS: cli_sweep"

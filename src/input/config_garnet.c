@@ -626,5 +626,11 @@ lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
     if ((st = cfg_add_coord(c, cfg, g->li_is_per_cell ? LIHOP_COORD_LI_PER_CELL : LIHOP_COORD_LI_PER_FU, 0, li, "1",
                             lipath, g->li_is_per_cell ? g->li_per_cell : g->li_per_fu, g->nli)) != LIHOP_OK)
         return st;
-    return cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
+    if ((st = cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count)) != LIHOP_OK || !y->points)
+        return st;
+    /* a points: table brings its own temperatures and Li contents: the checks that use them again */
+    if ((st = cfg_points_apply(c, cfg, y->points, y->points_count)) != LIHOP_OK ||
+        (st = check_garnet_fields(c, cfg)) != LIHOP_OK)
+        return st;
+    return check_garnet_length(c, cfg);
 }

@@ -117,6 +117,8 @@ typedef struct {
     double *field_V_m;
     unsigned field_V_m_count;
     y_run *run;
+    struct y_point *points;         /* explicit points: table (config_points.c) */
+    unsigned points_count;
 } y_top;
 
 
@@ -194,6 +196,8 @@ typedef struct {
     unsigned temperature_K_count;
     y_garnet *garnet;
     y_grun *run;
+    struct y_point *points;
+    unsigned points_count;
 } y_gtop;
 
 
@@ -241,6 +245,18 @@ typedef struct {
 /* pass 2 (config_schema.c): the libcyaml schemas, messages, the schema checker and loader */
 lihop_status cfg_check_load(pctx *c, const char *text, const cyaml_schema_value_t *schema, void **out);
 lihop_status cfg_fail_at(pctx *c, const char *path, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* One row of a points: table (the keys a row may give; NULL: not given). */
+typedef struct y_point {
+    uint64_t *seed;
+    double *temperature_K, *volume_fraction, *radius_voxels, *asr_ohm_cm2, *li_per_fu, *li_per_cell;
+} y_point;
+#define LIHOP_MAX_TABLE_POINTS 4096
+extern const cyaml_schema_value_t cfg_voxel_point_entry, cfg_garnet_point_entry;
+/* Make the sweep the rows of the table (config_points.c): each key it gives
+ * becomes an axis of the rows' distinct values; cfg->points_value gets every
+ * row's coordinates. */
+lihop_status cfg_points_apply(pctx *c, lihop_config *cfg, const y_point *rows, unsigned n);
 lihop_status cfg_fail_line(pctx *c, int line, const char *path, const char *fmt, ...) PRINTF_LIKE(4, 5);
 void cfg_free_loaded(const cyaml_schema_value_t *schema, void *y);
 const char *cfg_got(pctx *c, const char *path);

@@ -111,6 +111,25 @@ static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_INT_PTR("batches", OPT, y_run, batches),
     CYAML_FIELD_END};
 
+/* Rows of an explicit points: table (config_points.c); a model's sweepable keys. */
+static const cyaml_schema_field_t voxel_point_fields[] = {
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_point, seed),
+    CYAML_FIELD_FLOAT_PTR("temperature_K", OPT, y_point, temperature_K),
+    CYAML_FIELD_FLOAT_PTR("volume_fraction", OPT, y_point, volume_fraction),
+    CYAML_FIELD_FLOAT_PTR("radius_voxels", OPT, y_point, radius_voxels),
+    CYAML_FIELD_FLOAT_PTR("asr_ohm_cm2", OPT, y_point, asr_ohm_cm2),
+    CYAML_FIELD_END};
+const cyaml_schema_value_t cfg_voxel_point_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_point, voxel_point_fields)};
+static const cyaml_schema_field_t garnet_point_fields[] = {
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_point, seed),
+    CYAML_FIELD_FLOAT_PTR("temperature_K", OPT, y_point, temperature_K),
+    CYAML_FIELD_FLOAT_PTR("li_per_fu", OPT, y_point, li_per_fu),
+    CYAML_FIELD_FLOAT_PTR("li_per_cell", OPT, y_point, li_per_cell),
+    CYAML_FIELD_END};
+const cyaml_schema_value_t cfg_garnet_point_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_point, garnet_point_fields)};
+
 static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_ENUM("model", CYAML_FLAG_STRICT, y_top, model, model_strings,
                      CYAML_ARRAY_LEN(model_strings)),
@@ -131,6 +150,7 @@ static const cyaml_schema_field_t top_fields[] = {
                             micro_fields),
     CYAML_FIELD_SEQUENCE("field_V_m", OPT, y_top, field_V_m, &number_entry, 3, 3),
     CYAML_FIELD_MAPPING_PTR("run", CYAML_FLAG_POINTER, y_top, run, run_fields),
+    CYAML_FIELD_SEQUENCE("points", OPT, y_top, points, &cfg_voxel_point_entry, 1, LIHOP_MAX_TABLE_POINTS),
     CYAML_FIELD_END};
 
 const cyaml_schema_value_t cfg_top_schema = {
@@ -248,6 +268,7 @@ static const cyaml_schema_field_t gtop_fields[] = {
                          1, LIHOP_MAX_TEMPS),
     CYAML_FIELD_MAPPING_PTR("garnet", CYAML_FLAG_POINTER, y_gtop, garnet, garnet_fields),
     CYAML_FIELD_MAPPING_PTR("run", OPT, y_gtop, run, grun_fields),
+    CYAML_FIELD_SEQUENCE("points", OPT, y_gtop, points, &cfg_garnet_point_entry, 1, LIHOP_MAX_TABLE_POINTS),
     CYAML_FIELD_END};
 
 const cyaml_schema_value_t cfg_gtop_schema = {

@@ -556,7 +556,12 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
     for (unsigned a = 0; a < y->field_V_m_count; a++)
         cfg->field_V_m[a] = y->field_V_m[a];
     if ((st = check_voxel_field(c, cfg)) != LIHOP_OK || (st = conv_run(c, cfg, y->run)) != LIHOP_OK ||
-        (st = check_voxel_length(c, cfg)) != LIHOP_OK)
+        (st = check_voxel_length(c, cfg)) != LIHOP_OK ||
+        (st = cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count)) != LIHOP_OK || !y->points)
         return st;
-    return cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count);
+    /* a points: table brings its own temperatures: the checks that use them again */
+    if ((st = cfg_points_apply(c, cfg, y->points, y->points_count)) != LIHOP_OK ||
+        (st = check_voxel_field(c, cfg)) != LIHOP_OK)
+        return st;
+    return check_voxel_length(c, cfg);
 }

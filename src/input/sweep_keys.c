@@ -7,8 +7,9 @@
 #include "yaml_locate.h"
 
 static const char *const voxel_keys[] = {"seed", "temperature_K", "microstructure.volume_fraction",
-                                         "microstructure.radius_voxels", NULL};
-static const char *const garnet_keys[] = {"seed", "temperature_K", "garnet.li_per_fu", "garnet.li_per_cell", NULL};
+                                         "microstructure.radius_voxels", "points", NULL};
+static const char *const garnet_keys[] = {"seed", "temperature_K", "garnet.li_per_fu", "garnet.li_per_cell", "points",
+                                          NULL};
 
 static int add_node(yaml_document_t *doc, const char *path, lihop_sweep_node *out, int n, int cap)
 {
