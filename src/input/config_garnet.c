@@ -303,14 +303,14 @@ static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicryst
 static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
 {
     lihop_run_cfg *r = &cfg->run;
-    r->replicas = 64;
-    r->hops_per_li = 100.0;
+    r->replicas = LIHOP_GARNET_DEFAULT_REPLICAS;
+    r->hops_per_li = LIHOP_GARNET_DEFAULT_HOPS_PER_LI;
     r->time_s = 0.0;
-    r->equil_hops_per_li = 20.0;
-    r->samples = 32;
-    r->batches = 8;
-    r->fit_from = 0.1;
-    r->fit_to = 0.5;
+    r->equil_hops_per_li = LIHOP_GARNET_DEFAULT_EQUIL_HOPS_PER_LI;
+    r->samples = LIHOP_GARNET_DEFAULT_SAMPLES;
+    r->batches = LIHOP_GARNET_DEFAULT_BATCHES;
+    r->fit_from = LIHOP_GARNET_DEFAULT_FIT_FROM;
+    r->fit_to = LIHOP_GARNET_DEFAULT_FIT_TO;
     if (!y)
         return LIHOP_OK;
     if (y->hops_per_li && y->time_s)
