@@ -16,11 +16,13 @@
 //           Snapshots and the placement permutation stay in global memory.
 //   GLOBAL: one thread per replica, everything in global memory (replicas whose
 //           hot part does not fit in shared memory).
-// The model arrays are copied to the device once per call (one allocation).
+// The model arrays (the list in src/model/garnet_arrays.h) are copied to the device
+// once per call, in one allocation.
 #include <cuda_runtime.h>
 #include <stdio.h>
 #include <string.h>
 #include "backend_cuda.h"
+#include "garnet_arrays.h"
 
 #include "cuda_check.cuh"
 
@@ -61,9 +63,18 @@ __global__ void garnet_global_kernel(const __grid_constant__ lihop_garnet_job J,
 
 namespace {
 
+// One slot of the staging buffer per model array, in the order of the list
+// (src/model/garnet_arrays.h).
+enum garnet_slot {
+#define GARNET_SLOT(type, field, count, present) SLOT_##field,
+    LIHOP_GARNET_MODEL_ARRAYS(GARNET_SLOT, 0)
+#undef GARNET_SLOT
+    NSLOTS
+};
+
 struct upload {
-    const void *src[40];
-    size_t off[40], bytes[40];
+    const void *src[NSLOTS];
+    size_t off[NSLOTS], bytes[NSLOTS];
     int n;
     size_t total;
 };
@@ -77,9 +88,10 @@ void add(upload *u, const void *src, size_t bytes)
     ++u->n;
 }
 
-template <typename T> const T *dev_ptr(char *d_buf, const upload *u, int idx, const T *host)
+// The device copy of slot idx; NULL where the host array is NULL or absent.
+template <typename T> const T *dev_ptr(char *d_buf, const upload *u, int idx)
 {
-    return host ? (const T *)(const void *)(d_buf + u->off[idx]) : (const T *)0;
+    return u->src[idx] ? (const T *)(const void *)(d_buf + u->off[idx]) : (const T *)0;
 }
 
 size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
@@ -95,7 +107,6 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     lihop_garnet_replica *d_out = NULL;
     lihop_garnet_job J = *job;
     const lihop_garnet_model *hm = &job->m;
-    const size_t N = (size_t)hm->nsites, E = (size_t)hm->nedges, L = (size_t)hm->nlinks;
     size_t hot = 0, cold = 0, stride = 0;
     int64_t chunk = 0;
     int use_shared = 0;
@@ -110,33 +121,15 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
         return lihop_fail(err, LIHOP_ERR_NO_GPU, "no CUDA device for the garnet backend: %s", why);
     }
 
-    // one staging buffer, one allocation, one copy
-    add(&u, hm->hop_start, sizeof(int32_t) * (N + 1));                           // 0
-    add(&u, hm->hop_nbr, sizeof(int32_t) * E);                                   // 1
-    add(&u, hm->edge_src, sizeof(int32_t) * E);                                  // 2
-    add(&u, hm->edge_rev, sizeof(int32_t) * E);                                  // 3
-    add(&u, hm->edge_mult, sizeof(int32_t) * E);                                 // 4
-    add(&u, hm->edge_excl_self, E);                                              // 5
-    add(&u, hm->edge_dE0_eV, sizeof(double) * E);                                // 6
-    add(&u, hm->edge_kra_eV, sizeof(double) * E);                                // 7
-    add(&u, hm->rate_tab, hm->rate_tab ? sizeof(double) * (size_t)hm->ntab : 0); // 8
-    add(&u, hm->edge_tab0, hm->edge_tab0 ? sizeof(int32_t) * E : 0);             // 9
-    add(&u, hm->excl_start, sizeof(int32_t) * (N + 1));                          // 10
-    add(&u, hm->excl_nbr, sizeof(int32_t) * (size_t)hm->nexcl);                  // 11
-    add(&u, hm->site_sub, sizeof(int32_t) * N);                                  // 12
-    add(&u, hm->edge_vec_A, sizeof(double) * 3 * E);                             // 13
-    add(&u, hm->edge_d2_A2, sizeof(double) * E);                                 // 14
-    add(&u, hm->link, sizeof(lihop_garnet_link_rec) * L);                        // 15
-    add(&u, hm->aff_list, sizeof(int32_t) * (size_t)hm->naff);                   // 16
-    add(&u, hm->edge_pk, hm->edge_pk ? sizeof(lihop_garnet_edge_pk) * E : 0);    // 17
-    add(&u, hm->prog_node, hm->prog_node ? sizeof(int32_t) * (size_t)hm->nprog : 0); // 18
-    add(&u, hm->pair_start, hm->nshells ? sizeof(int32_t) * (N + 1) : 0);        // 19
-    add(&u, hm->pair_nbr, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0); // 20
-    add(&u, hm->pair_w, hm->nshells ? sizeof(int32_t) * (size_t)hm->npairs : 0); // 21
-    add(&u, hm->edge_link, sizeof(int32_t) * E);                                 // 22
-    add(&u, hm->aff_pk, hm->aff_pk ? sizeof(lihop_garnet_link_pk) * (size_t)hm->naff : 0); // 23
-    add(&u, hm->dlt, sizeof(int32_t) * 2 * (size_t)hm->ndelta);                  // 24
-    add(&u, hm->link_edge, sizeof(int32_t) * L);                                 // 25
+    // one staging buffer, one allocation, one copy: a slot per model array
+    // (garnet_arrays.h), empty where the array is absent or NULL on the host
+#define GARNET_STAGE(type, field, count, present)                          \
+    {                                                                      \
+        const type *h_ = (present) ? hm->field : (const type *)0;          \
+        add(&u, h_, h_ ? sizeof(type) * (count) : 0);                      \
+    }
+    LIHOP_GARNET_MODEL_ARRAYS(GARNET_STAGE, hm)
+#undef GARNET_STAGE
     h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
@@ -148,32 +141,9 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     CUDA_TRY(cudaMemcpy(d_model, h_stage, u.total, cudaMemcpyHostToDevice), "copy of the garnet model");
     {
         lihop_garnet_model *dm = &J.m;
-        dm->hop_start = dev_ptr(d_model, &u, 0, hm->hop_start);
-        dm->hop_nbr = dev_ptr(d_model, &u, 1, hm->hop_nbr);
-        dm->edge_src = dev_ptr(d_model, &u, 2, hm->edge_src);
-        dm->edge_rev = dev_ptr(d_model, &u, 3, hm->edge_rev);
-        dm->edge_mult = dev_ptr(d_model, &u, 4, hm->edge_mult);
-        dm->edge_excl_self = dev_ptr(d_model, &u, 5, hm->edge_excl_self);
-        dm->edge_dE0_eV = dev_ptr(d_model, &u, 6, hm->edge_dE0_eV);
-        dm->edge_kra_eV = dev_ptr(d_model, &u, 7, hm->edge_kra_eV);
-        dm->rate_tab = dev_ptr(d_model, &u, 8, hm->rate_tab);
-        dm->edge_tab0 = dev_ptr(d_model, &u, 9, hm->edge_tab0);
-        dm->excl_start = dev_ptr(d_model, &u, 10, hm->excl_start);
-        dm->excl_nbr = dev_ptr(d_model, &u, 11, hm->excl_nbr);
-        dm->site_sub = dev_ptr(d_model, &u, 12, hm->site_sub);
-        dm->edge_vec_A = dev_ptr(d_model, &u, 13, hm->edge_vec_A);
-        dm->edge_d2_A2 = dev_ptr(d_model, &u, 14, hm->edge_d2_A2);
-        dm->link = dev_ptr(d_model, &u, 15, hm->link);
-        dm->aff_list = dev_ptr(d_model, &u, 16, hm->aff_list);
-        dm->edge_pk = dev_ptr(d_model, &u, 17, hm->edge_pk);
-        dm->prog_node = dev_ptr(d_model, &u, 18, hm->prog_node);
-        dm->pair_start = hm->nshells ? dev_ptr(d_model, &u, 19, hm->pair_start) : (const int32_t *)0;
-        dm->pair_nbr = hm->nshells ? dev_ptr(d_model, &u, 20, hm->pair_nbr) : (const int32_t *)0;
-        dm->pair_w = hm->nshells ? dev_ptr(d_model, &u, 21, hm->pair_w) : (const int32_t *)0;
-        dm->edge_link = dev_ptr(d_model, &u, 22, hm->edge_link);
-        dm->aff_pk = dev_ptr(d_model, &u, 23, hm->aff_pk);
-        dm->dlt = dev_ptr(d_model, &u, 24, hm->dlt);
-        dm->link_edge = dev_ptr(d_model, &u, 25, hm->link_edge);
+#define GARNET_POINT(type, field, count, present) dm->field = dev_ptr<type>(d_model, &u, SLOT_##field);
+        LIHOP_GARNET_MODEL_ARRAYS(GARNET_POINT, hm)
+#undef GARNET_POINT
     }
 
     // working memory: hot part in shared memory (SHARED) or everything global

@@ -447,104 +447,142 @@ static int32_t cell_translate(const lihop_lattice *L, int32_t i, const int t[3])
     return ((c1 * n2 + c2) * n3 + c3) * spc + s;
 }
 
-/* Tracer correlation factor with one vacancy on the periodic cell `L` (all hop
- * rates equal): states x = (tracer on site s of cell 0, vacancy on v), reduced by
- * the cell translations; returns f = D* / D0 (see the header). */
-static lihop_status vacancy_f_exact(const lihop_lattice *L, double *f_out, lihop_err *err)
+/* The vacancy Markov chain of vacancy_f_exact: states x = s N + v (tracer on
+ * site s of cell 0, vacancy on v != s), transitions x -> to[k] for k in
+ * [start[x], start[x + 1]) with tracer displacement dv[k]; and the CG
+ * solver's vectors. */
+typedef struct {
+    int64_t X;
+    int64_t *start, *to;
+    double *dv;
+    double *u;              /* [X][3] solution, one column per axis */
+    double *r, *p, *q, *z;  /* [X] CG work */
+} vacancy_chain;
+
+static void vacancy_chain_free(vacancy_chain *c)
+{
+    free(c->start); free(c->to); free(c->dv); free(c->u); free(c->r); free(c->p); free(c->q); free(c->z);
+}
+
+/* Allocate the chain of lattice L (0: out of memory). */
+static int vacancy_chain_alloc(const lihop_lattice *L, vacancy_chain *c)
 {
     const int32_t N = L->nsites, spc = L->sites_per_cell;
     const int64_t X = (int64_t)spc * N;
     int64_t m = 0;
     for (int32_t v = 0; v < N; ++v) m += L->hop_start[v + 1] - L->hop_start[v];
     m *= spc;
-    int64_t *start = malloc(sizeof(int64_t) * (size_t)(X + 1));
-    int64_t *to = malloc(sizeof(int64_t) * (size_t)(m + 1));
-    double *dv = malloc(sizeof(double) * 3 * (size_t)(m + 1));
-    double *u = malloc(sizeof(double) * 3 * (size_t)X), *r = malloc(sizeof(double) * (size_t)X);
-    double *p = malloc(sizeof(double) * (size_t)X), *q = malloc(sizeof(double) * (size_t)X);
-    double *z = malloc(sizeof(double) * (size_t)X);
-    lihop_status st = LIHOP_OK;
-    if (!start || !to || !dv || !u || !r || !p || !q || !z) {
-        st = lihop_fail(err, LIHOP_ERR_NOMEM, "validate: out of memory (vacancy chain)");
-        goto done;
-    }
-    m = 0;
+    c->X = X;
+    c->start = malloc(sizeof(int64_t) * (size_t)(X + 1));
+    c->to = malloc(sizeof(int64_t) * (size_t)(m + 1));
+    c->dv = malloc(sizeof(double) * 3 * (size_t)(m + 1));
+    c->u = malloc(sizeof(double) * 3 * (size_t)X), c->r = malloc(sizeof(double) * (size_t)X);
+    c->p = malloc(sizeof(double) * (size_t)X), c->q = malloc(sizeof(double) * (size_t)X);
+    c->z = malloc(sizeof(double) * (size_t)X);
+    return c->start && c->to && c->dv && c->u && c->r && c->p && c->q && c->z;
+}
+
+/* The transitions of every state: another Li jumps into the vacancy (the
+ * tracer stays), or the tracer does (it moves, and is brought back to cell 0). */
+static void vacancy_chain_fill(const lihop_lattice *L, vacancy_chain *c)
+{
+    const int32_t N = L->nsites, spc = L->sites_per_cell;
+    int64_t m = 0;
     for (int32_t s = 0; s < spc; ++s)
         for (int32_t v = 0; v < N; ++v) {
             int64_t x = (int64_t)s * N + v;
-            start[x] = m;
+            c->start[x] = m;
             if (v == s) continue;   /* not a state */
             for (int32_t e = L->hop_start[v]; e < L->hop_start[v + 1]; ++e) {
                 int32_t a = L->hop_nbr[e];
                 const double *hv = L->hop_vec_A + 3 * (int64_t)e;
                 if (a == s) {   /* the tracer jumps into the vacancy: move it back to cell 0 */
-                    int c = v / spc, n2 = L->cells[1], n3 = L->cells[2];
-                    int t[3] = {-(c / (n2 * n3)), -((c / n3) % n2), -(c % n3)};
-                    to[m] = (int64_t)(v % spc) * N + cell_translate(L, s, t);
-                    for (int k = 0; k < 3; ++k) dv[3 * m + k] = -hv[k];
+                    int cl = v / spc, n2 = L->cells[1], n3 = L->cells[2];
+                    int t[3] = {-(cl / (n2 * n3)), -((cl / n3) % n2), -(cl % n3)};
+                    c->to[m] = (int64_t)(v % spc) * N + cell_translate(L, s, t);
+                    for (int k = 0; k < 3; ++k) c->dv[3 * m + k] = -hv[k];
                 } else {        /* another Li jumps into the vacancy */
-                    to[m] = (int64_t)s * N + a;
-                    dv[3 * m] = dv[3 * m + 1] = dv[3 * m + 2] = 0.0;
+                    c->to[m] = (int64_t)s * N + a;
+                    c->dv[3 * m] = c->dv[3 * m + 1] = c->dv[3 * m + 2] = 0.0;
                 }
                 ++m;
             }
         }
-    start[X] = m;
-    /* -Q u = b per axis: (L u)(x) = sum_y (u_x - u_y) = sum_y d_xy; Jacobi-preconditioned CG */
-    for (int ax = 0; ax < 3 && !st; ++ax) {
-        double bn = 0.0, rz = 0.0;
+    c->start[c->X] = m;
+}
+
+/* -Q u = b along axis ax: (L u)(x) = sum_y (u_x - u_y) = sum_y d_xy, by
+ * Jacobi-preconditioned CG into column ax of u. */
+static lihop_status vacancy_solve_axis(vacancy_chain *c, int ax, lihop_err *err)
+{
+    const int64_t X = c->X, *start = c->start, *to = c->to;
+    double *u = c->u, *r = c->r, *p = c->p, *q = c->q, *z = c->z;
+    double bn = 0.0, rz = 0.0;
+    for (int64_t x = 0; x < X; ++x) {
+        double b = 0.0;
+        for (int64_t k = start[x]; k < start[x + 1]; ++k) b += c->dv[3 * k + ax];
+        r[x] = b;
+        bn += b * b;
+        u[3 * x + ax] = 0.0;
+        int64_t dg = start[x + 1] - start[x];
+        z[x] = dg ? b / (double)dg : 0.0;
+        p[x] = z[x];
+        rz += r[x] * z[x];
+    }
+    if (bn == 0.0) return LIHOP_OK;
+    for (int it = 0; it < 20000; ++it) {
+        double pq = 0.0;
         for (int64_t x = 0; x < X; ++x) {
-            double b = 0.0;
-            for (int64_t k = start[x]; k < start[x + 1]; ++k) b += dv[3 * k + ax];
-            r[x] = b;
-            bn += b * b;
-            u[3 * x + ax] = 0.0;
+            double a = (double)(start[x + 1] - start[x]) * p[x];
+            for (int64_t k = start[x]; k < start[x + 1]; ++k) a -= p[to[k]];
+            q[x] = a;
+            pq += p[x] * a;
+        }
+        double al = rz / pq, rn = 0.0, rz2 = 0.0;
+        for (int64_t x = 0; x < X; ++x) {
+            u[3 * x + ax] += al * p[x];
+            r[x] -= al * q[x];
+            rn += r[x] * r[x];
+        }
+        if (rn < 1e-26 * bn) return LIHOP_OK;
+        for (int64_t x = 0; x < X; ++x) {
             int64_t dg = start[x + 1] - start[x];
-            z[x] = dg ? b / (double)dg : 0.0;
-            p[x] = z[x];
-            rz += r[x] * z[x];
+            z[x] = dg ? r[x] / (double)dg : 0.0;
+            rz2 += r[x] * z[x];
         }
-        if (bn == 0.0) continue;
-        int it;
-        for (it = 0; it < 20000; ++it) {
-            double pq = 0.0;
-            for (int64_t x = 0; x < X; ++x) {
-                double a = (double)(start[x + 1] - start[x]) * p[x];
-                for (int64_t k = start[x]; k < start[x + 1]; ++k) a -= p[to[k]];
-                q[x] = a;
-                pq += p[x] * a;
-            }
-            double al = rz / pq, rn = 0.0, rz2 = 0.0;
-            for (int64_t x = 0; x < X; ++x) {
-                u[3 * x + ax] += al * p[x];
-                r[x] -= al * q[x];
-                rn += r[x] * r[x];
-            }
-            if (rn < 1e-26 * bn) break;
-            for (int64_t x = 0; x < X; ++x) {
-                int64_t dg = start[x + 1] - start[x];
-                z[x] = dg ? r[x] / (double)dg : 0.0;
-                rz2 += r[x] * z[x];
-            }
-            double be = rz2 / rz;
-            rz = rz2;
-            for (int64_t x = 0; x < X; ++x) p[x] = z[x] + be * p[x];
-        }
-        if (it == 20000) st = lihop_fail(err, LIHOP_ERR_INTERNAL, "validate: vacancy chain solve did not converge");
+        double be = rz2 / rz;
+        rz = rz2;
+        for (int64_t x = 0; x < X; ++x) p[x] = z[x] + be * p[x];
+    }
+    return lihop_fail(err, LIHOP_ERR_INTERNAL, "validate: vacancy chain solve did not converge");
+}
+
+/* Tracer correlation factor with one vacancy on the periodic cell `L` (all hop
+ * rates equal): states x = (tracer on site s of cell 0, vacancy on v), reduced by
+ * the cell translations; returns f = D* / D0 (see the header). */
+static lihop_status vacancy_f_exact(const lihop_lattice *L, double *f_out, lihop_err *err)
+{
+    vacancy_chain c;
+    memset(&c, 0, sizeof c);
+    lihop_status st = LIHOP_OK;
+    if (!vacancy_chain_alloc(L, &c)) {
+        st = lihop_fail(err, LIHOP_ERR_NOMEM, "validate: out of memory (vacancy chain)");
+    } else {
+        vacancy_chain_fill(L, &c);
+        for (int ax = 0; ax < 3 && !st; ++ax) st = vacancy_solve_axis(&c, ax, err);
     }
     if (!st) {
         double s0 = 0.0, s1 = 0.0;
-        for (int64_t x = 0; x < X; ++x)
-            for (int64_t k = start[x]; k < start[x + 1]; ++k)
+        for (int64_t x = 0; x < c.X; ++x)
+            for (int64_t k = c.start[x]; k < c.start[x + 1]; ++k)
                 for (int ax = 0; ax < 3; ++ax) {
-                    double d = dv[3 * k + ax], w = d + u[3 * to[k] + ax] - u[3 * x + ax];
+                    double d = c.dv[3 * k + ax], w = d + c.u[3 * c.to[k] + ax] - c.u[3 * x + ax];
                     s0 += d * d;
                     s1 += w * w;
                 }
         *f_out = s1 / s0;
     }
-done:
-    free(start); free(to); free(dv); free(u); free(r); free(p); free(q); free(z);
+    vacancy_chain_free(&c);
     return st;
 }
 

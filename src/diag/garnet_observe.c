@@ -144,21 +144,11 @@ static void estimate(const lihop_garnet *g, const gsum *s, double t_end, const d
     }
 }
 
-lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
-                                 lihop_garnet_result *res, lihop_err *err)
+/* Batch b of nb holds replicas [nrep b / nb, nrep (b + 1) / nb): their sums in
+ * bs[b]; the event and hop counters go straight to res. */
+static void batch_sums(const lihop_garnet_replica *rep, int64_t nrep, int nb, int ns, gsum *bs,
+                       lihop_garnet_result *res)
 {
-    if (!g->have_t_end) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: reduce before the run length is known");
-    if (nrep < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no replicas to reduce");
-    const lihop_garnet_params *p = &g->p;
-    const int ns = p->nsamples;
-    const double t_end = g->t_end;
-    int nb = p->nbatches < nrep ? p->nbatches : (int)nrep;
-
-    gsum *bs = (gsum *)calloc((size_t)nb, sizeof(gsum));
-    double *jk = (double *)malloc(sizeof(double) * NEST * (size_t)nb);
-    if (!bs || !jk) { free(bs); free(jk); return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (reduce)"); }
-
-    memset(res, 0, sizeof *res);
     for (int b = 0; b < nb; ++b) {
         int64_t lo = nrep * b / nb, hi = nrep * (b + 1) / nb;
         for (int64_t r = lo; r < hi; ++r) {
@@ -172,20 +162,15 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
         }
     }
     res->hops = res->events;
+}
 
-    double tgrid[MAXS];
-    for (int k = 0; k < ns; ++k) tgrid[k] = t_end * ((double)(k + 1) / (double)ns);
-    tgrid[ns - 1] = t_end;
-
-    gsum tot;
-    memset(&tot, 0, sizeof tot);
-    for (int b = 0; b < nb; ++b) gsum_add(&tot, &bs[b], ns);
-    gest full, err_jk;
-    memset(&full, 0, sizeof full);
-    estimate(g, &tot, t_end, tgrid, &full);
-
-    /* Jackknife over batches: leave one batch out, re-estimate, spread.  It
-     * handles ratios (H_R, f) and the drift correction without linearising. */
+/* Jackknife over batches: leave one batch out, re-estimate, spread.  It
+ * handles ratios (H_R, f) and the drift correction without linearising.
+ * err_jk: the standard error of every estimate (NaN with fewer than 2
+ * batches); jk: room for nb estimates. */
+static void jackknife(const lihop_garnet *g, const gsum *bs, int nb, int ns, double t_end, const double *tgrid,
+                      double *jk, gest *err_jk)
+{
     double erv[NEST];
     for (size_t q = 0; q < NEST; ++q) erv[q] = NAN;
     if (nb >= 2) {
@@ -208,7 +193,84 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
             erv[q] = sqrt(ss * (double)(nb - 1) / (double)nb);
         }
     }
-    memcpy(&err_jk, erv, sizeof err_jk);
+    memcpy(err_jk, erv, sizeof *err_jk);
+}
+
+/* The MSD curves (total and per axis) on the time grid, with errors. */
+static void result_msd(const gest *full, const gest *err_jk, const double *tgrid, int ns, lihop_garnet_result *res)
+{
+    for (int k = 0; k < ns; ++k) {
+        res->time_s[k] = tgrid[k];
+        res->msd_tracer_A2[k] = full->msd_tr[k]; res->msd_tracer_err[k] = err_jk->msd_tr[k];
+        res->msd_coll_A2[k] = full->msd_col[k]; res->msd_coll_err[k] = err_jk->msd_col[k];
+        for (int a = 0; a < 3; ++a) {
+            res->msd_tracer_axis_A2[k][a] = full->msd_tr_ax[k][a]; res->msd_tracer_axis_err[k][a] = err_jk->msd_tr_ax[k][a];
+            res->msd_coll_axis_A2[k][a] = full->msd_col_ax[k][a]; res->msd_coll_axis_err[k][a] = err_jk->msd_col_ax[k][a];
+        }
+    }
+}
+
+/* The transport coefficients, with errors. */
+static void result_transport(const gest *full, const gest *err_jk, lihop_garnet_result *res)
+{
+    res->D_tracer_m2_s = full->D_tr; res->D_tracer_err = err_jk->D_tr;
+    res->D_sigma_m2_s = full->D_col; res->D_sigma_err = err_jk->D_col;
+    for (int a = 0; a < 3; ++a) {
+        res->D_tracer_axis_m2_s[a] = full->D_tr_ax[a]; res->D_tracer_axis_err[a] = err_jk->D_tr_ax[a];
+        res->D_sigma_axis_m2_s[a] = full->D_col_ax[a]; res->D_sigma_axis_err[a] = err_jk->D_col_ax[a];
+        res->sigma_NE_axis_S_m[a] = full->sig_ne_ax[a]; res->sigma_NE_axis_err[a] = err_jk->sig_ne_ax[a];
+    }
+    res->D0_m2_s = full->D0; res->D0_err = err_jk->D0;
+    res->haven = full->haven; res->haven_err = err_jk->haven;
+    res->f_tracer = full->f; res->f_tracer_err = err_jk->f;
+    res->f_coll = full->fI; res->f_coll_err = err_jk->fI;
+    res->sigma_NE_S_m = full->sig_ne; res->sigma_NE_err = err_jk->sig_ne;
+    res->sigma_drift_S_m = full->sig_drift; res->sigma_drift_err = err_jk->sig_drift;
+    for (int a = 0; a < 3; ++a) { res->v_drift_m_s[a] = full->v[a]; res->v_drift_err[a] = err_jk->v[a]; }
+    res->hop_rate_Hz = full->gamma; res->hop_rate_err = err_jk->gamma;
+    res->mean_hop_d2_A2 = full->d2;
+}
+
+/* Li fraction and site occupancy per sublattice, with errors. */
+static void result_sublattices(const lihop_garnet *g, const gest *full, const gest *err_jk, lihop_garnet_result *res)
+{
+    res->nsub = g->nsub;
+    for (int q = 0; q < g->nsub; ++q) {
+        memcpy(res->subname[q], g->subname[q], sizeof res->subname[q]);
+        res->sites_per_sub[q] = g->sites_per_sub[q];
+        res->li_fraction[q] = full->li_frac[q]; res->li_fraction_err[q] = err_jk->li_frac[q];
+        res->site_occupancy[q] = full->site_occ[q]; res->site_occupancy_err[q] = err_jk->site_occ[q];
+    }
+}
+
+lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
+                                 lihop_garnet_result *res, lihop_err *err)
+{
+    if (!g->have_t_end) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: reduce before the run length is known");
+    if (nrep < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no replicas to reduce");
+    const lihop_garnet_params *p = &g->p;
+    const int ns = p->nsamples;
+    const double t_end = g->t_end;
+    int nb = p->nbatches < nrep ? p->nbatches : (int)nrep;
+
+    gsum *bs = (gsum *)calloc((size_t)nb, sizeof(gsum));
+    double *jk = (double *)malloc(sizeof(double) * NEST * (size_t)nb);
+    if (!bs || !jk) { free(bs); free(jk); return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (reduce)"); }
+
+    memset(res, 0, sizeof *res);
+    batch_sums(rep, nrep, nb, ns, bs, res);
+
+    double tgrid[MAXS];
+    for (int k = 0; k < ns; ++k) tgrid[k] = t_end * ((double)(k + 1) / (double)ns);
+    tgrid[ns - 1] = t_end;
+
+    gsum tot;
+    memset(&tot, 0, sizeof tot);
+    for (int b = 0; b < nb; ++b) gsum_add(&tot, &bs[b], ns);
+    gest full, err_jk;
+    memset(&full, 0, sizeof full);
+    estimate(g, &tot, t_end, tgrid, &full);
+    jackknife(g, bs, nb, ns, t_end, tgrid, jk, &err_jk);
     free(bs);
     free(jk);
 
@@ -222,38 +284,9 @@ lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_repli
     res->volume_m3 = g->volume_A3 * 1e-30;
     res->n_li_m3 = (double)p->nli / res->volume_m3;
     res->nsamples = ns;
-    for (int k = 0; k < ns; ++k) {
-        res->time_s[k] = tgrid[k];
-        res->msd_tracer_A2[k] = full.msd_tr[k]; res->msd_tracer_err[k] = err_jk.msd_tr[k];
-        res->msd_coll_A2[k] = full.msd_col[k]; res->msd_coll_err[k] = err_jk.msd_col[k];
-        for (int a = 0; a < 3; ++a) {
-            res->msd_tracer_axis_A2[k][a] = full.msd_tr_ax[k][a]; res->msd_tracer_axis_err[k][a] = err_jk.msd_tr_ax[k][a];
-            res->msd_coll_axis_A2[k][a] = full.msd_col_ax[k][a]; res->msd_coll_axis_err[k][a] = err_jk.msd_col_ax[k][a];
-        }
-    }
-    res->D_tracer_m2_s = full.D_tr; res->D_tracer_err = err_jk.D_tr;
-    res->D_sigma_m2_s = full.D_col; res->D_sigma_err = err_jk.D_col;
-    for (int a = 0; a < 3; ++a) {
-        res->D_tracer_axis_m2_s[a] = full.D_tr_ax[a]; res->D_tracer_axis_err[a] = err_jk.D_tr_ax[a];
-        res->D_sigma_axis_m2_s[a] = full.D_col_ax[a]; res->D_sigma_axis_err[a] = err_jk.D_col_ax[a];
-        res->sigma_NE_axis_S_m[a] = full.sig_ne_ax[a]; res->sigma_NE_axis_err[a] = err_jk.sig_ne_ax[a];
-    }
-    res->D0_m2_s = full.D0; res->D0_err = err_jk.D0;
-    res->haven = full.haven; res->haven_err = err_jk.haven;
-    res->f_tracer = full.f; res->f_tracer_err = err_jk.f;
-    res->f_coll = full.fI; res->f_coll_err = err_jk.fI;
-    res->sigma_NE_S_m = full.sig_ne; res->sigma_NE_err = err_jk.sig_ne;
-    res->sigma_drift_S_m = full.sig_drift; res->sigma_drift_err = err_jk.sig_drift;
-    for (int a = 0; a < 3; ++a) { res->v_drift_m_s[a] = full.v[a]; res->v_drift_err[a] = err_jk.v[a]; }
-    res->hop_rate_Hz = full.gamma; res->hop_rate_err = err_jk.gamma;
-    res->mean_hop_d2_A2 = full.d2;
-    res->nsub = g->nsub;
-    for (int q = 0; q < g->nsub; ++q) {
-        memcpy(res->subname[q], g->subname[q], sizeof res->subname[q]);
-        res->sites_per_sub[q] = g->sites_per_sub[q];
-        res->li_fraction[q] = full.li_frac[q]; res->li_fraction_err[q] = err_jk.li_frac[q];
-        res->site_occupancy[q] = full.site_occ[q]; res->site_occupancy_err[q] = err_jk.site_occ[q];
-    }
+    result_msd(&full, &err_jk, tgrid, ns, res);
+    result_transport(&full, &err_jk, res);
+    result_sublattices(g, &full, &err_jk, res);
     return LIHOP_OK;
 }
 

@@ -32,17 +32,17 @@ void lihop_garnet_params_default(lihop_garnet_params *p)
     p->nbatches = 8;
 }
 
+/* Frees every array g owns: the model's (garnet_arrays.h) and the host's
+ * (LIHOP_GARNET_HOST_ARRAYS, garnet_impl.h). */
 void lihop_garnet_destroy(lihop_garnet *g)
 {
     if (!g) return;
-    free(g->sub); free(g->hop_start); free(g->hop_nbr); free(g->edge_src); free(g->edge_rev);
-    free(g->excl_start); free(g->excl_nbr); free(g->edge_mult); free(g->edge_excl_self);
-    free(g->hop_vec_A); free(g->edge_d2_A2); free(g->edge_dE0_eV); free(g->edge_kra_eV);
-    free(g->eps_eV); free(g->phi_V); free(g->rate_tab); free(g->edge_tab0);
-    free(g->aff_off); free(g->aff_len); free(g->aff_list);
-    free(g->prog_off); free(g->prog_len); free(g->prog_node); free(g->edge_pk); free(g->aff_pk);
-    free(g->dlt_off); free(g->dlt_len); free(g->dlt); free(g->link_edge); free(g->edge_link); free(g->link_rec);
-    free(g->pair_start); free(g->pair_nbr); free(g->pair_w); free(g->site_w);
+#define LIHOP_FREE_MODEL_ARRAY(type, field, count, present) free(g->field);
+#define LIHOP_FREE_HOST_ARRAY(type, field) free(g->field);
+    LIHOP_GARNET_MODEL_ARRAYS(LIHOP_FREE_MODEL_ARRAY, &g->model)
+    LIHOP_GARNET_HOST_ARRAYS(LIHOP_FREE_HOST_ARRAY)
+#undef LIHOP_FREE_MODEL_ARRAY
+#undef LIHOP_FREE_HOST_ARRAY
     free(g);
 }
 
@@ -198,9 +198,6 @@ static lihop_status build_shells(lihop_garnet *g, const lihop_lattice *lat, cons
                 if (g->pair_nbr[x] == j) g->edge_mult[e] += g->pair_w[x];
         }
         m->npairs = total;
-        m->pair_start = g->pair_start;
-        m->pair_nbr = g->pair_nbr;
-        m->pair_w = g->pair_w;
     }
     for (int k = 0; k < K; ++k) { free(st[k]); free(nb[k]); }
     return rc;
@@ -288,15 +285,14 @@ static lihop_status build_programs(lihop_garnet *g)
     for (int64_t x = P; x > 1; x >>= 1) ++levels;
     g->nprog = n;
     m->prog_root = levels % 2;
-    m->prog_node = g->prog_node;
     m->nprog = n;
     return LIHOP_OK;
 }
 
 /* The links, and the affected list of every link: the links of the edges
- * lihop_garnet_affected lists for its hop, each once, sorted; fills the
- * model's nlinks, edge_link and aff_list (garnet_event.h), then the
- * tree-update programs. */
+ * lihop_garnet_affected lists for its hop, each once, sorted; fills
+ * link_edge, edge_link and aff_list (garnet_event.h; the model points at them
+ * once published) and the model's counts, then the tree-update programs. */
 static lihop_status build_affected(lihop_garnet *g)
 {
     lihop_garnet_model *m = &g->model;
@@ -348,24 +344,62 @@ static lihop_status build_affected(lihop_garnet *g)
     free(list);
     if (st != LIHOP_OK) return st;
     m->nlinks = L;
-    m->edge_link = g->edge_link;
     g->naff = n;
-    m->aff_list = g->aff_list;
     m->naff = n;
     m->max_aff = maxlen;
     return build_programs(g);
 }
 
-/* The per-hop records the event loop streams (garnet_event.h): the packed
- * link of every affected-list entry; the site-state deltas of every link's
- * forward hop, merged per offset (the two sites' contributions may meet at a
- * common neighbour) and sorted by offset; and the 64-byte record of every
- * link (model link, link_edge). */
-static lihop_status build_hop_records(lihop_garnet *g)
+/* The packed link of every affected-list entry (model aff_pk). */
+static lihop_status pack_affected_links(lihop_garnet *g)
 {
-    lihop_garnet_model *m = &g->model;
-    const int32_t E = g->nedges, N = g->nsites, L = g->nlinks;
     g->aff_pk = (lihop_garnet_link_pk *)malloc(sizeof(lihop_garnet_link_pk) * (size_t)(g->naff > 0 ? g->naff : 1));
+    if (!g->aff_pk) return LIHOP_ERR_NOMEM;
+    for (int64_t x = 0; x < g->naff; ++x) {
+        const int32_t f = g->link_edge[g->aff_list[x]];
+        const lihop_garnet_edge_pk fw = g->edge_pk[f], bw = g->edge_pk[g->edge_rev[f]];
+        lihop_garnet_link_pk *q = g->aff_pk + x;
+        q->a = fw.src; q->b = fw.dst;
+        q->tab0m_fwd = fw.tab0m; q->tab0m_bwd = bw.tab0m;
+        q->xself2_fwd = fw.xself2; q->xself2_bwd = bw.xself2;
+    }
+    return LIHOP_OK;
+}
+
+/* Add up in acc[] the change of the packed site state when a Li hops forward
+ * along link l, listing every offset touched once in touched[] (seen[] marks
+ * them); returns how many. */
+static int32_t link_site_deltas(const lihop_garnet *g, int32_t l, int64_t *acc, int32_t *touched, uint8_t *seen)
+{
+    const int32_t e = g->link_edge[l];
+    int32_t nt = 0;
+#define LIHOP_ADD_DELTA(off_, d_)                                   \
+    do {                                                            \
+        const int32_t o_ = (off_);                                  \
+        if (!seen[o_]) { seen[o_] = 1; touched[nt++] = o_; }        \
+        acc[o_] += (d_);                                            \
+    } while (0)
+    for (int side = 0; side < 2; ++side) {     /* src loses the Li (-), dst gains it (+) */
+        const int32_t s = side ? g->hop_nbr[e] : g->edge_src[e];
+        const int64_t d = side ? 1 : -1;
+        LIHOP_ADD_DELTA(2 * s + 1, d);
+        for (int32_t f = g->hop_start[s]; f < g->hop_start[s + 1]; ++f) LIHOP_ADD_DELTA(2 * g->hop_nbr[f], d);
+        if (g->pair_start)
+            for (int32_t x = g->pair_start[s]; x < g->pair_start[s + 1]; ++x)
+                LIHOP_ADD_DELTA(2 * g->pair_nbr[x], d * g->pair_w[x]);
+        for (int32_t x = g->excl_start[s]; x < g->excl_start[s + 1]; ++x)
+            LIHOP_ADD_DELTA(2 * g->excl_nbr[x] + 1, 2 * d);
+    }
+#undef LIHOP_ADD_DELTA
+    return nt;
+}
+
+/* The site-state deltas of every link's forward hop (model dlt; dlt_off,
+ * dlt_len), merged per offset (the two sites' contributions may meet at a
+ * common neighbour), zeros dropped, sorted by offset. */
+static lihop_status build_deltas(lihop_garnet *g)
+{
+    const int32_t E = g->nedges, N = g->nsites, L = g->nlinks;
     g->dlt_off = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
     g->dlt_len = (int32_t *)malloc(sizeof(int32_t) * (size_t)(L > 0 ? L : 1));
     int64_t *acc = (int64_t *)calloc(2 * (size_t)N, sizeof(int64_t));
@@ -374,36 +408,9 @@ static lihop_status build_hop_records(lihop_garnet *g)
     int64_t cap = 8 * (int64_t)E + 16, n = 0;
     g->dlt = (int32_t *)malloc(sizeof(int32_t) * 2 * (size_t)cap);
     lihop_status st = LIHOP_OK;
-    if (!g->aff_pk || !g->dlt_off || !g->dlt_len || !acc || !touched || !seen || !g->dlt) st = LIHOP_ERR_NOMEM;
-    for (int64_t x = 0; x < g->naff && st == LIHOP_OK; ++x) {
-        const int32_t f = g->link_edge[g->aff_list[x]];
-        const lihop_garnet_edge_pk fw = g->edge_pk[f], bw = g->edge_pk[g->edge_rev[f]];
-        lihop_garnet_link_pk *q = g->aff_pk + x;
-        q->a = fw.src; q->b = fw.dst;
-        q->tab0m_fwd = fw.tab0m; q->tab0m_bwd = bw.tab0m;
-        q->xself2_fwd = fw.xself2; q->xself2_bwd = bw.xself2;
-    }
+    if (!g->dlt_off || !g->dlt_len || !acc || !touched || !seen || !g->dlt) st = LIHOP_ERR_NOMEM;
     for (int32_t l = 0; l < L && st == LIHOP_OK; ++l) {
-        const int32_t e = g->link_edge[l];
-        int32_t nt = 0;
-#define LIHOP_ADD_DELTA(off_, d_)                                   \
-        do {                                                        \
-            const int32_t o_ = (off_);                              \
-            if (!seen[o_]) { seen[o_] = 1; touched[nt++] = o_; }    \
-            acc[o_] += (d_);                                        \
-        } while (0)
-        for (int side = 0; side < 2; ++side) {     /* src loses the Li (-), dst gains it (+) */
-            const int32_t s = side ? g->hop_nbr[e] : g->edge_src[e];
-            const int64_t d = side ? 1 : -1;
-            LIHOP_ADD_DELTA(2 * s + 1, d);
-            for (int32_t f = g->hop_start[s]; f < g->hop_start[s + 1]; ++f) LIHOP_ADD_DELTA(2 * g->hop_nbr[f], d);
-            if (g->pair_start)
-                for (int32_t x = g->pair_start[s]; x < g->pair_start[s + 1]; ++x)
-                    LIHOP_ADD_DELTA(2 * g->pair_nbr[x], d * g->pair_w[x]);
-            for (int32_t x = g->excl_start[s]; x < g->excl_start[s + 1]; ++x)
-                LIHOP_ADD_DELTA(2 * g->excl_nbr[x] + 1, 2 * d);
-        }
-#undef LIHOP_ADD_DELTA
+        const int32_t nt = link_site_deltas(g, l, acc, touched, seen);
         qsort(touched, (size_t)nt, sizeof(int32_t), cmp_i32);
         if (n + nt > INT32_MAX) { st = LIHOP_ERR_INPUT; break; }
         if (n + nt > cap) {
@@ -430,16 +437,21 @@ static lihop_status build_hop_records(lihop_garnet *g)
     free(acc); free(touched); free(seen);
     if (st != LIHOP_OK) return st;
     g->ndelta = n;
-    m->aff_pk = g->aff_pk;
-    m->ndelta = n;
-    m->dlt = g->dlt;
-    /* the per-link offsets, packed for the event loop */
-    g->link_rec = (lihop_garnet_link_rec *)calloc((size_t)(L > 0 ? L : 1), sizeof(lihop_garnet_link_rec));
-    if (!g->link_rec) return LIHOP_ERR_NOMEM;
+    g->model.ndelta = n;
+    return LIHOP_OK;
+}
+
+/* The 64-byte record of every link (model link): its sites and hop vector and
+ * where its affected list, deltas and tree-update program lie. */
+static lihop_status build_link_records(lihop_garnet *g)
+{
+    const int32_t L = g->nlinks;
+    g->link = (lihop_garnet_link_rec *)calloc((size_t)(L > 0 ? L : 1), sizeof(lihop_garnet_link_rec));
+    if (!g->link) return LIHOP_ERR_NOMEM;
     for (int32_t l = 0; l < L; ++l) {
-        lihop_garnet_link_rec *r = g->link_rec + l;
+        lihop_garnet_link_rec *r = g->link + l;
         const int32_t f = g->link_edge[l];
-        for (int a = 0; a < 3; ++a) r->vec_A[a] = g->hop_vec_A[3 * (size_t)f + a];
+        for (int a = 0; a < 3; ++a) r->vec_A[a] = g->edge_vec_A[3 * (size_t)f + a];
         r->d2_A2 = g->edge_d2_A2[f];
         r->a = g->edge_src[f];
         r->b = g->hop_nbr[f];
@@ -450,16 +462,32 @@ static lihop_status build_hop_records(lihop_garnet *g)
         r->prog_off = g->prog_node ? g->prog_off[l] : 0;
         r->prog_len = g->prog_node ? g->prog_len[l] : 0;
     }
-    m->link = g->link_rec;
-    m->link_edge = g->link_edge;
     return LIHOP_OK;
 }
 
-lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_params *p,
-                                 lihop_garnet **out, lihop_err *err)
+/* The per-hop records the event loop streams (garnet_event.h): the packed
+ * links of the affected lists, the site-state deltas and the link records. */
+static lihop_status build_hop_records(lihop_garnet *g)
 {
-    *out = NULL;
-    if (!lat || !p) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no lattice or parameters");
+    lihop_status st = pack_affected_links(g);
+    if (st == LIHOP_OK) st = build_deltas(g);
+    if (st == LIHOP_OK) st = build_link_records(g);
+    return st;
+}
+
+/* Point the model at the arrays g owns (garnet_arrays.h). */
+static void model_publish_arrays(lihop_garnet *g)
+{
+#define LIHOP_PUBLISH_ARRAY(type, field, count, present) g->model.field = g->field;
+    LIHOP_GARNET_MODEL_ARRAYS(LIHOP_PUBLISH_ARRAY, &g->model)
+#undef LIHOP_PUBLISH_ARRAY
+}
+
+/* ---- lihop_garnet_create, step by step ------------------------------------- */
+
+/* The lattice's counts, before anything is copied. */
+static lihop_status check_lattice(const lihop_lattice *lat, lihop_err *err)
+{
     if (lat->nsites < 1) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice has no sites");
     if (lat->nsub < 1 || lat->nsub > MAXSUB)
         return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice has %d sublattices (1..%d)", lat->nsub, MAXSUB);
@@ -468,27 +496,36 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
                           (long long)lat->nhops, INT32_MAX);
     if (lat->nexcl < 0 || lat->nexcl > INT32_MAX)
         return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: bad exclusion count %lld", (long long)lat->nexcl);
-    lihop_status st = check_params(p, lat->nsub, lat->nsites, err);
-    if (st != LIHOP_OK) return st;
+    return LIHOP_OK;
+}
 
+static double cell_volume_A3(const double cell[3][3])
+{
+    return fabs(cell[0][0] * (cell[1][1] * cell[2][2] - cell[1][2] * cell[2][1])
+              - cell[0][1] * (cell[1][0] * cell[2][2] - cell[1][2] * cell[2][0])
+              + cell[0][2] * (cell[1][0] * cell[2][1] - cell[1][1] * cell[2][0]));
+}
+
+/* A new model holding the parameters and a copy of the lattice's sites and
+ * graph, with room for the per-site and per-edge tables; NULL when out of
+ * memory. */
+static lihop_garnet *garnet_new(const lihop_lattice *lat, const lihop_garnet_params *p)
+{
     lihop_garnet *g = (lihop_garnet *)calloc(1, sizeof *g);
-    if (!g) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
+    if (!g) return NULL;
     g->p = *p;
     g->p.phi_V = NULL;   /* the per-site arrays are used at create time only (copied or folded in) */
     g->p.site_shift_eV = NULL;
     g->p.kra_shift_eV = NULL;
-    int32_t N = lat->nsites, E = (int32_t)lat->nhops, X = (int32_t)lat->nexcl;
+    const int32_t N = lat->nsites, E = (int32_t)lat->nhops, X = (int32_t)lat->nexcl;
     g->nsites = N; g->nedges = E; g->nexcl = X; g->nsub = lat->nsub;
     for (int s = 0; s < g->nsub; ++s) {
         memcpy(g->subname[s], lat->subname[s], sizeof g->subname[s]);
         g->subname[s][sizeof g->subname[s] - 1] = '\0';
     }
-    const double (*cell)[3] = (const double (*)[3])lat->cell_A;
-    g->volume_A3 = fabs(cell[0][0] * (cell[1][1] * cell[2][2] - cell[1][2] * cell[2][1])
-                      - cell[0][1] * (cell[1][0] * cell[2][2] - cell[1][2] * cell[2][0])
-                      + cell[0][2] * (cell[1][0] * cell[2][1] - cell[1][1] * cell[2][0]));
+    g->volume_A3 = cell_volume_A3((const double (*)[3])lat->cell_A);
 
-    g->sub = (int32_t *)malloc(sizeof(int32_t) * (size_t)N);
+    g->site_sub = (int32_t *)malloc(sizeof(int32_t) * (size_t)N);
     g->hop_start = (int32_t *)malloc(sizeof(int32_t) * ((size_t)N + 1));
     g->hop_nbr = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
     g->edge_src = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
@@ -498,33 +535,40 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
     g->edge_mult = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
     g->site_w = (int64_t *)malloc(sizeof(int64_t) * (size_t)N);
     g->edge_excl_self = (uint8_t *)malloc((size_t)E);
-    g->hop_vec_A = (double *)malloc(sizeof(double) * 3 * (size_t)E);
+    g->edge_vec_A = (double *)malloc(sizeof(double) * 3 * (size_t)E);
     g->edge_d2_A2 = (double *)malloc(sizeof(double) * (size_t)E);
     g->edge_dE0_eV = (double *)malloc(sizeof(double) * (size_t)E);
     g->edge_kra_eV = (double *)malloc(sizeof(double) * (size_t)E);
     g->eps_eV = (double *)malloc(sizeof(double) * (size_t)N);
     g->phi_V = (double *)calloc((size_t)N, sizeof(double));
-    if (!g->sub || !g->hop_start || !g->hop_nbr || !g->edge_src || !g->edge_rev || !g->excl_start ||
-        !g->excl_nbr || !g->edge_mult || !g->edge_excl_self || !g->hop_vec_A || !g->edge_d2_A2 ||
+    if (!g->site_sub || !g->hop_start || !g->hop_nbr || !g->edge_src || !g->edge_rev || !g->excl_start ||
+        !g->excl_nbr || !g->edge_mult || !g->edge_excl_self || !g->edge_vec_A || !g->edge_d2_A2 ||
         !g->edge_dE0_eV || !g->edge_kra_eV || !g->eps_eV || !g->phi_V || !g->site_w) {
         lihop_garnet_destroy(g);
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
+        return NULL;
     }
-    memcpy(g->sub, lat->sub, sizeof(int32_t) * (size_t)N);
+    memcpy(g->site_sub, lat->sub, sizeof(int32_t) * (size_t)N);
     memcpy(g->hop_start, lat->hop_start, sizeof(int32_t) * ((size_t)N + 1));
     memcpy(g->hop_nbr, lat->hop_nbr, sizeof(int32_t) * (size_t)E);
-    memcpy(g->hop_vec_A, lat->hop_vec_A, sizeof(double) * 3 * (size_t)E);
+    memcpy(g->edge_vec_A, lat->hop_vec_A, sizeof(double) * 3 * (size_t)E);
     memcpy(g->excl_start, lat->excl_start, sizeof(int32_t) * ((size_t)N + 1));
     if (X > 0) memcpy(g->excl_nbr, lat->excl_nbr, sizeof(int32_t) * (size_t)X);
     if (p->phi_V) memcpy(g->phi_V, p->phi_V, sizeof(double) * (size_t)N);
+    return g;
+}
 
-    /* ---- validate the graph ---- */
-    st = LIHOP_OK;
+/* The copied graph and the per-site inputs: CSR offsets, sublattices, finite
+ * potentials and shifts, edges inside the lattice, symmetric exclusions.
+ * Fills sites_per_sub and edge_src. */
+static lihop_status check_graph(lihop_garnet *g, const lihop_garnet_params *p, lihop_err *err)
+{
+    const int32_t N = g->nsites, E = g->nedges, X = g->nexcl;
+    lihop_status st = LIHOP_OK;
     if (g->hop_start[0] != 0 || g->hop_start[N] != E || g->excl_start[0] != 0 || g->excl_start[N] != X)
         st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice CSR offsets do not match the edge counts");
     for (int32_t i = 0; i < N && st == LIHOP_OK; ++i) {
-        if (g->sub[i] < 0 || g->sub[i] >= g->nsub)
-            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site %d has sublattice %d", (int)i, (int)g->sub[i]);
+        if (g->site_sub[i] < 0 || g->site_sub[i] >= g->nsub)
+            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site %d has sublattice %d", (int)i, (int)g->site_sub[i]);
         else if (g->hop_start[i + 1] < g->hop_start[i] || g->excl_start[i + 1] < g->excl_start[i])
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: lattice CSR offsets decrease at site %d", (int)i);
         if (!finite_d(g->phi_V[i]))
@@ -533,7 +577,7 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
             st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: site or barrier shift of site %d is not finite", (int)i);
     }
     for (int32_t i = 0; i < N && st == LIHOP_OK; ++i) {
-        g->sites_per_sub[g->sub[i]] += 1;
+        g->sites_per_sub[g->site_sub[i]] += 1;
         for (int32_t e = g->hop_start[i]; e < g->hop_start[i + 1]; ++e) {
             int32_t j = g->hop_nbr[e];
             g->edge_src[e] = i;
@@ -557,69 +601,175 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
                                 (int)i, (int)j);
         }
     }
-    /* per-edge tables: reverse edge, multiplicity, exclusion of the source by the destination */
-    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e) {
+    return st;
+}
+
+/* The edge back from hop_nbr[e] to edge_src[e] with the opposite vector, or -1. */
+static int32_t find_reverse_edge(const lihop_garnet *g, int32_t e)
+{
+    const int32_t i = g->edge_src[e], j = g->hop_nbr[e];
+    const double *d = g->edge_vec_A + 3 * (size_t)e;
+    for (int32_t r = g->hop_start[j]; r < g->hop_start[j + 1]; ++r) {
+        const double *dr = g->edge_vec_A + 3 * (size_t)r;
+        if (g->hop_nbr[r] == i && fabs(dr[0] + d[0]) < 1e-6 && fabs(dr[1] + d[1]) < 1e-6 &&
+            fabs(dr[2] + d[2]) < 1e-6)
+            return r;
+    }
+    return -1;
+}
+
+/* Per-edge tables: reverse edge, multiplicity, exclusion of the source by the
+ * destination; then no two edges may share a reverse (duplicate hops). */
+static lihop_status build_edge_tables(lihop_garnet *g, lihop_err *err)
+{
+    const int32_t E = g->nedges;
+    for (int32_t e = 0; e < E; ++e) {
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        const double *d = g->hop_vec_A + 3 * (size_t)e;
-        g->edge_rev[e] = -1;
-        for (int32_t r = g->hop_start[j]; r < g->hop_start[j + 1]; ++r) {
-            const double *dr = g->hop_vec_A + 3 * (size_t)r;
-            if (g->hop_nbr[r] == i && fabs(dr[0] + d[0]) < 1e-6 && fabs(dr[1] + d[1]) < 1e-6 &&
-                fabs(dr[2] + d[2]) < 1e-6) {
-                g->edge_rev[e] = r;
-                break;
-            }
-        }
-        if (g->edge_rev[e] < 0) {
-            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: hop graph not symmetric: %d -> %d has no reverse edge",
-                            (int)i, (int)j);
-            break;
-        }
+        g->edge_rev[e] = find_reverse_edge(g, e);
+        if (g->edge_rev[e] < 0)
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: hop graph not symmetric: %d -> %d has no reverse edge",
+                              (int)i, (int)j);
         int mult = 0, self = 0;
         for (int32_t r = g->hop_start[i]; r < g->hop_start[i + 1]; ++r) mult += g->hop_nbr[r] == j;
         for (int32_t x = g->excl_start[j]; x < g->excl_start[j + 1]; ++x) self += g->excl_nbr[x] == i;
-        if (mult > 255 || self > 255) {
-            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: more than 255 edges join sites %d and %d", (int)i, (int)j);
-            break;
-        }
+        if (mult > 255 || self > 255)
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: more than 255 edges join sites %d and %d", (int)i, (int)j);
         g->edge_mult[e] = mult;
         g->edge_excl_self[e] = (uint8_t)self;
     }
-    if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
-    for (int32_t e = 0; e < E && st == LIHOP_OK; ++e)
+    for (int32_t e = 0; e < E; ++e)
         if (g->edge_rev[g->edge_rev[e]] != e)
-            st = lihop_fail(err, LIHOP_ERR_INPUT, "garnet: duplicate hop edges %d -> %d with the same vector",
-                            (int)g->edge_src[e], (int)g->hop_nbr[e]);
-    if (st == LIHOP_OK) st = build_shells(g, lat, p, err);
-    if (st != LIHOP_OK) { lihop_garnet_destroy(g); return st; }
-    /* make reverse vectors exact negatives (the lattice's minimum-image
-     * arithmetic may differ in the last bit), so the reverse hop has exactly -dE */
+            return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: duplicate hop edges %d -> %d with the same vector",
+                              (int)g->edge_src[e], (int)g->hop_nbr[e]);
+    return LIHOP_OK;
+}
+
+/* Site energies and the static part of every edge: reverse vectors made exact
+ * negatives first (the lattice's minimum-image arithmetic may differ in the
+ * last bit), so the reverse hop has exactly -dE. */
+static void set_energies(lihop_garnet *g, const lihop_garnet_params *p)
+{
+    const int32_t N = g->nsites, E = g->nedges;
     for (int32_t e = 0; e < E; ++e) {
         int32_t r = g->edge_rev[e];
         if (e < r)
-            for (size_t a = 0; a < 3; ++a) g->hop_vec_A[3 * (size_t)r + a] = -g->hop_vec_A[3 * (size_t)e + a];
+            for (size_t a = 0; a < 3; ++a) g->edge_vec_A[3 * (size_t)r + a] = -g->edge_vec_A[3 * (size_t)e + a];
     }
-
-    /* ---- energies ---- */
     for (int32_t i = 0; i < N; ++i) {
-        double eps = p->site_energy_eV[g->sub[i]];
+        double eps = p->site_energy_eV[g->site_sub[i]];
         if (p->disorder_sigma_eV > 0.0) eps += p->disorder_sigma_eV * disorder_normal(p->disorder_seed, i);
         if (p->site_shift_eV) eps += p->site_shift_eV[i];
         g->eps_eV[i] = eps;
     }
     for (int32_t e = 0; e < E; ++e) {
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        const double *d = g->hop_vec_A + 3 * (size_t)e;
+        const double *d = g->edge_vec_A + 3 * (size_t)e;
         g->edge_dE0_eV[e] = lihop_garnet_static_dE(g->eps_eV[i], g->eps_eV[j], g->phi_V[i], g->phi_V[j],
                                                    p->field_V_m, d);
-        g->edge_kra_eV[e] = p->E_kra_eV[g->sub[i]][g->sub[j]];
+        g->edge_kra_eV[e] = p->E_kra_eV[g->site_sub[i]][g->site_sub[j]];
         if (p->kra_shift_eV) g->edge_kra_eV[e] += 0.5 * (p->kra_shift_eV[i] + p->kra_shift_eV[j]);
         g->edge_d2_A2[e] = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     }
-    /* Rate table: every rate an allowed edge can take, so the event loop needs
-     * no exp.  Without interactions one entry per edge, else one per value
-     * of c = nnb(j) - mult(ij) - nnb(i) in [-w(i), w(j) - mult(ij)], w = site_w
-     * (the hop degree without pair shells). */
+}
+
+/* The model's counts and rate-law scalars (the shells are set by
+ * build_shells), and its arrays as far as they exist; the rate table stays off
+ * (NULL) until it is filled. */
+static void model_init(lihop_garnet *g, const lihop_garnet_params *p, int interacting, int32_t cstride)
+{
+    lihop_garnet_model *m = &g->model;
+    m->nsites = g->nsites;
+    m->nedges = g->nedges;
+    m->nexcl = g->nexcl;
+    m->nsub = g->nsub;
+    m->E_nn_eV = p->E_nn_eV;
+    m->interacting = interacting;
+    m->kT_eV = LIHOP_KB_EV * p->T_K;
+    m->nu_Hz = p->nu_Hz;
+    m->rate_law = (int32_t)p->rate_law;
+    m->tab_cstride = cstride;
+    model_publish_arrays(g);
+    m->rate_tab = NULL;      /* filled with the direct formula, then switched on */
+}
+
+/* The c range [cmin, cmax] of edge e's row of the rate table. */
+static void rate_row_range(const lihop_garnet *g, int32_t e, int32_t cstride, int32_t *cmin, int32_t *cmax)
+{
+    *cmin = cstride ? -(int32_t)g->site_w[g->edge_src[e]] : 0;
+    *cmax = cstride ? (int32_t)g->site_w[g->hop_nbr[e]] - g->edge_mult[e] : 0;
+}
+
+/* Edge e's row was just written at rate_tab[start, start + len) for c in
+ * [cmin, cmax].  When an earlier edge's row has the same range and the same
+ * bytes, point e at it and return 1 (the caller drops the new row); else
+ * register the row in the hash (hrow: open addressing over edges, -1 empty)
+ * and return 0. */
+static int share_rate_row(lihop_garnet *g, int64_t *hrow, int64_t hsize, int32_t e, int32_t cstride, int32_t cmin,
+                          int32_t cmax, int64_t start, int64_t len)
+{
+    uint64_t hash = 1469598103934665603ull ^ (uint64_t)(uint32_t)cmin;
+    const unsigned char *bytes = (const unsigned char *)(g->rate_tab + start);
+    for (size_t b = 0; b < sizeof(double) * (size_t)len; ++b) hash = (hash ^ bytes[b]) * 1099511628211ull;
+    int64_t h = (int64_t)(hash & (uint64_t)(hsize - 1));
+    for (; hrow[h] >= 0; h = (h + 1) & (hsize - 1)) {
+        int32_t f = (int32_t)hrow[h];      /* an earlier edge whose row is stored */
+        int32_t fmin, fmax;
+        rate_row_range(g, f, cstride, &fmin, &fmax);
+        int64_t fstart = (int64_t)g->edge_tab0[f] + fmin;
+        if (fmin == cmin && fstart + len <= start &&
+            memcmp(g->rate_tab + fstart, g->rate_tab + start, sizeof(double) * (size_t)len) == 0 && fmax == cmax) {
+            g->edge_tab0[e] = (int32_t)(fstart - cmin);
+            return 1;
+        }
+    }
+    hrow[h] = e;
+    g->edge_tab0[e] = (int32_t)(start - cmin);
+    return 0;
+}
+
+/* Fill the rate table with lihop_garnet_rate_of, one row per edge, rows with
+ * the same c range and the same values (uniform crystals: one row per kind of
+ * hop) stored once, so the table stays in L1 cache; a lookup gives the same
+ * bits either way. */
+static lihop_status fill_rate_table(lihop_garnet *g, lihop_err *err)
+{
+    const lihop_garnet_model *m = &g->model;
+    const int32_t E = g->nedges, cstride = m->tab_cstride;
+    int64_t hsize = 1;
+    while (hsize < 2 * (int64_t)E + 2) hsize <<= 1;
+    int64_t *hrow = (int64_t *)malloc(sizeof(int64_t) * (size_t)hsize);
+    if (!hrow) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
+    for (int64_t h = 0; h < hsize; ++h) hrow[h] = -1;
+    int64_t off = 0;
+    for (int32_t e = 0; e < E; ++e) {
+        int32_t cmin, cmax;
+        rate_row_range(g, e, cstride, &cmin, &cmax);
+        int64_t start = off;
+        for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
+        for (int64_t q = start; q < off; ++q)
+            if (!isfinite(g->rate_tab[q])) {   /* an infinite rate makes every waiting time 0: refuse */
+                free(hrow);
+                return lihop_fail(err, LIHOP_ERR_INPUT,
+                                  "garnet: the hop %d -> %d has rate %g 1/s; the energies, field or "
+                                  "temperature are out of range", (int)g->edge_src[e], (int)g->hop_nbr[e],
+                                  g->rate_tab[q]);
+            }
+        if (share_rate_row(g, hrow, hsize, e, cstride, cmin, cmax, start, off - start)) off = start;
+    }
+    free(hrow);
+    g->ntab = off;
+    g->model.ntab = off;
+    g->model.rate_tab = g->rate_tab;
+    return LIHOP_OK;
+}
+
+/* Rate table: every rate an allowed edge can take, so the event loop needs
+ * no exp.  Without interactions one entry per edge, else one per value
+ * of c = nnb(j) - mult(ij) - nnb(i) in [-w(i), w(j) - mult(ij)], w = site_w
+ * (the hop degree without pair shells).  Sets up the model on the way. */
+static lihop_status build_rate_table(lihop_garnet *g, const lihop_garnet_params *p, lihop_err *err)
+{
+    const int32_t N = g->nsites, E = g->nedges;
     const int interacting = p->E_nn_eV != 0.0 || p->npair_shells > 0;
     int32_t cstride = interacting ? 1 : 0;
     int64_t ntab = 0;
@@ -627,112 +777,68 @@ lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_pa
         int32_t i = g->edge_src[e], j = g->hop_nbr[e];
         ntab += cstride ? g->site_w[i] + g->site_w[j] - g->edge_mult[e] + 1 : 1;
     }
-    if (ntab > INT32_MAX) { lihop_garnet_destroy(g); return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: rate table too large"); }
+    if (ntab > INT32_MAX) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: rate table too large");
     g->ntab = ntab;
     g->rate_tab = (double *)malloc(sizeof(double) * (size_t)ntab);
     g->edge_tab0 = (int32_t *)malloc(sizeof(int32_t) * (size_t)E);
-    if (!g->rate_tab || !g->edge_tab0) {
-        lihop_garnet_destroy(g);
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
-    }
+    if (!g->rate_tab || !g->edge_tab0) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
 
     /* site energies as reported include q phi */
     for (int32_t i = 0; i < N; ++i) g->eps_eV[i] += g->phi_V[i];
 
-    lihop_garnet_model *m = &g->model;
-    m->nsites = N; m->nedges = E;
-    m->hop_start = g->hop_start; m->hop_nbr = g->hop_nbr; m->edge_src = g->edge_src; m->edge_rev = g->edge_rev;
-    m->edge_mult = g->edge_mult; m->edge_excl_self = g->edge_excl_self;
-    m->edge_dE0_eV = g->edge_dE0_eV; m->edge_kra_eV = g->edge_kra_eV;
-    m->excl_start = g->excl_start; m->excl_nbr = g->excl_nbr;
-    m->E_nn_eV = p->E_nn_eV;
-    m->interacting = interacting;
-    m->kT_eV = LIHOP_KB_EV * p->T_K;
-    m->nu_Hz = p->nu_Hz;
-    m->rate_law = (int32_t)p->rate_law;
-    m->rate_tab = NULL;      /* filled below with the direct formula, then switched on */
-    m->edge_tab0 = g->edge_tab0;
-    m->tab_cstride = cstride;
-    /* Rows with the same c range and the same values (uniform crystals: one
-     * row per kind of hop) are stored once, so the table stays in L1 cache;
-     * a lookup gives the same bits either way.  Hash of (cmin, row bytes). */
-    int64_t hsize = 1;
-    while (hsize < 2 * (int64_t)E + 2) hsize <<= 1;
-    int64_t *hrow = (int64_t *)malloc(sizeof(int64_t) * (size_t)hsize);
-    if (!hrow) {
-        lihop_garnet_destroy(g);
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (rate table)");
-    }
-    for (int64_t h = 0; h < hsize; ++h) hrow[h] = -1;
-    int64_t off = 0;
-    for (int32_t e = 0; e < E; ++e) {
-        int32_t i = g->edge_src[e], j = g->hop_nbr[e];
-        int32_t cmin = cstride ? -(int32_t)g->site_w[i] : 0;
-        int32_t cmax = cstride ? (int32_t)g->site_w[j] - g->edge_mult[e] : 0;
-        int64_t start = off;
-        for (int32_t c = cmin; c <= cmax; ++c) g->rate_tab[off++] = lihop_garnet_rate_of(m, e, c);
-        for (int64_t q = start; q < off; ++q)
-            if (!isfinite(g->rate_tab[q])) {   /* an infinite rate makes every waiting time 0: refuse */
-                free(hrow);
-                double r = g->rate_tab[q];
-                lihop_garnet_destroy(g);
-                return lihop_fail(err, LIHOP_ERR_INPUT,
-                                  "garnet: the hop %d -> %d has rate %g 1/s; the energies, field or "
-                                  "temperature are out of range", (int)i, (int)j, r);
-            }
-        uint64_t hash = 1469598103934665603ull ^ (uint64_t)(uint32_t)cmin;
-        const unsigned char *bytes = (const unsigned char *)(g->rate_tab + start);
-        for (size_t b = 0; b < sizeof(double) * (size_t)(off - start); ++b) hash = (hash ^ bytes[b]) * 1099511628211ull;
-        int64_t h = (int64_t)(hash & (uint64_t)(hsize - 1));
-        int found = 0;
-        for (; hrow[h] >= 0; h = (h + 1) & (hsize - 1)) {
-            int32_t f = (int32_t)hrow[h];      /* an earlier edge whose row is stored */
-            int32_t fi = g->edge_src[f];
-            int32_t fmin = cstride ? -(int32_t)g->site_w[fi] : 0;
-            int64_t fstart = (int64_t)g->edge_tab0[f] + fmin, flen = off - start;
-            if (fmin == cmin && fstart + flen <= start &&
-                memcmp(g->rate_tab + fstart, g->rate_tab + start, sizeof(double) * (size_t)flen) == 0 &&
-                (cstride ? (int32_t)g->site_w[g->hop_nbr[f]] - g->edge_mult[f] : 0) == cmax) {
-                g->edge_tab0[e] = (int32_t)(fstart - cmin);
-                off = start;
-                found = 1;
-                break;
-            }
-        }
-        if (!found) {
-            hrow[h] = e;
-            g->edge_tab0[e] = (int32_t)(start - cmin);
-        }
-    }
-    free(hrow);
-    ntab = off;
-    g->ntab = ntab;
-    m->rate_tab = g->rate_tab;
+    model_init(g, p, interacting, cstride);
+    return fill_rate_table(g, err);
+}
+
+/* The packed edges (model edge_pk). */
+static lihop_status build_edge_pk(lihop_garnet *g, lihop_err *err)
+{
+    const int32_t E = g->nedges, cstride = g->model.tab_cstride;
     g->edge_pk = (lihop_garnet_edge_pk *)malloc(sizeof(lihop_garnet_edge_pk) * (size_t)E);
-    if (!g->edge_pk) {
-        lihop_garnet_destroy(g);
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (edge table)");
-    }
+    if (!g->edge_pk) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory (edge table)");
     for (int32_t e = 0; e < E; ++e) {
         g->edge_pk[e].src = g->edge_src[e];
         g->edge_pk[e].dst = g->hop_nbr[e];
         g->edge_pk[e].tab0m = g->edge_tab0[e] - cstride * g->edge_mult[e];
         g->edge_pk[e].xself2 = 2 * (int32_t)g->edge_excl_self[e];
     }
-    m->edge_pk = g->edge_pk;
-    m->nsub = g->nsub;
-    m->nexcl = X;
-    m->ntab = ntab;
-    m->site_sub = g->sub;
-    m->edge_vec_A = g->hop_vec_A;
-    m->edge_d2_A2 = g->edge_d2_A2;
-    st = build_affected(g);
+    return LIHOP_OK;
+}
+
+/* The links, their affected lists, tree-update programs and hop records. */
+static lihop_status build_event_lists(lihop_garnet *g, lihop_err *err)
+{
+    lihop_status st = build_affected(g);
     if (st == LIHOP_OK) st = build_hop_records(g);
-    if (st != LIHOP_OK) {
-        lihop_garnet_destroy(g);
+    if (st != LIHOP_OK)
         return lihop_fail(err, st, st == LIHOP_ERR_NOMEM ? "garnet: out of memory (affected-event lists)"
                                                          : "garnet: affected-event lists or hop records too large");
+    return LIHOP_OK;
+}
+
+lihop_status lihop_garnet_create(const lihop_lattice *lat, const lihop_garnet_params *p,
+                                 lihop_garnet **out, lihop_err *err)
+{
+    *out = NULL;
+    if (!lat || !p) return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: no lattice or parameters");
+    lihop_status st = check_lattice(lat, err);
+    if (st == LIHOP_OK) st = check_params(p, lat->nsub, lat->nsites, err);
+    if (st != LIHOP_OK) return st;
+
+    lihop_garnet *g = garnet_new(lat, p);
+    if (!g) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet: out of memory");
+    st = check_graph(g, p, err);
+    if (st == LIHOP_OK) st = build_edge_tables(g, err);
+    if (st == LIHOP_OK) st = build_shells(g, lat, p, err);
+    if (st == LIHOP_OK) set_energies(g, p);
+    if (st == LIHOP_OK) st = build_rate_table(g, p, err);
+    if (st == LIHOP_OK) st = build_edge_pk(g, err);
+    if (st == LIHOP_OK) st = build_event_lists(g, err);
+    if (st != LIHOP_OK) {
+        lihop_garnet_destroy(g);
+        return st;
     }
+    model_publish_arrays(g);
     g->P = lihop_bkl_leaves(g->nlinks);
     if (p->time_s > 0.0) { g->t_end = p->time_s; g->have_t_end = 1; }
     *out = g;

@@ -156,7 +156,9 @@ typedef struct {
  * directed edges e of the hop graph (the sum tree holds them by link, below),
  * CSR as in lihop_lattice: the edges out of
  * site s are e in [hop_start[s], hop_start[s+1]), edge e goes edge_src[e] ->
- * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector). */
+ * hop_nbr[e], and edge_rev[e] is the edge back (same hop, opposite vector).
+ * Every array (pointer field) must also be listed in garnet_arrays.h: that list
+ * declares the host copies, frees them and uploads them to the GPU. */
 
 typedef struct {
     int32_t nsites;

@@ -8,6 +8,7 @@
 
 #include "garnet.h"
 #include "garnet_replica.h"
+#include "garnet_arrays.h"
 
 #define MAXS LIHOP_GARNET_MAX_SAMPLES
 #define MAXSUB LIHOP_MAX_SUBLATTICES
@@ -17,6 +18,23 @@
  * even when disorder_seed == seed (a run would need stream == this to collide). */
 #define DISORDER_SUBSEQ ((uint64_t)0x6d15a3d1u << 32)
 
+/* The host-only arrays of struct lihop_garnet, X(type, field):
+ *   site_w    [nsites] largest nnb a site can reach: deg_0 + sum_k B_k deg_k
+ *   eps_eV    [nsites] site energies (reported with q phi folded in)
+ *   phi_V     [nsites] electrostatic potential, V
+ *   aff_off, aff_len, prog_off, prog_len, dlt_off, dlt_len   [nlinks] per-link
+ *             offsets and lengths, packed into the model's link records */
+#define LIHOP_GARNET_HOST_ARRAYS(X) \
+    X(int64_t, site_w)              \
+    X(double, eps_eV)               \
+    X(double, phi_V)                \
+    X(int32_t, aff_off)             \
+    X(int32_t, aff_len)             \
+    X(int32_t, prog_off)            \
+    X(int32_t, prog_len)            \
+    X(int32_t, dlt_off)             \
+    X(int32_t, dlt_len)
+
 struct lihop_garnet {
     lihop_garnet_params p;
     int32_t nsites, nedges, nexcl;
@@ -24,25 +42,18 @@ struct lihop_garnet {
     char subname[MAXSUB][16];
     int32_t sites_per_sub[MAXSUB];
     double volume_A3;
-    int32_t *sub, *hop_start, *hop_nbr, *edge_src, *edge_rev, *excl_start, *excl_nbr;
-    int32_t *edge_mult;             /* radix-weighted pairs joining src and dst (garnet_event.h) */
-    uint8_t *edge_excl_self;
-    int32_t *pair_start, *pair_nbr, *pair_w;  /* shell partners, all shells (NULL without shells) */
-    int64_t *site_w;                /* [nsites] largest nnb a site can reach: deg_0 + sum_k B_k deg_k */
-    double *hop_vec_A, *edge_d2_A2, *edge_dE0_eV, *edge_kra_eV, *eps_eV, *phi_V;
-    double *rate_tab;
-    int32_t *edge_tab0;
-    int64_t ntab;
-    int32_t *aff_off, *aff_len, *aff_list;
-    int64_t naff;
-    int32_t *prog_off, *prog_len, *prog_node;
-    int64_t nprog;
-    lihop_garnet_edge_pk *edge_pk;
-    lihop_garnet_link_pk *aff_pk;
-    int32_t nlinks, *link_edge, *edge_link;
-    lihop_garnet_link_rec *link_rec;
-    int32_t *dlt_off, *dlt_len, *dlt;
-    int64_t ndelta;
+    /* The model's arrays, one per entry of garnet_arrays.h under the model's
+     * name (model.field points here once published; freed from the list). */
+#define LIHOP_GARNET_OWNED_ARRAY(type, field, count, present) type *field;
+    LIHOP_GARNET_MODEL_ARRAYS(LIHOP_GARNET_OWNED_ARRAY, &model)
+#undef LIHOP_GARNET_OWNED_ARRAY
+    /* Arrays used only while preparing the model or by the host (freed from
+     * LIHOP_GARNET_HOST_ARRAYS). */
+#define LIHOP_GARNET_OWNED_HOST_ARRAY(type, field) type *field;
+    LIHOP_GARNET_HOST_ARRAYS(LIHOP_GARNET_OWNED_HOST_ARRAY)
+#undef LIHOP_GARNET_OWNED_HOST_ARRAY
+    int64_t ntab, naff, nprog, ndelta;  /* entries of rate_tab, aff_list, prog_node; dlt pairs */
+    int32_t nlinks;
     lihop_garnet_model model;
     int64_t P;                      /* leaves of the sum tree */
     double t_end;

@@ -256,40 +256,29 @@ lihop_status lihop_garnet_regions_build(const lihop_config *cfg, const lihop_lat
     return LIHOP_OK;
 }
 
-lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_lattice *lat,
-                                      const lihop_garnet_regions *reg, int k, lihop_garnet_role role,
-                                      lihop_garnet_params *p, lihop_err *err)
+/* Under kra every sublattice pair joined by a hop needs a barrier. */
+static lihop_status check_barriers_given(const lihop_garnet_cfg *g, const lihop_lattice *lat, lihop_err *err)
+{
+    if (g->rate_law != LIHOP_GRATE_KRA) return LIHOP_OK;
+    for (int32_t i = 0; i < lat->nsites; i++)
+        for (int32_t e = lat->hop_start[i]; e < lat->hop_start[i + 1]; e++) {
+            int a = lat->sub[i], b = lat->sub[lat->hop_nbr[e]];
+            if (!g->kra_given[a][b])
+                return at_src(err, &g->src_kra,
+                              g->material_path[0] && strcmp(g->src_kra.file, g->material_path) == 0
+                                  ? "E_kra_eV" : "garnet.E_kra_eV",
+                              "expected a barrier for every sublattice pair joined by hops in lattice '%s' "
+                              "(rate_law kra), got none for pair [%s, %s]",
+                              g->lattice.name, g->subname[a], g->subname[b]);
+        }
+    return LIHOP_OK;
+}
+
+/* The energy model: site energies, barriers, E_nn, pair shells, disorder
+ * and the region arrays (potential and shifts) when there are any. */
+static void fill_energies(const lihop_config *cfg, const lihop_garnet_regions *reg, lihop_garnet_params *p)
 {
     const lihop_garnet_cfg *g = &cfg->garnet;
-    const int npts = lihop_garnet_npoints(cfg);
-    if (k < 0 || k >= npts || k >= LIHOP_GARNET_MAX_POINTS)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: point %d out of range (0..%d)", k, npts - 1);
-    if (reg && reg->nsites != lat->nsites)
-        return lihop_fail(err, LIHOP_ERR_INTERNAL, "garnet: region arrays for %d sites, lattice has %d",
-                          (int)reg->nsites, lat->nsites);
-    if (lat->nsub != g->nsub)
-        return lihop_fail(err, LIHOP_ERR_INTERNAL, "garnet: lattice has %d sublattices, the deck %d", lat->nsub, g->nsub);
-    int it, ix;
-    lihop_garnet_point_axes(cfg, k, &it, &ix);
-    lihop_garnet_params_default(p);
-    p->T_K = cfg->temperature_K[it];
-    p->nu_Hz = g->nu_Hz;
-    p->rate_law = g->rate_law == LIHOP_GRATE_METROPOLIS ? LIHOP_RATE_METROPOLIS : LIHOP_RATE_KRA;
-
-    /* every sublattice pair joined by a hop needs a barrier under kra */
-    if (g->rate_law == LIHOP_GRATE_KRA) {
-        for (int32_t i = 0; i < lat->nsites; i++)
-            for (int32_t e = lat->hop_start[i]; e < lat->hop_start[i + 1]; e++) {
-                int a = lat->sub[i], b = lat->sub[lat->hop_nbr[e]];
-                if (!g->kra_given[a][b])
-                    return at_src(err, &g->src_kra,
-                                  g->material_path[0] && strcmp(g->src_kra.file, g->material_path) == 0
-                                      ? "E_kra_eV" : "garnet.E_kra_eV",
-                                  "expected a barrier for every sublattice pair joined by hops in lattice '%s' "
-                                  "(rate_law kra), got none for pair [%s, %s]",
-                                  g->lattice.name, g->subname[a], g->subname[b]);
-            }
-    }
     for (int a = 0; a < g->nsub; a++) {
         p->site_energy_eV[a] = g->site_energy_eV[a];
         for (int b = 0; b < g->nsub; b++)
@@ -309,6 +298,13 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
         p->site_shift_eV = reg->site_shift_eV;
         p->kra_shift_eV = reg->kra_shift_eV;
     }
+}
+
+/* The applied field: the deck's, or for the drift runs the drift field along x. */
+static lihop_status fill_field(const lihop_config *cfg, lihop_garnet_role role, lihop_garnet_params *p,
+                               lihop_err *err)
+{
+    const lihop_garnet_cfg *g = &cfg->garnet;
     for (int a = 0; a < 3; a++)
         p->field_V_m[a] = g->field_V_m[a];
     if (role == LIHOP_GROLE_DRIFT1 || role == LIHOP_GROLE_DRIFT2) {
@@ -317,7 +313,13 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
         p->field_V_m[0] = g->drift_fields_V_m[role == LIHOP_GROLE_DRIFT1 ? 0 : 1];
         p->field_V_m[1] = p->field_V_m[2] = 0.0;
     }
+    return LIHOP_OK;
+}
 
+/* The Li count of Li content ix in this supercell (at least 1). */
+static lihop_status fill_li(const lihop_garnet_cfg *g, const lihop_lattice *lat, int ix, lihop_garnet_params *p,
+                            lihop_err *err)
+{
     int nli = 0;
     lihop_err e2 = {{0}};
     char key[64];
@@ -329,7 +331,12 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
         return at_src(err, &g->src_li, key, "expected at least 1 Li in the supercell, got %g",
                       g->li_is_per_cell ? g->li_per_cell[ix] : g->li_per_fu[ix]);
     p->nli = nli;
+    return LIHOP_OK;
+}
 
+/* The run block: replicas, seed and stream of point k, length, sampling. */
+static void fill_run(const lihop_config *cfg, int k, lihop_garnet_role role, lihop_garnet_params *p)
+{
     const lihop_run_cfg *r = &cfg->run;
     p->nreplicas = r->replicas;
     p->seed = cfg->seed;
@@ -341,6 +348,33 @@ lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_latti
     p->fit_from = r->fit_from;
     p->fit_to = r->fit_to;
     p->nbatches = r->batches;
-    return LIHOP_OK;
 }
 
+lihop_status lihop_garnet_params_fill(const lihop_config *cfg, const lihop_lattice *lat,
+                                      const lihop_garnet_regions *reg, int k, lihop_garnet_role role,
+                                      lihop_garnet_params *p, lihop_err *err)
+{
+    const lihop_garnet_cfg *g = &cfg->garnet;
+    const int npts = lihop_garnet_npoints(cfg);
+    if (k < 0 || k >= npts || k >= LIHOP_GARNET_MAX_POINTS)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "garnet: point %d out of range (0..%d)", k, npts - 1);
+    if (reg && reg->nsites != lat->nsites)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "garnet: region arrays for %d sites, lattice has %d",
+                          (int)reg->nsites, lat->nsites);
+    if (lat->nsub != g->nsub)
+        return lihop_fail(err, LIHOP_ERR_INTERNAL, "garnet: lattice has %d sublattices, the deck %d", lat->nsub, g->nsub);
+    int it, ix;
+    lihop_garnet_point_axes(cfg, k, &it, &ix);
+    lihop_garnet_params_default(p);
+    p->T_K = cfg->temperature_K[it];
+    p->nu_Hz = g->nu_Hz;
+    p->rate_law = g->rate_law == LIHOP_GRATE_METROPOLIS ? LIHOP_RATE_METROPOLIS : LIHOP_RATE_KRA;
+    lihop_status st = check_barriers_given(g, lat, err);
+    if (st != LIHOP_OK) return st;
+    fill_energies(cfg, reg, p);
+    st = fill_field(cfg, role, p, err);
+    if (st == LIHOP_OK) st = fill_li(g, lat, ix, p, err);
+    if (st != LIHOP_OK) return st;
+    fill_run(cfg, k, role, p);
+    return LIHOP_OK;
+}
