@@ -22,14 +22,14 @@ void lihop_garnet_params_default(lihop_garnet_params *p)
     p->nu_Hz = 1e13;
     p->T_K = 298.15;
     p->rate_law = LIHOP_RATE_KRA;
-    p->nreplicas = 16;
+    p->nreplicas = LIHOP_GARNET_DEFAULT_REPLICAS;
     p->seed = 1;
-    p->hops_per_li = 100.0;
-    p->equil_hops_per_li = 20.0;
-    p->nsamples = 32;
-    p->fit_from = 0.1;
-    p->fit_to = 0.5;
-    p->nbatches = 8;
+    p->hops_per_li = LIHOP_GARNET_DEFAULT_HOPS_PER_LI;
+    p->equil_hops_per_li = LIHOP_GARNET_DEFAULT_EQUIL_HOPS_PER_LI;
+    p->nsamples = LIHOP_GARNET_DEFAULT_SAMPLES;
+    p->fit_from = LIHOP_GARNET_DEFAULT_FIT_FROM;
+    p->fit_to = LIHOP_GARNET_DEFAULT_FIT_TO;
+    p->nbatches = LIHOP_GARNET_DEFAULT_BATCHES;
 }
 
 /* Frees every array g owns: the model's (garnet_arrays.h) and the host's

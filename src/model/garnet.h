@@ -157,9 +157,10 @@ typedef struct {
 
 typedef struct lihop_garnet lihop_garnet;
 
-/* Defaults: nu 1e13 Hz, 298.15 K, all energies 0, kra, 16 replicas,
- * 100 hops per Li after 20 per Li of equilibration, 32 samples, fit over [0.1, 0.5],
- * 8 batches, seed 1, stream 0; nli must be set. */
+/* Defaults: nu 1e13 Hz, 298.15 K, all energies 0, kra, seed 1, stream 0, and
+ * the run defaults of the decks (lihop_limits.h: 64 replicas, 100 hops per Li
+ * after 20 per Li of equilibration, 32 samples, fit over [0.1, 0.5], 8
+ * batches); nli must be set. */
 void lihop_garnet_params_default(lihop_garnet_params *p);
 
 /* Prepare the model on a lattice (copied; the lattice may be destroyed after).
