@@ -9,8 +9,7 @@
 
 #include <hdf5.h>
 
-#define LIHOP_H5_INTERNAL
-#include "h5out.h"
+#include "h5util.h"
 #include "micro_h5.h"
 
 #include <errno.h>
