@@ -140,6 +140,14 @@ int lihop_h5i_attr_f64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const c
     return lihop_h5i_attr_write(c, obj, objname, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, -1, &v);
 }
 
+int lihop_h5i_attr_f64s(lihop_h5i_ctx *c, hid_t obj, const char *objname, const lihop_h5i_f64 *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (lihop_h5i_attr_f64(c, obj, objname, v[i].name, v[i].v) < 0)
+            return -1;
+    return 0;
+}
+
 int lihop_h5i_attr_i32(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int v)
 {
     int32_t x = (int32_t)v;

@@ -39,6 +39,12 @@ int lihop_h5i_attr_strs(lihop_h5i_ctx *c, hid_t obj, const char *objname, const 
 int lihop_h5i_attr_fixstr(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, size_t width,
                           int n, const void *buf);
 int lihop_h5i_attr_f64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, double v);
+/* Scalar float64 attributes in order (stops at the first failure). */
+typedef struct {
+    const char *name;
+    double v;
+} lihop_h5i_f64;
+int lihop_h5i_attr_f64s(lihop_h5i_ctx *c, hid_t obj, const char *objname, const lihop_h5i_f64 *v, int n);
 int lihop_h5i_attr_i32(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int v);
 int lihop_h5i_attr_i64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, int64_t v);
 int lihop_h5i_attr_u64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, uint64_t v);

@@ -34,18 +34,39 @@ static void add_col(lihop_h5 *h, const char *name, col_kind kind, const char *un
     lihop_h5r_col_push(h->cols, &h->ncols, &h->row_size, name, kind, unit);
 }
 
+void lihop_h5r_col_defs(col_spec *cols, int *ncols, size_t *row_size, const col_def *defs, int n)
+{
+    for (int i = 0; i < n; i++)
+        lihop_h5r_col_push(cols, ncols, row_size, defs[i].name, defs[i].kind, defs[i].unit);
+}
+
+static void add_cols(lihop_h5 *h, const col_def *defs, int n)
+{
+    lihop_h5r_col_defs(h->cols, &h->ncols, &h->row_size, defs, n);
+}
+
+/* The voxel /summary columns before and after the per-species ones. */
+static const col_def voxel_head[] = {
+    {"point", COL_I32, "1"},
+    {"T_K", COL_F64, "K"},
+    {"sigma_S_m", COL_F64, "S/m"},
+    {"sigma_err_S_m", COL_F64, "S/m"},
+    {"sigma_xx_S_m", COL_F64, "S/m"},
+    {"sigma_yy_S_m", COL_F64, "S/m"},
+    {"sigma_zz_S_m", COL_F64, "S/m"},
+    {"t_plus", COL_F64, "1"},
+    {"t_plus_err", COL_F64, "1"},
+};
+static const col_def voxel_tail[] = {
+    {"converged", COL_I32, "1"},
+    {"hops", COL_U64, "1"},
+    {"wall_s", COL_F64, "s"},
+};
+
 void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg)
 {
     char name[LIHOP_NAME_LEN + 24];
-    add_col(h, "point", COL_I32, "1");
-    add_col(h, "T_K", COL_F64, "K");
-    add_col(h, "sigma_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_xx_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_yy_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_zz_S_m", COL_F64, "S/m");
-    add_col(h, "t_plus", COL_F64, "1");
-    add_col(h, "t_plus_err", COL_F64, "1");
+    add_cols(h, voxel_head, LIHOP_NDEFS(voxel_head));
     for (int s = 0; s < cfg->nspecies && s < LIHOP_MAX_SPECIES; s++) {
         const char *sn = cfg->species[s].name;
         snprintf(name, sizeof name, "D_%s_m2_s", sn);
@@ -57,63 +78,69 @@ void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg)
         snprintf(name, sizeof name, "sigma_%s_err_S_m", sn);
         add_col(h, name, COL_F64, "S/m");
     }
-    add_col(h, "converged", COL_I32, "1");
-    add_col(h, "hops", COL_U64, "1");
-    add_col(h, "wall_s", COL_F64, "s");
+    add_cols(h, voxel_tail, LIHOP_NDEFS(voxel_tail));
 }
 
-/* The garnet /summary columns (documented in h5out.h). */
+/* The garnet /summary columns (documented in h5out.h) before and after the
+ * per-sublattice ones. */
+static const col_def garnet_head[] = {
+    {"point", COL_I32, "1"},
+    {"T_K", COL_F64, "K"},
+    {"li_per_fu", COL_F64, "1"},
+    {"li_per_cell", COL_F64, "1"},
+    {"nli", COL_I32, "1"},
+    {"sigma_S_m", COL_F64, "S/m"},
+    {"sigma_err_S_m", COL_F64, "S/m"},
+    {"sigma_xx_S_m", COL_F64, "S/m"},
+    {"sigma_xx_err_S_m", COL_F64, "S/m"},
+    {"sigma_yy_S_m", COL_F64, "S/m"},
+    {"sigma_yy_err_S_m", COL_F64, "S/m"},
+    {"sigma_zz_S_m", COL_F64, "S/m"},
+    {"sigma_zz_err_S_m", COL_F64, "S/m"},
+    {"sigma_drift_S_m", COL_F64, "S/m"},
+    {"sigma_drift_err_S_m", COL_F64, "S/m"},
+    {"D_tracer_m2_s", COL_F64, "m^2/s"},
+    {"D_tracer_err_m2_s", COL_F64, "m^2/s"},
+    {"D_sigma_m2_s", COL_F64, "m^2/s"},
+    {"D_sigma_err_m2_s", COL_F64, "m^2/s"},
+    {"haven", COL_F64, "1"},
+    {"haven_err", COL_F64, "1"},
+    {"f_tracer", COL_F64, "1"},
+    {"f_tracer_err", COL_F64, "1"},
+    {"f_coll", COL_F64, "1"},
+    {"f_coll_err", COL_F64, "1"},
+};
+static const col_def garnet_tail[] = {
+    {"sigma_drift_E1_S_m", COL_F64, "S/m"},
+    {"sigma_drift_E1_err_S_m", COL_F64, "S/m"},
+    {"sigma_drift_E2_S_m", COL_F64, "S/m"},
+    {"sigma_drift_E2_err_S_m", COL_F64, "S/m"},
+    {"drift_linearity", COL_F64, "1"},
+    {"drift_linearity_err", COL_F64, "1"},
+    {"sigma_across_S_m", COL_F64, "S/m"},
+    {"sigma_across_err_S_m", COL_F64, "S/m"},
+    {"sigma_along_S_m", COL_F64, "S/m"},
+    {"sigma_along_err_S_m", COL_F64, "S/m"},
+    {"sigma_bulk_S_m", COL_F64, "S/m"},
+    {"sigma_bulk_err_S_m", COL_F64, "S/m"},
+    {"ASR_ohm_m2", COL_F64, "ohm m^2"},
+    {"ASR_err_ohm_m2", COL_F64, "ohm m^2"},
+    {"hops", COL_U64, "1"},
+    {"trapped_replicas", COL_I32, "1"},
+    {"wall_s", COL_F64, "s"},
+};
+
 void lihop_h5r_build_garnet_cols(lihop_h5 *h, const lihop_config *cfg)
 {
     char name[LIHOP_NAME_LEN + 24];
-    add_col(h, "point", COL_I32, "1");
-    add_col(h, "T_K", COL_F64, "K");
-    add_col(h, "li_per_fu", COL_F64, "1");
-    add_col(h, "li_per_cell", COL_F64, "1");
-    add_col(h, "nli", COL_I32, "1");
-    add_col(h, "sigma_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_xx_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_xx_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_yy_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_yy_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_zz_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_zz_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_drift_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_drift_err_S_m", COL_F64, "S/m");
-    add_col(h, "D_tracer_m2_s", COL_F64, "m^2/s");
-    add_col(h, "D_tracer_err_m2_s", COL_F64, "m^2/s");
-    add_col(h, "D_sigma_m2_s", COL_F64, "m^2/s");
-    add_col(h, "D_sigma_err_m2_s", COL_F64, "m^2/s");
-    add_col(h, "haven", COL_F64, "1");
-    add_col(h, "haven_err", COL_F64, "1");
-    add_col(h, "f_tracer", COL_F64, "1");
-    add_col(h, "f_tracer_err", COL_F64, "1");
-    add_col(h, "f_coll", COL_F64, "1");
-    add_col(h, "f_coll_err", COL_F64, "1");
+    add_cols(h, garnet_head, LIHOP_NDEFS(garnet_head));
     for (int s = 0; s < h->nsub; s++) {
         snprintf(name, sizeof name, "occupancy_%s", cfg->garnet.subname[s]);
         add_col(h, name, COL_F64, "1");
         snprintf(name, sizeof name, "occupancy_%s_err", cfg->garnet.subname[s]);
         add_col(h, name, COL_F64, "1");
     }
-    add_col(h, "sigma_drift_E1_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_drift_E1_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_drift_E2_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_drift_E2_err_S_m", COL_F64, "S/m");
-    add_col(h, "drift_linearity", COL_F64, "1");
-    add_col(h, "drift_linearity_err", COL_F64, "1");
-    add_col(h, "sigma_across_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_across_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_along_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_along_err_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_bulk_S_m", COL_F64, "S/m");
-    add_col(h, "sigma_bulk_err_S_m", COL_F64, "S/m");
-    add_col(h, "ASR_ohm_m2", COL_F64, "ohm m^2");
-    add_col(h, "ASR_err_ohm_m2", COL_F64, "ohm m^2");
-    add_col(h, "hops", COL_U64, "1");
-    add_col(h, "trapped_replicas", COL_I32, "1");
-    add_col(h, "wall_s", COL_F64, "s");
+    add_cols(h, garnet_tail, LIHOP_NDEFS(garnet_tail));
 }
 
 int lihop_h5r_col_index(const lihop_h5 *h, const char *name)

@@ -15,15 +15,7 @@ typedef struct {
     col_spec cols[24];
 } dtable;
 
-typedef struct {
-    const char *name;
-    col_kind kind;
-    const char *unit;
-} dt_colspec;
-
-#define NSPEC(a) ((int)(sizeof a / sizeof a[0]))
-
-static const dt_colspec arrhenius_cols[] = {
+static const col_def arrhenius_cols[] = {
     {"li_per_fu", COL_F64, "1"},           {"n_T", COL_I32, "1"},
     {"T_min_K", COL_F64, "K"},             {"T_max_K", COL_F64, "K"},
     {"Ea_sigmaT_eV", COL_F64, "eV"},       {"Ea_sigmaT_err_eV", COL_F64, "eV"},
@@ -34,7 +26,7 @@ static const dt_colspec arrhenius_cols[] = {
     {"weighted", COL_I32, "1"},
 };
 
-static const dt_colspec li_content_cols[] = {
+static const col_def li_content_cols[] = {
     {"T_K", COL_F64, "K"},                 {"n_li", COL_I32, "1"},
     {"li_max", COL_F64, "1"},              {"sigma_max_S_m", COL_F64, "S/m"},
     {"sigma_max_err_S_m", COL_F64, "S/m"}, {"li_vertex", COL_F64, "1"},
@@ -42,7 +34,7 @@ static const dt_colspec li_content_cols[] = {
 };
 
 /* /bicrystal: point, then the /summary columns in bicrystal_src, then the ASR in ohm cm^2. */
-static const dt_colspec bicrystal_cols[] = {
+static const col_def bicrystal_cols[] = {
     {"point", COL_I32, "1"},                  {"T_K", COL_F64, "K"},
     {"li_per_fu", COL_F64, "1"},              {"sigma_across_S_m", COL_F64, "S/m"},
     {"sigma_across_err_S_m", COL_F64, "S/m"}, {"sigma_along_S_m", COL_F64, "S/m"},
@@ -55,11 +47,10 @@ static const char *const bicrystal_src[] = {"T_K", "li_per_fu", "sigma_across_S_
                                             "sigma_along_S_m", "sigma_along_err_S_m", "sigma_bulk_S_m",
                                             "sigma_bulk_err_S_m", "ASR_ohm_m2", "ASR_err_ohm_m2"};
 
-static void dt_init(dtable *t, const dt_colspec *spec, int n)
+static void dt_init(dtable *t, const col_def *spec, int n)
 {
     memset(t, 0, sizeof *t);
-    for (int i = 0; i < n; i++)
-        lihop_h5r_col_push(t->cols, &t->ncols, &t->row_size, spec[i].name, spec[i].kind, spec[i].unit);
+    lihop_h5r_col_defs(t->cols, &t->ncols, &t->row_size, spec, n);
 }
 
 static void dt_put(const dtable *t, unsigned char *row, int col, double v)
@@ -193,7 +184,7 @@ static int arrhenius_row(const fit_ctx *f, const dtable *t, int ix, unsigned cha
 static int write_arrhenius(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop_garnet_fits *fits)
 {
     dtable t;
-    dt_init(&t, arrhenius_cols, NSPEC(arrhenius_cols));
+    dt_init(&t, arrhenius_cols, LIHOP_NDEFS(arrhenius_cols));
     int nrows = 0;
     for (int ix = 0; ix < f->nx; ix++) {
         lihop_garnet_arrhenius_row fr;
@@ -211,7 +202,7 @@ static int write_arrhenius(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop
 static int write_li_content(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop_garnet_fits *fits)
 {
     dtable t;
-    dt_init(&t, li_content_cols, NSPEC(li_content_cols));
+    dt_init(&t, li_content_cols, LIHOP_NDEFS(li_content_cols));
     int nrows = 0;
     double li[LIHOP_MAX_LI_VALUES], sg[LIHOP_MAX_LI_VALUES], se[LIHOP_MAX_LI_VALUES];
     for (int it = 0; it < f->nt; it++) {
@@ -238,7 +229,7 @@ static int write_bicrystal(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f)
 {
     const lihop_h5 *h = f->h;
     dtable t;
-    dt_init(&t, bicrystal_cols, NSPEC(bicrystal_cols));
+    dt_init(&t, bicrystal_cols, LIHOP_NDEFS(bicrystal_cols));
     int nrows = 0;
     for (int k = 0; k < f->nt * f->nx; k++) {
         if (f->byk[k] < 0)

@@ -14,6 +14,29 @@
 /* The run record's scalars, as attributes with the unit in the name. */
 static int write_gresult_attrs(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_garnet_result *r)
 {
+    const lihop_h5i_f64 v[] = {
+        {"volume_m3", r->volume_m3},
+        {"n_li_m3", r->n_li_m3},
+        {"D_tracer_m2_s", r->D_tracer_m2_s},
+        {"D_tracer_err_m2_s", r->D_tracer_err},
+        {"D_sigma_m2_s", r->D_sigma_m2_s},
+        {"D_sigma_err_m2_s", r->D_sigma_err},
+        {"D0_m2_s", r->D0_m2_s},
+        {"D0_err_m2_s", r->D0_err},
+        {"haven", r->haven},
+        {"haven_err", r->haven_err},
+        {"f_tracer", r->f_tracer},
+        {"f_tracer_err", r->f_tracer_err},
+        {"f_coll", r->f_coll},
+        {"f_coll_err", r->f_coll_err},
+        {"sigma_NE_S_m", r->sigma_NE_S_m},
+        {"sigma_NE_err_S_m", r->sigma_NE_err},
+        {"sigma_drift_S_m", r->sigma_drift_S_m},
+        {"sigma_drift_err_S_m", r->sigma_drift_err},
+        {"hop_rate_Hz", r->hop_rate_Hz},
+        {"hop_rate_err_Hz", r->hop_rate_err},
+        {"mean_hop_d2_m2", r->mean_hop_d2_A2 * A2_M2},
+    };
     if (lihop_h5i_attr_f64(c, g, gname, "T_K", r->T_K) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "kT_eV", r->kT_eV) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "t_end_s", r->t_end_s) < 0 ||
@@ -21,27 +44,7 @@ static int write_gresult_attrs(lihop_h5i_ctx *c, hid_t g, const char *gname, con
         lihop_h5i_attr_i32(c, g, gname, "batches", r->nbatches) < 0 ||
         lihop_h5i_attr_i64(c, g, gname, "nli", r->nli) < 0 ||
         lihop_h5i_attr_i32(c, g, gname, "nsites", r->nsites) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "volume_m3", r->volume_m3) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "n_li_m3", r->n_li_m3) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D_tracer_m2_s", r->D_tracer_m2_s) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D_tracer_err_m2_s", r->D_tracer_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D_sigma_m2_s", r->D_sigma_m2_s) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D_sigma_err_m2_s", r->D_sigma_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D0_m2_s", r->D0_m2_s) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "D0_err_m2_s", r->D0_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "haven", r->haven) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "haven_err", r->haven_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "f_tracer", r->f_tracer) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "f_tracer_err", r->f_tracer_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "f_coll", r->f_coll) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "f_coll_err", r->f_coll_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_NE_S_m", r->sigma_NE_S_m) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_NE_err_S_m", r->sigma_NE_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_drift_S_m", r->sigma_drift_S_m) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_drift_err_S_m", r->sigma_drift_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "hop_rate_Hz", r->hop_rate_Hz) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "hop_rate_err_Hz", r->hop_rate_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "mean_hop_d2_m2", r->mean_hop_d2_A2 * A2_M2) < 0 ||
+        lihop_h5i_attr_f64s(c, g, gname, v, LIHOP_NDEFS(v)) < 0 ||
         lihop_h5i_attr_u64(c, g, gname, "events", r->events) < 0 ||
         lihop_h5i_attr_u64(c, g, gname, "equil_events", r->equil_events) < 0 ||
         lihop_h5i_attr_u64(c, g, gname, "hops", r->hops) < 0 ||
@@ -238,15 +241,18 @@ static int write_bulk(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_
     const lihop_bicrystal_result *b = &pt->bc;
     if (write_subrun(c, g, gname, "bulk", &pt->bulk, field_V_m) < 0)
         return -1;
-    if (lihop_h5i_attr_f64(c, g, gname, "sigma_across_S_m", b->sigma_across_S_m) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_across_err_S_m", b->sigma_across_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_along_S_m", b->sigma_along_S_m) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_along_err_S_m", b->sigma_along_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_bulk_S_m", b->sigma_bulk_S_m) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "sigma_bulk_err_S_m", b->sigma_bulk_err) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "ASR_ohm_m2", b->asr_ohm_m2) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "ASR_err_ohm_m2", b->asr_err_ohm_m2) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "boundary_period_m", b->L_m) < 0)
+    const lihop_h5i_f64 v[] = {
+        {"sigma_across_S_m", b->sigma_across_S_m},
+        {"sigma_across_err_S_m", b->sigma_across_err},
+        {"sigma_along_S_m", b->sigma_along_S_m},
+        {"sigma_along_err_S_m", b->sigma_along_err},
+        {"sigma_bulk_S_m", b->sigma_bulk_S_m},
+        {"sigma_bulk_err_S_m", b->sigma_bulk_err},
+        {"ASR_ohm_m2", b->asr_ohm_m2},
+        {"ASR_err_ohm_m2", b->asr_err_ohm_m2},
+        {"boundary_period_m", b->L_m},
+    };
+    if (lihop_h5i_attr_f64s(c, g, gname, v, LIHOP_NDEFS(v)) < 0)
         return -1;
     return 0;
 }

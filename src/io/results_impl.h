@@ -48,6 +48,14 @@ struct lihop_h5 {
 /* Append a column to cols[*ncols] at offset *row_size (also for the derived tables). */
 void lihop_h5r_col_push(col_spec *cols, int *ncols, size_t *row_size, const char *name, col_kind kind,
                         const char *unit);
+/* A column of a fixed list. */
+typedef struct {
+    const char *name;
+    col_kind kind;
+    const char *unit;
+} col_def;
+#define LIHOP_NDEFS(a) ((int)(sizeof a / sizeof a[0]))
+void lihop_h5r_col_defs(col_spec *cols, int *ncols, size_t *row_size, const col_def *defs, int n);
 void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg);
 void lihop_h5r_build_garnet_cols(lihop_h5 *h, const lihop_config *cfg);
 void lihop_h5r_add_coord_cols(lihop_h5 *h, const lihop_config *cfg);
