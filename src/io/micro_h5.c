@@ -379,6 +379,36 @@ static int write_xdmf(const char *xpath, const lihop_micro *m, const char *h5bas
     return 0;
 }
 
+/* The grid into `part` (HDF5) and its sidecar into `xpart`; 0, or -1 with the failure in c. */
+static int write_parts(lihop_h5i_ctx *c, const lihop_micro *m, const char *part, const char *xpart,
+                       const char *base, const char *dataset, const char *const *phase_names)
+{
+    hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create %s", part);
+    if (lihop_h5i_write_grid(c, f, dataset, m, phase_names) < 0) {
+        H5Fclose(f);
+        return -1;
+    }
+    if (H5Fclose(f) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot close %s", part);
+    if (write_xdmf(xpart, m, base, dataset) < 0) {
+        lihop_fail(c->err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
+        c->st = LIHOP_ERR_IO;
+        return -1;
+    }
+    return 0;
+}
+
+static int rename_part(lihop_h5i_ctx *c, const char *from, const char *to)
+{
+    if (rename(from, to) == 0)
+        return 0;
+    lihop_fail(c->err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", from, to, strerror(errno));
+    c->st = LIHOP_ERR_IO;
+    return -1;
+}
+
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err)
 {
@@ -405,49 +435,17 @@ lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const 
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
 
+    /* Both files appear under their names only once both are complete. */
     lihop_h5i_ctx c = {path, err, LIHOP_OK};
-    hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create %s", part);
-        goto fail;
-    }
-    if (lihop_h5i_write_grid(&c, f, dataset, m, phase_names) < 0)
-        goto fail;
-    herr_t e = H5Fclose(f);
-    f = H5I_INVALID_HID;
-    if (e < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close %s", part);
-        goto fail;
-    }
-    if (write_xdmf(xpart, m, base, dataset) < 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
-    }
-    if (rename(part, path) != 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", part, path, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
-    }
-    if (rename(xpart, xdmf) != 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", xpart, xdmf, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
+    if (write_parts(&c, m, part, xpart, base, dataset, phase_names) < 0 || rename_part(&c, part, path) < 0 ||
+        rename_part(&c, xpart, xdmf) < 0) {
+        unlink(part);
+        unlink(xpart);
     }
     free(part);
     free(xdmf);
     free(xpart);
-    return LIHOP_OK;
-
-fail:
-    if (f >= 0)
-        H5Fclose(f);
-    unlink(part);
-    unlink(xpart);
-    free(part);
-    free(xdmf);
-    free(xpart);
-    return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
+    return c.st;
 }
 
 lihop_status lihop_micro_load(const lihop_micro_cfg *cfg, int nphases, const char *config_dir, lihop_micro **out,
