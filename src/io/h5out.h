@@ -276,31 +276,4 @@ lihop_status lihop_h5_abandon(lihop_h5 *h, lihop_err *err);
  * "complete"), flush and close; frees h.  NULL h: no-op returning LIHOP_OK. */
 lihop_status lihop_h5_close(lihop_h5 *h, const char *status, lihop_err *err);
 
-#ifdef LIHOP_H5_INTERNAL
-/* Helpers shared by h5out.c and micro_h5.c (include <hdf5.h> first); not API.
- * Each returns 0 on success, -1 on failure after recording the first failure in
- * the context as "FILE: what (HDF5: innermost HDF5 reason)". */
-typedef struct {
-    const char *file;
-    lihop_err *err;
-    lihop_status st;                /* LIHOP_OK until the first failure */
-} lihop_h5i_ctx;
-
-int lihop_h5i_fail(lihop_h5i_ctx *c, lihop_status st, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-hid_t lihop_h5i_str_type(void);     /* variable-length UTF-8 string; caller closes */
-int lihop_h5i_attr_str(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name,
-                       const char *value);
-int lihop_h5i_attr_strs(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name,
-                        int n, const char *const *values);
-int lihop_h5i_attr_f64(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, double v);
-/* uint8 [nz][ny][nx] dataset `dsname` under loc, gzip-chunked, with attributes
- * unit = "1", voxel_size_m and (if phase_names) phase_names. */
-int lihop_h5i_write_grid(lihop_h5i_ctx *c, hid_t loc, const char *dsname, const lihop_micro *m,
-                         const char *const *phase_names);
-#endif
-
 #endif

@@ -9,8 +9,7 @@
 
 #include <hdf5.h>
 
-#define LIHOP_H5_INTERNAL
-#include "h5out.h"
+#include "h5util.h"
 #include "micro_h5.h"
 
 #include <errno.h>
@@ -99,6 +98,176 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
                                    voxel_m, out, err);
 }
 
+/* The label map sorted by value; every phase in 0..nphases-1 and no label
+ * mapped to two phases. */
+static lihop_status build_label_map(const char *path, const char *dataset, int nlabels, const int *label_value,
+                                    const int *label_phase, int nphases, label_pair *map, lihop_err *err)
+{
+    for (int i = 0; i < nlabels; i++) {
+        if (label_phase[i] < 0 || label_phase[i] >= nphases)
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "%s: dataset '%s': label %d maps to phase %d, expected 0..%d", path,
+                              dataset, label_value[i], label_phase[i], nphases - 1);
+        map[i].value = label_value[i];
+        map[i].phase = label_phase[i];
+    }
+    qsort(map, (size_t)nlabels, sizeof map[0], cmp_label);
+    for (int i = 1; i < nlabels; i++)
+        if (map[i].value == map[i - 1].value && map[i].phase != map[i - 1].phase)
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "%s: dataset '%s': label %d maps to two phases (%d and %d)", path,
+                              dataset, map[i].value, map[i - 1].phase, map[i].phase);
+    return LIHOP_OK;
+}
+
+/* The open label dataset and what reading it needs. */
+typedef struct {
+    hid_t f, d, t, sp, dcpl, msp;
+    hsize_t dims[3];                /* z, y, x */
+    int is_unsigned;
+} label_file;
+
+/* Close everything but the file. */
+static void close_dataset(label_file *lf)
+{
+    if (lf->msp >= 0)
+        H5Sclose(lf->msp);
+    if (lf->dcpl >= 0)
+        H5Pclose(lf->dcpl);
+    if (lf->sp >= 0)
+        H5Sclose(lf->sp);
+    if (lf->t >= 0)
+        H5Tclose(lf->t);
+    if (lf->d >= 0)
+        H5Dclose(lf->d);
+    lf->msp = lf->dcpl = lf->sp = lf->t = lf->d = H5I_INVALID_HID;
+}
+
+/* Its shape: 3-D, each extent in 1..INT_MAX, not too large, and expect_n (x y z) when given. */
+static int check_shape(lihop_h5i_ctx *c, const char *dataset, const hsize_t dims[3], const int expect_n[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (dims[i] < 1 || dims[i] > INT_MAX)
+            return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "dataset '%s' has shape %llux%llux%llu (z,y,x)",
+                                  dataset, (unsigned long long)dims[0], (unsigned long long)dims[1],
+                                  (unsigned long long)dims[2]);
+    if ((double)dims[0] * (double)dims[1] * (double)dims[2] > (double)(SIZE_MAX / 8))
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "dataset '%s' is too large", dataset);
+    if (expect_n && (dims[2] != (hsize_t)expect_n[0] || dims[1] != (hsize_t)expect_n[1] ||
+                     dims[0] != (hsize_t)expect_n[2]))
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "dataset '%s' is %llu x %llu x %llu voxels (x y z) but box_voxels says %d x %d x %d",
+                              dataset, (unsigned long long)dims[2], (unsigned long long)dims[1],
+                              (unsigned long long)dims[0], expect_n[0], expect_n[1], expect_n[2]);
+    return 0;
+}
+
+/* Open the file and its integer label dataset, rank 3, of an acceptable shape. */
+static int open_labels(lihop_h5i_ctx *c, const char *path, const char *dataset, const int expect_n[3],
+                       label_file *lf)
+{
+    lf->f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (lf->f < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open as an HDF5 file");
+    lf->d = H5Dopen2(lf->f, dataset, H5P_DEFAULT);
+    if (lf->d < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no dataset '%s' in the file", dataset);
+    lf->t = H5Dget_type(lf->d);
+    if (lf->t < 0 || H5Tget_class(lf->t) != H5T_INTEGER)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "dataset '%s' does not hold integers; expected integer phase labels", dataset);
+    /* read 64-bit so that no label is clamped: its true value goes in messages */
+    lf->is_unsigned = H5Tget_sign(lf->t) == H5T_SGN_NONE;
+    lf->sp = H5Dget_space(lf->d);
+    int rank = lf->sp >= 0 ? H5Sget_simple_extent_ndims(lf->sp) : -1;
+    if (rank != 3)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "dataset '%s' has rank %d; expected 3 (z, y, x)", dataset,
+                              rank);
+    H5Sget_simple_extent_dims(lf->sp, lf->dims, NULL);
+    return check_shape(c, dataset, lf->dims, expect_n);
+}
+
+/* No voxel size given: take the one stored with the dataset. */
+static int stored_voxel_size(lihop_h5i_ctx *c, const label_file *lf, const char *dataset, double *voxel_m)
+{
+    hid_t a = H5Aexists(lf->d, "voxel_size_m") > 0 ? H5Aopen(lf->d, "voxel_size_m", H5P_DEFAULT)
+                                                  : H5I_INVALID_HID;
+    herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_DOUBLE, voxel_m) : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (e < 0 || !(*voxel_m > 0))
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "no voxel size given and dataset '%s' has no positive attribute "
+                              "'voxel_size_m'", dataset);
+    return 0;
+}
+
+static lihop_micro *new_micro(lihop_h5i_ctx *c, const hsize_t dims[3], double voxel_m, int nphases,
+                              const char *dataset)
+{
+    lihop_micro *m = malloc(sizeof *m);
+    size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
+    if (m)
+        m->phase = malloc(nvox);
+    if (!m || !m->phase) {
+        free(m);
+        lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for %zu voxels of '%s'", nvox, dataset);
+        return NULL;
+    }
+    m->n[0] = (int)dims[2];
+    m->n[1] = (int)dims[1];
+    m->n[2] = (int)dims[0];
+    m->voxel_m = voxel_m;
+    m->nphases = nphases;
+    return m;
+}
+
+/* z-planes per read: about LIHOP_MICRO_READ_SLAB_VOXELS voxels, whole chunks
+ * along z when chunked, so memory stays bounded for large grids. */
+static hsize_t slab_planes(label_file *lf, size_t plane)
+{
+    hsize_t slab = (hsize_t)(LIHOP_MICRO_READ_SLAB_VOXELS / plane);
+    if (slab < 1)
+        slab = 1;
+    lf->dcpl = H5Dget_create_plist(lf->d);
+    if (lf->dcpl >= 0 && H5Pget_layout(lf->dcpl) == H5D_CHUNKED) {
+        hsize_t cd[3];
+        if (H5Pget_chunk(lf->dcpl, 3, cd) == 3 && cd[0] > 0)
+            slab = (slab + cd[0] - 1) / cd[0] * cd[0];
+    }
+    return slab > lf->dims[0] ? lf->dims[0] : slab;
+}
+
+/* Every voxel's phase, read in slabs of whole z-planes. */
+static int read_phases(lihop_h5i_ctx *c, label_file *lf, const char *dataset, const label_pair *map,
+                       int nlabels, lihop_micro *m)
+{
+    const hsize_t *dims = lf->dims;
+    size_t plane = (size_t)dims[2] * (size_t)dims[1];
+    hsize_t slab = slab_planes(lf, plane);
+    int64_t *buf = malloc(sizeof *buf * plane * (size_t)slab);
+    if (!buf)
+        return lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '%s'", dataset);
+    int rc = 0;
+    for (hsize_t z0 = 0; z0 < dims[0] && rc == 0; z0 += slab) {
+        hsize_t nz = dims[0] - z0 < slab ? dims[0] - z0 : slab;
+        hsize_t start[3] = {z0, 0, 0}, count[3] = {nz, dims[1], dims[2]};
+        lf->msp = H5Screate_simple(3, count, NULL);
+        if (lf->msp < 0 || H5Sselect_hyperslab(lf->sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dread(lf->d, lf->is_unsigned ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, lf->msp, lf->sp, H5P_DEFAULT,
+                    buf) < 0) {
+            rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read dataset '%s' (z = %llu..%llu)", dataset,
+                                (unsigned long long)z0, (unsigned long long)(z0 + nz - 1));
+            break;
+        }
+        H5Sclose(lf->msp);
+        lf->msp = H5I_INVALID_HID;
+        rc = map_slab(c, dataset, map, nlabels, buf, lf->is_unsigned, m, plane * (size_t)z0, plane * (size_t)nz);
+    }
+    free(buf);
+    return rc;
+}
+
 lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
                                      int nlabels, const int *label_value, const int *label_phase,
                                      int nphases, double voxel_m, lihop_micro **out, lihop_err *err)
@@ -114,181 +283,33 @@ lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, cons
     if (nphases < 1 || nphases > LIHOP_MAX_PHASES)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: dataset '%s': %d phases (1..%d)", path, dataset,
                           nphases, LIHOP_MAX_PHASES);
-
     label_pair map[LIHOP_MAX_LABELS];
-    for (int i = 0; i < nlabels; i++) {
-        if (label_phase[i] < 0 || label_phase[i] >= nphases)
-            return lihop_fail(err, LIHOP_ERR_INPUT,
-                              "%s: dataset '%s': label %d maps to phase %d, expected 0..%d", path,
-                              dataset, label_value[i], label_phase[i], nphases - 1);
-        map[i].value = label_value[i];
-        map[i].phase = label_phase[i];
-    }
-    qsort(map, (size_t)nlabels, sizeof map[0], cmp_label);
-    for (int i = 1; i < nlabels; i++)
-        if (map[i].value == map[i - 1].value && map[i].phase != map[i - 1].phase)
-            return lihop_fail(err, LIHOP_ERR_INPUT,
-                              "%s: dataset '%s': label %d maps to two phases (%d and %d)", path,
-                              dataset, map[i].value, map[i - 1].phase, map[i].phase);
-
+    lihop_status st = build_label_map(path, dataset, nlabels, label_value, label_phase, nphases, map, err);
+    if (st != LIHOP_OK)
+        return st;
     if (access(path, R_OK) != 0)
         return lihop_fail(err, LIHOP_ERR_IO, "cannot read microstructure file %s: %s", path,
                           strerror(errno));
 
     lihop_h5i_ctx c = {path, err, LIHOP_OK};
-    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID, t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
-    hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    label_file lf = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID,
+                     H5I_INVALID_HID, {0, 0, 0}, 0};
     lihop_micro *m = NULL;
-    int64_t *buf = NULL;
-    int is_unsigned = 0;
-
-    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open as an HDF5 file");
-        goto fail;
-    }
-    d = H5Dopen2(f, dataset, H5P_DEFAULT);
-    if (d < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INPUT, "no dataset '%s' in the file", dataset);
-        goto fail;
-    }
-    t = H5Dget_type(d);
-    if (t < 0 || H5Tget_class(t) != H5T_INTEGER) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INPUT,
-                       "dataset '%s' does not hold integers; expected integer phase labels", dataset);
-        goto fail;
-    }
-    /* read 64-bit so that no label is clamped: its true value goes in messages */
-    is_unsigned = H5Tget_sign(t) == H5T_SGN_NONE;
-    sp = H5Dget_space(d);
-    int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-    if (rank != 3) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INPUT, "dataset '%s' has rank %d; expected 3 (z, y, x)",
-                       dataset, rank);
-        goto fail;
-    }
-    hsize_t dims[3];
-    H5Sget_simple_extent_dims(sp, dims, NULL);
-    for (int i = 0; i < 3; i++)
-        if (dims[i] < 1 || dims[i] > INT_MAX) {
-            lihop_h5i_fail(&c, LIHOP_ERR_INPUT, "dataset '%s' has shape %llux%llux%llu (z,y,x)",
-                           dataset, (unsigned long long)dims[0], (unsigned long long)dims[1],
-                           (unsigned long long)dims[2]);
-            goto fail;
-        }
-    if ((double)dims[0] * (double)dims[1] * (double)dims[2] > (double)(SIZE_MAX / 8)) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INPUT, "dataset '%s' is too large", dataset);
-        goto fail;
-    }
-    if (expect_n && (dims[2] != (hsize_t)expect_n[0] || dims[1] != (hsize_t)expect_n[1] ||
-                     dims[0] != (hsize_t)expect_n[2])) {
-        lihop_h5i_fail(&c, LIHOP_ERR_INPUT,
-                       "dataset '%s' is %llu x %llu x %llu voxels (x y z) but box_voxels says %d x %d x %d",
-                       dataset, (unsigned long long)dims[2], (unsigned long long)dims[1],
-                       (unsigned long long)dims[0], expect_n[0], expect_n[1], expect_n[2]);
-        goto fail;
-    }
-
-    if (!(voxel_m > 0)) {
-        /* No voxel size given: take the one stored with the dataset. */
-        hid_t a = H5Aexists(d, "voxel_size_m") > 0 ? H5Aopen(d, "voxel_size_m", H5P_DEFAULT)
-                                                  : H5I_INVALID_HID;
-        herr_t e = a >= 0 ? H5Aread(a, H5T_NATIVE_DOUBLE, &voxel_m) : -1;
-        if (a >= 0)
-            H5Aclose(a);
-        if (e < 0 || !(voxel_m > 0)) {
-            lihop_h5i_fail(&c, LIHOP_ERR_INPUT,
-                           "no voxel size given and dataset '%s' has no positive attribute "
-                           "'voxel_size_m'", dataset);
-            goto fail;
-        }
-    }
-
-    m = malloc(sizeof *m);
-    const int n0 = (int)dims[2], n1 = (int)dims[1], n2 = (int)dims[0];
-    size_t plane = (size_t)n0 * (size_t)n1;
-    size_t nvox = plane * (size_t)n2;
-    if (m)
-        m->phase = malloc(nvox);
-    if (!m || !m->phase) {
-        lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory for %zu voxels of '%s'", nvox, dataset);
-        goto fail;
-    }
-    m->n[0] = n0;
-    m->n[1] = n1;
-    m->n[2] = n2;
-    m->voxel_m = voxel_m;
-    m->nphases = nphases;
-
-    /* Read in slabs of whole z-planes (whole chunks along z when chunked), about
-     * 16 Mi voxels each, so memory stays bounded for large grids. */
-    hsize_t slab = (hsize_t)(LIHOP_MICRO_READ_SLAB_VOXELS / plane);
-    if (slab < 1)
-        slab = 1;
-    dcpl = H5Dget_create_plist(d);
-    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED) {
-        hsize_t cd[3];
-        if (H5Pget_chunk(dcpl, 3, cd) == 3 && cd[0] > 0)
-            slab = (slab + cd[0] - 1) / cd[0] * cd[0];
-    }
-    if (slab > dims[0])
-        slab = dims[0];
-    buf = malloc(sizeof *buf * plane * (size_t)slab);
-    if (!buf) {
-        lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory reading '%s'", dataset);
-        goto fail;
-    }
-
-    for (hsize_t z0 = 0; z0 < dims[0]; z0 += slab) {
-        hsize_t nz = dims[0] - z0 < slab ? dims[0] - z0 : slab;
-        hsize_t start[3] = {z0, 0, 0}, count[3] = {nz, dims[1], dims[2]};
-        msp = H5Screate_simple(3, count, NULL);
-        if (msp < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(d, is_unsigned ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, msp, sp, H5P_DEFAULT, buf) < 0) {
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot read dataset '%s' (z = %llu..%llu)", dataset,
-                           (unsigned long long)z0, (unsigned long long)(z0 + nz - 1));
-            goto fail;
-        }
-        H5Sclose(msp);
-        msp = H5I_INVALID_HID;
-        if (map_slab(&c, dataset, map, nlabels, buf, is_unsigned, m, plane * (size_t)z0,
-                     plane * (size_t)nz) != 0)
-            goto fail;
-    }
-
-    free(buf);
-    H5Pclose(dcpl);
-    H5Sclose(sp);
-    H5Tclose(t);
-    H5Dclose(d);
-    if (H5Fclose(f) < 0) {
-        f = H5I_INVALID_HID;
-        d = t = sp = dcpl = H5I_INVALID_HID;
-        buf = NULL;
+    if (open_labels(&c, path, dataset, expect_n, &lf) == 0 &&
+        (voxel_m > 0 || stored_voxel_size(&c, &lf, dataset, &voxel_m) == 0) &&
+        (m = new_micro(&c, lf.dims, voxel_m, nphases, dataset)) != NULL)
+        read_phases(&c, &lf, dataset, map, nlabels, m);
+    close_dataset(&lf);
+    if (lf.f >= 0 && H5Fclose(lf.f) < 0 && c.st == LIHOP_OK)
         lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close the file");
-        goto fail;
+    if (c.st != LIHOP_OK) {
+        if (m)
+            free(m->phase);
+        free(m);
+        return c.st;
     }
     *out = m;
     return LIHOP_OK;
-
-fail:
-    free(buf);
-    if (m)
-        free(m->phase);
-    free(m);
-    if (msp >= 0)
-        H5Sclose(msp);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (t >= 0)
-        H5Tclose(t);
-    if (d >= 0)
-        H5Dclose(d);
-    if (f >= 0)
-        H5Fclose(f);
-    return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -358,6 +379,36 @@ static int write_xdmf(const char *xpath, const lihop_micro *m, const char *h5bas
     return 0;
 }
 
+/* The grid into `part` (HDF5) and its sidecar into `xpart`; 0, or -1 with the failure in c. */
+static int write_parts(lihop_h5i_ctx *c, const lihop_micro *m, const char *part, const char *xpart,
+                       const char *base, const char *dataset, const char *const *phase_names)
+{
+    hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create %s", part);
+    if (lihop_h5i_write_grid(c, f, dataset, m, phase_names) < 0) {
+        H5Fclose(f);
+        return -1;
+    }
+    if (H5Fclose(f) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot close %s", part);
+    if (write_xdmf(xpart, m, base, dataset) < 0) {
+        lihop_fail(c->err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
+        c->st = LIHOP_ERR_IO;
+        return -1;
+    }
+    return 0;
+}
+
+static int rename_part(lihop_h5i_ctx *c, const char *from, const char *to)
+{
+    if (rename(from, to) == 0)
+        return 0;
+    lihop_fail(c->err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", from, to, strerror(errno));
+    c->st = LIHOP_ERR_IO;
+    return -1;
+}
+
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err)
 {
@@ -384,49 +435,17 @@ lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const 
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
 
+    /* Both files appear under their names only once both are complete. */
     lihop_h5i_ctx c = {path, err, LIHOP_OK};
-    hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot create %s", part);
-        goto fail;
-    }
-    if (lihop_h5i_write_grid(&c, f, dataset, m, phase_names) < 0)
-        goto fail;
-    herr_t e = H5Fclose(f);
-    f = H5I_INVALID_HID;
-    if (e < 0) {
-        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close %s", part);
-        goto fail;
-    }
-    if (write_xdmf(xpart, m, base, dataset) < 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
-    }
-    if (rename(part, path) != 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", part, path, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
-    }
-    if (rename(xpart, xdmf) != 0) {
-        lihop_fail(err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", xpart, xdmf, strerror(errno));
-        c.st = LIHOP_ERR_IO;
-        goto fail;
+    if (write_parts(&c, m, part, xpart, base, dataset, phase_names) < 0 || rename_part(&c, part, path) < 0 ||
+        rename_part(&c, xpart, xdmf) < 0) {
+        unlink(part);
+        unlink(xpart);
     }
     free(part);
     free(xdmf);
     free(xpart);
-    return LIHOP_OK;
-
-fail:
-    if (f >= 0)
-        H5Fclose(f);
-    unlink(part);
-    unlink(xpart);
-    free(part);
-    free(xdmf);
-    free(xpart);
-    return c.st != LIHOP_OK ? c.st : LIHOP_ERR_INTERNAL;
+    return c.st;
 }
 
 lihop_status lihop_micro_load(const lihop_micro_cfg *cfg, int nphases, const char *config_dir, lihop_micro **out,

@@ -1,0 +1,143 @@
+/* results_impl.h - the results file's handle and its internals, shared by
+ * h5out.c (open, close, commits) and results_*.c; not API.  Include <hdf5.h>
+ * first.  The layout itself is documented in h5out.h. */
+#ifndef LIHOP_RESULTS_IMPL_H
+#define LIHOP_RESULTS_IMPL_H
+
+#include "durable.h"
+#include "h5out.h"
+#include "h5util.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* voxel: 12 + 4 per species; garnet: 40 + 2 per sublattice (see lihop_h5r_build_garnet_cols) */
+#define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES + LIHOP_MAX_COORDS)
+
+typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
+
+typedef struct {
+    char name[LIHOP_NAME_LEN + 24];
+    col_kind kind;
+    const char *unit;
+    size_t off;
+} col_spec;
+
+struct lihop_h5 {
+    char path[LIHOP_PATH_LEN];
+    lihop_durable dur;              /* lock and copy-on-write commits (durable.h) */
+    hid_t fapl;
+    hid_t file, meta, points, summary, row_type;   /* open only during a change */
+    size_t row_size;
+    int ncols;
+    col_spec cols[MAX_COLS];
+    int nspecies, nphases;
+    lihop_model_kind model;
+    int nsub;                       /* garnet: sublattices (occupancy columns) */
+    char prev_status[32];           /* resume: the status the file had before, for lihop_h5_abandon */
+    int ncoords;                    /* the deck's sweep coordinates (config.h) */
+    int coord_col[LIHOP_MAX_COORDS];    /* their /summary columns */
+    int seed_coord;                 /* index of the seed coordinate, -1 without */
+    int ndone, done_cap, next_id;   /* finished points: ids and coordinates */
+    int *done_id;
+    double *done_coord;             /* [ndone][ncoords] */
+};
+
+/* ---- columns and rows (results_cols.c) ---- */
+
+/* Append a column to cols[*ncols] at offset *row_size (also for the derived tables). */
+void lihop_h5r_col_push(col_spec *cols, int *ncols, size_t *row_size, const char *name, col_kind kind,
+                        const char *unit);
+/* A column of a fixed list. */
+typedef struct {
+    const char *name;
+    col_kind kind;
+    const char *unit;
+} col_def;
+#define LIHOP_NDEFS(a) ((int)(sizeof a / sizeof a[0]))
+void lihop_h5r_col_defs(col_spec *cols, int *ncols, size_t *row_size, const col_def *defs, int n);
+void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg);
+void lihop_h5r_build_garnet_cols(lihop_h5 *h, const lihop_config *cfg);
+void lihop_h5r_add_coord_cols(lihop_h5 *h, const lihop_config *cfg);
+int lihop_h5r_col_index(const lihop_h5 *h, const char *name);
+/* The compound type of cols (native members); caller closes. */
+hid_t lihop_h5r_compound(const col_spec *cols, int ncols, size_t row_size);
+/* Attribute `units` of d: each column's unit in column order. */
+int lihop_h5r_write_units(lihop_h5i_ctx *c, hid_t d, const char *path, const col_spec *cols, int ncols);
+void lihop_h5r_put_coords(const lihop_h5 *h, unsigned char *row, const double *coords);
+void lihop_h5r_get_coords(const lihop_h5 *h, const unsigned char *row, double *coords);
+double lihop_h5r_row_f64(const lihop_h5 *h, const unsigned char *row, int col);
+int lihop_h5r_row_point(const lihop_h5 *h, const unsigned char *row);
+int lihop_h5r_add_done(lihop_h5 *h, int id, const double *coords);
+/* Every /summary row (malloc'd; *n rows); a table that is not 1-D fails with
+ * status dims_st and message dims_msg. */
+unsigned char *lihop_h5r_read_summary(lihop_h5i_ctx *c, lihop_h5 *h, int *n, lihop_status dims_st,
+                                      const char *dims_msg);
+
+/* Writes the columns of a /summary row in order. */
+typedef struct {
+    const lihop_h5 *h;
+    unsigned char *row;
+    int i;
+} row_cursor;
+
+static inline void put_f64(row_cursor *c, double v)
+{
+    memcpy(c->row + c->h->cols[c->i++].off, &v, 8);
+}
+static inline void put_i32(row_cursor *c, int v)
+{
+    int32_t x = (int32_t)v;
+    memcpy(c->row + c->h->cols[c->i++].off, &x, 4);
+}
+static inline void put_u64(row_cursor *c, uint64_t v)
+{
+    memcpy(c->row + c->h->cols[c->i++].off, &v, 8);
+}
+
+/* ---- layout (results_layout.c) ---- */
+
+void lihop_h5r_iso_now(char buf[32]);
+int lihop_h5r_point_complete(hid_t points, const char *name);
+int lihop_h5r_create_summary(lihop_h5i_ctx *c, lihop_h5 *h);
+int lihop_h5r_write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta);
+int lihop_h5r_write_sweep(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg);
+int lihop_h5r_create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_h5_meta *meta);
+int lihop_h5r_compare_micro(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m);
+int lihop_h5r_write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,
+                                const char *const *phase_names);
+
+/* ---- resume (results_resume.c) ---- */
+
+int lihop_h5r_resume_check(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h, const lihop_config *cfg,
+                           const lihop_micro *micro);
+int lihop_h5r_resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_h5_meta *meta,
+                            const lihop_micro *micro, const char *const *phase_names);
+
+/* ---- commits (h5out.c) ---- */
+
+int lihop_h5r_txn_begin(lihop_h5i_ctx *c, lihop_h5 *h);
+int lihop_h5r_txn_end(lihop_h5i_ctx *c, lihop_h5 *h);
+
+/* ---- points (results_point.c) ---- */
+
+/* A new group /points/<index> (gname: its path); a complete point is
+ * LIHOP_ERR_INTERNAL, an unfinished one is replaced.  Returns the group or a
+ * negative id with the status in c->st. */
+hid_t lihop_h5r_point_group(lihop_h5i_ctx *c, lihop_h5 *h, int index, char gname[48]);
+int lihop_h5r_append_row(lihop_h5i_ctx *c, lihop_h5 *h, const unsigned char *row, int index);
+int lihop_h5r_write_coord_attrs(lihop_h5i_ctx *c, const lihop_h5 *h, const lihop_config *cfg, hid_t g,
+                                const char *gname, const double *coords);
+void lihop_h5r_finish_point(lihop_h5i_ctx *c, lihop_h5 *h, hid_t g, const char *gname);
+typedef lihop_status (*lihop_h5r_point_writer)(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                               const void *r, lihop_err *err);
+/* Run one point writer on a copy of the file and commit it; remember the point. */
+lihop_status lihop_h5r_write_committed(lihop_h5 *h, const lihop_config *cfg, const double *coords,
+                                       const void *r, int id, lihop_h5r_point_writer fn, lihop_err *err);
+
+/* ---- /combined (results_combine.c) ---- */
+
+/* /combined from /summary; the combined rows (malloc'd) to crows_out when not NULL. */
+lihop_status lihop_h5r_finish_in(lihop_h5 *h, unsigned char **crows_out, int *ncomb, lihop_err *err);
+
+#endif

@@ -1,0 +1,374 @@
+/* results_layout.c - a new results file's layout: /metadata (both models),
+ * /sweep, /points, /summary and /microstructure (h5out.h). */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <hdf5.h>
+
+#include "results_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+void lihop_h5r_iso_now(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else
+        snprintf(buf, 32, "unknown");
+}
+
+int lihop_h5r_point_complete(hid_t points, const char *name)
+{
+    if (H5Lexists(points, name, H5P_DEFAULT) <= 0)
+        return 0;
+    if (H5Aexists_by_name(points, name, "complete", H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t a = H5Aopen_by_name(points, name, "complete", H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return 0;
+    int32_t v = 0;
+    herr_t e = H5Aread(a, H5T_NATIVE_INT32, &v);
+    H5Aclose(a);
+    return e >= 0 && v == 1;
+}
+
+int lihop_h5r_create_summary(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = 64;
+    hid_t sp = H5Screate_simple(1, &dims, &maxdims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int rc = -1;
+    if (sp < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set up '/summary'");
+        goto done;
+    }
+    h->summary = H5Dcreate2(h->file, "/summary", h->row_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (h->summary < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create '/summary'");
+        goto done;
+    }
+    if (lihop_h5r_write_units(c, h->summary, "/summary", h->cols, h->ncols) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+int lihop_h5r_write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta)
+{
+    lihop_h5_meta none = {0};
+    if (!meta)
+        meta = &none;
+    if (lihop_h5i_attr_str(c, h->meta, "/metadata", "lihop_version", meta->version) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "git_describe", meta->git_describe) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "command_line", meta->command_line) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "backend", meta->backend) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "device_name", meta->device_name) < 0 ||
+        lihop_h5i_attr_i32(c, h->meta, "/metadata", "threads", meta->threads) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "status", "running") < 0)
+        return -1;
+    return 0;
+}
+
+
+static const char *const profile_names[] = {"none", "gouy_chapman", "mott_schottky", "table"};
+
+/* The pair-energy shells of /metadata/garnet (only when the deck has some). */
+static int write_pair_shells(lihop_h5i_ctx *c, hid_t g, const char *o, const lihop_garnet_cfg *gc)
+{
+    if (gc->npair_shells <= 0)
+        return 0;
+    int n = gc->npair_shells;
+    if (lihop_h5i_attr_write(c, g, o, "pair_shells_from_A", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n,
+                             gc->pair_shell_min_A) < 0 ||
+        lihop_h5i_attr_write(c, g, o, "pair_shells_to_A", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n,
+                             gc->pair_shell_max_A) < 0 ||
+        lihop_h5i_attr_write(c, g, o, "pair_shells_eV", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n,
+                             gc->pair_shell_eV) < 0)
+        return -1;
+    return 0;
+}
+
+/* The attributes of /metadata/garnet up to the replica count. */
+static int write_garnet_attrs(lihop_h5i_ctx *c, hid_t g, const char *o, const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *gc = &cfg->garnet;
+    const char *subs[LIHOP_MAX_SUBLATTICES];
+    for (int s = 0; s < gc->nsub; s++)
+        subs[s] = gc->subname[s];
+    if (lihop_h5i_attr_str(c, g, o, "material_path", gc->material_path) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "material_name", gc->material_name) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "material_source", gc->material_source) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "lattice_path", gc->lattice_path) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "lattice_name", gc->lattice.name) < 0 ||
+        lihop_h5i_attr_strs(c, g, o, "sublattices", gc->nsub, subs) < 0 ||
+        lihop_h5i_attr_i32s(c, g, o, "cells", 3, gc->cells) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "rate_law", gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra") < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "nu_Hz", gc->nu_Hz) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "E_nn_eV", gc->E_nn_eV) < 0 ||
+        lihop_h5i_attr_i32(c, g, o, "npair_shells", gc->npair_shells) < 0 ||
+        write_pair_shells(c, g, o, gc) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "disorder_sigma_eV", gc->disorder_sigma_eV) < 0 ||
+        lihop_h5i_attr_write(c, g, o, "field_V_m", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, gc->field_V_m) < 0 ||
+        lihop_h5i_attr_i32(c, g, o, "replicas", (int)cfg->run.replicas) < 0)
+        return -1;
+    return 0;
+}
+
+/* E_kra_eV [nsub][nsub] (NaN: pair not given) and site_energy_eV [nsub]. */
+static int write_garnet_energies(lihop_h5i_ctx *c, hid_t g, const char *o, const lihop_garnet_cfg *gc)
+{
+    int ns = gc->nsub;
+    double kra[LIHOP_MAX_SUBLATTICES * LIHOP_MAX_SUBLATTICES];
+    for (int a = 0; a < ns; a++)
+        for (int b = 0; b < ns; b++)
+            kra[a * ns + b] = gc->kra_given[a][b] ? gc->E_kra_eV[a][b] : NAN;
+    hsize_t d2[2] = {(hsize_t)ns, (hsize_t)ns}, d1 = (hsize_t)ns;
+    if (lihop_h5i_dset_f64(c, g, o, "E_kra_eV", 2, d2, kra, "eV") < 0 ||
+        lihop_h5i_dset_f64(c, g, o, "site_energy_eV", 1, &d1, gc->site_energy_eV, "eV") < 0)
+        return -1;
+    return 0;
+}
+
+/* The bicrystal_* and space_charge_* attributes of /metadata/garnet. */
+static int write_bicrystal_attrs(lihop_h5i_ctx *c, hid_t g, const char *o, const lihop_bicrystal_cfg *b)
+{
+    char axis[2] = {"xyz"[b->axis], '\0'};
+    if (lihop_h5i_attr_str(c, g, o, "bicrystal_axis", axis) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_center_frac", b->center_frac) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_thickness_A", b->thickness_A) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_kra_shift_eV", b->kra_shift_eV) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_site_shift_eV", b->site_shift_eV) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_disorder_sigma_eV", b->disorder_sigma_eV) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "bicrystal_site_removal_fraction", b->site_removal_fraction) < 0 ||
+        lihop_h5i_attr_str(c, g, o, "space_charge_profile", profile_names[b->profile]) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "space_charge_phi0_V", b->phi0_V) < 0 ||
+        lihop_h5i_attr_f64(c, g, o, "space_charge_length_A", b->length_A) < 0)
+        return -1;
+    return 0;
+}
+
+/* /metadata/garnet: what the deck's garnet block resolved to (material, lattice, bicrystal). */
+static int write_garnet_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg)
+{
+    const lihop_garnet_cfg *gc = &cfg->garnet;
+    hid_t g = H5I_INVALID_HID;
+    int rc = -1;
+    const char *o = "/metadata/garnet";
+    if (lihop_h5i_attr_str(c, h->meta, "/metadata", "material_text", gc->material_text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "lattice_text", gc->lattice_text) < 0 ||
+        lihop_h5i_make_group(c, h->file, o, &g) < 0)
+        goto done;
+    if (write_garnet_attrs(c, g, o, cfg) < 0 || write_garnet_energies(c, g, o, gc) < 0)
+        goto done;
+    if (gc->has_drift &&
+        lihop_h5i_attr_write(c, g, o, "drift_fields_V_m", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2,
+                             gc->drift_fields_V_m) < 0)
+        goto done;
+    if (gc->has_bicrystal && write_bicrystal_attrs(c, g, o, &gc->bicrystal) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
+/* /sweep: one dataset per coordinate with the deck's values (the seed as
+ * uint64; the temperature as temperature_K), attributes swept (int32) and key;
+ * garnet files also get both Li-content forms.  Replaces an existing /sweep. */
+int lihop_h5r_write_sweep(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
+{
+    if (H5Lexists(file, "/sweep", H5P_DEFAULT) > 0 && H5Ldelete(file, "/sweep", H5P_DEFAULT) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace '/sweep'");
+    hid_t g;
+    if (lihop_h5i_make_group(c, file, "/sweep", &g) < 0)
+        return -1;
+    int rc = 0;
+    for (int k = 0; k < cfg->ncoords && rc == 0; k++) {
+        const lihop_coord *x = &cfg->coords[k];
+        const char *name = x->kind == LIHOP_COORD_TEMPERATURE ? "temperature_K" : x->name;
+        hsize_t n = (hsize_t)x->n;
+        if (x->kind == LIHOP_COORD_SEED) {
+            uint64_t u[LIHOP_MAX_AXIS_VALUES];
+            for (int i = 0; i < x->n; i++)
+                u[i] = x->n == 1 ? cfg->seed : (uint64_t)x->value[i];
+            rc = lihop_h5i_dset_write(c, g, "/sweep", name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &n, u, "1");
+        } else {
+            rc = lihop_h5i_dset_f64(c, g, "/sweep", name, 1, &n, x->value, x->unit);
+        }
+        hid_t d = rc == 0 ? H5Dopen2(g, name, H5P_DEFAULT) : H5I_INVALID_HID;
+        if (d >= 0) {
+            rc = (lihop_h5i_attr_i32(c, d, name, "swept", x->swept) < 0 || lihop_h5i_attr_str(c, d, name, "key", x->key) < 0)
+                     ? -1 : 0;
+            H5Dclose(d);
+        }
+    }
+    if (rc == 0 && cfg->model == LIHOP_MODEL_GARNET) {
+        hsize_t nx = (hsize_t)cfg->garnet.nli;
+        const char *other = cfg->garnet.li_is_per_cell ? "li_per_fu" : "li_per_cell";
+        rc = lihop_h5i_dset_f64(c, g, "/sweep", other, 1, &nx,
+                      cfg->garnet.li_is_per_cell ? cfg->garnet.li_per_fu : cfg->garnet.li_per_cell, "1");
+    }
+    H5Gclose(g);
+    return rc;
+}
+
+/* A 1-D string dataset loc/name (no unit attribute). */
+static int write_names(lihop_h5i_ctx *c, hid_t loc, const char *locname, int n, const char *const *names)
+{
+    hsize_t dn = (hsize_t)n;
+    hid_t st = lihop_h5i_str_type();
+    int e = lihop_h5i_dset_write(c, loc, locname, "name", st, st, 1, &dn, names, NULL);
+    H5Tclose(st);
+    return e;
+}
+
+/* /metadata/species (name, charge_e) and /metadata/phases (name) of a voxel deck. */
+static int write_voxel_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg)
+{
+    const char *names[LIHOP_MAX_PHASES > LIHOP_MAX_SPECIES ? LIHOP_MAX_PHASES : LIHOP_MAX_SPECIES];
+    int32_t charge[LIHOP_MAX_SPECIES];
+    hid_t g;
+    if (lihop_h5i_make_group(c, h->file, "/metadata/species", &g) < 0)
+        return -1;
+    for (int s = 0; s < h->nspecies; s++) {
+        names[s] = cfg->species[s].name;
+        charge[s] = cfg->species[s].charge;
+    }
+    hsize_t n = (hsize_t)h->nspecies;
+    int e = write_names(c, g, "/metadata/species", h->nspecies, names);
+    if (e == 0)
+        e = lihop_h5i_dset_write(c, g, "/metadata/species", "charge_e", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &n,
+                                 charge, "e");
+    H5Gclose(g);
+    if (e < 0 || lihop_h5i_make_group(c, h->file, "/metadata/phases", &g) < 0)
+        return -1;
+    for (int p = 0; p < h->nphases; p++)
+        names[p] = cfg->phases[p].name;
+    e = write_names(c, g, "/metadata/phases", h->nphases, names);
+    H5Gclose(g);
+    return e;
+}
+
+int lihop_h5r_create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg,
+                            const lihop_h5_meta *meta)
+{
+    char now[32];
+    lihop_h5r_iso_now(now);
+    if (lihop_h5i_make_group(c, h->file, "/metadata", &h->meta) < 0)
+        return -1;
+    if (lihop_h5r_write_session_attrs(c, h, meta) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_text", cfg->text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_fixed_text", cfg->fixed_text ? cfg->fixed_text : "") < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_path", cfg->path) < 0 ||
+        lihop_h5i_attr_u64(c, h->meta, "/metadata", "seed", cfg->seed) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "model",
+                           cfg->model == LIHOP_MODEL_GARNET ? "garnet" : "voxel") < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "start_time", now) < 0)
+        return -1;
+    if ((cfg->model == LIHOP_MODEL_GARNET ? write_garnet_meta(c, h, cfg) : write_voxel_meta(c, h, cfg)) < 0)
+        return -1;
+    if (lihop_h5r_write_sweep(c, h->file, cfg) < 0)
+        return -1;
+    if (lihop_h5i_make_group(c, h->file, "/points", &h->points) < 0 || lihop_h5r_create_summary(c, h) < 0)
+        return -1;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+    return 0;
+}
+
+/* The stored /microstructure/phase must equal m, shape and every voxel. */
+int lihop_h5r_compare_micro(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m)
+{
+    hid_t d = H5Dopen2(file, "/microstructure/phase", H5P_DEFAULT);
+    hid_t sp = H5I_INVALID_HID;
+    uint8_t *buf = NULL;
+    int rc = -1;
+    if (d < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/microstructure' has no dataset 'phase'");
+        goto done;
+    }
+    sp = H5Dget_space(d);
+    hsize_t dims[3] = {0, 0, 0};
+    if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 3 || H5Sget_simple_extent_dims(sp, dims, NULL) != 3) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/microstructure/phase' is not 3-D");
+        goto done;
+    }
+    if (dims[0] != (hsize_t)m->n[2] || dims[1] != (hsize_t)m->n[1] || dims[2] != (hsize_t)m->n[0]) {
+        lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                       "'/microstructure/phase' is %llux%llux%llu (x,y,z) but the run's "
+                       "microstructure is %dx%dx%d",
+                       (unsigned long long)dims[2], (unsigned long long)dims[1],
+                       (unsigned long long)dims[0], m->n[0], m->n[1], m->n[2]);
+        goto done;
+    }
+    size_t nvox = (size_t)lihop_micro_nvox(m);
+    if (nvox > 0) {
+        buf = malloc(nvox);
+        if (!buf) {
+            lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/microstructure/phase'");
+            goto done;
+        }
+        if (H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot read '/microstructure/phase'");
+            goto done;
+        }
+        if (memcmp(buf, m->phase, nvox) != 0) {
+            lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                           "'/microstructure/phase' differs from the microstructure this run "
+                           "built; the results would not belong together");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(buf);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+/* /microstructure (phase grid, phase fractions) into a file that has none, then a flush. */
+int lihop_h5r_write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,
+                             const char *const *phase_names)
+{
+    hid_t g = H5I_INVALID_HID;
+    double frac[LIHOP_MAX_PHASES] = {0};
+    int64_t nvox = lihop_micro_nvox(m);
+    int rc = -1;
+    if (nvox > 0) {
+        int64_t count[256] = {0};
+        for (int64_t i = 0; i < nvox; i++)
+            count[m->phase[i]]++;
+        for (int p = 0; p < m->nphases; p++)
+            frac[p] = (double)count[p] / (double)nvox;
+    }
+    hsize_t np = (hsize_t)m->nphases;
+    if (lihop_h5i_make_group(c, file, "/microstructure", &g) < 0 ||
+        lihop_h5i_write_grid(c, g, "phase", m, phase_names) < 0 ||
+        lihop_h5i_dset_f64(c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0)
+        goto done;
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+

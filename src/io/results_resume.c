@@ -1,0 +1,298 @@
+/* results_resume.c - `lihop run --resume`: every check on a read-only handle
+ * first, then unfinished points pruned and the session restarted (h5out.h). */
+#include <hdf5.h>
+
+#include "results_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Name of entry i of /points (decimal point ids; longer names are refused). */
+static int point_name(lihop_h5i_ctx *c, hid_t points, hsize_t i, char name[64])
+{
+    ssize_t len = H5Lget_name_by_idx(points, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, 64, H5P_DEFAULT);
+    if (len < 0 || (size_t)len >= 64)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "unexpected entry %llu in '/points'", (unsigned long long)i);
+    return 0;
+}
+
+static int check_text(lihop_h5i_ctx *c, hid_t meta, const lihop_config *cfg)
+{
+    if (H5Aexists(meta, "config_text") <= 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "cannot read '/metadata' attribute 'config_text'; not a lihop results file");
+    /* Same deck apart from the sweep values: extending an axis resumes. */
+    char *fixed = lihop_h5i_read_attr_str(meta, "config_fixed_text");
+    if (!fixed)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot resume: the file was written by a lihop without sweep "
+                              "coordinates (no '/metadata' config_fixed_text); use --overwrite or another output file");
+    int same = strcmp(fixed, cfg->fixed_text ? cfg->fixed_text : "") == 0;
+    free(fixed);
+    if (!same)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                              "cannot resume: the file was written with a different config (its /metadata "
+                              "config_fixed_text, the deck with every sweep value masked, differs from '%s'; only "
+                              "sweep values may change between sessions); use --overwrite or another output file",
+                              cfg->path);
+    return 0;
+}
+
+/* Garnet: the material and lattice files must be the ones the file was written with. */
+static int check_garnet_files(lihop_h5i_ctx *c, hid_t meta, const lihop_config *cfg)
+{
+    static const char *const what[2] = {"material_text", "lattice_text"};
+    const char *now[2] = {cfg->garnet.material_text, cfg->garnet.lattice_text};
+    const char *path[2] = {cfg->garnet.material_path, cfg->garnet.lattice_path};
+    for (int i = 0; i < 2; i++) {
+        char *old = lihop_h5i_read_attr_str(meta, what[i]);
+        int eq = old && strcmp(old, now[i] ? now[i] : "") == 0;
+        free(old);
+        if (!eq)
+            return lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                                  "cannot resume: %s changed since the file was written "
+                                  "(its /metadata %s differs); use --overwrite or another output file",
+                                  path[i][0] ? path[i] : "the material file", what[i]);
+    }
+    return 0;
+}
+
+static int check_meta(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
+{
+    hid_t meta = H5Gopen2(file, "/metadata", H5P_DEFAULT);
+    if (meta < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "no '/metadata' group; not a lihop results file");
+    int rc = check_text(c, meta, cfg);
+    if (rc == 0 && cfg->model == LIHOP_MODEL_GARNET)
+        rc = check_garnet_files(c, meta, cfg);
+    H5Gclose(meta);
+    return rc;
+}
+
+/* 1 if the link exists, 0 if not, -1 (failure recorded) when it cannot be queried. */
+static int has_link(lihop_h5i_ctx *c, hid_t file, const char *path)
+{
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '%s'", path);
+    return ex > 0;
+}
+
+static int check_points(lihop_h5i_ctx *c, hid_t file)
+{
+    int ex = has_link(c, file, "/points");
+    if (ex <= 0)
+        return ex;
+    hid_t points = H5Gopen2(file, "/points", H5P_DEFAULT);
+    H5G_info_t gi;
+    gi.nlinks = 0;
+    int rc = 0;
+    if (points < 0 || H5Gget_info(points, &gi) < 0)
+        rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    char name[64];
+    for (hsize_t i = 0; rc == 0 && i < gi.nlinks; i++)
+        rc = point_name(c, points, i, name);
+    if (points >= 0)
+        H5Gclose(points);
+    return rc;
+}
+
+static int check_summary(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h)
+{
+    int ex = has_link(c, file, "/summary");
+    if (ex <= 0)
+        return ex;
+    hid_t summary = H5Dopen2(file, "/summary", H5P_DEFAULT);
+    if (summary < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot open '/summary'");
+    hid_t ft = H5Dget_type(summary), sp = H5I_INVALID_HID;
+    htri_t eq = ft >= 0 ? H5Tequal(ft, h->row_type) : -1;
+    int rc = 0;
+    if (eq <= 0) {
+        rc = lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' has columns other than this version writes");
+    } else {
+        sp = H5Dget_space(summary);
+        if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Dclose(summary);
+    return rc;
+}
+
+/* Every comparison a resume makes, on a file opened read-only: nothing is
+ * written here, so a refused resume leaves the file exactly as it was.  Checks
+ * that the file is a lihop results file, that config_text (and for garnet
+ * material_text, lattice_text) and seed equal the run's, that /points and
+ * /summary have the layout this version writes and, with micro, that a stored
+ * /microstructure equals the run's. */
+int lihop_h5r_resume_check(lihop_h5i_ctx *c, hid_t file, const lihop_h5 *h, const lihop_config *cfg,
+                           const lihop_micro *micro)
+{
+    if (check_meta(c, file, cfg) < 0 || check_points(c, file) < 0 || check_summary(c, file, h) < 0)
+        return -1;
+    if (micro) {
+        int ex = has_link(c, file, "/microstructure");
+        if (ex < 0 || (ex > 0 && lihop_h5r_compare_micro(c, file, micro) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Keep /summary row i: its point is complete and no later row repeats it. */
+static int keep_row(const lihop_h5 *h, const unsigned char *rows, int n, int i)
+{
+    int32_t k;
+    memcpy(&k, rows + (size_t)i * h->row_size, 4);
+    char name[32];
+    snprintf(name, sizeof name, "%d", (int)k);
+    int keep = k >= 0 && lihop_h5r_point_complete(h->points, name);
+    for (int j = i + 1; keep && j < n; j++) {
+        int32_t k2;
+        memcpy(&k2, rows + (size_t)j * h->row_size, 4);
+        if (k2 == k)
+            keep = 0;
+    }
+    return keep;
+}
+
+/* Drop /summary rows whose point is not complete (and duplicates: keep the last). */
+static int prune_summary(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    int n = 0;
+    unsigned char *rows = lihop_h5r_read_summary(c, h, &n, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+    if (!rows)
+        return -1;
+    hsize_t kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (!keep_row(h, rows, n, i))
+            continue;
+        if (kept != (hsize_t)i)
+            memmove(rows + kept * h->row_size, rows + (size_t)i * h->row_size, h->row_size);
+        kept++;
+    }
+    int rc = 0;
+    if (kept != (hsize_t)n &&
+        (H5Dset_extent(h->summary, &kept) < 0 ||
+         (kept > 0 && H5Dwrite(h->summary, h->row_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)))
+        rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot rewrite '/summary'");
+    free(rows);
+    return rc;
+}
+
+/* After prune_summary: remember every finished point (id and coordinates
+ * from its /summary row) and delete point groups that have no row (a point
+ * counts only with both its complete flag and its row). */
+static int load_done(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    int n = 0;
+    unsigned char *rows = lihop_h5r_read_summary(c, h, &n, LIHOP_ERR_INPUT, "'/summary' is not a 1-D table");
+    if (!rows)
+        return -1;
+    int rc = 0;
+    double coords[LIHOP_MAX_COORDS];
+    for (int i = 0; i < n && rc == 0; i++) {
+        int32_t id;
+        memcpy(&id, rows + (size_t)i * h->row_size, 4);
+        lihop_h5r_get_coords(h, rows + (size_t)i * h->row_size, coords);
+        if (lihop_h5r_add_done(h, id, coords) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory");
+    }
+    free(rows);
+    H5G_info_t gi;
+    gi.nlinks = 0;
+    if (rc == 0 && H5Gget_info(h->points, &gi) < 0)
+        rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    for (hsize_t i = gi.nlinks; rc == 0 && i-- > 0;) {
+        char name[64];
+        if (point_name(c, h->points, i, name) < 0)
+            rc = -1;
+        else if (!lihop_h5_point_done(h, atoi(name)) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete point '/points/%s' (no /summary row)", name);
+    }
+    return rc;
+}
+
+/* Open (or create) /points and delete half-written points (no complete = 1). */
+static int prune_points(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    htri_t ex = H5Lexists(h->file, "/points", H5P_DEFAULT);
+    if (ex > 0)
+        h->points = H5Gopen2(h->file, "/points", H5P_DEFAULT);
+    else if (ex == 0)
+        h->points = H5Gcreate2(h->file, "/points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (h->points < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open '/points'");
+    H5G_info_t gi;
+    if (H5Gget_info(h->points, &gi) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    for (hsize_t i = gi.nlinks; i-- > 0;) {
+        char name[64];
+        if (point_name(c, h->points, i, name) < 0)
+            return -1;
+        if (!lihop_h5r_point_complete(h->points, name) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete unfinished point '/points/%s'", name);
+    }
+    return 0;
+}
+
+/* Open /summary (or create a missing one) and drop rows of unfinished points. */
+static int open_summary(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    htri_t ex = H5Lexists(h->file, "/summary", H5P_DEFAULT);
+    if (ex == 0)
+        return lihop_h5r_create_summary(c, h);
+    h->summary = H5Dopen2(h->file, "/summary", H5P_DEFAULT);
+    if (h->summary < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot open '/summary'");
+    return prune_summary(c, h);
+}
+
+/* The session attributes, resume_time and status "running"; the old status is
+ * kept for lihop_h5_abandon, the old end_time goes. */
+static int restart_session(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta)
+{
+    char *prev = lihop_h5i_read_attr_str(h->meta, "status");
+    snprintf(h->prev_status, sizeof h->prev_status, "%s", prev ? prev : "failed");
+    free(prev);
+    char now[32];
+    lihop_h5r_iso_now(now);
+    if (lihop_h5r_write_session_attrs(c, h, meta) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "resume_time", now) < 0)
+        return -1;
+    if (H5Aexists(h->meta, "end_time") > 0 && H5Adelete(h->meta, "end_time") < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete '/metadata' attribute 'end_time'");
+    return 0;
+}
+
+/* Continue a file that passed lihop_h5r_resume_check (now open read-write):
+ * delete unfinished points and their /summary rows, write a missing
+ * /microstructure and start the session (session attributes, resume_time,
+ * status "running"). */
+int lihop_h5r_resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_h5_meta *meta,
+                            const lihop_micro *micro, const char *const *phase_names)
+{
+    h->meta = H5Gopen2(h->file, "/metadata", H5P_DEFAULT);
+    if (h->meta < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open '/metadata'");
+    if (prune_points(c, h) < 0 || open_summary(c, h) < 0)
+        return -1;
+    if (load_done(c, h) < 0 || lihop_h5r_write_sweep(c, h->file, cfg) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_text", cfg->text) < 0 ||
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "config_path", cfg->path) < 0)
+        return -1;
+    if (micro) {
+        htri_t ex = H5Lexists(h->file, "/microstructure", H5P_DEFAULT);
+        if (ex < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/microstructure'");
+        if (ex == 0 && lihop_h5r_write_micro_group(c, h->file, micro, phase_names) < 0)
+            return -1;
+    }
+    if (restart_session(c, h, meta) < 0)
+        return -1;
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
+    return 0;
+}
