@@ -98,31 +98,14 @@ size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
 
 }  // namespace
 
-extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *job, int64_t first, int64_t count,
-                                                       lihop_cuda_garnet_mode mode, lihop_garnet_replica *out,
-                                                       lihop_err *err)
+// Copy the model's arrays to one device allocation (*d_model) and point J's
+// model at them: one staging buffer, one copy, a slot per array of
+// garnet_arrays.h, empty where the array is absent or NULL on the host.
+static lihop_status upload_model(const lihop_garnet_model *hm, lihop_garnet_job *J, char **d_model, lihop_err *err)
 {
     lihop_status st = LIHOP_OK;
-    char *d_model = NULL, *d_work = NULL, *h_stage = NULL;
-    lihop_garnet_replica *d_out = NULL;
-    lihop_garnet_job J = *job;
-    const lihop_garnet_model *hm = &job->m;
-    size_t hot = 0, cold = 0, stride = 0;
-    int64_t chunk = 0;
-    int use_shared = 0;
-    int dev = 0, smem_optin = 0, nsm = 0;
     upload u;
     memset(&u, 0, sizeof u);
-
-    if (count <= 0) return LIHOP_OK;
-    if (lihop_cuda_device_count() == 0) {
-        char why[256];
-        lihop_cuda_device_name(why, sizeof why);
-        return lihop_fail(err, LIHOP_ERR_NO_GPU, "no CUDA device for the garnet backend: %s", why);
-    }
-
-    // one staging buffer, one allocation, one copy: a slot per model array
-    // (garnet_arrays.h), empty where the array is absent or NULL on the host
 #define GARNET_STAGE(type, field, count, present)                          \
     {                                                                      \
         const type *h_ = (present) ? hm->field : (const type *)0;          \
@@ -130,59 +113,93 @@ extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *j
     }
     LIHOP_GARNET_MODEL_ARRAYS(GARNET_STAGE, hm)
 #undef GARNET_STAGE
-    h_stage = (char *)calloc(1, u.total);
+    char *h_stage = (char *)calloc(1, u.total);
     if (!h_stage) return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): out of memory staging the model");
     for (int q = 0; q < u.n; ++q)
         if (u.src[q] && u.bytes[q]) memcpy(h_stage + u.off[q], u.src[q], u.bytes[q]);
-    CUDA_TRY(cudaGetDevice(&dev), "cudaGetDevice");
-    CUDA_TRY(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev), "device query");
-    CUDA_TRY(cudaDeviceGetAttribute(&nsm, cudaDevAttrMultiProcessorCount, dev), "device query");
-    CUDA_TRY(cudaMalloc((void **)&d_model, u.total), "cudaMalloc(garnet model)");
-    CUDA_TRY(cudaMemcpy(d_model, h_stage, u.total, cudaMemcpyHostToDevice), "copy of the garnet model");
+    CUDA_TRY(cudaMalloc((void **)d_model, u.total), "cudaMalloc(garnet model)");
+    CUDA_TRY(cudaMemcpy(*d_model, h_stage, u.total, cudaMemcpyHostToDevice), "copy of the garnet model");
     {
-        lihop_garnet_model *dm = &J.m;
-#define GARNET_POINT(type, field, count, present) dm->field = dev_ptr<type>(d_model, &u, SLOT_##field);
+        lihop_garnet_model *dm = &J->m;
+#define GARNET_POINT(type, field, count, present) dm->field = dev_ptr<type>(*d_model, &u, SLOT_##field);
         LIHOP_GARNET_MODEL_ARRAYS(GARNET_POINT, hm)
 #undef GARNET_POINT
     }
+done:
+    free(h_stage);
+    return st;
+}
 
+// How the replicas use the device: shared or global working memory, bytes per
+// replica, replicas per launch round.
+struct work_plan {
+    int use_shared;
+    size_t hot, cold, stride;
+    int64_t chunk;
+};
+
+static lihop_status plan_work(const lihop_garnet_job *J, lihop_cuda_garnet_mode mode, int64_t count, work_plan *w,
+                              lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    int dev = 0, smem_optin = 0, nsm = 0;
+    size_t free_b = 0, total_b = 0;
+    CUDA_TRY(cudaGetDevice(&dev), "cudaGetDevice");
+    CUDA_TRY(cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev), "device query");
+    CUDA_TRY(cudaDeviceGetAttribute(&nsm, cudaDevAttrMultiProcessorCount, dev), "device query");
     // working memory: hot part in shared memory (SHARED) or everything global
-    lihop_garnet_work_carve(&J, NULL, NULL, NULL, &hot, &cold);
-    use_shared = mode == LIHOP_CUDA_GARNET_SHARED ||
-                 (mode == LIHOP_CUDA_GARNET_AUTO && hot + sizeof(int) <= (size_t)smem_optin);
-    if (use_shared && hot + sizeof(int) > (size_t)smem_optin) {
-        st = lihop_fail(err, LIHOP_ERR_INPUT,
-                        "garnet (cuda): shared mode needs %zu bytes of shared memory per block, the device has %d",
-                        hot, smem_optin);
-        goto done;
-    }
-    stride = use_shared ? align_up(cold, 256) : align_up(hot + cold, 256);
+    lihop_garnet_work_carve(J, NULL, NULL, NULL, &w->hot, &w->cold);
+    w->use_shared = mode == LIHOP_CUDA_GARNET_SHARED ||
+                    (mode == LIHOP_CUDA_GARNET_AUTO && w->hot + sizeof(int) <= (size_t)smem_optin);
+    if (w->use_shared && w->hot + sizeof(int) > (size_t)smem_optin)
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "garnet (cuda): shared mode needs %zu bytes of shared memory per block, the device has %d",
+                          w->hot, smem_optin);
+    w->stride = w->use_shared ? align_up(w->cold, 256) : align_up(w->hot + w->cold, 256);
+    CUDA_TRY(cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
     {
-        size_t free_b = 0, total_b = 0;
-        CUDA_TRY(cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
-        size_t budget = free_b / 2;
-        int64_t cap = (int64_t)(budget / (stride + sizeof(lihop_garnet_replica)));
-        if (cap < 1) {
-            st = lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): %zu bytes per replica, %zu bytes free on the device",
-                            stride, free_b);
-            goto done;
-        }
-        int64_t most = use_shared ? (int64_t)nsm * 64 : (int64_t)1 << 16;   // many launches' worth
-        chunk = count < cap ? count : cap;
-        if (chunk > most) chunk = most;
+        int64_t cap = (int64_t)(free_b / 2 / (w->stride + sizeof(lihop_garnet_replica)));
+        if (cap < 1)
+            return lihop_fail(err, LIHOP_ERR_NOMEM, "garnet (cuda): %zu bytes per replica, %zu bytes free on the device",
+                              w->stride, free_b);
+        int64_t most = w->use_shared ? (int64_t)nsm * 64 : (int64_t)1 << 16;   // many launches' worth
+        w->chunk = count < cap ? count : cap;
+        if (w->chunk > most) w->chunk = most;
     }
-    CUDA_TRY(cudaMalloc((void **)&d_work, stride * (size_t)chunk), "cudaMalloc(garnet replica scratch)");
-    CUDA_TRY(cudaMalloc((void **)&d_out, sizeof(lihop_garnet_replica) * (size_t)chunk), "cudaMalloc(garnet records)");
-    if (use_shared)
-        CUDA_TRY(cudaFuncSetAttribute(garnet_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)hot),
+done:
+    return st;
+}
+
+extern "C" lihop_status lihop_cuda_garnet_run_replicas(const lihop_garnet_job *job, int64_t first, int64_t count,
+                                                       lihop_cuda_garnet_mode mode, lihop_garnet_replica *out,
+                                                       lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    char *d_model = NULL, *d_work = NULL;
+    lihop_garnet_replica *d_out = NULL;
+    lihop_garnet_job J = *job;
+    work_plan w;
+    memset(&w, 0, sizeof w);
+    if (count <= 0) return LIHOP_OK;
+    if (lihop_cuda_device_count() == 0) {
+        char why[256];
+        lihop_cuda_device_name(why, sizeof why);
+        return lihop_fail(err, LIHOP_ERR_NO_GPU, "no CUDA device for the garnet backend: %s", why);
+    }
+    if ((st = upload_model(&job->m, &J, &d_model, err)) != LIHOP_OK || (st = plan_work(&J, mode, count, &w, err)) != LIHOP_OK)
+        goto done;
+    CUDA_TRY(cudaMalloc((void **)&d_work, w.stride * (size_t)w.chunk), "cudaMalloc(garnet replica scratch)");
+    CUDA_TRY(cudaMalloc((void **)&d_out, sizeof(lihop_garnet_replica) * (size_t)w.chunk), "cudaMalloc(garnet records)");
+    if (w.use_shared)
+        CUDA_TRY(cudaFuncSetAttribute(garnet_shared_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)w.hot),
                  "shared-memory opt-in");
-    for (int64_t done_n = 0; done_n < count; done_n += chunk) {
-        int64_t n = count - done_n < chunk ? count - done_n : chunk;
-        if (use_shared) {
-            garnet_shared_kernel<<<(unsigned)n, GARNET_WARP, hot>>>(J, first + done_n, n, d_work, stride, d_out);
+    for (int64_t done_n = 0; done_n < count; done_n += w.chunk) {
+        int64_t n = count - done_n < w.chunk ? count - done_n : w.chunk;
+        if (w.use_shared) {
+            garnet_shared_kernel<<<(unsigned)n, GARNET_WARP, w.hot>>>(J, first + done_n, n, d_work, w.stride, d_out);
         } else {
             unsigned grid = (unsigned)((n + GARNET_GLOBAL_BLOCK - 1) / GARNET_GLOBAL_BLOCK);
-            garnet_global_kernel<<<grid, GARNET_GLOBAL_BLOCK>>>(J, first + done_n, n, d_work, stride, hot, d_out);
+            garnet_global_kernel<<<grid, GARNET_GLOBAL_BLOCK>>>(J, first + done_n, n, d_work, w.stride, w.hot, d_out);
         }
         CUDA_TRY(cudaGetLastError(), "launch of the garnet kernel");
         CUDA_TRY(cudaDeviceSynchronize(), "garnet kernel");
@@ -193,6 +210,5 @@ done:
     cudaFree(d_model);
     cudaFree(d_work);
     cudaFree(d_out);
-    free(h_stage);
     return st;
 }
