@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "fit.h"
 #include "validate.h"
 #include "micro_h5.h"
 #include "voxel.h"
@@ -322,24 +323,20 @@ static lihop_status check_arrhenius(int threads, lihop_check_result *o, lihop_er
     c->run.walkers = 20000;
     c->run.hops_per_walker = 2000;
     const double T[5] = {250.0, 287.5, 325.0, 362.5, 400.0};
-    double x[5], y[5];
+    double sig[5];
     lihop_status st = LIHOP_OK;
     for (int i = 0; i < 5 && !st; ++i) {
         lihop_point_result r;
         st = run_one(c, T[i], threads, &r, NULL, err);
-        x[i] = 1.0 / (LIHOP_KB_EV * T[i]);
-        y[i] = log(r.sigma_iso_S_m);
+        sig[i] = r.sigma_iso_S_m;
         lihop_point_result_free(&r);
     }
     if (!st) {
-        double mx = 0, my = 0, num = 0, den = 0;
-        for (int i = 0; i < 5; ++i) { mx += x[i] / 5; my += y[i] / 5; }
-        for (int i = 0; i < 5; ++i) { num += (x[i] - mx) * (y[i] - my); den += (x[i] - mx) * (x[i] - mx); }
-        double ss = 0, slope = num / den;
-        for (int i = 0; i < 5; ++i) { double e = y[i] - my - slope * (x[i] - mx); ss += e * e; }
-        double slope_err = sqrt(ss / 3.0 / den);
-        set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
-                0.30, -slope, slope_err, 0.005, "eV");
+        lihop_arrhenius_fit fit;   /* unweighted: the error from the residuals */
+        st = lihop_arrhenius(5, T, sig, NULL, 0, &fit, err);
+        if (!st)
+            set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
+                    0.30, fit.Ea_eV, fit.Ea_err_eV, 0.005, "eV");
     }
     free(c);
     return st;

@@ -13,6 +13,7 @@
 #ifndef LIHOP_RNG_H
 #define LIHOP_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include "lihop_hd.h"
@@ -124,6 +125,13 @@ LIHOP_HD static inline uint64_t lihop_u64(uint32_t hi, uint32_t lo)
     return ((uint64_t)hi << 32) | (uint64_t)lo;
 }
 
+/* Uniform in [0, 1) with 53 random bits, from two words. */
+LIHOP_HD static inline double lihop_u53(uint32_t a, uint32_t b)
+{
+    uint64_t k = ((uint64_t)(a >> 5) << 26) | (uint64_t)(b >> 6);
+    return (double)k * (1.0 / 9007199254740992.0);
+}
+
 /* Natural log for normal x in (0, 1], built only from IEEE-exact operations (+ - * /
  * and exponent scaling) evaluated in a fixed order, so host and device give the
  * same bits (libm and CUDA's log may differ in the last place).  Error below
@@ -161,6 +169,23 @@ LIHOP_HD static inline double lihop_log_exact(double x)
     const double ln2_hi = 6.93147180369123816490e-01;
     const double ln2_lo = 1.90821492927058770002e-10;
     return ((double)e * ln2_lo + 2.0 * s * p) + (double)e * ln2_hi;
+}
+
+/* A standard normal from its own stream (seed, subsequence): Marsaglia's polar
+ * method on 53-bit uniforms with the exact log, so it is the same number on
+ * every backend.  The quenched disorder of the garnet model draws one per site. */
+LIHOP_HD static inline double lihop_normal(uint64_t seed, uint64_t subsequence)
+{
+    lihop_stream s;
+    lihop_stream_init(&s, seed, subsequence);
+    for (;;) {
+        lihop_u32x4 r = lihop_stream_next(&s);
+        double u = 2.0 * lihop_u53(r.v[0], r.v[1]) - 1.0;
+        double v = 2.0 * lihop_u53(r.v[2], r.v[3]) - 1.0;
+        double q = u * u + v * v;
+        if (q > 0.0 && q < 1.0)
+            return u * sqrt(-2.0 * lihop_log_exact(q) / q);
+    }
 }
 
 #endif

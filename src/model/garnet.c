@@ -207,15 +207,7 @@ static lihop_status build_shells(lihop_garnet *g, const lihop_lattice *lat, cons
  * only log and sqrt, so it does not depend on the libm's trig functions). */
 static double disorder_normal(uint64_t seed, int32_t i)
 {
-    lihop_stream s;
-    lihop_stream_init(&s, seed, DISORDER_SUBSEQ | (uint64_t)(uint32_t)i);
-    for (;;) {
-        lihop_u32x4 r = lihop_stream_next(&s);
-        double u = 2.0 * lihop_garnet_u53(r.v[0], r.v[1]) - 1.0;
-        double v = 2.0 * lihop_garnet_u53(r.v[2], r.v[3]) - 1.0;
-        double q = u * u + v * v;
-        if (q > 0.0 && q < 1.0) return u * sqrt(-2.0 * lihop_log_exact(q) / q);
-    }
+    return lihop_normal(seed, DISORDER_SUBSEQ | (uint64_t)(uint32_t)i);
 }
 
 static int cmp_i32(const void *a, const void *b)

@@ -47,6 +47,7 @@
 #include <stdint.h>
 #include <math.h>
 #include "lihop_hd.h"
+#include "rng.h"
 
 
 typedef enum { LIHOP_RATE_KRA = 0, LIHOP_RATE_METROPOLIS = 1 } lihop_rate_law;
@@ -87,8 +88,7 @@ LIHOP_HD static inline double lihop_exp_exact(double x)
  * the total rate, so rare events in big catalogues keep their weight). */
 LIHOP_HD static inline double lihop_garnet_u53(uint32_t a, uint32_t b)
 {
-    uint64_t k = ((uint64_t)(a >> 5) << 26) | (uint64_t)(b >> 6);
-    return (double)k * (1.0 / 9007199254740992.0);
+    return lihop_u53(a, b);
 }
 
 /* ---- energies ---------------------------------------------------------------- */

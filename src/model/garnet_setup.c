@@ -100,16 +100,7 @@ double lihop_space_charge_phi_V(const lihop_bicrystal_cfg *b, double d_A, double
 /* Standard normal of site i from its own Philox stream (Marsaglia polar, exact log). */
 static double site_normal(uint64_t seed, uint64_t subseq_hi, int32_t i)
 {
-    lihop_stream s;
-    lihop_stream_init(&s, seed, subseq_hi | (uint64_t)(uint32_t)i);
-    for (;;) {
-        lihop_u32x4 r = lihop_stream_next(&s);
-        double u = 2.0 * lihop_garnet_u53(r.v[0], r.v[1]) - 1.0;
-        double v = 2.0 * lihop_garnet_u53(r.v[2], r.v[3]) - 1.0;
-        double q = u * u + v * v;
-        if (q > 0.0 && q < 1.0)
-            return u * sqrt(-2.0 * lihop_log_exact(q) / q);
-    }
+    return lihop_normal(seed, subseq_hi | (uint64_t)(uint32_t)i);
 }
 
 static double site_uniform(uint64_t seed, uint64_t subseq_hi, int32_t i)
