@@ -1,4 +1,4 @@
-# Every tests/test_*.c is a Check suite (label unit); tests/gpu_*.c are GPU
+# Tests by kind: tests/unit/test_*.c are Check suites (label unit); tests/gpu/gpu_*.c are GPU
 # tests (label gpu) that exit 77 (skipped) without a device.  Physics checks run
 # through `lihop validate --check NAME` (label validation).
 #
@@ -80,7 +80,7 @@ function(lihop_test_layer name out)
   endif()
 endfunction()
 
-file(GLOB LIHOP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
+file(GLOB LIHOP_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${LIHOP_UNIT_TESTS})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
@@ -100,7 +100,7 @@ foreach(src ${LIHOP_UNIT_TESTS})
   lihop_test_limits(${name})
 endforeach()
 
-file(GLOB LIHOP_GPU_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/gpu_*.c)
+file(GLOB LIHOP_GPU_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/gpu/gpu_*.c)
 foreach(src ${LIHOP_GPU_TESTS})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
@@ -116,8 +116,8 @@ endforeach()
 
 # Physics validation: one ctest per check of `lihop validate`.
 set(LIHOP_VALIDATION_CHECKS "" CACHE INTERNAL "")
-if(EXISTS ${CMAKE_SOURCE_DIR}/tests/validation_checks.txt)
-  file(STRINGS ${CMAKE_SOURCE_DIR}/tests/validation_checks.txt LIHOP_VALIDATION_CHECKS REGEX "^[a-z0-9_]+$")
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/validation/checks.txt)
+  file(STRINGS ${CMAKE_SOURCE_DIR}/tests/validation/checks.txt LIHOP_VALIDATION_CHECKS REGEX "^[a-z0-9_]+$")
 endif()
 foreach(check ${LIHOP_VALIDATION_CHECKS})
   add_test(NAME validate_${check} COMMAND lihop validate --check ${check})
@@ -126,7 +126,7 @@ foreach(check ${LIHOP_VALIDATION_CHECKS})
 endforeach()
 
 # The CLI's own behaviour (exit codes, messages, outputs) from shell scripts.
-file(GLOB LIHOP_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli_*.sh)
+file(GLOB LIHOP_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/cli_*.sh)
 foreach(src ${LIHOP_CLI_TESTS})
   get_filename_component(name ${src} NAME_WE)
   add_test(NAME ${name} COMMAND bash ${src} $<TARGET_FILE:lihop> ${CMAKE_SOURCE_DIR})

@@ -3,7 +3,7 @@
 #   lihop: error: FILE:LINE: key 'KEY': expected ...
 # with the exact line of the offending key; a missing file is exit 3; and a
 # run that fails on its config never creates (or touches) its output file.
-#   usage: bash tests/cli_errors.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_errors.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"

@@ -6,7 +6,7 @@
 # numbers as an uninterrupted run), one SIGINT stopping a one-point run inside
 # its replicas (exit 130), determinism across thread counts, and
 # input errors (deck, material file, setup) that exit 2 without an output file.
-#   usage: bash tests/cli_garnet.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_garnet.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"

@@ -1,4 +1,4 @@
-# lib_cli.sh - shared helpers of the CLI tests (tests/cli_*.sh), sourced, not run.
+# lib_cli.sh - shared helpers of the CLI tests (tests/cli/cli_*.sh), sourced, not run.
 #   cli_setup NAME LIHOP_BINARY SOURCE_DIR: absolute LIHOP and SRC, FIXTURE (the tiny
 #   voxel deck), a fresh WORK directory removed on exit (with any background run
 #   left in BGPID), and cd into it.

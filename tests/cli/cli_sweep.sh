@@ -6,7 +6,7 @@
 # computes only the new ones; a point's numbers do not depend on its position
 # in the sweep (reordered axes, a fresh run of the extended deck); a resume
 # with a changed non-sweep key is refused and leaves the file alone.
-#   usage: bash tests/cli_sweep.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_sweep.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
 cli_setup sweep "$@"

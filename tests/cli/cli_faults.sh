@@ -9,7 +9,7 @@
 #     allowed): exit 3 with the message, never a signal; the finished points
 #     are still in a file that opens; after freeing space --resume completes
 #     with the numbers of an uninterrupted run.
-#   usage: bash tests/cli_faults.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_faults.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
 cli_setup faults "$@"

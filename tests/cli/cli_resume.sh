@@ -5,7 +5,7 @@
 # uninterrupted run of the same config and seed.  A resume with a different
 # config (a non-sweep key) or microstructure is refused with exit 2 and leaves the file
 # alone (same bytes, same h5dump), even when the file holds an unfinished point.
-#   usage: bash tests/cli_resume.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_resume.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"

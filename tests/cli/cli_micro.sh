@@ -2,7 +2,7 @@
 # cli_micro.sh - `lihop micro CONFIG -o OUT.h5`: the phase grid and its XDMF
 # sidecar, [z][y][x] order, exact laminate counts, determinism and agreement
 # with the microstructure stored by `lihop run`, and its exit codes.
-#   usage: bash tests/cli_micro.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_micro.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"

@@ -3,7 +3,7 @@
 # table, the results-file contract (src/h5out.h), refusing to clobber, the
 # cuda backend without a GPU, determinism across thread counts, --version and
 # unknown commands.
-#   usage: bash tests/cli_run.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_run.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"

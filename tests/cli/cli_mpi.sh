@@ -6,7 +6,7 @@
 # a worker's input error exits 2 on every rank; a stop forwarded by mpirun (SIGUSR1) exits 130 with status "interrupted" and
 # the finished points kept, and an MPI --resume completes to the same numbers.
 # Skipped (exit 0) when lihop was built without MPI.
-#   usage: bash tests/cli_mpi.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_mpi.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
 cli_setup mpi "$@"

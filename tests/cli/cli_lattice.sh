@@ -3,7 +3,7 @@
 # cubic LLZO report (24 T + 48 O sites per cell, T-O hops at 1.99 A), the hop
 # graph file of a 2x2x2 supercell, and the exit codes and FILE:LINE messages
 # for missing and broken lattice files.
-#   usage: bash tests/cli_lattice.sh LIHOP_BINARY SOURCE_DIR
+#   usage: bash tests/cli/cli_lattice.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
