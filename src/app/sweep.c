@@ -10,10 +10,22 @@ double lihop_sweep_value(const lihop_config *cfg, const lihop_sweep *sw, int k, 
     return cfg->coords[c].value[sw->at[(size_t)k * sw->ncoords + c]];
 }
 
+/* The axis of coordinate c: coordinates of one group (the field's
+ * components) share the axis of the group's first coordinate. */
+static int axis_of(const lihop_config *cfg, int c)
+{
+    for (int k = 0; k < c; k++)
+        if (cfg->coords[c].group > 0 && cfg->coords[k].group == cfg->coords[c].group)
+            return k;
+    return c;
+}
+
 static lihop_status cartesian(const lihop_config *cfg, lihop_sweep *sw, lihop_err *err)
 {
     int64_t n = 1;
     for (int c = 0; c < cfg->ncoords; c++) {
+        if (axis_of(cfg, c) != c)
+            continue;
         n *= cfg->coords[c].n;
         if (n > LIHOP_MAX_POINTS)
             return lihop_fail(err, LIHOP_ERR_INPUT, "%s: expected at most %d sweep points, got more (the product of "
@@ -25,10 +37,14 @@ static lihop_status cartesian(const lihop_config *cfg, lihop_sweep *sw, lihop_er
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for %lld sweep points", (long long)n);
     for (int64_t k = 0; k < n; k++) {
         int64_t rest = k;
-        for (int c = cfg->ncoords - 1; c >= 0; c--) {   /* the last coordinate runs fastest */
+        for (int c = cfg->ncoords - 1; c >= 0; c--) {   /* the last axis runs fastest */
+            if (axis_of(cfg, c) != c)
+                continue;
             sw->at[k * cfg->ncoords + c] = (int)(rest % cfg->coords[c].n);
             rest /= cfg->coords[c].n;
         }
+        for (int c = 0; c < cfg->ncoords; c++)          /* a group moves with its first coordinate */
+            sw->at[k * cfg->ncoords + c] = sw->at[k * cfg->ncoords + axis_of(cfg, c)];
     }
     return LIHOP_OK;
 }
@@ -156,6 +172,11 @@ void lihop_sweep_apply(const lihop_config *base, const lihop_sweep *sw, int k, l
         case LIHOP_COORD_VOLUME_FRACTION: view->micro.volume_fraction = v; break;
         case LIHOP_COORD_RADIUS: view->micro.radius_voxels = v; break;
         case LIHOP_COORD_ASR: view->interfaces[x->target].asr_ohm_m2 = v; break;
+        case LIHOP_COORD_FIELD_X:
+        case LIHOP_COORD_FIELD_Y:
+        case LIHOP_COORD_FIELD_Z:
+            (base->model == LIHOP_MODEL_GARNET ? g->field_V_m : view->field_V_m)[x->kind - LIHOP_COORD_FIELD_X] = v;
+            break;
         case LIHOP_COORD_LI_PER_FU:
         case LIHOP_COORD_LI_PER_CELL:
             g->li_per_fu[0] = base->garnet.li_per_fu[i];

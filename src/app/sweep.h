@@ -2,7 +2,7 @@
  *
  * A deck's coordinates (config.h lihop_coord: every sweepable key present)
  * span the sweep: the cartesian product of their values, the first
- * coordinate slowest (seed, microstructure keys, interface ASRs, Li content,
+ * coordinate slowest (seed, microstructure keys, interface ASRs, the field, Li content,
  * temperature fastest), or the rows of an explicit `points:` table.  Point k
  * is described by a config view (lihop_sweep_apply): the deck with every
  * coordinate set to the point's value, one temperature and one Li content.

@@ -55,9 +55,14 @@ void run_voxel_row(const run_ctx *c, const lihop_point_result *r)
     fflush(stdout);
 }
 
-static int has_field(const lihop_garnet_cfg *g)
+/* Some point runs under an applied field (the drift column is shown). */
+static int has_field(const lihop_config *cfg)
 {
-    return g->field_V_m[0] != 0.0 || g->field_V_m[1] != 0.0 || g->field_V_m[2] != 0.0;
+    for (int c = 0; c < cfg->ncoords; c++)
+        for (int i = 0; cfg->coords[c].group == 1 && i < cfg->coords[c].n; i++)
+            if (cfg->coords[c].value[i] != 0.0)
+                return 1;
+    return 0;
 }
 
 void run_garnet_header(const lihop_config *cfg)
@@ -66,7 +71,7 @@ void run_garnet_header(const lihop_config *cfg)
     lead_header(cfg);
     printf("%9s %6s %12s %9s %12s %9s %12s %9s %7s %6s %6s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-",
            "D*[cm2/s]", "+-", "D_sig[cm2/s]", "+-", "H_R", "+-", "f", "+-", "f_I", "+-");
-    if (has_field(g))
+    if (has_field(cfg))
         printf(" %12s %10s", "s_drift", "+-");
     for (int s = 0; s < g->nsub; ++s) {
         char h[32];
@@ -103,7 +108,7 @@ void run_garnet_row(const run_ctx *c, const lihop_garnet_point *pt)
            pt->li_per_fu, m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4,
            m->D_tracer_err * 1e4, m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4, m->haven, m->haven_err, m->f_tracer,
            m->f_tracer_err, m->f_coll, m->f_coll_err);
-    if (has_field(g))
+    if (has_field(c->cfg))
         printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
     for (int s = 0; s < g->nsub; ++s)
         printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
@@ -149,11 +154,13 @@ void run_sweep_summary(const run_ctx *r)
 {
     printf("sweep: %d point%s", r->sw->npoints, r->sw->npoints == 1 ? "" : "s");
     const char *sep = " over ";
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        if (r->cfg->coords[c].n > 1) {
-            printf("%s%s (%d)", sep, r->cfg->coords[c].name, r->cfg->coords[c].n);
-            sep = " x ";
-        }
+    for (int c = 0; c < r->cfg->ncoords; c++) {
+        const lihop_coord *x = &r->cfg->coords[c];
+        if (x->n < 2 || (x->group > 0 && x->kind != LIHOP_COORD_FIELD_X))
+            continue;   /* the field's components are one axis, named by its key */
+        printf("%s%s (%d)", sep, x->group > 0 ? x->key : x->name, x->n);
+        sep = " x ";
+    }
     printf("%s\n", r->cfg->points_table ? " (points: table)" : "");
 }
 

@@ -194,6 +194,10 @@ double lihop_config_coord_value(const lihop_config *cfg, int c, double T_K, int 
     case LIHOP_COORD_VOLUME_FRACTION: return cfg->micro.volume_fraction;
     case LIHOP_COORD_RADIUS: return cfg->micro.radius_voxels;
     case LIHOP_COORD_ASR: return cfg->interfaces[x->target].asr_ohm_m2;
+    case LIHOP_COORD_FIELD_X:
+    case LIHOP_COORD_FIELD_Y:
+    case LIHOP_COORD_FIELD_Z:
+        return (cfg->model == LIHOP_MODEL_GARNET ? cfg->garnet.field_V_m : cfg->field_V_m)[x->kind - LIHOP_COORD_FIELD_X];
     case LIHOP_COORD_LI_PER_FU: return cfg->garnet.li_per_fu[li_index];
     case LIHOP_COORD_LI_PER_CELL: return cfg->garnet.li_per_cell[li_index];
     case LIHOP_COORD_TEMPERATURE: return T_K;

@@ -200,6 +200,9 @@ typedef enum {
     LIHOP_COORD_VOLUME_FRACTION,
     LIHOP_COORD_RADIUS,
     LIHOP_COORD_ASR,                /* target: interface index */
+    LIHOP_COORD_FIELD_X,            /* the applied field's components: one axis (group 1) */
+    LIHOP_COORD_FIELD_Y,
+    LIHOP_COORD_FIELD_Z,
     LIHOP_COORD_LI_PER_FU,
     LIHOP_COORD_LI_PER_CELL,
     LIHOP_COORD_TEMPERATURE
@@ -212,6 +215,7 @@ typedef struct {
     char unit[16];                  /* of value[] */
     char key[96];                   /* the deck key, for messages */
     int swept;
+    int group;                      /* > 0: coordinates of one group move together (one axis) */
     int n;
     double value[LIHOP_MAX_AXIS_VALUES];
     int line;                       /* 1-based line of the key in the deck */

@@ -174,3 +174,82 @@ lihop_status cfg_conv_temperatures(pctx *c, lihop_config *cfg, const double *T, 
     }
     return LIHOP_OK;
 }
+
+/* ---- the applied field: a vector or a list of vectors ------------------------ */
+
+static lihop_status field_vector(pctx *c, yaml_node_t *vec, const char *vpath, double out[3])
+{
+    for (int a = 0; a < 3; a++) {
+        char p[PATH_CAP + 8];
+        snprintf(p, sizeof p, "%.200s[%d]", vpath, a);
+        yaml_node_t *x = lihop_yaml_lookup(&c->doc, p, NULL);
+        char *end = NULL;
+        out[a] = x && x->type == YAML_SCALAR_NODE ? strtod((const char *)x->data.scalar.value, &end) : NAN;
+        if (!isfinite(out[a]) || (end && *end))
+            return cfg_fail_at(c, p, "expected a field component in V/m, got %s", cfg_got(c, p));
+    }
+    (void)vec;
+    return LIHOP_OK;
+}
+
+lihop_status cfg_field_vectors(pctx *c, lihop_config *cfg, const char *path, double v[][3], int *n)
+{
+    *n = 0;
+    yaml_node_t *node = lihop_yaml_lookup(&c->doc, path, NULL);
+    if (!node || node->type != YAML_SEQUENCE_NODE)
+        return LIHOP_OK;            /* absent (pass 2 named any other shape) */
+    yaml_node_t *first = yaml_document_get_node(&c->doc, *node->data.sequence.items.start);
+    int list = first && first->type == YAML_SEQUENCE_NODE;
+    int count = list ? (int)(node->data.sequence.items.top - node->data.sequence.items.start) : 1;
+    char p[PATH_CAP + 16];
+    for (int i = 0; i < count; i++) {
+        snprintf(p, sizeof p, list ? "%.200s[%d]" : "%.200s", path, i);
+        lihop_status st = field_vector(c, node, p, v[i]);
+        if (st != LIHOP_OK)
+            return st;
+        for (int j = 0; j < i; j++)
+            if (memcmp(v[i], v[j], sizeof v[i]) == 0)
+                return cfg_fail_at(c, p, "expected each field of the axis once, got [%g, %g, %g] again (also [%d])",
+                                   v[i][0], v[i][1], v[i][2], j);
+    }
+    *n = count;
+    static const char *const names[3] = {"field_x_V_m", "field_y_V_m", "field_z_V_m"};
+    for (int a = 0; a < 3; a++) {
+        if (cfg->ncoords >= LIHOP_MAX_COORDS)
+            return cfg_fail_at(c, path, "expected at most %d sweepable keys in one deck, got more", LIHOP_MAX_COORDS);
+        lihop_coord *x = &cfg->coords[cfg->ncoords++];
+        memset(x, 0, sizeof *x);
+        x->kind = (lihop_coord_kind)(LIHOP_COORD_FIELD_X + a);
+        x->group = 1;
+        snprintf(x->name, sizeof x->name, "%s", names[a]);
+        snprintf(x->unit, sizeof x->unit, "V/m");
+        snprintf(x->key, sizeof x->key, "%s", path);
+        x->swept = list;
+        x->line = cfg_line_of(c, path);
+        x->n = count;
+        for (int i = 0; i < count; i++)
+            x->value[i] = v[i][a];
+    }
+    return LIHOP_OK;
+}
+
+/* Vector i of the field coordinates (group 1) into E; 0 when the deck has no field. */
+int cfg_field_at(const lihop_config *cfg, int i, double E[3])
+{
+    int found = 0;
+    for (int k = 0; k < cfg->ncoords; k++)
+        if (cfg->coords[k].group == 1 && i < cfg->coords[k].n) {
+            E[cfg->coords[k].kind - LIHOP_COORD_FIELD_X] = cfg->coords[k].value[i];
+            found = 1;
+        }
+    return found;
+}
+
+/* 1 if the coordinate of this kind was written as a list (an axis). */
+int cfg_coord_swept(const lihop_config *cfg, lihop_coord_kind kind)
+{
+    for (int k = 0; k < cfg->ncoords; k++)
+        if (cfg->coords[k].kind == kind)
+            return cfg->coords[k].swept;
+    return 0;
+}

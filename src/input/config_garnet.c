@@ -479,9 +479,6 @@ static lihop_status conv_li_content(pctx *c, const y_garnet *y, lihop_garnet_cfg
 /* field_V_m and drift_fields_V_m (two different strengths for the drift fit). */
 static lihop_status conv_fields(pctx *c, const y_garnet *y, lihop_garnet_cfg *g)
 {
-    if (y->field_V_m)
-        for (int a = 0; a < 3; a++)
-            g->field_V_m[a] = y->field_V_m[a];
     if (!y->drift_fields_V_m)
         return LIHOP_OK;
     double e1 = y->drift_fields_V_m[0], e2 = y->drift_fields_V_m[1];
@@ -539,11 +536,16 @@ static lihop_status conv_garnet(pctx *c, lihop_config *cfg, const y_garnet *y)
 static lihop_status check_garnet_fields(pctx *c, const lihop_config *cfg)
 {
     const lihop_garnet_cfg *g = &cfg->garnet;
-    double d_m = g->lattice.hop_cutoff_A * 1e-10;
-    double E = sqrt(g->field_V_m[0] * g->field_V_m[0] + g->field_V_m[1] * g->field_V_m[1] +
-                    g->field_V_m[2] * g->field_V_m[2]);
-    lihop_status st = cfg_check_field(c, cfg, "garnet.field_V_m", E, d_m, 1, "hop cutoff");
+    double d_m = g->lattice.hop_cutoff_A * 1e-10, v[3];
+    lihop_status st = LIHOP_OK;
     char p[PATH_CAP];
+    for (int i = 0; st == LIHOP_OK && cfg_field_at(cfg, i, v); i++) {    /* every field of the axis */
+        if (cfg_coord_swept(cfg, LIHOP_COORD_FIELD_X))
+            snprintf(p, sizeof p, "garnet.field_V_m[%d]", i);
+        else
+            snprintf(p, sizeof p, "garnet.field_V_m");
+        st = cfg_check_field(c, cfg, p, sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]), d_m, 1, "hop cutoff");
+    }
     for (int i = 0; i < 2 && st == LIHOP_OK && g->has_drift; i++) {
         snprintf(p, sizeof p, "garnet.drift_fields_V_m[%d]", i);
         st = cfg_check_field(c, cfg, p, g->drift_fields_V_m[i], d_m, 1, "hop cutoff");
@@ -614,7 +616,14 @@ lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg)
     cfg->seed = y->seed ? y->seed[0] : 1;
     if ((st = cfg_conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
         return st;
-    if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK || (st = check_garnet_fields(c, cfg)) != LIHOP_OK ||
+    double fv[LIHOP_MAX_AXIS_VALUES][3];
+    int nf;
+    if ((st = conv_garnet(c, cfg, y->garnet)) != LIHOP_OK ||
+        (st = cfg_field_vectors(c, cfg, "garnet.field_V_m", fv, &nf)) != LIHOP_OK)
+        return st;
+    if (nf)
+        memcpy(cfg->garnet.field_V_m, fv[0], sizeof cfg->garnet.field_V_m);
+    if ((st = check_garnet_fields(c, cfg)) != LIHOP_OK ||
         (st = conv_grun(c, cfg, y->run)) != LIHOP_OK)
         return st;
     if ((st = check_garnet_length(c, cfg)) != LIHOP_OK)

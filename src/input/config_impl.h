@@ -114,8 +114,6 @@ typedef struct {
     y_iface *interfaces;
     unsigned interfaces_count;
     y_micro *microstructure;
-    double *field_V_m;
-    unsigned field_V_m_count;
     y_run *run;
     struct y_point *points;         /* explicit points: table (config_points.c) */
     unsigned points_count;
@@ -172,8 +170,6 @@ typedef struct {
     double *E_nn_eV, *disorder_sigma_eV;
     y_shell *pair_shells_eV;
     unsigned pair_shells_eV_count;
-    double *field_V_m;
-    unsigned field_V_m_count;
     double *drift_fields_V_m;
     unsigned drift_fields_V_m_count;
     y_bicrystal *bicrystal;
@@ -245,6 +241,15 @@ typedef struct {
 /* pass 2 (config_schema.c): the libcyaml schemas, messages, the schema checker and loader */
 lihop_status cfg_check_load(pctx *c, const char *text, const cyaml_schema_value_t *schema, void **out);
 lihop_status cfg_fail_at(pctx *c, const char *path, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* The applied field at `path`: one [Ex, Ey, Ez] or a list of them (an axis).
+ * v gets up to LIHOP_MAX_AXIS_VALUES vectors, *n their count (0: absent);
+ * they also become the coordinates field_x/y/z_V_m, which move together. */
+lihop_status cfg_field_vectors(pctx *c, lihop_config *cfg, const char *path, double v[][3], int *n);
+/* Vector i of the field coordinates into E; 0 when there is no such vector. */
+int cfg_field_at(const lihop_config *cfg, int i, double E[3]);
+/* 1 if the coordinate of this kind was written as a list (an axis). */
+int cfg_coord_swept(const lihop_config *cfg, lihop_coord_kind kind);
 
 /* One row of a points: table (the keys a row may give; NULL: not given). */
 typedef struct y_point {

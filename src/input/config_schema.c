@@ -148,7 +148,7 @@ static const cyaml_schema_field_t top_fields[] = {
                          LIHOP_MAX_INTERFACES),
     CYAML_FIELD_MAPPING_PTR("microstructure", CYAML_FLAG_POINTER, y_top, microstructure,
                             micro_fields),
-    CYAML_FIELD_SEQUENCE("field_V_m", OPT, y_top, field_V_m, &number_entry, 3, 3),
+    CYAML_FIELD_IGNORE("field_V_m", CYAML_FLAG_OPTIONAL),   /* a vector or a list of them: cfg_field_vectors */
     CYAML_FIELD_MAPPING_PTR("run", CYAML_FLAG_POINTER, y_top, run, run_fields),
     CYAML_FIELD_SEQUENCE("points", OPT, y_top, points, &cfg_voxel_point_entry, 1, LIHOP_MAX_TABLE_POINTS),
     CYAML_FIELD_END};
@@ -173,6 +173,23 @@ static const cyaml_schema_value_t table_row_entry = {
 static const cyaml_schema_value_t table_check_schema = {
     CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &table_row_entry, 1, LIHOP_MAX_SC_TABLE)};
 #define SC_TABLE_FIELD 3
+/* field_V_m is one [Ex, Ey, Ez] or a list of them (a sweep axis): libcyaml
+ * ignores the key, pass 2 checks the shape written, pass 3 reads the vectors
+ * from the document (cfg_field_vectors). */
+static const cyaml_schema_value_t vec3_check_schema = {
+    CYAML_VALUE_SEQUENCE_FIXED(CYAML_FLAG_POINTER, double, &number_entry, 3)};
+static const cyaml_schema_value_t vec3_list_check_schema = {
+    CYAML_VALUE_SEQUENCE(CYAML_FLAG_POINTER, double, &vec3_check_schema, 1, LIHOP_MAX_AXIS_VALUES)};
+
+static const cyaml_schema_value_t *field_check_schema(const yaml_document_t *doc, const yaml_node_t *v)
+{
+    if (v->type == YAML_SEQUENCE_NODE && v->data.sequence.items.start < v->data.sequence.items.top) {
+        yaml_node_t *first = yaml_document_get_node((yaml_document_t *)doc, *v->data.sequence.items.start);
+        if (first && first->type == YAML_SEQUENCE_NODE)
+            return &vec3_list_check_schema;
+    }
+    return &vec3_check_schema;
+}
 
 static const cyaml_schema_field_t kra_fields[] = {
     CYAML_FIELD_SEQUENCE("pair", CYAML_FLAG_POINTER, y_kra, pair, &subname_entry, 2, 2),
@@ -243,7 +260,7 @@ static const cyaml_schema_field_t garnet_fields[] = {
     CYAML_FIELD_SEQUENCE("cells", OPT, y_garnet, cells, &int_entry, 3, 3),
     CYAML_FIELD_SEQUENCE("li_per_fu", OPT, y_garnet, li_per_fu, &number_entry, 1, LIHOP_MAX_LI_VALUES),
     CYAML_FIELD_SEQUENCE("li_per_cell", OPT, y_garnet, li_per_cell, &number_entry, 1, LIHOP_MAX_LI_VALUES),
-    CYAML_FIELD_SEQUENCE("field_V_m", OPT, y_garnet, field_V_m, &number_entry, 3, 3),
+    CYAML_FIELD_IGNORE("field_V_m", CYAML_FLAG_OPTIONAL),   /* a vector or a list of them: cfg_field_vectors */
     CYAML_FIELD_SEQUENCE("drift_fields_V_m", OPT, y_garnet, drift_fields_V_m, &number_entry, 2, 2),
     CYAML_FIELD_MAPPING_PTR("bicrystal", OPT, y_garnet, bicrystal, bicrystal_fields),
     CYAML_FIELD_END};
@@ -514,7 +531,10 @@ static lihop_status check_mapping(pctx *c, const cyaml_schema_value_t *s, yaml_n
                 return cfg_fail_line(c, kline, path, "expected each key once, got '%s' again (first on line %d)",
                                      key, (int)k0->start_mark.line + 1);
         }
-        lihop_status st = check_node(c, &f->value, v, path, kline);
+        const cyaml_schema_value_t *fs = &f->value;
+        if (f->value.type == CYAML_IGNORE && strcmp(f->key, "field_V_m") == 0)
+            fs = field_check_schema(&c->doc, v);
+        lihop_status st = check_node(c, fs, v, path, kline);
         if (st != LIHOP_OK)
             return st;
         path[plen] = '\0';

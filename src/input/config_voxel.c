@@ -476,12 +476,17 @@ static lihop_status check_voxel_field(pctx *c, const lihop_config *cfg)
     for (int s = 0; s < cfg->nspecies; s++)
         zmax = abs(cfg->species[s].charge) > zmax ? abs(cfg->species[s].charge) : zmax;
     char p[PATH_CAP];
-    for (int a = 0; a < 3; a++) {
-        snprintf(p, sizeof p, "field_V_m[%d]", a);
-        lihop_status st = cfg_check_field(c, cfg, p, cfg->field_V_m[a], cfg->micro.voxel_m, zmax, "voxel edge");
-        if (st != LIHOP_OK)
-            return st;
-    }
+    double E[3];
+    for (int i = 0; cfg_field_at(cfg, i, E); i++)     /* every field of the axis */
+        for (int a = 0; a < 3; a++) {
+            if (cfg_coord_swept(cfg, LIHOP_COORD_FIELD_X))
+                snprintf(p, sizeof p, "field_V_m[%d][%d]", i, a);
+            else
+                snprintf(p, sizeof p, "field_V_m[%d]", a);
+            lihop_status st = cfg_check_field(c, cfg, p, E[a], cfg->micro.voxel_m, zmax, "voxel edge");
+            if (st != LIHOP_OK)
+                return st;
+        }
     return LIHOP_OK;
 }
 
@@ -553,8 +558,12 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
         return st;
     if ((st = conv_micro(c, cfg, y->microstructure, cfg->seed)) != LIHOP_OK)
         return st;
-    for (unsigned a = 0; a < y->field_V_m_count; a++)
-        cfg->field_V_m[a] = y->field_V_m[a];
+    double fv[LIHOP_MAX_AXIS_VALUES][3];
+    int nf;
+    if ((st = cfg_field_vectors(c, cfg, "field_V_m", fv, &nf)) != LIHOP_OK)
+        return st;
+    if (nf)
+        memcpy(cfg->field_V_m, fv[0], sizeof cfg->field_V_m);
     if ((st = check_voxel_field(c, cfg)) != LIHOP_OK || (st = conv_run(c, cfg, y->run)) != LIHOP_OK ||
         (st = check_voxel_length(c, cfg)) != LIHOP_OK ||
         (st = cfg_seed_and_temperature_coords(c, cfg, y->seed, y->seed_count)) != LIHOP_OK || !y->points)

@@ -6,10 +6,17 @@
 #include <string.h>
 #include "yaml_locate.h"
 
+/* Vector keys ([Ex, Ey, Ez] or a list of them) and points: are masked but
+ * never wrapped: the schema check reads their shape as written. */
 static const char *const voxel_keys[] = {"seed", "temperature_K", "microstructure.volume_fraction",
-                                         "microstructure.radius_voxels", "points", NULL};
+                                         "microstructure.radius_voxels", "points", "field_V_m", NULL};
 static const char *const garnet_keys[] = {"seed", "temperature_K", "garnet.li_per_fu", "garnet.li_per_cell", "points",
-                                          NULL};
+                                          "garnet.field_V_m", NULL};
+
+static int never_wrapped(const char *path)
+{
+    return strcmp(path, "points") == 0 || strstr(path, "field_V_m") != NULL;
+}
 
 static int add_node(yaml_document_t *doc, const char *path, lihop_sweep_node *out, int n, int cap)
 {
@@ -20,7 +27,7 @@ static int add_node(yaml_document_t *doc, const char *path, lihop_sweep_node *ou
         return n;   /* absent, or of a shape the schema check will name */
     lihop_sweep_node *s = &out[n];
     snprintf(s->path, sizeof s->path, "%s", path);
-    s->is_list = v->type == YAML_SEQUENCE_NODE;
+    s->is_list = v->type == YAML_SEQUENCE_NODE || never_wrapped(path);
     s->line = line;
     s->start = v->start_mark.index;
     s->end = v->end_mark.index;

@@ -82,4 +82,16 @@ expect_rc 2 table_bad "$LIHOP" run table_bad.yaml -o table_bad.h5
 grep -q "key 'points\[0\].volume_fraction': expected volume_fraction as a single value" table_bad.err ||
     { show table_bad; fail "no message for a key swept both ways"; }
 echo "  ok"
+check "the applied field as an axis: a list of vectors; its zero point equals a run with that single field"
+sed -e 's/^seed: .*/seed: 7/' -e 's/^temperature_K: .*/temperature_K: 298.15/' "$FIXTURE" > f1.yaml
+echo 'field_V_m: [0, 0, 0]' >> f1.yaml
+sed 's/^field_V_m: .*/field_V_m: [[0, 0, 2.0e5], [0, 0, 0], [1.0e5, 0, 0]]/' f1.yaml > f3.yaml
+expect_rc 0 f1 "$LIHOP" run f1.yaml -o f1.h5 --threads 2
+expect_rc 0 f3 "$LIHOP" run f3.yaml -o f3.h5 --threads 2
+grep -q 'sweep: 3 points over field_V_m (3)' f3.out || { show f3; fail "no field axis in the sweep line"; }
+[ "$(vals f3.h5 /sweep/field_z_V_m | tr '\n' ' ')" = "200000 0 0 " ] || fail "/sweep/field_z_V_m: $(vals f3.h5 /sweep/field_z_V_m)"
+FK="field_x_V_m field_y_V_m field_z_V_m"
+diff <(bycoord f1.h5 $FK) <(bycoord f3.h5 $FK | grep '^field_x_V_m=0,field_y_V_m=0,field_z_V_m=0 ') >/dev/null ||
+    fail "the zero-field point of the axis differs from the single-field run"
+echo "  ok"
 echo "PASS: cli_sweep"
