@@ -6,7 +6,7 @@
  * prints its row.  Every rank loads the same deck and builds the same sweep;
  * a point's random streams depend on its coordinates only, so the rank that
  * runs it does not change its numbers.  With one rank, or a build without MPI
- * (LIHOP_HAVE_MPI unset: every function below is a serial stub), `lihop run`
+ * (LIHOP_HAVE_MPI unset: every function below takes its one-rank, serial form), `lihop run`
  * is the serial sweep. */
 #ifndef LIHOP_SWEEP_MPI_H
 #define LIHOP_SWEEP_MPI_H

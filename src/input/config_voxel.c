@@ -490,17 +490,11 @@ static lihop_status check_voxel_field(pctx *c, const lihop_config *cfg)
     return LIHOP_OK;
 }
 
-lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
+/* species, phases and their carriers, transference_species. */
+static lihop_status conv_species_phases(pctx *c, lihop_config *cfg, const y_top *y)
 {
     char p[PATH_CAP];
     lihop_status st;
-    cfg->model = (lihop_model_kind)y->model;
-    cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
-    cfg->seed = y->seed ? y->seed[0] : 1;
-
-    if ((st = cfg_conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
-        return st;
-
     cfg->nspecies = (int)y->species_count;
     for (int s = 0; s < cfg->nspecies; s++) {
         snprintf(p, sizeof p, "species[%d].name", s);
@@ -553,6 +547,22 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
                 pick = s;
         cfg->transference_species = pick < 0 ? 0 : pick;
     }
+
+    return LIHOP_OK;
+}
+
+lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
+{
+    lihop_status st;
+    cfg->model = (lihop_model_kind)y->model;
+    cfg->backend = y->backend ? (lihop_backend_kind)*y->backend : LIHOP_BACKEND_AUTO;
+    cfg->seed = y->seed ? y->seed[0] : 1;
+
+    if ((st = cfg_conv_temperatures(c, cfg, y->temperature_K, y->temperature_K_count)) != LIHOP_OK)
+        return st;
+
+    if ((st = conv_species_phases(c, cfg, y)) != LIHOP_OK)
+        return st;
 
     if ((st = conv_interfaces(c, cfg, y)) != LIHOP_OK)
         return st;
