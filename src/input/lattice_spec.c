@@ -1,11 +1,13 @@
 /* lattice_spec.c - lattice files (lattices/NAME.yaml) and the spglib expansion
  * of their Wyckoff sites into the conventional cell (input layer).
  *
- * Loading: libyaml builds a node tree (for line numbers and structural checks: unknown,
- * duplicate and missing keys, list lengths), libcyaml loads the values through a schema,
- * then the values are range-checked.  Every error names FILE:LINE and the key.
+ * Loading: the input layer's one schema checker (config_schema.c cfg_check_load:
+ * the libyaml document with line numbers, unknown, repeated and missing keys,
+ * types and list lengths against sch_top, then libcyaml), then the values are
+ * range-checked here.  Every error names FILE:LINE and the key.
  * Lengths are in angstrom throughout this module. */
 #include "lattice_spec.h"
+#include "config_impl.h"
 
 #include <cyaml/cyaml.h>
 #include <yaml.h>
@@ -64,22 +66,6 @@ static yaml_node_t *y_seq_item(yaml_document_t *doc, yaml_node_t *seq, int i)
     return yaml_document_get_node(doc, seq->data.sequence.items.start[i]);
 }
 
-/* What a node is, for "got ..." in messages. */
-static void y_describe(const yaml_node_t *n, char *buf, size_t len)
-{
-    if (!n) { snprintf(buf, len, "nothing (key missing)"); return; }
-    switch (n->type) {
-    case YAML_SCALAR_NODE: {
-        const char *v = (const char *)n->data.scalar.value;
-        if (n->data.scalar.length > 60) snprintf(buf, len, "'%.57s...'", v);
-        else snprintf(buf, len, "'%s'", v);
-        break;
-    }
-    case YAML_SEQUENCE_NODE: snprintf(buf, len, "a list of %d entries", y_seq_len(n)); break;
-    case YAML_MAPPING_NODE: snprintf(buf, len, "a mapping"); break;
-    default: snprintf(buf, len, "an empty value"); break;
-    }
-}
 
 /* ========================================================================== */
 /* Keys: the file format (see lattices/README.md)                              */
@@ -145,101 +131,7 @@ static lihop_status key_fail(ldctx *c, int line, const char *key, const char *ex
                       expected, got);
 }
 
-/* A finite decimal number (integer: no fraction or exponent), as written. */
-static int scalar_is_number(const char *t, int integer)
-{
-    char *end;
-    errno = 0;
-    if (integer) {
-        long v = strtol(t, &end, 10);
-        (void)v;
-    } else {
-        double v = strtod(t, &end);
-        if (!isfinite(v)) return 0;
-    }
-    if (end == t || errno == ERANGE) return 0;
-    while (*end == ' ') end++;
-    return *end == 0;
-}
 
-/* Structural checks of one mapping against its key table. */
-static lihop_status check_mapping(ldctx *c, yaml_node_t *map, const keydef *defs, int ndefs, const char *prefix)
-{
-    char full[96], got[128];
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
-        if (!k || k->type != YAML_SCALAR_NODE) {
-            y_describe(k, got, sizeof got);
-            return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s:%d: expected a plain key, got %s", c->path, y_line(k), got);
-        }
-        const char *key = (const char *)k->data.scalar.value;
-        snprintf(full, sizeof full, "%s%s", prefix, key);
-        const keydef *d = find_key(defs, ndefs, key);
-        if (!d) {
-            char list[512] = "";
-            for (int i = 0; i < ndefs; i++) {
-                strncat(list, defs[i].key, sizeof list - strlen(list) - 1);
-                if (i + 1 < ndefs) strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            char exp[600];
-            snprintf(exp, sizeof exp, "one of %s", list);
-            return key_fail(c, y_line(k), full, exp, "an unknown key");
-        }
-        /* duplicates */
-        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
-            yaml_node_t *k2 = yaml_document_get_node(&c->doc, q->key);
-            if (k2 && k2->type == YAML_SCALAR_NODE && strcmp((const char *)k2->data.scalar.value, key) == 0)
-                return key_fail(c, y_line(k), full, "each key once", "a second '%s' (first on line %d)", key,
-                                y_line(k2));
-        }
-        y_describe(v, got, sizeof got);
-        switch (d->kind) {
-        case K_STR: case K_INT: case K_NUM:
-            if (!v || v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0)
-                return key_fail(c, y_line(v ? v : k), full, d->expected, "%s", got);
-            if (d->kind != K_STR && !scalar_is_number((const char *)v->data.scalar.value, d->kind == K_INT))
-                return key_fail(c, y_line(v), full, d->expected, "%s", got);
-            break;
-        case K_VEC3:
-            if (!v || v->type != YAML_SEQUENCE_NODE || y_seq_len(v) != 3)
-                return key_fail(c, y_line(v ? v : k), full, d->expected, "%s", got);
-            for (int i = 0; i < 3; i++) {
-                yaml_node_t *e = y_seq_item(&c->doc, v, i);
-                if (!e || e->type != YAML_SCALAR_NODE || !scalar_is_number((const char *)e->data.scalar.value, 0)) {
-                    y_describe(e, got, sizeof got);
-                    return key_fail(c, y_line(e ? e : v), full, d->expected, "entry %d = %s", i + 1, got);
-                }
-            }
-            break;
-        case K_SITES: {
-            int n = y_seq_len(v);
-            if (!v || v->type != YAML_SEQUENCE_NODE || n < 1 || n > LIHOP_MAX_WYCKOFF)
-                return key_fail(c, y_line(v ? v : k), full, d->expected, "%s", got);
-            for (int i = 0; i < n; i++) {
-                yaml_node_t *e = y_seq_item(&c->doc, v, i);
-                char pre[48];
-                snprintf(pre, sizeof pre, "sites[%d].", i);
-                if (!e || e->type != YAML_MAPPING_NODE) {
-                    y_describe(e, got, sizeof got);
-                    return key_fail(c, y_line(e ? e : v), full, d->expected, "entry %d = %s", i, got);
-                }
-                lihop_status st = check_mapping(c, e, site_keys, NSITEK, pre);
-                if (st) return st;
-            }
-            break;
-        }
-        }
-    }
-    for (int i = 0; i < ndefs; i++) {
-        if (!defs[i].required) continue;
-        if (!y_get(&c->doc, map, defs[i].key, NULL)) {
-            snprintf(full, sizeof full, "%s%s", prefix, defs[i].key);
-            return key_fail(c, y_line(map), full, defs[i].expected, "nothing (key missing)");
-        }
-    }
-    return LIHOP_OK;
-}
 
 /* ========================================================================== */
 /* libcyaml schema                                                              */
@@ -305,51 +197,7 @@ static const cyaml_schema_field_t sch_top_fields[] = {
     CYAML_FIELD_END};
 static const cyaml_schema_value_t sch_top = {CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_spec, sch_top_fields)};
 
-/* libcyaml's error messages (log level ERROR), kept for translation. */
-typedef struct {
-    char first[512];
-    char field[64];          /* innermost "in mapping field 'x'" */
-    int field_line;
-    int site_index;          /* sequence entry directly under 'sites' (0-based), -1 if none */
-    int nlines;              /* error lines seen (not counting the backtrace) */
-    int last_entry;
-} cylog;
 
-static void cy_log(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
-{
-    cylog *L = ctx;
-    if (level < CYAML_LOG_ERROR || !L) return;
-    char line[512];
-    vsnprintf(line, sizeof line, fmt, ap);
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == ' ')) line[--n] = 0;
-    const char *s = line;
-    while (*s == ' ') s++;
-    if (strncmp(s, "Load: ", 6) == 0) s += 6;
-    if (strncmp(s, "Backtrace:", 10) == 0) return;
-    if (strncmp(s, "in mapping field '", 18) == 0) {
-        /* backtrace runs innermost first */
-        char name[64] = "";
-        const char *q = s + 18;
-        size_t k = 0;
-        while (*q && *q != '\'' && k + 1 < sizeof name) name[k++] = *q++;
-        name[k] = 0;
-        int ln = 0;
-        const char *lp = strstr(s, "(line: ");
-        if (lp) ln = atoi(lp + 7);
-        if (!L->field[0]) { snprintf(L->field, sizeof L->field, "%s", name); L->field_line = ln; }
-        if (strcmp(name, "sites") == 0 && L->last_entry > 0) L->site_index = L->last_entry - 1;
-        L->last_entry = 0;
-        return;
-    }
-    if (strncmp(s, "in sequence entry '", 19) == 0) {
-        L->last_entry = atoi(s + 19);
-        return;
-    }
-    if (strncmp(s, "in mapping", 10) == 0) return;
-    if (!L->first[0]) snprintf(L->first, sizeof L->first, "%s", s);
-    L->nlines++;
-}
 
 /* ========================================================================== */
 /* Symmetry helpers                                                             */
@@ -515,35 +363,6 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static lihop_status translate_cyaml(ldctx *c, cyaml_err_t e, const cylog *L)
-{
-    char key[96];
-    if (L->field[0]) {
-        if (L->site_index >= 0 && strcmp(L->field, "sites") != 0)
-            snprintf(key, sizeof key, "sites[%d].%s", L->site_index, L->field);
-        else
-            snprintf(key, sizeof key, "%s", L->field);
-        const keydef *d = find_key(top_keys, NTOP, L->field);
-        if (!d || L->site_index >= 0) {
-            const keydef *ds = find_key(site_keys, NSITEK, L->field);
-            if (ds) d = ds;
-        }
-        /* libcyaml: "Invalid INT value: 'abc'" or "Invalid FLOAT value: abc" */
-        const char *q = strstr(L->first, "value: ");
-        char got[300];
-        if (q) {
-            q += 7;
-            size_t n = strlen(q);
-            if (n >= 2 && q[0] == '\'' && q[n - 1] == '\'') { q++; n -= 2; }
-            snprintf(got, sizeof got, "'%.*s'", (int)n, q);
-        } else {
-            snprintf(got, sizeof got, "%.200s (%s)", L->first[0] ? L->first : "an invalid value", cyaml_strerror(e));
-        }
-        return key_fail(c, L->field_line, key, d ? d->expected : "a valid value", "%s", got);
-    }
-    return lihop_fail(c->err, LIHOP_ERR_INPUT, "%s: %s (%s)", c->path, L->first[0] ? L->first : "invalid lattice file",
-                      cyaml_strerror(e));
-}
 
 /* Line of key `key` in the top mapping, or of sites[i].key (site >= 0); 0 if absent. */
 static int line_of(ldctx *c, int site, const char *key)
@@ -741,61 +560,24 @@ lihop_status lihop_lattice_spec_load(const char *path, lihop_lattice_spec *spec,
     if (!path || !spec) return lihop_fail(err, LIHOP_ERR_INPUT, "lattice: no file given");
     memset(spec, 0, sizeof *spec);
     copy_str(spec->path, sizeof spec->path, path);
-
-    ldctx c = {.path = path, .have_doc = 0, .err = err};
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return lihop_fail(err, LIHOP_ERR_IO, "%s: cannot open lattice file: %s", path, strerror(errno));
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fclose(fp);
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "%s: cannot initialise the YAML parser", path);
-    }
-    yaml_parser_set_input_file(&parser, fp);
-    if (!yaml_parser_load(&parser, &c.doc)) {
-        lihop_status st = lihop_fail(err, LIHOP_ERR_INPUT, "%s:%d: YAML syntax error: %s%s%s", path,
-                                     (int)parser.problem_mark.line + 1, parser.problem ? parser.problem : "unknown",
-                                     parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        fclose(fp);
-        return st;
-    }
-    yaml_parser_delete(&parser);
-    fclose(fp);
-    c.have_doc = 1;
-
-    lihop_status st = LIHOP_OK;
-    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
-    if (!root) {
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s:1: expected a mapping of lattice keys, got an empty file", path);
-        goto done;
-    }
-    if (root->type != YAML_MAPPING_NODE) {
-        char got[128];
-        y_describe(root, got, sizeof got);
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s:%d: expected a mapping of lattice keys, got %s", path, y_line(root),
-                        got);
-        goto done;
-    }
-    st = check_mapping(&c, root, top_keys, NTOP, "");
-    if (st) goto done;
-
-    cylog L;
-    memset(&L, 0, sizeof L);
-    L.site_index = -1;
-    cyaml_config_t cfg = {.log_fn = cy_log, .log_ctx = &L, .mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR,
-                          .flags = CYAML_CFG_DEFAULT};
+    /* the one schema checker of the input layer (config_schema.c): YAML
+     * document, depth limit, keys and types against sch_top, then libcyaml */
+    char *text = NULL;
+    lihop_status st = cfg_read_text(path, &text, err);
+    if (st) return st;
+    pctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.name = path;
+    pc.err = err;
     raw_spec *r = NULL;
-    cyaml_err_t e = cyaml_load_file(path, &cfg, &sch_top, (cyaml_data_t **)&r, NULL);
-    if (e != CYAML_OK) {
-        st = translate_cyaml(&c, e, &L);
-        if (r) cyaml_free(&cfg, &sch_top, r, 0);
-        goto done;
+    st = cfg_check_load(&pc, text, &sch_top, (void **)&r);
+    if (st == LIHOP_OK) {
+        ldctx c = {.path = path, .doc = pc.doc, .have_doc = 0, .err = err};
+        st = validate_values(&c, r, spec);
     }
-    st = validate_values(&c, r, spec);
-    cyaml_free(&cfg, &sch_top, r, 0);
-
-done:
-    if (c.have_doc) yaml_document_delete(&c.doc);
+    cfg_free_loaded(&sch_top, r);
+    if (pc.have_doc) yaml_document_delete(&pc.doc);
+    free(text);
     return st;
 }
 

@@ -619,7 +619,7 @@ START_TEST(bad_files)
     expect_error("e3.yaml", GOOD_HEAD "a_A: 1\nsites:\n  - label: 1a\n    sublattice: A\n    frac: [0, 0]\n"
                             "hop_cutoff_A: 1.01\n",
                  "7", "sites[0].frac", "2 entries");
-    expect_error("e4.yaml", GOOD_HEAD GOOD_SITES "hop_cutoff_A: 1.01\n", "1", "a_A", "missing");
+    expect_error("e4.yaml", GOOD_HEAD GOOD_SITES "hop_cutoff_A: 1.01\n", "1", "a_A", "(required), got nothing");
     expect_error("e5.yaml", GOOD_HEAD "a_A: 1\n" GOOD_SITES "hop_cutoff_A: -2\n", "6", "hop_cutoff_A", "-2");
     expect_error("e6.yaml", "name: t\nspace_group: 230\na_A: 12.97\nc_A: 12.0\n" GOOD_SITES "hop_cutoff_A: 2\n",
                  "4", "c_A", "Ia-3d");
@@ -628,7 +628,7 @@ START_TEST(bad_files)
                  "3", "hall_number", "142");
     expect_error("e9.yaml", GOOD_HEAD "a_A: 1\nsites:\n  - label: 1a\n    sublattice: A\n    frac: [0, x, 0]\n"
                             "hop_cutoff_A: 1.01\n",
-                 "7", "sites[0].frac", "'x'");
+                 "7", "sites[0].frac[1]", "'x'");
     expect_error("e10.yaml", "name: t\nspace_group: 2300\na_A: 1\n" GOOD_SITES "hop_cutoff_A: 1\n", "2",
                  "space_group", "2300");
     expect_error("e11.yaml", GOOD_HEAD "a_A: 1\n" GOOD_SITES "hop_cutoff_A: 1.01\nhop_min_A: 0.5\n", "7",
@@ -636,7 +636,7 @@ START_TEST(bad_files)
     expect_error("e12.yaml", GOOD_HEAD "a_A: 1\nsites:\n  - {label: a, sublattice: A, frac: [0, 0, 0]}\n"
                              "  - {label: b, sublattice: B, frac: [1, 0, 0]}\nhop_cutoff_A: 1.01\n",
                  "6", "sites[1].frac", "same sites");
-    expect_error("e13.yaml", GOOD_HEAD "a_A: 1\na_A: 2\n" GOOD_SITES "hop_cutoff_A: 1.01\n", "4", "a_A", "second");
+    expect_error("e13.yaml", GOOD_HEAD "a_A: 1\na_A: 2\n" GOOD_SITES "hop_cutoff_A: 1.01\n", "4", "a_A", "'a_A' again (first on line 3)");
     expect_error("e14.yaml", "- just\n- a list\n", "1", NULL, "mapping");
     expect_error("e15.yaml", "name: t\na_A: 1\n" GOOD_SITES "hop_cutoff_A: 1.01\n", "1", "space_group", "neither");
     expect_error("e16.yaml", GOOD_HEAD "a_A: 1\n" GOOD_SITES "hop_cutoff_A: 1.01\nformula_units_per_cell: 0\n", "7",
