@@ -9,9 +9,11 @@
  *   /metadata                       group; attributes:
  *       lihop_version, git_describe   string (of the latest session)
  *       command_line                  string (of the latest session; may be "")
- *       config_text                   string, the whole YAML input deck
+ *       config_text                   string, the whole YAML input deck (latest session)
+ *       config_fixed_text             string, the deck with every sweepable value
+ *                                     masked: what a --resume must match
  *       config_path                   string
- *       seed                          uint64
+ *       seed                          uint64 (the deck's first seed)
  *       model                         string, "voxel" or "garnet" (garnet layout below)
  *       backend, device_name          string (of the latest session)
  *       threads                       int32  (of the latest session)
@@ -23,15 +25,22 @@
  *   /metadata/species/name          [nspecies] string
  *   /metadata/species/charge_e      [nspecies] int32, unit "e"
  *   /metadata/phases/name           [nphases] string
- *   /sweep/temperature_K            [ntemps] float64, unit "K": the sweep axis
+ *   /sweep/<coordinate>             one dataset per sweep coordinate (config.h
+ *                                   lihop_coord) with the deck's values:
+ *                                   temperature_K "K", seed uint64, volume_fraction,
+ *                                   radius_voxels, asr_ohm_m2_<a>_<b> "ohm m^2",
+ *                                   field_x/y/z_V_m "V/m", li_per_fu, li_per_cell;
+ *                                   attributes swept int32, key string
  *   /microstructure/phase           [nz][ny][nx] uint8 phase id (gzip), unit "1";
  *                                   attributes voxel_size_m (float64),
  *                                   phase_names [nphases] string.  Voxel (x,y,z)
  *                                   is element [z][y][x].
  *   /microstructure/phase_fraction  [nphases] float64, unit "1"
- *   /points/<k>                     one group per finished sweep point, k = point
- *                                   number in decimal (0, 1, ... no padding);
- *                                   attributes:
+ *   /points/<k>                     one group per finished sweep point, k = the
+ *                                   point's id in this file in decimal (0, 1, ...
+ *                                   in the order points were first written; no
+ *                                   padding); attributes (and every coordinate by
+ *                                   name, seed as uint64):
  *       T_K, t_end_s, wall_s          float64
  *       sigma_iso_S_m, sigma_iso_err_S_m   float64, mean of the total sigma diagonal
  *       t_plus, t_plus_err            float64, transference number of
@@ -62,8 +71,14 @@
  *       then for each species NAME: D_NAME_m2_s, D_NAME_err_m2_s,
  *       sigma_NAME_S_m, sigma_NAME_err_S_m (mean of the diagonal; error
  *       sqrt(err_xx^2 + err_yy^2 + err_zz^2) / 3, axes taken as independent);
- *       converged int32; hops uint64 (all species); wall_s.
+ *       converged int32; hops uint64 (all species); wall_s; then one column
+ *       per other sweep coordinate (seed uint64, volume_fraction, ...).
  *       All unlisted columns are float64.
+ *   /combined, /combined_n_seeds    (both models; when some point has more than
+ *                                   one seed) the /summary columns with the seed
+ *                                   replicates of each point combined (inverse-
+ *                                   variance means, Birge-scaled errors; seed 0),
+ *                                   and each row's seed count
  *
  * Model garnet (/metadata model = "garnet"; see garnet_setup.h for the sweep
  * and the runs of a point).  /metadata/species, /metadata/phases and
@@ -82,8 +97,8 @@
  *       space_charge_phi0_V, space_charge_length_A (only with a bicrystal);
  *       datasets E_kra_eV [nsub][nsub] "eV" (NaN: pair not given),
  *       site_energy_eV [nsub] "eV"
- *   /sweep/temperature_K [ntemps] "K", /sweep/li_per_fu [nli] "1",
- *   /sweep/li_per_cell [nli] "1"; point k = ix * ntemps + it (Li content slow)
+ *   /sweep/li_per_fu [nli] "1", /sweep/li_per_cell [nli] "1" (besides the
+ *   coordinates)
  *   /points/<k>                     attributes li_per_fu, li_per_cell, wall_s
  *                                   (every run of the point), main_wall_s,
  *                                   complete, plus the run record below for the
@@ -157,13 +172,16 @@
  *
  * Completeness: a file whose /metadata status is not "complete" is by contract
  * incomplete (still running, interrupted, failed or crashed).  Within it, a
- * point counts only if /points/<k> has complete = 1; its /summary row is
- * written before that flag, and the file is flushed after it, so a crash never
- * loses a finished point.  `lihop run --resume` deletes point groups without
- * the flag (and their /summary rows) and computes only the missing points.  A
- * resume that is refused (another config, seed, material or lattice file,
- * microstructure, or a /summary of another layout) leaves the file unchanged:
- * every comparison is made on a read-only handle before anything is written.
+ * point counts only if /points/<k> has complete = 1 and a /summary row.  The
+ * file is never written in place: each change (a point, the final tables, the
+ * status) is made on a copy and renamed over it (durable.h), so the file on
+ * disk always opens and holds every finished point, after a crash, SIGKILL or a
+ * full disk too.  `lihop run --resume` deletes point groups without the flag
+ * or the row, matches the deck's points to the finished ones by coordinates
+ * and computes only the missing points.  A resume that is refused (a changed
+ * non-sweep key, material or lattice file, microstructure, or a /summary of
+ * another layout) leaves the file unchanged: every comparison is made on a
+ * read-only handle before anything is written.
  *
  * Handle: opaque, opened with lihop_h5_open and released with lihop_h5_close
  * (which accepts NULL).  Functions never print; HDF5's own error printing is
@@ -198,8 +216,8 @@ typedef struct {
  *   - file present, resume == 0 and overwrite == 0: LIHOP_ERR_IO
  *     "PATH exists; pass --resume to continue it or --overwrite to replace it".
  *   - overwrite: replace it.
- *   - resume: continue it.  First, on a read-only handle, its config_text and
- *     seed (garnet: also material_text, lattice_text) must equal cfg's, its
+ *   - resume: continue it.  First, on a read-only handle, its config_fixed_text
+ *     (garnet: also material_text, lattice_text) must equal cfg's, its
  *     /summary must have this version's columns and, if micro and the file
  *     holds a /microstructure, that must equal micro; a mismatch is
  *     LIHOP_ERR_INPUT and the file is not modified at all.  Then unfinished
