@@ -35,23 +35,31 @@ static void lead_values(const run_ctx *r)
 void run_voxel_header(const lihop_config *cfg)
 {
     lead_header(cfg);
-    printf("%9s %12s %10s %8s %7s", "T [K]", "sigma[S/cm]", "+-", "t+", "+-");
+    printf("%8s %11s %9s %11s %7s %6s", "T [K]", "sigma[S/cm]", "+-", "exact", "t+", "+-");
     for (int s = 0; s < cfg->nspecies; ++s) {
         char h[64];
         snprintf(h, sizeof h, "D_%s[cm2/s]", cfg->species[s].name);
-        printf(" %13s", h);
+        printf(" %11s", h);
     }
-    printf(" %5s %8s\n", "conv", "wall[s]");
+    printf(" %4s %3s %7s\n", "conv", "x t", "wall[s]");
+}
+
+/* The longest run time of the point's species, in units of the deck's. */
+static int time_factor(const lihop_point_result *r)
+{
+    int ext = 0;
+    for (int s = 0; s < r->nspecies; ++s) ext = r->sp[s].extensions > ext ? r->sp[s].extensions : ext;
+    return 1 << ext;
 }
 
 void run_voxel_row(const run_ctx *c, const lihop_point_result *r)
 {
     lead_values(c);
-    printf("%9.2f %12.4e %10.2e %8.4f %7.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01, r->t_plus,
-           r->t_plus_err);
+    printf("%8.2f %11.4e %9.2e %11.4e %7.4f %6.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01,
+           r->sigma_exact_iso_S_m * 0.01, r->t_plus, r->t_plus_err);
     for (int s = 0; s < c->cfg->nspecies; ++s)
-        printf(" %13.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
-    printf(" %5s %8.2f\n", r->converged ? "yes" : "NO", r->wall_s);
+        printf(" %11.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
+    printf(" %4s %3d %7.2f\n", r->converged ? "yes" : "NO", time_factor(r), r->wall_s);
     fflush(stdout);
 }
 
@@ -252,8 +260,9 @@ void run_closing_note(const run_ctx *r)
                r->cfg->garnet.has_bicrystal ? "; ASR = L (1/sigma_across - 1/sigma_bulk), one boundary per supercell "
                                               "period L" : "");
     else
-        printf("\nsigma: total ionic conductivity (mean of the diagonal), t+: transference number; errors are one "
-               "standard error over %d walker batches.\n", r->cfg->run.batches);
+        printf("\nsigma: total ionic conductivity (mean of the diagonal), exact: the same network solved exactly "
+               "(long-time limit),\nt+: transference number; errors are one standard error over the walkers; "
+               "x t: run time / deck time (extensions).\n");
     if (seeds > 1)
         printf("%d seeds per point: /combined in the file holds their inverse-variance weighted means.\n", seeds);
     printf("results: %s%s\n", r->o->out_path, r->warnings ? " (with warnings above)" : "");

@@ -20,7 +20,14 @@ typedef struct {
     double *batch_D_m2_s;                   /* [nbatches][3], owned by the point result */
     double D_early_m2_s;                    /* MSD slope / 2 over [t_end/4, t_end/2] (convergence check) */
     double D_late_m2_s;                     /* MSD slope / 2 over [t_end/2, t_end] */
-    double D_early_err, D_late_err;         /* their standard errors (axis mean) */
+    double sigma_iso_S_m, sigma_iso_err;    /* mean of the diagonal, error over walkers */
+    /* convergence (voxel_judge.c) */
+    double D_early_axis_m2_s[3], D_late_axis_m2_s[3]; /* per axis, over [t/4, t/2] and [t/2, t] */
+    double slope_change_err[3];             /* standard error of D_early_axis - D_late_axis */
+    double sigma_exact_S_m[3];              /* exact network value, S/m (NaN: not computed) */
+    double exact_wall_s;                    /* its cost */
+    int converged_axis[3];                  /* 1: no visible transient, agrees with the exact value */
+    int extensions;                         /* times the run time was doubled */
 } lihop_species_result;
 
 typedef struct {
@@ -33,8 +40,10 @@ typedef struct {
     double sigma_total_S_m[3], sigma_total_err[3];
     double sigma_iso_S_m, sigma_iso_err;    /* mean of the diagonal */
     double t_plus, t_plus_err;              /* of cfg->transference_species */
-    int converged;                          /* 0: MSD/6t not yet linear, see warning */
-    char warning[256];
+    double sigma_exact_total_S_m[3];        /* exact network totals (NaN: not computed) */
+    double sigma_exact_iso_S_m, t_plus_exact;
+    int converged;                          /* 0: a species still in its transient or off the exact value */
+    char warning[512];
     double wall_s;
     char backend[16];                       /* "cpu" or "cuda" */
     int threads;

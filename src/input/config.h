@@ -116,6 +116,9 @@ typedef struct {
     double hops_per_li;             /* mean production hops per Li sets the time; 0: use time_s */
     double equil_hops_per_li;       /* equilibration hops per Li before the clock starts */
     double fit_from, fit_to;        /* D from the MSD slope over lags [fit_from, fit_to] t_end */
+    /* voxel only: convergence (README "Convergence and the exact reference") */
+    int max_extensions;             /* a point not yet converged is rerun with 2x the time, at most this often */
+    int exact_reference;            /* 1: solve the exact resistor network per point and species */
 } lihop_run_cfg;
 
 /* ---- garnet model (DESIGN 2.1) --------------------------------------------

@@ -96,7 +96,8 @@ typedef struct {
 typedef struct {
     uint64_t walkers;
     double *hops_per_walker, *time_s;
-    int64_t *samples, *batches;
+    int64_t *samples, *batches, *max_extensions;
+    bool *exact_reference;
 } y_run;
 
 typedef struct {

@@ -109,6 +109,8 @@ static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_FLOAT_PTR("time_s", OPT, y_run, time_s),
     CYAML_FIELD_INT_PTR("samples", OPT, y_run, samples),
     CYAML_FIELD_INT_PTR("batches", OPT, y_run, batches),
+    CYAML_FIELD_INT_PTR("max_extensions", OPT, y_run, max_extensions),
+    CYAML_FIELD_BOOL_PTR("exact_reference", OPT, y_run, exact_reference),
     CYAML_FIELD_END};
 
 /* Rows of an explicit points: table (config_points.c); a model's sweepable keys. */

@@ -409,6 +409,12 @@ static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
     r->samples = (int)samples;
     r->batches = (int)batches;
     r->walkers = y->walkers;
+    int64_t ext = y->max_extensions ? *y->max_extensions : LIHOP_VOXEL_DEFAULT_EXTENSIONS;
+    if (ext < 0 || ext > LIHOP_VOXEL_MAX_EXTENSIONS)
+        return cfg_fail_at(c, "run.max_extensions", "expected from 0 to %d doublings of the run time, got %s",
+                           LIHOP_VOXEL_MAX_EXTENSIONS, cfg_got(c, "run.max_extensions"));
+    r->max_extensions = (int)ext;
+    r->exact_reference = y->exact_reference ? *y->exact_reference : 1;
     return LIHOP_OK;
 }
 

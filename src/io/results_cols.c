@@ -56,9 +56,12 @@ static const col_def voxel_head[] = {
     {"sigma_zz_S_m", COL_F64, "S/m"},
     {"t_plus", COL_F64, "1"},
     {"t_plus_err", COL_F64, "1"},
+    {"sigma_exact_S_m", COL_F64, "S/m"},
+    {"t_plus_exact", COL_F64, "1"},
 };
 static const col_def voxel_tail[] = {
     {"converged", COL_I32, "1"},
+    {"extensions", COL_I32, "1"},
     {"hops", COL_U64, "1"},
     {"wall_s", COL_F64, "s"},
 };
@@ -76,6 +79,8 @@ void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg)
         snprintf(name, sizeof name, "sigma_%s_S_m", sn);
         add_col(h, name, COL_F64, "S/m");
         snprintf(name, sizeof name, "sigma_%s_err_S_m", sn);
+        add_col(h, name, COL_F64, "S/m");
+        snprintf(name, sizeof name, "sigma_%s_exact_S_m", sn);
         add_col(h, name, COL_F64, "S/m");
     }
     add_cols(h, voxel_tail, LIHOP_NDEFS(voxel_tail));

@@ -33,16 +33,22 @@ static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_resul
     put_f64(&rc, r->sigma_total_S_m[2]);
     put_f64(&rc, r->t_plus);
     put_f64(&rc, r->t_plus_err);
+    put_f64(&rc, r->sigma_exact_iso_S_m);
+    put_f64(&rc, r->t_plus_exact);
     uint64_t hops = 0;
+    int ext = 0;
     for (int s = 0; s < h->nspecies; s++) {
         const lihop_species_result *sp = &r->sp[s];
         put_f64(&rc, iso3(sp->D_m2_s));
         put_f64(&rc, iso3_err(sp->D_err));
-        put_f64(&rc, iso3(sp->sigma_S_m));
-        put_f64(&rc, iso3_err(sp->sigma_err));
+        put_f64(&rc, sp->sigma_iso_S_m);
+        put_f64(&rc, sp->sigma_iso_err);
+        put_f64(&rc, iso3(sp->sigma_exact_S_m));
         hops += sp->hops;
+        ext = sp->extensions > ext ? sp->extensions : ext;
     }
     put_i32(&rc, r->converged);
+    put_i32(&rc, ext);
     put_u64(&rc, hops);
     put_f64(&rc, r->wall_s);
     lihop_h5r_put_coords(h, row, coords);
@@ -79,6 +85,8 @@ static int write_point_attrs(lihop_h5i_ctx *c, hid_t g, const char *gname, const
         lihop_h5i_attr_f64(c, g, gname, "sigma_iso_err_S_m", r->sigma_iso_err) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "t_plus", r->t_plus) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "t_plus_err", r->t_plus_err) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "sigma_exact_iso_S_m", r->sigma_exact_iso_S_m) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "t_plus_exact", r->t_plus_exact) < 0 ||
         lihop_h5i_attr_str(c, g, gname, "transference_species", tsp) < 0 ||
         lihop_h5i_attr_i32(c, g, gname, "converged", r->converged) < 0 ||
         lihop_h5i_attr_str(c, g, gname, "warning", r->warning) < 0 ||
@@ -126,6 +134,10 @@ static int write_axes(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_
         {offsetof(lihop_species_result, sigma_err), "sigma_err_S_m", "S/m"},
         {offsetof(lihop_species_result, sigma_drift_S_m), "sigma_drift_S_m", "S/m"},
         {offsetof(lihop_species_result, sigma_drift_err), "sigma_drift_err_S_m", "S/m"},
+        {offsetof(lihop_species_result, sigma_exact_S_m), "sigma_exact_S_m", "S/m"},
+        {offsetof(lihop_species_result, D_early_axis_m2_s), "D_early_m2_s", "m^2/s"},
+        {offsetof(lihop_species_result, D_late_axis_m2_s), "D_late_m2_s", "m^2/s"},
+        {offsetof(lihop_species_result, slope_change_err), "slope_change_err_m2_s", "m^2/s"},
     };
     hsize_t d2[2] = {(hsize_t)ns, 3}, d1 = 3;
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
@@ -134,6 +146,13 @@ static int write_axes(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_
         if (lihop_h5i_dset_f64(c, g, gname, q[i].name, 2, d2, buf, q[i].unit) < 0)
             return -1;
     }
+    int32_t conv[LIHOP_MAX_SPECIES * 3];
+    for (int s = 0; s < ns; s++)
+        for (int a = 0; a < 3; a++)
+            conv[s * 3 + a] = r->sp[s].converged_axis[a];
+    if (lihop_h5i_dset_write(c, g, gname, "converged_axis", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, d2, conv, "1") < 0 ||
+        lihop_h5i_dset_f64(c, g, gname, "sigma_exact_total_S_m", 1, &d1, r->sigma_exact_total_S_m, "S/m") < 0)
+        return -1;
     if (lihop_h5i_dset_f64(c, g, gname, "sigma_total_S_m", 1, &d1, r->sigma_total_S_m, "S/m") < 0 ||
         lihop_h5i_dset_f64(c, g, gname, "sigma_total_err_S_m", 1, &d1, r->sigma_total_err, "S/m") < 0)
         return -1;
@@ -178,13 +197,17 @@ static int write_counts(lihop_h5i_ctx *c, hid_t g, const char *gname, const liho
         u[s] = r->sp[s].walkers;
     if (lihop_h5i_dset_write(c, g, gname, "walkers", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &d1, u, "1") < 0)
         return -1;
+    int32_t ext[LIHOP_MAX_SPECIES];
+    for (int s = 0; s < ns; s++)
+        ext[s] = r->sp[s].extensions;
+    if (lihop_h5i_dset_write(c, g, gname, "extensions", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &d1, ext, "1") < 0)
+        return -1;
     static const struct {
         size_t off;
         const char *name, *unit;
     } q[] = {
         {offsetof(lihop_species_result, n_avg_m3), "n_avg_m3", "1/m^3"},
-        {offsetof(lihop_species_result, D_early_m2_s), "D_early_m2_s", "m^2/s"},
-        {offsetof(lihop_species_result, D_late_m2_s), "D_late_m2_s", "m^2/s"},
+        {offsetof(lihop_species_result, exact_wall_s), "exact_wall_s", "s"},
     };
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
         for (int s = 0; s < ns; s++)

@@ -50,6 +50,16 @@ static double interface_asr(const lihop_config *cfg, int s, int a, int b)
     return asr;
 }
 
+double lihop_voxel_conductance(const lihop_config *cfg, int s, double h, const lihop_phase_transport *tr, int a,
+                               int b)
+{
+    if (tr->rho_m3[a] <= 0.0 || tr->sigma_S_m[a] <= 0.0 || tr->rho_m3[b] <= 0.0 || tr->sigma_S_m[b] <= 0.0)
+        return 0.0;
+    double resist = 1.0 / (2.0 * tr->sigma_S_m[a] * h) + 1.0 / (2.0 * tr->sigma_S_m[b] * h);
+    if (a != b) resist += interface_asr(cfg, s, a, b) / (h * h);
+    return 1.0 / resist;
+}
+
 void lihop_voxel_rates(const lihop_config *cfg, int s, double T, double h, const lihop_phase_transport *tr,
                        double rate[LIHOP_MAX_PHASES][LIHOP_MAX_PHASES][LIHOP_NDIR])
 {
@@ -61,16 +71,13 @@ void lihop_voxel_rates(const lihop_config *cfg, int s, double T, double h, const
         double sign = (d & 1) ? -1.0 : 1.0;
         tilt[d] = exp(sign * z * LIHOP_E * cfg->field_V_m[d >> 1] * h / (2.0 * LIHOP_KB * T));
     }
-    for (int a = 0; a < cfg->nphases; ++a) {
-        if (tr->rho_m3[a] <= 0.0 || tr->sigma_S_m[a] <= 0.0) continue;
+    for (int a = 0; a < cfg->nphases; ++a)
         for (int b = 0; b < cfg->nphases; ++b) {
-            if (tr->rho_m3[b] <= 0.0 || tr->sigma_S_m[b] <= 0.0) continue;
-            double resist = 1.0 / (2.0 * tr->sigma_S_m[a] * h) + 1.0 / (2.0 * tr->sigma_S_m[b] * h);
-            if (a != b) resist += interface_asr(cfg, s, a, b) / (h * h);
-            double k = to_rate / (resist * tr->rho_m3[a]);
+            double gamma = lihop_voxel_conductance(cfg, s, h, tr, a, b);
+            if (gamma <= 0.0) continue;
+            double k = to_rate * gamma / tr->rho_m3[a];
             for (int d = 0; d < LIHOP_NDIR; ++d) rate[a][b][d] = k * tilt[d];
         }
-    }
 }
 
 void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t offset[LIHOP_MAX_PHASES + 1])

@@ -18,6 +18,13 @@ typedef struct {
 
 void lihop_voxel_phase_transport(const lihop_config *cfg, int species, double T, lihop_phase_transport *out);
 
+/* Bond conductance Gamma_ab (siemens) of species s between face neighbours of
+ * phases a and b: half a voxel of each and the interface ASR in series; 0 when
+ * either phase does not carry s.  The exact network reference (diag/network.h)
+ * and the rate table below both use it. */
+double lihop_voxel_conductance(const lihop_config *cfg, int s, double h, const lihop_phase_transport *tr, int a,
+                               int b);
+
 /* Rate table rate[a][b][d] (1/s) of species s: bond conductances in series
  * (half voxel of a, interface ASR, half voxel of b), divided by the density of
  * the departing phase, tilted by the applied field.  Obeys
