@@ -19,6 +19,8 @@ if [ "$backend" = cpu ]; then
     run "$build/garnet_bench" --threads 1 --replicas 32
     run "$build/garnet_bench" --threads 2 --replicas 64
     run "$build/garnet_bench" --threads 1 --replicas 128 --shells --li-per-fu 6.4
+    run "$build/network_bench" --n 64
+    run "$build/network_bench" --n 128
 else
     run "$build/lihop_bench" --case a --backend cuda
     run "$build/lihop_bench" --case b --backend cuda

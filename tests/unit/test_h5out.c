@@ -145,8 +145,17 @@ static void make_point(lihop_point_result *r, int k)
             for (int a = 0; a < 3; a++)
                 batch[s][b * 3 + a] = 1e-12 * (10 * s + 3 * b + a + 1);
         sp->batch_D_m2_s = batch[s];
-        sp->D_early_m2_s = 1.1e-12 * (s + 1);
-        sp->D_late_m2_s = 1.0e-12 * (s + 1);
+        for (int a = 0; a < 3; a++) {
+            sp->D_early_axis_m2_s[a] = 1.1e-12 * (s + 1) + 1e-14 * a;
+            sp->D_late_axis_m2_s[a] = 1.0e-12 * (s + 1) + 1e-14 * a;
+            sp->slope_change_err[a] = 1e-14 * (s + a + 1);
+            sp->sigma_exact_S_m[a] = 0.09 * (s + 1) + 0.001 * a;
+            sp->converged_axis[a] = (s + a) % 2;
+        }
+        sp->extensions = s + 1;
+        sp->sigma_iso_S_m = (sp->sigma_S_m[0] + sp->sigma_S_m[1] + sp->sigma_S_m[2]) / 3.0;
+        sp->sigma_iso_err = sqrt(1e-6 + 4e-6 + 9e-6) / 3.0;
+        sp->exact_wall_s = 0.25 * (s + 1);
     }
     for (int a = 0; a < 3; a++) {
         r->sigma_total_S_m[a] = 0.1 * (a + 1) + k;
@@ -262,8 +271,8 @@ static hsize_t summary_rows(hid_t f)
 typedef struct {
     int32_t point;
     double T_K, sigma_S_m, sigma_err_S_m, sigma_yy_S_m, t_plus;
-    double D_Li, D_Li_err, sigma_TFSI, sigma_TFSI_err;
-    int32_t converged;
+    double D_Li, D_Li_err, sigma_TFSI, sigma_TFSI_err, sigma_TFSI_exact;
+    int32_t converged, extensions;
     uint64_t hops;
     double wall_s;
 } summary_row;
@@ -281,7 +290,9 @@ static void read_summary(hid_t f, summary_row *rows)
     H5Tinsert(t, "D_Li_err_m2_s", HOFFSET(summary_row, D_Li_err), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "sigma_TFSI_S_m", HOFFSET(summary_row, sigma_TFSI), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "sigma_TFSI_err_S_m", HOFFSET(summary_row, sigma_TFSI_err), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "sigma_TFSI_exact_S_m", HOFFSET(summary_row, sigma_TFSI_exact), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "converged", HOFFSET(summary_row, converged), H5T_NATIVE_INT32);
+    H5Tinsert(t, "extensions", HOFFSET(summary_row, extensions), H5T_NATIVE_INT32);
     H5Tinsert(t, "hops", HOFFSET(summary_row, hops), H5T_NATIVE_UINT64);
     H5Tinsert(t, "wall_s", HOFFSET(summary_row, wall_s), H5T_NATIVE_DOUBLE);
     hid_t d = H5Dopen2(f, "/summary", H5P_DEFAULT);
@@ -440,10 +451,29 @@ START_TEST(round_trip)
     hsize_t dn = NS;
     read_f64(f, "/points/0/n_avg_m3", 1, &dn, "1/m^3", buf);
     ck_close(buf[1], 2e27);
-    read_f64(f, "/points/0/D_early_m2_s", 1, &dn, "m^2/s", buf);
-    ck_close(buf[1], r.sp[1].D_early_m2_s);
-    read_f64(f, "/points/0/D_late_m2_s", 1, &dn, "m^2/s", buf);
-    ck_close(buf[0], r.sp[0].D_late_m2_s);
+    read_f64(f, "/points/0/D_early_m2_s", 2, d2, "m^2/s", buf);
+    ck_close(buf[1 * 3 + 2], r.sp[1].D_early_axis_m2_s[2]);
+    read_f64(f, "/points/0/D_late_m2_s", 2, d2, "m^2/s", buf);
+    ck_close(buf[0 * 3 + 1], r.sp[0].D_late_axis_m2_s[1]);
+    read_f64(f, "/points/0/slope_change_err_m2_s", 2, d2, "m^2/s", buf);
+    ck_close(buf[1 * 3 + 0], r.sp[1].slope_change_err[0]);
+    read_f64(f, "/points/0/sigma_exact_S_m", 2, d2, "S/m", buf);
+    ck_close(buf[0 * 3 + 2], r.sp[0].sigma_exact_S_m[2]);
+    read_f64(f, "/points/0/exact_wall_s", 1, &dn, "s", buf);
+    ck_close(buf[1], r.sp[1].exact_wall_s);
+    {
+        int32_t v[NS * 3];
+        hid_t d = H5Dopen2(f, "/points/0/converged_axis", H5P_DEFAULT);
+        ck_assert(d >= 0);
+        ck_assert(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+        for (int i = 0; i < NS * 3; i++) ck_assert_int_eq(v[i], r.sp[i / 3].converged_axis[i % 3]);
+        H5Dclose(d);
+        d = H5Dopen2(f, "/points/0/extensions", H5P_DEFAULT);
+        ck_assert(d >= 0);
+        ck_assert(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+        ck_assert_int_eq(v[1], 2);
+        H5Dclose(d);
+    }
     {
         uint64_t hops[NS];
         hid_t d = H5Dopen2(f, "/points/0/hops", H5P_DEFAULT);
@@ -471,16 +501,19 @@ START_TEST(round_trip)
     ck_close(row.t_plus, 0.4);
     ck_close(row.D_Li, (r.sp[0].D_m2_s[0] + r.sp[0].D_m2_s[1] + r.sp[0].D_m2_s[2]) / 3.0);
     ck_close(row.D_Li_err, sqrt(1e-28 + 4e-28 + 9e-28) / 3.0);
-    ck_close(row.sigma_TFSI, (r.sp[1].sigma_S_m[0] + r.sp[1].sigma_S_m[1] + r.sp[1].sigma_S_m[2]) / 3.0);
-    ck_close(row.sigma_TFSI_err, sqrt(1e-6 + 4e-6 + 9e-6) / 3.0);
+    ck_close(row.sigma_TFSI, r.sp[1].sigma_iso_S_m);
+    ck_close(row.sigma_TFSI_err, r.sp[1].sigma_iso_err);
+    ck_close(row.sigma_TFSI_exact, (r.sp[1].sigma_exact_S_m[0] + r.sp[1].sigma_exact_S_m[1] +
+                                    r.sp[1].sigma_exact_S_m[2]) / 3.0);
     ck_assert_int_eq(row.converged, 1);
+    ck_assert_int_eq(row.extensions, 2);
     ck_assert_uint_eq(row.hops, 3000);
     ck_close(row.wall_s, 12.5);
     {
         hid_t d = H5Dopen2(f, "/summary", H5P_DEFAULT);
         hid_t t = H5Dget_type(d);
         int ncols = H5Tget_nmembers(t);
-        ck_assert_int_eq(ncols, 9 + 4 * NS + 3 + 1);    /* + the seed coordinate (T_K has its column) */
+        ck_assert_int_eq(ncols, 11 + 5 * NS + 4 + 1);    /* + the seed coordinate (T_K has its column) */
         char *first = H5Tget_member_name(t, 0), *last = H5Tget_member_name(t, (unsigned)ncols - 2);
         char *coord = H5Tget_member_name(t, (unsigned)ncols - 1);
         ck_assert_str_eq(first, "point");
@@ -500,7 +533,8 @@ START_TEST(round_trip)
         ck_assert_str_eq(units[0], "1");
         ck_assert_str_eq(units[1], "K");
         ck_assert_str_eq(units[2], "S/m");
-        ck_assert_str_eq(units[9], "m^2/s");        /* D_Li_m2_s */
+        ck_assert_str_eq(units[9], "S/m");          /* sigma_exact_S_m */
+        ck_assert_str_eq(units[11], "m^2/s");       /* D_Li_m2_s */
         ck_assert_str_eq(units[ncols - 2], "s");
         ck_assert_str_eq(units[ncols - 1], "1");   /* wall_s */
         for (int i = 0; i < ncols; i++)
