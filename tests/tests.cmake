@@ -32,7 +32,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_lattice_counts=1 validate_garnet_single_li_d=1 validate_garnet_single_li_to=1
   validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
-  validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11
+  validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
   cli_errors=1 cli_faults=30 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_sweep=6)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")

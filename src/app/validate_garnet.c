@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "validate.h"
+#include "validate_garnet_util.h"
 #include "garnet_observe.h"
 #include "lattice.h"
 
@@ -41,9 +42,10 @@
 #error "LIHOP_SOURCE_DIR must be defined (CMake does it for lihop_core users)"
 #endif
 
+/* ---- helpers shared with validate_calib_garnet.c (validate_garnet_util.h) ---------- */
 
-static void set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                    double tol, const char *unit)
+void lihop_vg_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
+                      double tol, const char *unit)
 {
     snprintf(o->what, sizeof o->what, "%s", what);
     o->expected = expected;
@@ -54,8 +56,8 @@ static void set_row(lihop_check_result *o, const char *what, double expected, do
     o->pass = fabs(measured - expected) <= tol;
 }
 
-static lihop_status load_lattice(const char *file, int n1, int n2, int n3, lihop_lattice_spec *spec,
-                                 lihop_lattice **lat, lihop_err *err)
+lihop_status lihop_vg_load_lattice(const char *file, int n1, int n2, int n3, lihop_lattice_spec *spec,
+                                   lihop_lattice **lat, lihop_err *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/lattices/%s", LIHOP_SOURCE_DIR, file);
@@ -69,7 +71,7 @@ static lihop_status load_lattice(const char *file, int n1, int n2, int n3, lihop
 static lihop_status load_llzo_cell(lihop_lattice **lat, int *T, int *O, lihop_err *err)
 {
     lihop_lattice_spec spec;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, lat, err);
     if (st) return st;
     *T = lihop_lattice_sublattice_index(*lat, "T");
     *O = lihop_lattice_sublattice_index(*lat, "O");
@@ -81,8 +83,8 @@ static lihop_status load_llzo_cell(lihop_lattice **lat, int *T, int *O, lihop_er
     return LIHOP_OK;
 }
 
-static lihop_status garnet_run(const lihop_lattice *lat, const lihop_garnet_params *p, int threads,
-                               lihop_garnet_result *r, lihop_err *err)
+lihop_status lihop_vg_run(const lihop_lattice *lat, const lihop_garnet_params *p, int threads,
+                          lihop_garnet_result *r, lihop_err *err)
 {
     lihop_garnet *g = NULL;
     lihop_status st = lihop_garnet_create(lat, p, &g, err);
@@ -91,7 +93,7 @@ static lihop_status garnet_run(const lihop_lattice *lat, const lihop_garnet_para
     return st;
 }
 
-static void params_base(lihop_garnet_params *p, int64_t nli, int64_t nrep)
+void lihop_vg_params_base(lihop_garnet_params *p, int64_t nli, int64_t nrep)
 {
     lihop_garnet_params_default(p);
     p->nu_Hz = 1e12;
@@ -99,7 +101,6 @@ static void params_base(lihop_garnet_params *p, int64_t nli, int64_t nrep)
     p->nli = nli;
     p->nreplicas = nrep;
     p->seed = 20261125;
-    p->nbatches = 16;
 }
 
 static double norm3(const double *v) { return sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
@@ -158,13 +159,13 @@ static lihop_status check_lattice_counts(int threads, lihop_check_result *o, lih
     (void)threads;
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 2, 2, 2, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 2, 2, 2, &spec, &lat, err);
     if (st) return st;
     int t48, o48, t96, o96;
     int bad = count_violations(&spec, lat, 24, 48, 4, 2, 1, &t48, &o48);
     lihop_lattice_destroy(lat);
     lat = NULL;
-    st = load_lattice("llzo_cubic_96h.yaml", 2, 2, 2, &spec, &lat, err);
+    st = lihop_vg_load_lattice("llzo_cubic_96h.yaml", 2, 2, 2, &spec, &lat, err);
     if (st) return st;
     /* 96h: each T hops to 8 96h (4 cages x 2), each 96h to 2 T; one Li per cage */
     bad += count_violations(&spec, lat, 24, 96, 8, 2, 0, &t96, &o96);
@@ -177,7 +178,7 @@ static lihop_status check_lattice_counts(int threads, lihop_check_result *o, lih
     snprintf(what, sizeof what,
              "48g %d T+%d O/cell, T:4 O at 1.99+-.01 A, O:2 T; 96h %d T+%d O, T:8 O:2 hops, 1 Li/cage; Li7=56/cell: "
              "violations, exact", t48, o48, t96, o96);
-    set_row(o, what, 0.0, (double)bad, 0.0, 0.0, "count");
+    lihop_vg_set_row(o, what, 0.0, (double)bad, 0.0, 0.0, "count");
     return LIHOP_OK;
 }
 
@@ -189,19 +190,19 @@ static lihop_status single_li(int threads, lihop_garnet_result *r, double *half_
 {
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
     if (st) return st;
     *T = lihop_lattice_sublattice_index(lat, "T");
     *O = lihop_lattice_sublattice_index(lat, "O");
     lihop_garnet_params p;
-    params_base(&p, 1, 8000);
+    lihop_vg_params_base(&p, 1, 8000);
     p.hops_per_li = 300.0;
     p.equil_hops_per_li = 20.0;
     p.nsamples = 60;
     p.fit_from = 0.0;
     p.fit_to = 0.05;
     *half_tt = half_tt_A(lat);
-    st = garnet_run(lat, &p, threads, r, err);
+    st = lihop_vg_run(lat, &p, threads, r, err);
     lihop_lattice_destroy(lat);
     return st;
 }
@@ -219,7 +220,7 @@ static lihop_status check_single_li_D(int threads, lihop_check_result *o, lihop_
     snprintf(what, sizeof what,
              "1 Li, 48g, no energies: D = (4/9) nu (d_TT/2)^2, d_TT/2 = %.4f A (= %.4f x (4/9) nu (1.99 A)^2), "
              "within 2 %%", h, want / naive);
-    set_row(o, what, want, r.D_tracer_m2_s, r.D_tracer_err, 0.02 * want, "m^2/s");
+    lihop_vg_set_row(o, what, want, r.D_tracer_m2_s, r.D_tracer_err, 0.02 * want, "m^2/s");
     return LIHOP_OK;
 }
 
@@ -233,8 +234,8 @@ static lihop_status check_single_li_TO(int threads, lihop_check_result *o, lihop
     if (T < 0 || O < 0) return lihop_fail(err, LIHOP_ERR_INPUT, "validate: llzo_cubic.yaml has no T or O sublattice");
     double pT = r.li_fraction[T], pO = r.li_fraction[O];
     double e = r.li_fraction_err[O] / (pT * pT);   /* pT = 1 - pO */
-    set_row(o, "1 Li, 48g, no energies: O:T residence = 48:24 = 2 (sites per cell), within 1 %", 2.0, pO / pT, e,
-            0.02, "1");
+    lihop_vg_set_row(o, "1 Li, 48g, no energies: O:T residence = 48:24 = 2 (sites per cell), within 1 %", 2.0,
+                     pO / pT, e, 0.02, "1");
     return LIHOP_OK;
 }
 
@@ -247,19 +248,19 @@ static lihop_status check_octahedral_boltzmann(int threads, lihop_check_result *
     lihop_status st = load_llzo_cell(&lat, &T, &O, err);
     if (st) return st;
     lihop_garnet_params p;
-    params_base(&p, 1, 512);
+    lihop_vg_params_base(&p, 1, 512);
     p.site_energy_eV[O] = LIHOP_KB_EV * p.T_K;
     p.E_kra_eV[T][O] = p.E_kra_eV[O][T] = 0.1;
     p.hops_per_li = 1000.0;
     p.nsamples = 4;
     lihop_garnet_result r;
-    st = garnet_run(lat, &p, threads, &r, err);
+    st = lihop_vg_run(lat, &p, threads, &r, err);
     lihop_lattice_destroy(lat);
     if (st) return st;
     double want = 2.0 * exp(-1.0), ratio = r.li_fraction[O] / r.li_fraction[T];
     double e = r.li_fraction_err[O] / (r.li_fraction[T] * r.li_fraction[T]);
-    set_row(o, "1 Li, 48g, O sites +1 kT (kra, E_KRA 0.1 eV): n_O/n_T = (48/24) e^-1, within 3 %", want, ratio, e,
-            0.03 * want, "1");
+    lihop_vg_set_row(o, "1 Li, 48g, O sites +1 kT (kra, E_KRA 0.1 eV): n_O/n_T = (48/24) e^-1, within 3 %", want,
+                     ratio, e, 0.03 * want, "1");
     return LIHOP_OK;
 }
 
@@ -297,7 +298,7 @@ static lihop_status check_pair_shells_exact(int threads, lihop_check_result *o, 
     lihop_status st = load_llzo_cell(&lat, &T, &O, err);
     if (st) return st;
     lihop_garnet_params p;
-    params_base(&p, 3, 256);
+    lihop_vg_params_base(&p, 3, 256);
     const double kT = LIHOP_KB_EV * p.T_K;
     p.site_energy_eV[O] = 0.5 * kT;
     p.E_nn_eV = 1.0 * kT;
@@ -347,13 +348,13 @@ static lihop_status check_pair_shells_exact(int threads, lihop_check_result *o, 
     free(V);
     const double want = nT / (3.0 * Z), plain = nT0 / (3.0 * Z0);
     lihop_garnet_result r;
-    st = garnet_run(lat, &p, threads, &r, err);
+    st = lihop_vg_run(lat, &p, threads, &r, err);
     lihop_lattice_destroy(lat);
     if (st) return st;
     char what[160];
     snprintf(what, sizeof what, "3 Li/48g cell, E_nn, O-O +1.5 kT, T-T -1.5 kT: Li on T = exact sum (%.3f without "
              "shells), 3 %%", plain);
-    set_row(o, what, want, r.li_fraction[T], r.li_fraction_err[T], 0.03 * want, "1");
+    lihop_vg_set_row(o, what, want, r.li_fraction[T], r.li_fraction_err[T], 0.03 * want, "1");
     return LIHOP_OK;
 }
 
@@ -363,7 +364,7 @@ static lihop_status check_exclusion_fI(int threads, lihop_check_result *o, lihop
 {
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
     if (st) return st;
     double h = half_tt_A(lat), d = sqrt(lat->hop_vec_A[0] * lat->hop_vec_A[0] + lat->hop_vec_A[1] * lat->hop_vec_A[1] +
                                          lat->hop_vec_A[2] * lat->hop_vec_A[2]);
@@ -372,7 +373,7 @@ static lihop_status check_exclusion_fI(int threads, lihop_check_result *o, lihop
     double worst = 0.0, worst_err = 0.0, fI[3];
     for (int k = 0; k < 3 && !st; ++k) {
         lihop_garnet_params p;
-        params_base(&p, nli[k], 1600);
+        lihop_vg_params_base(&p, nli[k], 1600);
         p.stream = (uint32_t)k;
         p.hops_per_li = 20.0;
         p.equil_hops_per_li = 0.0;   /* random placement is the equilibrium (no energies) */
@@ -380,7 +381,7 @@ static lihop_status check_exclusion_fI(int threads, lihop_check_result *o, lihop
         p.fit_from = 0.0;
         p.fit_to = 0.05;
         lihop_garnet_result r;
-        st = garnet_run(lat, &p, threads, &r, err);
+        st = lihop_vg_run(lat, &p, threads, &r, err);
         if (st) break;
         fI[k] = r.f_coll;
         if (k == 0 || fabs(r.f_coll - want) > fabs(worst - want)) { worst = r.f_coll; worst_err = r.f_coll_err; }
@@ -391,7 +392,7 @@ static lihop_status check_exclusion_fI(int threads, lihop_check_result *o, lihop
     snprintf(what, sizeof what,
              "48g, site exclusion only, c = 1/4,1/2,3/4: f_I = %.3f,%.3f,%.3f; exact (d_TT/2d)^2 at every c; worst, "
              "within 0.03", fI[0], fI[1], fI[2]);
-    set_row(o, what, want, worst, worst_err, 0.03, "1");
+    lihop_vg_set_row(o, what, want, worst, worst_err, 0.03, "1");
     return LIHOP_OK;
 }
 
@@ -399,14 +400,14 @@ static lihop_status check_tracer_f_monotonic(int threads, lihop_check_result *o,
 {
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 2, 2, 2, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 2, 2, 2, &spec, &lat, err);
     if (st) return st;
     enum { NC = 5 };
     const double c[NC] = {0.1, 0.3, 0.5, 0.7, 0.9};
     double f[NC], fe[NC];
     for (int k = 0; k < NC && !st; ++k) {
         lihop_garnet_params p;
-        params_base(&p, (int64_t)floor(c[k] * lat->nsites + 0.5), 64);
+        lihop_vg_params_base(&p, (int64_t)floor(c[k] * lat->nsites + 0.5), 64);
         p.stream = (uint32_t)k;
         p.hops_per_li = 40.0;
         p.equil_hops_per_li = 0.0;
@@ -414,7 +415,7 @@ static lihop_status check_tracer_f_monotonic(int threads, lihop_check_result *o,
         p.fit_from = 0.1;
         p.fit_to = 0.5;
         lihop_garnet_result r;
-        st = garnet_run(lat, &p, threads, &r, err);
+        st = lihop_vg_run(lat, &p, threads, &r, err);
         if (st) break;
         f[k] = r.f_tracer;
         fe[k] = r.f_tracer_err;
@@ -430,7 +431,7 @@ static lihop_status check_tracer_f_monotonic(int threads, lihop_check_result *o,
     snprintf(what, sizeof what,
              "48g, exclusion only: f(c=.1,.3,.5,.7,.9) = %.3f %.3f %.3f %.3f %.3f; steps not falling by > 3 "
              "s.e. (exact 0)", f[0], f[1], f[2], f[3], f[4]);
-    set_row(o, what, 0.0, (double)bad, emax, 0.0, "count");
+    lihop_vg_set_row(o, what, 0.0, (double)bad, emax, 0.0, "count");
     return LIHOP_OK;
 }
 
@@ -591,19 +592,19 @@ static lihop_status vacancy_run(const char *file, int n, int64_t nrep, double ho
 {
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice(file, n, n, n, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice(file, n, n, n, &spec, &lat, err);
     if (st) return st;
     *nsites = lat->nsites;
     st = vacancy_f_exact(lat, f_exact, err);
     if (!st) {
         lihop_garnet_params p;
-        params_base(&p, lat->nsites - 1, nrep);
+        lihop_vg_params_base(&p, lat->nsites - 1, nrep);
         p.hops_per_li = hops;
         p.equil_hops_per_li = 0.0;   /* a uniformly placed vacancy is at equilibrium */
         p.nsamples = 30;
         p.fit_from = 0.1;
         p.fit_to = 0.5;
-        st = garnet_run(lat, &p, threads, r, err);
+        st = lihop_vg_run(lat, &p, threads, r, err);
     }
     lihop_lattice_destroy(lat);
     return st;
@@ -620,7 +621,7 @@ static lihop_status check_tracer_f_vacancy(int threads, lihop_check_result *o, l
     snprintf(what, sizeof what,
              "48g, 1 vacancy in %d sites: tracer f = exact f of this cell (vacancy Markov chain; infinite "
              "lattice 0.2484), within 0.02", ns);
-    set_row(o, what, fx, r.f_tracer, r.f_tracer_err, 0.02, "1");
+    lihop_vg_set_row(o, what, fx, r.f_tracer, r.f_tracer_err, 0.02, "1");
     return LIHOP_OK;
 }
 
@@ -635,7 +636,7 @@ static lihop_status check_sc_vacancy_f(int threads, lihop_check_result *o, lihop
     snprintf(what, sizeof what,
              "simple cubic, 1 vacancy in %d sites: tracer f = 0.6531 (Compaan & Haven 1956; exact for this cell "
              "%.4f), within 0.01", ns, fx);
-    set_row(o, what, 0.6531, r.f_tracer, r.f_tracer_err, 0.01, "1");
+    lihop_vg_set_row(o, what, 0.6531, r.f_tracer, r.f_tracer_err, 0.01, "1");
     return LIHOP_OK;
 }
 
@@ -645,10 +646,10 @@ static lihop_status check_ne_vs_drift(int threads, lihop_check_result *o, lihop_
 {
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("llzo_cubic.yaml", 1, 1, 1, &spec, &lat, err);
     if (st) return st;
     lihop_garnet_params p;
-    params_base(&p, 36, 4000);
+    lihop_vg_params_base(&p, 36, 4000);
     p.T_K = 600.0;
     p.E_nn_eV = 0.1;
     double kT = LIHOP_KB_EV * p.T_K, x = 0.1;
@@ -659,7 +660,7 @@ static lihop_status check_ne_vs_drift(int threads, lihop_check_result *o, lihop_
     p.fit_from = 0.1;
     p.fit_to = 0.5;
     lihop_garnet_result r;
-    st = garnet_run(lat, &p, threads, &r, err);
+    st = lihop_vg_run(lat, &p, threads, &r, err);
     lihop_lattice_destroy(lat);
     if (st) return st;
     double comb = sqrt(r.sigma_NE_err * r.sigma_NE_err + r.sigma_drift_err * r.sigma_drift_err);
@@ -667,7 +668,7 @@ static lihop_status check_ne_vs_drift(int threads, lihop_check_result *o, lihop_
     snprintf(what, sizeof what,
              "48g, c = 1/2, E_nn 0.1 eV, 600 K, e E d/kT = 0.1 along x: sigma_drift = sigma_NE (from D_sigma) within 3 "
              "combined s.e.");
-    set_row(o, what, r.sigma_NE_S_m, r.sigma_drift_S_m, r.sigma_drift_err, 3.0 * comb, "S/m");
+    lihop_vg_set_row(o, what, r.sigma_NE_S_m, r.sigma_drift_S_m, r.sigma_drift_err, 3.0 * comb, "S/m");
     return LIHOP_OK;
 }
 
@@ -719,7 +720,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     const int M = BIC_M;
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
-    lihop_status st = load_lattice("simple_cubic.yaml", M, 3, 3, &spec, &lat, err);
+    lihop_status st = lihop_vg_load_lattice("simple_cubic.yaml", M, 3, 3, &spec, &lat, err);
     if (st) return st;
     const double a = spec.abc_A[0], kT = LIHOP_KB_EV * BIC_T_K, nu = 1e12;
     double phi_plane[BIC_M], Z = 0.0, S = 0.0;
@@ -739,7 +740,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     /* slowest relaxation of the plane chain ~ (M a)^2 / (4 pi^2 D_xx): fit well after it */
     const double tau = (double)M * M / 39.47841760435743 * ratio / nu;
     lihop_garnet_params p;
-    params_base(&p, 1, 50000);
+    lihop_vg_params_base(&p, 1, 50000);
     p.T_K = BIC_T_K;
     p.nu_Hz = nu;
     p.phi_V = phi;
@@ -749,9 +750,9 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     p.fit_from = 0.2;
     p.fit_to = 0.6;
     lihop_garnet_result rp, r0;
-    st = garnet_run(lat, &p, threads, &rp, err);
+    st = lihop_vg_run(lat, &p, threads, &rp, err);
     if (!st) {
-        params_base(&p, 1, 20000);
+        lihop_vg_params_base(&p, 1, 20000);
         p.T_K = BIC_T_K;
         p.nu_Hz = nu;
         p.hops_per_li = 300.0;
@@ -760,7 +761,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
         p.fit_from = 0.0;   /* no phi: the MSD is linear from t = 0 */
         p.fit_to = 0.05;
         p.stream = 1;
-        st = garnet_run(lat, &p, threads, &r0, err);
+        st = lihop_vg_run(lat, &p, threads, &r0, err);
     }
     free(phi);
     const double L = M * a * 1e-10, n = 1.0 / (lat->nsites * a * a * a * 1e-30);
@@ -775,7 +776,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     snprintf(what, sizeof what,
              "sc %dx3x3, 1 Li, Mott-Schottky %.1f V over %.0f planes: R_gb = (Z S/M^2 - 1) L/sigma_0 = %.4f L/sigma_0 "
              "(exact series over planes), within 5 %%", M, BIC_PHI0_V, BIC_LAMBDA, ratio - 1.0);
-    set_row(o, what, want, got, e, 0.05 * want, "ohm m^2");
+    lihop_vg_set_row(o, what, want, got, e, 0.05 * want, "ohm m^2");
     return LIHOP_OK;
 }
 

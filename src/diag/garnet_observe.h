@@ -6,8 +6,10 @@
 #include "garnet.h"
 #include "garnet_run.h"
 
-/* Observables and jackknife errors (over nbatches contiguous replica batches)
- * from nrep replica records, summed in replica order. */
+/* Observables and delete-one-replica jackknife errors from nrep replica
+ * records, summed in replica order (the same numbers for any thread count;
+ * p.nbatches is not used: res->nbatches is the number of jackknife blocks,
+ * nrep). */
 lihop_status lihop_garnet_reduce(const lihop_garnet *g, const lihop_garnet_replica *rep, int64_t nrep,
                                  lihop_garnet_result *res, lihop_err *err);
 

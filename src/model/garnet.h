@@ -89,7 +89,8 @@ typedef struct {
                                      * in [fit_from, fit_to] t_end (fit_from 0 adds the origin).  Short
                                      * lags have many origins and small errors; start after the
                                      * correlation transient. */
-    int nbatches;                   /* replica batches for jackknife error bars (<= nreplicas) */
+    int nbatches;                   /* the deck's run.batches (<= nreplicas); not used for errors: the
+                                     * reduction leaves one replica out at a time (garnet_observe.h) */
     int64_t check_every;            /* debug: every N production events compare every tree leaf with a
                                      * fresh rate and the tree with a rebuilt one; 0: off */
     /* Optional stop flag (a signal handler sets it; NULL: never stop).  Read
@@ -113,7 +114,7 @@ typedef struct {
     double T_K, kT_eV;
     double t_end_s;                 /* production time per replica */
     int64_t nreplicas;
-    int nbatches;
+    int nbatches;                   /* jackknife blocks: one per replica (nreplicas, at most INT_MAX) */
     int64_t nli;
     int32_t nsites;
     double volume_m3;               /* one replica's supercell */

@@ -805,6 +805,48 @@ START_TEST(test_threads_bit_identical)
 }
 END_TEST
 
+/* The error bars are a delete-one-replica jackknife (garnet_observe.c): for a
+ * statistic linear in the replica sums (the MSD at one lag, no field) it is
+ * exactly the standard error of the mean over replicas, sd / sqrt(n); and the
+ * reduction gives the same bits with 1 and 2 threads when the replicas span
+ * several jackknife chunks (600 > 256). */
+START_TEST(test_jackknife_one_replica_blocks)
+{
+    lihop_lattice *lat = make_lieb(2, 2.0, lieb_excl_oo);
+    lihop_garnet_params p;
+    params_basic(&p, 6, 600);
+    p.E_nn_eV = 0.04;
+    p.hops_per_li = 20.0;
+    p.nsamples = 8;
+    lihop_garnet_replica *rep = (lihop_garnet_replica *)calloc(600, sizeof *rep);
+    lihop_err err;
+    lihop_garnet *g = NULL;
+    ck_assert(lihop_garnet_create(lat, &p, &g, &err) == LIHOP_OK);
+    ck_assert(lihop_garnet_run_replicas(g, 0, 600, 2, rep, &err) == LIHOP_OK);
+    lihop_garnet_result r1, r2;
+    const int nt = omp_get_max_threads();
+    omp_set_num_threads(1);
+    ck_assert(lihop_garnet_reduce(g, rep, 600, &r1, &err) == LIHOP_OK);
+    omp_set_num_threads(2);
+    ck_assert(lihop_garnet_reduce(g, rep, 600, &r2, &err) == LIHOP_OK);
+    omp_set_num_threads(nt);
+    ck_assert(memcmp(&r1, &r2, sizeof r1) == 0);
+    ck_assert_int_eq(r1.nbatches, 600);
+    for (int k = 0; k < p.nsamples; k += 3) {
+        double m = 0.0, ss = 0.0;
+        for (int i = 0; i < 600; ++i) m += rep[i].msd_coll_A2[k];
+        m /= 600.0;
+        for (int i = 0; i < 600; ++i) ss += (rep[i].msd_coll_A2[k] - m) * (rep[i].msd_coll_A2[k] - m);
+        const double se = sqrt(ss / 599.0 / 600.0);
+        ck_assert_msg(fabs(r1.msd_coll_err[k] - se) < 1e-9 * se, "lag %d: jackknife %.12g, sd/sqrt(n) %.12g", k,
+                      r1.msd_coll_err[k], se);
+    }
+    lihop_garnet_destroy(g);
+    free(rep);
+    free_lattice(lat);
+}
+END_TEST
+
 /* The sum tree's batch update over sorted leaves (what the event loop uses)
  * and the in-place build give exactly the tree built from scratch. */
 START_TEST(test_bkl_sorted_batch)
@@ -1458,6 +1500,7 @@ static Suite *garnet_suite(void)
     tc = tcase_create("engine");
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_threads_bit_identical);
+    tcase_add_test(tc, test_jackknife_one_replica_blocks);
     tcase_add_test(tc, test_bkl_sorted_batch);
     tcase_add_test(tc, test_affected_lists);
     tcase_add_test(tc, test_rate_table_rows);
