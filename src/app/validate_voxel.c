@@ -7,82 +7,21 @@
 #include <time.h>
 #include "fit.h"
 #include "validate.h"
+#include "validate_voxel_util.h"
 #include "micro_h5.h"
 #include "voxel.h"
-
-/* One species (li, +1), phases given by (concentration, D) pairs, constant laws. */
-static void base_config(lihop_config *c, int nphases, const double *conc_m3, const double *D_m2_s)
-{
-    memset(c, 0, sizeof *c);
-    snprintf(c->path, sizeof c->path, "<validate>");
-    c->model = LIHOP_MODEL_VOXEL;
-    c->backend = LIHOP_BACKEND_CPU;
-    c->seed = 20261125;
-    c->ntemps = 1;
-    c->temperature_K[0] = 300.0;
-    c->nspecies = 1;
-    snprintf(c->species[0].name, LIHOP_NAME_LEN, "li");
-    c->species[0].charge = 1;
-    c->nphases = nphases;
-    for (int p = 0; p < nphases; ++p) {
-        snprintf(c->phases[p].name, LIHOP_NAME_LEN, "phase%d", p);
-        if (conc_m3[p] > 0.0) {
-            c->phases[p].ncarriers = 1;
-            lihop_carrier_cfg *car = &c->phases[p].carriers[0];
-            car->species = 0;
-            car->conc_m3 = conc_m3[p];
-            car->kind = LIHOP_TRANSPORT_D;
-            car->law.law = LIHOP_LAW_CONSTANT;
-            car->law.prefactor = D_m2_s[p];
-        }
-    }
-    c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = 32;
-    c->micro.voxel_m = 1e-9;
-    c->micro.seed = 7;
-    c->run.samples = 20;
-    c->run.batches = 10;
-}
-
-static lihop_status run_one(const lihop_config *cfg, double T, int threads, lihop_point_result *res,
-                            double frac[LIHOP_MAX_PHASES], lihop_err *err)
-{
-    lihop_micro *m = NULL;
-    lihop_status st = lihop_micro_load(&cfg->micro, cfg->nphases, NULL, &m, err);
-    if (st) return st;
-    if (frac) lihop_micro_fractions(m, frac);
-    lihop_voxel_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.backend = LIHOP_BACKEND_CPU;
-    opt.threads = threads;
-    st = lihop_voxel_run_point(cfg, m, 0, T, &opt, res, err);
-    lihop_micro_destroy(m);
-    return st;
-}
-
-static void set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                    double tol, const char *unit)
-{
-    snprintf(o->what, sizeof o->what, "%s", what);
-    o->expected = expected;
-    o->measured = measured;
-    o->error = error;
-    o->tolerance = tol;
-    snprintf(o->unit, sizeof o->unit, "%s", unit);
-    o->pass = fabs(measured - expected) <= tol;
-}
-
 
 /* Uniform box: D = k a^2 per axis with k the rate per face. */
 static lihop_status check_uniform(int threads, lihop_check_result *o, lihop_err *err)
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc = 1e27, D = 1e-12;
-    base_config(c, 1, &conc, &D);
+    lihop_vcheck_base_config(c, 1, &conc, &D);
     c->micro.generator = LIHOP_GEN_UNIFORM;
     c->run.walkers = 150000;    /* 0.5 % standard error per axis */
     c->run.hops_per_walker = 2000;
     lihop_point_result r;
-    lihop_status st = run_one(c, 300.0, threads, &r, NULL, err);
+    lihop_status st = lihop_vcheck_run_one(c, 300.0, threads, &r, NULL, err);
     if (!st) {
         double k = D / (c->micro.voxel_m * c->micro.voxel_m);   /* rate per face */
         double expected = k * c->micro.voxel_m * c->micro.voxel_m;
@@ -90,7 +29,7 @@ static lihop_status check_uniform(int threads, lihop_check_result *o, lihop_err 
         int worst = 0;
         for (int ax = 1; ax < 3; ++ax)
             if (fabs(r.sp[0].D_m2_s[ax] - expected) > fabs(r.sp[0].D_m2_s[worst] - expected)) worst = ax;
-        set_row(o, "uniform box, rate k per face: D = k a^2 on every axis (worst axis), within 2 %",
+        lihop_vcheck_set_row(o, "uniform box, rate k per face: D = k a^2 on every axis (worst axis), within 2 %",
                 expected, r.sp[0].D_m2_s[worst], r.sp[0].D_err[worst], 0.02 * expected, "m^2/s");
     }
     lihop_point_result_free(&r);
@@ -104,7 +43,7 @@ static lihop_status laminate(int threads, double asr_ohm_m2, lihop_point_result 
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc[2] = {1e27, 2e27}, D[2] = {1e-12, 2e-13};
-    base_config(c, 2, conc, D);
+    lihop_vcheck_base_config(c, 2, conc, D);
     c->micro.n[0] = 32; c->micro.n[1] = 8; c->micro.n[2] = 8;
     c->micro.generator = LIHOP_GEN_LAMINATE;
     c->micro.axis = 0;
@@ -126,7 +65,7 @@ static lihop_status laminate(int threads, double asr_ohm_m2, lihop_point_result 
     sig[0] = tr.sigma_S_m[0];
     sig[1] = tr.sigma_S_m[1];
     *L_m = c->micro.n[0] * c->micro.voxel_m;
-    lihop_status st = run_one(c, T, threads, r, NULL, err);
+    lihop_status st = lihop_vcheck_run_one(c, T, threads, r, NULL, err);
     free(c);
     return st;
 }
@@ -140,8 +79,8 @@ static lihop_status check_laminate_parallel(int threads, lihop_check_result *o, 
         double expected = 0.5 * sig[0] + 0.5 * sig[1];
         double m = 0.5 * (r.sp[0].sigma_S_m[1] + r.sp[0].sigma_S_m[2]);
         double e = 0.5 * sqrt(r.sp[0].sigma_err[1] * r.sp[0].sigma_err[1] + r.sp[0].sigma_err[2] * r.sp[0].sigma_err[2]);
-        set_row(o, "laminate, field along layers: sigma = sum phi_i sigma_i, within 3 %", expected, m, e,
-                0.03 * expected, "S/m");
+        lihop_vcheck_set_row(o, "laminate, field along layers: sigma = sum phi_i sigma_i, within 3 %", expected, m,
+                             e, 0.03 * expected, "S/m");
     }
     lihop_point_result_free(&r);
     return st;
@@ -154,7 +93,7 @@ static lihop_status check_laminate_series(int threads, lihop_check_result *o, li
     lihop_status st = laminate(threads, 0.0, &r, sig, &L, err);
     if (!st) {
         double expected = 1.0 / (0.5 / sig[0] + 0.5 / sig[1]);
-        set_row(o, "laminate, field across layers: 1/sigma = sum phi_i/sigma_i, within 3 %", expected,
+        lihop_vcheck_set_row(o, "laminate, field across layers: 1/sigma = sum phi_i/sigma_i, within 3 %", expected,
                 r.sp[0].sigma_S_m[0], r.sp[0].sigma_err[0], 0.03 * expected, "S/m");
     }
     lihop_point_result_free(&r);
@@ -168,7 +107,7 @@ static lihop_status check_laminate_asr(int threads, lihop_check_result *o, lihop
     /* choose the ASR so the two interfaces per period carry 2/3 of the resistance */
     lihop_config *probe = calloc(1, sizeof *probe);
     double conc[2] = {1e27, 2e27}, D[2] = {1e-12, 2e-13};
-    base_config(probe, 2, conc, D);
+    lihop_vcheck_base_config(probe, 2, conc, D);
     lihop_phase_transport tr;
     lihop_voxel_phase_transport(probe, 0, 300.0, &tr);
     double Lp = 32 * probe->micro.voxel_m;
@@ -181,8 +120,8 @@ static lihop_status check_laminate_asr(int threads, lihop_check_result *o, lihop
         double rtot = L / r.sp[0].sigma_S_m[0];
         double asr_meas = 0.5 * (rtot - rb);
         double asr_err = 0.5 * L * r.sp[0].sigma_err[0] / (r.sp[0].sigma_S_m[0] * r.sp[0].sigma_S_m[0]);
-        set_row(o, "laminate across layers with interface ASR: recovered ASR within 5 %", asr, asr_meas, asr_err,
-                0.05 * asr, "ohm m^2");
+        lihop_vcheck_set_row(o, "laminate across layers with interface ASR: recovered ASR within 5 %", asr,
+                             asr_meas, asr_err, 0.05 * asr, "ohm m^2");
     }
     lihop_point_result_free(&r);
     return st;
@@ -205,7 +144,7 @@ static lihop_status run_composite(const composite *k, int threads, lihop_point_r
                                   double frac[LIHOP_MAX_PHASES], lihop_err *err)
 {
     lihop_config *c = calloc(1, sizeof *c);
-    base_config(c, 2, k->conc, k->D);
+    lihop_vcheck_base_config(c, 2, k->conc, k->D);
     c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = k->n;
     c->micro.generator = k->gen;
     c->micro.matrix_phase = k->matrix;
@@ -215,7 +154,7 @@ static lihop_status run_composite(const composite *k, int threads, lihop_point_r
     c->micro.overlap = k->overlap;
     c->run.walkers = k->walkers;
     c->run.hops_per_walker = k->hops;
-    lihop_status st = run_one(c, 300.0, threads, r, frac, err);
+    lihop_status st = lihop_vcheck_run_one(c, 300.0, threads, r, frac, err);
     free(c);
     return st;
 }
@@ -238,8 +177,9 @@ static lihop_status check_maxwell_garnett(int threads, lihop_check_result *o, li
     if (!st) {
         double sigma_m = sigma_of(k.conc[0], k.D[0]), phi = frac[1];
         double expected = (1.0 - phi) / (1.0 + phi / 2.0);
-        set_row(o, "insulating hard spheres phi=0.1, R=6: sigma/sigma_m = (1-phi)/(1+phi/2) (Maxwell-Garnett), within 4 %",
-                expected, r.sigma_iso_S_m / sigma_m, r.sigma_iso_err / sigma_m, 0.04 * expected, "1");
+        lihop_vcheck_set_row(o, "insulating hard spheres phi=0.1, R=6: sigma/sigma_m = (1-phi)/(1+phi/2) "
+                                "(Maxwell-Garnett), within 4 %",
+                             expected, r.sigma_iso_S_m / sigma_m, r.sigma_iso_err / sigma_m, 0.04 * expected, "1");
     }
     lihop_point_result_free(&r);
     return st;
@@ -257,7 +197,7 @@ static lihop_status check_hashin_shtrikman(int threads, lihop_check_result *o, l
         double lower = s1 + p2 / (1.0 / (s2 - s1) + p1 / (3.0 * s1));
         double upper = s2 + p1 / (1.0 / (s1 - s2) + p2 / (3.0 * s2));
         /* pass when inside [lower, upper]: centre and half-width as expected and tolerance */
-        set_row(o, "two-phase random composite (10:1, phi=0.3): sigma inside the Hashin-Shtrikman bounds "
+        lihop_vcheck_set_row(o, "two-phase random composite (10:1, phi=0.3): sigma inside the Hashin-Shtrikman bounds "
                    "(expected = mid-bound, tolerance = half-width)",
                 0.5 * (lower + upper), r.sigma_iso_S_m, r.sigma_iso_err, 0.5 * (upper - lower), "S/m");
     }
@@ -285,7 +225,7 @@ static lihop_status check_percolation_below(int threads, lihop_check_result *o, 
     lihop_status st = percolation_sigma(threads, 0.25, &s25, &e25, err);
     if (!st) st = percolation_sigma(threads, 0.50, &s50, &e50, err);
     if (!st) {
-        set_row(o, "site percolation, sc: sigma(p=0.25)/sigma(p=0.5) below 0.02 (p_c = 0.3116); "
+        lihop_vcheck_set_row(o, "site percolation, sc: sigma(p=0.25)/sigma(p=0.5) below 0.02 (p_c = 0.3116); "
                    "expected 0, tolerance = the bound", 0.0, s25 / s50, e25 / s50, 0.02, "1");
         o->pass = s25 / s50 < 0.02;
     }
@@ -300,7 +240,7 @@ static lihop_status check_percolation_above(int threads, lihop_check_result *o, 
     if (!st) {
         /* clearly non-zero: more than 10 standard errors and 2 % of sigma(0.5) */
         double ratio = s40 / s50, rerr = e40 / s50;
-        set_row(o, "site percolation, sc: sigma(p=0.40)/sigma(p=0.5) clearly non-zero "
+        lihop_vcheck_set_row(o, "site percolation, sc: sigma(p=0.40)/sigma(p=0.5) clearly non-zero "
                    "(> 0.02 and > 10 standard errors); expected = lower bound", 0.02, ratio, rerr, 0.0, "1");
         o->pass = ratio > 0.02 && ratio > 10.0 * rerr;
     }
@@ -312,7 +252,7 @@ static lihop_status check_arrhenius(int threads, lihop_check_result *o, lihop_er
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc = 1e27, D = 0.0;
-    base_config(c, 1, &conc, &D);
+    lihop_vcheck_base_config(c, 1, &conc, &D);
     lihop_carrier_cfg *car = &c->phases[0].carriers[0];
     car->kind = LIHOP_TRANSPORT_SIGMA;
     car->law.law = LIHOP_LAW_ARRHENIUS;
@@ -327,7 +267,7 @@ static lihop_status check_arrhenius(int threads, lihop_check_result *o, lihop_er
     lihop_status st = LIHOP_OK;
     for (int i = 0; i < 5 && !st; ++i) {
         lihop_point_result r;
-        st = run_one(c, T[i], threads, &r, NULL, err);
+        st = lihop_vcheck_run_one(c, T[i], threads, &r, NULL, err);
         sig[i] = r.sigma_iso_S_m;
         lihop_point_result_free(&r);
     }
@@ -335,7 +275,7 @@ static lihop_status check_arrhenius(int threads, lihop_check_result *o, lihop_er
         lihop_arrhenius_fit fit;   /* unweighted: the error from the residuals */
         st = lihop_arrhenius(5, T, sig, NULL, 0, &fit, err);
         if (!st)
-            set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
+            lihop_vcheck_set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
                     0.30, fit.Ea_eV, fit.Ea_err_eV, 0.005, "eV");
     }
     free(c);
@@ -347,7 +287,7 @@ static lihop_status check_transference(int threads, lihop_check_result *o, lihop
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc = 6e26, D = 0.0;
-    base_config(c, 1, &conc, &D);
+    lihop_vcheck_base_config(c, 1, &conc, &D);
     c->nspecies = 2;
     snprintf(c->species[1].name, LIHOP_NAME_LEN, "tfsi");
     c->species[1].charge = -1;
@@ -366,9 +306,9 @@ static lihop_status check_transference(int threads, lihop_check_result *o, lihop
     c->run.walkers = 60000;
     c->run.hops_per_walker = 3000;
     lihop_point_result r;
-    lihop_status st = run_one(c, 333.15, threads, &r, NULL, err);
+    lihop_status st = lihop_vcheck_run_one(c, 333.15, threads, &r, NULL, err);
     if (!st)
-        set_row(o, "two species in one phase, t+ = 0.3 given: t+ recovered within 2 %", 0.3, r.t_plus,
+        lihop_vcheck_set_row(o, "two species in one phase, t+ = 0.3 given: t+ recovered within 2 %", 0.3, r.t_plus,
                 r.t_plus_err, 0.02 * 0.3, "1");
     lihop_point_result_free(&r);
     free(c);
@@ -380,7 +320,7 @@ static lihop_status check_detailed_balance(int threads, lihop_check_result *o, l
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc[2] = {1e27, 3e27}, D[2] = {1e-12, 3e-13};
-    base_config(c, 2, conc, D);
+    lihop_vcheck_base_config(c, 2, conc, D);
     c->micro.generator = LIHOP_GEN_RANDOM_VOXELS;
     c->micro.matrix_phase = 0;
     c->micro.filler_phase = 1;
@@ -389,13 +329,13 @@ static lihop_status check_detailed_balance(int threads, lihop_check_result *o, l
     c->run.hops_per_walker = 3000;
     lihop_point_result r;
     double frac[LIHOP_MAX_PHASES];
-    lihop_status st = run_one(c, 300.0, threads, &r, frac, err);
+    lihop_status st = lihop_vcheck_run_one(c, 300.0, threads, &r, frac, err);
     if (!st) {
         double expected = conc[0] * frac[0] / (conc[1] * frac[1]);
         double r0 = r.sp[0].residence[0], r1 = r.sp[0].residence[1];
         double e = expected * sqrt(pow(r.sp[0].residence_err[0] / r0, 2) + pow(r.sp[0].residence_err[1] / r1, 2));
-        set_row(o, "two phases c1, c2: residence ratio = c1 phi1 : c2 phi2 within 1 %", expected, r0 / r1, e,
-                0.01 * expected, "1");
+        lihop_vcheck_set_row(o, "two phases c1, c2: residence ratio = c1 phi1 : c2 phi2 within 1 %", expected,
+                             r0 / r1, e, 0.01 * expected, "1");
     }
     lihop_point_result_free(&r);
     free(c);
@@ -407,7 +347,7 @@ static lihop_status check_field_drift(int threads, lihop_check_result *o, lihop_
 {
     lihop_config *c = calloc(1, sizeof *c);
     double conc = 1e27, D = 1e-12;
-    base_config(c, 1, &conc, &D);
+    lihop_vcheck_base_config(c, 1, &conc, &D);
     c->micro.n[0] = c->micro.n[1] = c->micro.n[2] = 16;
     c->micro.generator = LIHOP_GEN_UNIFORM;
     /* z e E h / kT = 0.02: linear response */
@@ -415,12 +355,12 @@ static lihop_status check_field_drift(int threads, lihop_check_result *o, lihop_
     c->run.walkers = 40000;
     c->run.hops_per_walker = 3000;
     lihop_point_result r;
-    lihop_status st = run_one(c, 300.0, threads, &r, NULL, err);
+    lihop_status st = lihop_vcheck_run_one(c, 300.0, threads, &r, NULL, err);
     if (!st) {
         double ne = r.sp[0].sigma_S_m[1], de = r.sp[0].sigma_drift_S_m[0];
         double e = sqrt(pow(r.sp[0].sigma_err[1], 2) + pow(r.sp[0].sigma_drift_err[0], 2));
-        set_row(o, "uniform box, small field: drift sigma = Nernst-Einstein sigma within 3 standard errors",
-                ne, de, r.sp[0].sigma_drift_err[0], 3.0 * e, "S/m");
+        lihop_vcheck_set_row(o, "uniform box, small field: drift sigma = Nernst-Einstein sigma within 3 standard "
+                                "errors", ne, de, r.sp[0].sigma_drift_err[0], 3.0 * e, "S/m");
     }
     lihop_point_result_free(&r);
     free(c);
