@@ -2,28 +2,45 @@
  *
  * Two tests per species and axis:
  * - the transient: the MSD slope of a heterogeneous medium falls towards its
- *   long-time value (D(t) - D_inf decays at least as fast as 1/t once the walkers
- *   have seen the microstructure).  Then the late-half slope is off by at most
- *   the fall between the early half [t/4, t/2] and the late half [t/2, t], and
- *   the window estimate over [t/4, t] by at most 4/3 of it.  A fall beyond
- *   TRANSIENT_NSE standard errors whose bound exceeds TRANSIENT_TOL x D is a
- *   visible transient.
+ *   long-time value.  A fall between the early half [t/4, t/2] and the late
+ *   half [t/2, t] of the window of more than TRANSIENT_NSE standard errors, on
+ *   one axis or on the mean of the three, is a visible transient when
+ *   TRANSIENT_FACTOR x the fall exceeds TRANSIENT_TOL x D.  The factor bounds
+ *   the window estimate's distance from D_inf: 4/3 of the fall if D(t) - D_inf
+ *   decayed as 1/t, but 2-7x was measured near LLZO percolation
+ *   (validate_exact.c, voxel_short_run_flagged), so any clearly visible fall
+ *   counts.  A converged run is flagged by chance on ~2 % of axes and then
+ *   merely extended.
  * - the exact network value, where it was solved: the KMC value must agree
- *   within EXACT_NSE standard errors plus EXACT_TOL (issue 12 acceptance). */
+ *   within EXACT_NSE standard errors plus EXACT_TOL (issue 12 acceptance).
+ * The slope test alone cannot see a transient smaller than its noise; the
+ * exact value can. */
 #include <math.h>
 #include <stdio.h>
 #include "voxel_stats.h"
 
 #define TRANSIENT_NSE 2.0
+#define TRANSIENT_FACTOR 4.0
 #define TRANSIENT_TOL 0.03
 #define EXACT_NSE 3.0
 #define EXACT_TOL 0.03
 
-/* Upper bound on the window estimate's distance above the long-time D beyond noise. */
-static double transient_bias(const lihop_species_result *r, int ax)
+/* A fall of the slope (m^2/s) with standard error se, against a slope D: visible? */
+static int visible_fall(double fall, double se, double D)
 {
-    double fall = r->D_early_axis_m2_s[ax] - r->D_late_axis_m2_s[ax] - TRANSIENT_NSE * r->slope_change_err[ax];
-    return fall > 0.0 ? (4.0 / 3.0) * fall : 0.0;
+    return fall > TRANSIENT_NSE * se && TRANSIENT_FACTOR * fall > TRANSIENT_TOL * fabs(D);
+}
+
+/* The three axes together: the mean fall (walkers' axes treated as independent). */
+static int visible_mean_fall(const lihop_species_result *r)
+{
+    double fall = 0.0, var = 0.0, D = 0.0;
+    for (int ax = 0; ax < 3; ++ax) {
+        fall += (r->D_early_axis_m2_s[ax] - r->D_late_axis_m2_s[ax]) / 3.0;
+        var += r->slope_change_err[ax] * r->slope_change_err[ax] / 9.0;
+        D += r->D_m2_s[ax] / 3.0;
+    }
+    return visible_fall(fall, sqrt(var), D);
 }
 
 static int off_exact(const lihop_species_result *r, int ax)
@@ -35,10 +52,12 @@ static int off_exact(const lihop_species_result *r, int ax)
 
 int lihop_voxel_judge_species(lihop_species_result *r)
 {
-    int all = 1;
+    int all = 1, mean_moving = visible_mean_fall(r);
     for (int ax = 0; ax < 3; ++ax) {
+        double fall = r->D_early_axis_m2_s[ax] - r->D_late_axis_m2_s[ax];
         /* written so that NaN (a broken run) also fails */
-        int steady = transient_bias(r, ax) <= TRANSIENT_TOL * fabs(r->D_m2_s[ax]) && isfinite(r->D_m2_s[ax]);
+        int steady = !mean_moving && !visible_fall(fall, r->slope_change_err[ax], r->D_m2_s[ax]) &&
+                     isfinite(r->D_m2_s[ax]);
         r->converged_axis[ax] = steady && !off_exact(r, ax);
         all &= r->converged_axis[ax];
     }
