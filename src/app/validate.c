@@ -1,4 +1,6 @@
 /* validate.c - the registry of physics checks: every model adds its list here. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "validate.h"
 
@@ -23,4 +25,16 @@ const lihop_check *lihop_validate_checks(int *n)
     }
     *n = count;
     return all;
+}
+
+void lihop_check_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
+                         double tol, const char *unit)
+{
+    snprintf(o->what, sizeof o->what, "%s", what);
+    o->expected = expected;
+    o->measured = measured;
+    o->error = error;
+    o->tolerance = tol;
+    snprintf(o->unit, sizeof o->unit, "%s", unit);
+    o->pass = fabs(measured - expected) <= tol;
 }

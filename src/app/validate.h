@@ -24,6 +24,10 @@ typedef struct {
     lihop_check_fn run;
 } lihop_check;
 
+/* Fill a result row; pass = |measured - expected| <= tol. */
+void lihop_check_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
+                         double tol, const char *unit);
+
 /* The registry: all checks in order; *n receives the count. */
 const lihop_check *lihop_validate_checks(int *n);
 

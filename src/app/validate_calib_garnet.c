@@ -110,7 +110,7 @@ static lihop_status check_error_calibration(int threads, lihop_check_result *o, 
              "%.2f %.2f %.2f %.2f %.2f; worst %s (%s)", CAL_NSEED, CAL_LO, CAL_HI, z2[0][0], z2[0][1], z2[0][2], z2[0][3],
              z2[0][4], z2[0][5], z2[1][0], z2[1][1], z2[1][2], z2[1][3], z2[1][4], z2[1][5], cal_qname[wj],
              wc ? "2kT" : "Enn 0");
-    lihop_vg_set_row(o, what, mid, z2[wc][wj], se[wc][wj], half, "1");
+    lihop_check_set_row(o, what, mid, z2[wc][wj], se[wc][wj], half, "1");
     return LIHOP_OK;
 }
 

@@ -79,7 +79,7 @@ static lihop_status check_network_laminate(int threads, lihop_check_result *o, l
     double dev = NAN;
     lihop_status st = laminate_deviation(&dev, err);
     if (!st)
-        lihop_vcheck_set_row(o, "exact network, laminate with interface ASR: 1/sigma = sum phi_i/sigma_i + 2 ASR/L "
+        lihop_check_set_row(o, "exact network, laminate with interface ASR: 1/sigma = sum phi_i/sigma_i + 2 ASR/L "
                                 "across, sum phi_i sigma_i along (worst relative deviation) within 1e-9",
                              0.0, dev, 0.0, 1e-9, "1");
     if (!st && isnan(dev)) o->pass = 0;
@@ -120,7 +120,7 @@ static lihop_status check_network_maxwell_garnett(int threads, lihop_check_resul
                 if (!(fabs(r.sigma_S_m[ax][ax] - mg * tr.sigma_S_m[0]) <=
                       fabs(r.sigma_S_m[worst][worst] - mg * tr.sigma_S_m[0])))
                     worst = ax;
-            lihop_vcheck_set_row(o, "exact network, sc array of insulating spheres (R = 9.5 voxels in 36^3, phi = "
+            lihop_check_set_row(o, "exact network, sc array of insulating spheres (R = 9.5 voxels in 36^3, phi = "
                                     "0.076): sigma/sigma_m = (1-phi)/(1+phi/2) (Maxwell-Garnett), worst axis, 2 %",
                                  mg, r.sigma_S_m[worst][worst] / tr.sigma_S_m[0], 0.0, 0.02 * mg, "1");
         }
@@ -265,7 +265,7 @@ static lihop_status check_exact_asr_spheres(int threads, lihop_check_result *o, 
         lihop_point_result_free(&r);
     }
     if (!st) {
-        lihop_vcheck_set_row(o, "LLZO/PEO spheres + ASR, 10/30/50 vol%: unflagged points within 3 SE + 3 % of exact "
+        lihop_check_set_row(o, "LLZO/PEO spheres + ASR, 10/30/50 vol%: unflagged points within 3 SE + 3 % of exact "
                                 "(worst |dev|/allowance <= 1), others flagged; 10, 50 % converge",
                              0.0, worst, 0.0, 1.0, "1");
         o->pass = ok && converged[0] && converged[2];
@@ -306,7 +306,7 @@ static lihop_status check_short_run_flagged(int threads, lihop_check_result *o, 
         st = cip_run(&k, threads, &full, err);
         if (!st) {
             double q = 0.0, e, bias = worst_bias(&bare, &full, &e);
-            lihop_vcheck_set_row(o, "30 vol% LLZO/PEO + ASR, 1/10 run: bias KMC/exact - 1 > 0.1 (expected = bound), "
+            lihop_check_set_row(o, "30 vol% LLZO/PEO + ASR, 1/10 run: bias KMC/exact - 1 > 0.1 (expected = bound), "
                                     "flagged by the MSD-slope test alone; with exact + 2 extensions honest",
                                  0.10, bias, e, 0.0, "1");
             o->pass = fabs(bias) > 0.10 && !bare.converged && bare.warning[0] && honest(&full, &q);
@@ -369,7 +369,7 @@ static lihop_status check_error_calibration(int threads, lihop_check_result *o, 
         mean[f] = fam[f].sum / fam[f].n;
         if (!(fabs(mean[f] - 1.05) <= fabs(mean[worst] - 1.05))) worst = f;
     }
-    lihop_vcheck_set_row(o, "64 seeds of 20^3 LLZO/PEO, 25 % spheres (R = 3): mean z^2 of sigma per axis, sigma_iso "
+    lihop_check_set_row(o, "64 seeds of 20^3 LLZO/PEO, 25 % spheres (R = 3): mean z^2 of sigma per axis, sigma_iso "
                             "and t+ (z = (KMC - exact)/SE) each in [0.7, 1.4]; worst family",
                          1.05, mean[worst], sqrt(2.0 / fam[worst].n), 0.35, "1");
     return st;

@@ -44,18 +44,6 @@
 
 /* ---- helpers shared with validate_calib_garnet.c (validate_garnet_util.h) ---------- */
 
-void lihop_vg_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                      double tol, const char *unit)
-{
-    snprintf(o->what, sizeof o->what, "%s", what);
-    o->expected = expected;
-    o->measured = measured;
-    o->error = error;
-    o->tolerance = tol;
-    snprintf(o->unit, sizeof o->unit, "%s", unit);
-    o->pass = fabs(measured - expected) <= tol;
-}
-
 lihop_status lihop_vg_load_lattice(const char *file, int n1, int n2, int n3, lihop_lattice_spec *spec,
                                    lihop_lattice **lat, lihop_err *err)
 {
@@ -178,7 +166,7 @@ static lihop_status check_lattice_counts(int threads, lihop_check_result *o, lih
     snprintf(what, sizeof what,
              "48g %d T+%d O/cell, T:4 O at 1.99+-.01 A, O:2 T; 96h %d T+%d O, T:8 O:2 hops, 1 Li/cage; Li7=56/cell: "
              "violations, exact", t48, o48, t96, o96);
-    lihop_vg_set_row(o, what, 0.0, (double)bad, 0.0, 0.0, "count");
+    lihop_check_set_row(o, what, 0.0, (double)bad, 0.0, 0.0, "count");
     return LIHOP_OK;
 }
 
@@ -220,7 +208,7 @@ static lihop_status check_single_li_D(int threads, lihop_check_result *o, lihop_
     snprintf(what, sizeof what,
              "1 Li, 48g, no energies: D = (4/9) nu (d_TT/2)^2, d_TT/2 = %.4f A (= %.4f x (4/9) nu (1.99 A)^2), "
              "within 2 %%", h, want / naive);
-    lihop_vg_set_row(o, what, want, r.D_tracer_m2_s, r.D_tracer_err, 0.02 * want, "m^2/s");
+    lihop_check_set_row(o, what, want, r.D_tracer_m2_s, r.D_tracer_err, 0.02 * want, "m^2/s");
     return LIHOP_OK;
 }
 
@@ -234,7 +222,7 @@ static lihop_status check_single_li_TO(int threads, lihop_check_result *o, lihop
     if (T < 0 || O < 0) return lihop_fail(err, LIHOP_ERR_INPUT, "validate: llzo_cubic.yaml has no T or O sublattice");
     double pT = r.li_fraction[T], pO = r.li_fraction[O];
     double e = r.li_fraction_err[O] / (pT * pT);   /* pT = 1 - pO */
-    lihop_vg_set_row(o, "1 Li, 48g, no energies: O:T residence = 48:24 = 2 (sites per cell), within 1 %", 2.0,
+    lihop_check_set_row(o, "1 Li, 48g, no energies: O:T residence = 48:24 = 2 (sites per cell), within 1 %", 2.0,
                      pO / pT, e, 0.02, "1");
     return LIHOP_OK;
 }
@@ -259,7 +247,7 @@ static lihop_status check_octahedral_boltzmann(int threads, lihop_check_result *
     if (st) return st;
     double want = 2.0 * exp(-1.0), ratio = r.li_fraction[O] / r.li_fraction[T];
     double e = r.li_fraction_err[O] / (r.li_fraction[T] * r.li_fraction[T]);
-    lihop_vg_set_row(o, "1 Li, 48g, O sites +1 kT (kra, E_KRA 0.1 eV): n_O/n_T = (48/24) e^-1, within 3 %", want,
+    lihop_check_set_row(o, "1 Li, 48g, O sites +1 kT (kra, E_KRA 0.1 eV): n_O/n_T = (48/24) e^-1, within 3 %", want,
                      ratio, e, 0.03 * want, "1");
     return LIHOP_OK;
 }
@@ -354,7 +342,7 @@ static lihop_status check_pair_shells_exact(int threads, lihop_check_result *o, 
     char what[160];
     snprintf(what, sizeof what, "3 Li/48g cell, E_nn, O-O +1.5 kT, T-T -1.5 kT: Li on T = exact sum (%.3f without "
              "shells), 3 %%", plain);
-    lihop_vg_set_row(o, what, want, r.li_fraction[T], r.li_fraction_err[T], 0.03 * want, "1");
+    lihop_check_set_row(o, what, want, r.li_fraction[T], r.li_fraction_err[T], 0.03 * want, "1");
     return LIHOP_OK;
 }
 
@@ -392,7 +380,7 @@ static lihop_status check_exclusion_fI(int threads, lihop_check_result *o, lihop
     snprintf(what, sizeof what,
              "48g, site exclusion only, c = 1/4,1/2,3/4: f_I = %.3f,%.3f,%.3f; exact (d_TT/2d)^2 at every c; worst, "
              "within 0.03", fI[0], fI[1], fI[2]);
-    lihop_vg_set_row(o, what, want, worst, worst_err, 0.03, "1");
+    lihop_check_set_row(o, what, want, worst, worst_err, 0.03, "1");
     return LIHOP_OK;
 }
 
@@ -431,7 +419,7 @@ static lihop_status check_tracer_f_monotonic(int threads, lihop_check_result *o,
     snprintf(what, sizeof what,
              "48g, exclusion only: f(c=.1,.3,.5,.7,.9) = %.3f %.3f %.3f %.3f %.3f; steps not falling by > 3 "
              "s.e. (exact 0)", f[0], f[1], f[2], f[3], f[4]);
-    lihop_vg_set_row(o, what, 0.0, (double)bad, emax, 0.0, "count");
+    lihop_check_set_row(o, what, 0.0, (double)bad, emax, 0.0, "count");
     return LIHOP_OK;
 }
 
@@ -621,7 +609,7 @@ static lihop_status check_tracer_f_vacancy(int threads, lihop_check_result *o, l
     snprintf(what, sizeof what,
              "48g, 1 vacancy in %d sites: tracer f = exact f of this cell (vacancy Markov chain; infinite "
              "lattice 0.2484), within 0.02", ns);
-    lihop_vg_set_row(o, what, fx, r.f_tracer, r.f_tracer_err, 0.02, "1");
+    lihop_check_set_row(o, what, fx, r.f_tracer, r.f_tracer_err, 0.02, "1");
     return LIHOP_OK;
 }
 
@@ -636,7 +624,7 @@ static lihop_status check_sc_vacancy_f(int threads, lihop_check_result *o, lihop
     snprintf(what, sizeof what,
              "simple cubic, 1 vacancy in %d sites: tracer f = 0.6531 (Compaan & Haven 1956; exact for this cell "
              "%.4f), within 0.01", ns, fx);
-    lihop_vg_set_row(o, what, 0.6531, r.f_tracer, r.f_tracer_err, 0.01, "1");
+    lihop_check_set_row(o, what, 0.6531, r.f_tracer, r.f_tracer_err, 0.01, "1");
     return LIHOP_OK;
 }
 
@@ -668,7 +656,7 @@ static lihop_status check_ne_vs_drift(int threads, lihop_check_result *o, lihop_
     snprintf(what, sizeof what,
              "48g, c = 1/2, E_nn 0.1 eV, 600 K, e E d/kT = 0.1 along x: sigma_drift = sigma_NE (from D_sigma) within 3 "
              "combined s.e.");
-    lihop_vg_set_row(o, what, r.sigma_NE_S_m, r.sigma_drift_S_m, r.sigma_drift_err, 3.0 * comb, "S/m");
+    lihop_check_set_row(o, what, r.sigma_NE_S_m, r.sigma_drift_S_m, r.sigma_drift_err, 3.0 * comb, "S/m");
     return LIHOP_OK;
 }
 
@@ -776,7 +764,7 @@ static lihop_status check_bicrystal(int threads, lihop_check_result *o, lihop_er
     snprintf(what, sizeof what,
              "sc %dx3x3, 1 Li, Mott-Schottky %.1f V over %.0f planes: R_gb = (Z S/M^2 - 1) L/sigma_0 = %.4f L/sigma_0 "
              "(exact series over planes), within 5 %%", M, BIC_PHI0_V, BIC_LAMBDA, ratio - 1.0);
-    lihop_vg_set_row(o, what, want, got, e, 0.05 * want, "ohm m^2");
+    lihop_check_set_row(o, what, want, got, e, 0.05 * want, "ohm m^2");
     return LIHOP_OK;
 }
 

@@ -8,10 +8,6 @@
 #include "lattice.h"
 #include "validate.h"
 
-/* Fill a result row; pass = |measured - expected| <= tol. */
-void lihop_vg_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                      double tol, const char *unit);
-
 /* lattices/<file> of the source tree, replicated n1 x n2 x n3. */
 lihop_status lihop_vg_load_lattice(const char *file, int n1, int n2, int n3, lihop_lattice_spec *spec,
                                    lihop_lattice **lat, lihop_err *err);

@@ -29,7 +29,7 @@ static lihop_status check_uniform(int threads, lihop_check_result *o, lihop_err 
         int worst = 0;
         for (int ax = 1; ax < 3; ++ax)
             if (fabs(r.sp[0].D_m2_s[ax] - expected) > fabs(r.sp[0].D_m2_s[worst] - expected)) worst = ax;
-        lihop_vcheck_set_row(o, "uniform box, rate k per face: D = k a^2 on every axis (worst axis), within 2 %",
+        lihop_check_set_row(o, "uniform box, rate k per face: D = k a^2 on every axis (worst axis), within 2 %",
                 expected, r.sp[0].D_m2_s[worst], r.sp[0].D_err[worst], 0.02 * expected, "m^2/s");
     }
     lihop_point_result_free(&r);
@@ -79,7 +79,7 @@ static lihop_status check_laminate_parallel(int threads, lihop_check_result *o, 
         double expected = 0.5 * sig[0] + 0.5 * sig[1];
         double m = 0.5 * (r.sp[0].sigma_S_m[1] + r.sp[0].sigma_S_m[2]);
         double e = 0.5 * sqrt(r.sp[0].sigma_err[1] * r.sp[0].sigma_err[1] + r.sp[0].sigma_err[2] * r.sp[0].sigma_err[2]);
-        lihop_vcheck_set_row(o, "laminate, field along layers: sigma = sum phi_i sigma_i, within 3 %", expected, m,
+        lihop_check_set_row(o, "laminate, field along layers: sigma = sum phi_i sigma_i, within 3 %", expected, m,
                              e, 0.03 * expected, "S/m");
     }
     lihop_point_result_free(&r);
@@ -93,7 +93,7 @@ static lihop_status check_laminate_series(int threads, lihop_check_result *o, li
     lihop_status st = laminate(threads, 0.0, &r, sig, &L, err);
     if (!st) {
         double expected = 1.0 / (0.5 / sig[0] + 0.5 / sig[1]);
-        lihop_vcheck_set_row(o, "laminate, field across layers: 1/sigma = sum phi_i/sigma_i, within 3 %", expected,
+        lihop_check_set_row(o, "laminate, field across layers: 1/sigma = sum phi_i/sigma_i, within 3 %", expected,
                 r.sp[0].sigma_S_m[0], r.sp[0].sigma_err[0], 0.03 * expected, "S/m");
     }
     lihop_point_result_free(&r);
@@ -120,7 +120,7 @@ static lihop_status check_laminate_asr(int threads, lihop_check_result *o, lihop
         double rtot = L / r.sp[0].sigma_S_m[0];
         double asr_meas = 0.5 * (rtot - rb);
         double asr_err = 0.5 * L * r.sp[0].sigma_err[0] / (r.sp[0].sigma_S_m[0] * r.sp[0].sigma_S_m[0]);
-        lihop_vcheck_set_row(o, "laminate across layers with interface ASR: recovered ASR within 5 %", asr,
+        lihop_check_set_row(o, "laminate across layers with interface ASR: recovered ASR within 5 %", asr,
                              asr_meas, asr_err, 0.05 * asr, "ohm m^2");
     }
     lihop_point_result_free(&r);
@@ -177,7 +177,7 @@ static lihop_status check_maxwell_garnett(int threads, lihop_check_result *o, li
     if (!st) {
         double sigma_m = sigma_of(k.conc[0], k.D[0]), phi = frac[1];
         double expected = (1.0 - phi) / (1.0 + phi / 2.0);
-        lihop_vcheck_set_row(o, "insulating hard spheres phi=0.1, R=6: sigma/sigma_m = (1-phi)/(1+phi/2) "
+        lihop_check_set_row(o, "insulating hard spheres phi=0.1, R=6: sigma/sigma_m = (1-phi)/(1+phi/2) "
                                 "(Maxwell-Garnett), within 4 %",
                              expected, r.sigma_iso_S_m / sigma_m, r.sigma_iso_err / sigma_m, 0.04 * expected, "1");
     }
@@ -197,7 +197,7 @@ static lihop_status check_hashin_shtrikman(int threads, lihop_check_result *o, l
         double lower = s1 + p2 / (1.0 / (s2 - s1) + p1 / (3.0 * s1));
         double upper = s2 + p1 / (1.0 / (s1 - s2) + p2 / (3.0 * s2));
         /* pass when inside [lower, upper]: centre and half-width as expected and tolerance */
-        lihop_vcheck_set_row(o, "two-phase random composite (10:1, phi=0.3): sigma inside the Hashin-Shtrikman bounds "
+        lihop_check_set_row(o, "two-phase random composite (10:1, phi=0.3): sigma inside the Hashin-Shtrikman bounds "
                    "(expected = mid-bound, tolerance = half-width)",
                 0.5 * (lower + upper), r.sigma_iso_S_m, r.sigma_iso_err, 0.5 * (upper - lower), "S/m");
     }
@@ -225,7 +225,7 @@ static lihop_status check_percolation_below(int threads, lihop_check_result *o, 
     lihop_status st = percolation_sigma(threads, 0.25, &s25, &e25, err);
     if (!st) st = percolation_sigma(threads, 0.50, &s50, &e50, err);
     if (!st) {
-        lihop_vcheck_set_row(o, "site percolation, sc: sigma(p=0.25)/sigma(p=0.5) below 0.02 (p_c = 0.3116); "
+        lihop_check_set_row(o, "site percolation, sc: sigma(p=0.25)/sigma(p=0.5) below 0.02 (p_c = 0.3116); "
                    "expected 0, tolerance = the bound", 0.0, s25 / s50, e25 / s50, 0.02, "1");
         o->pass = s25 / s50 < 0.02;
     }
@@ -240,7 +240,7 @@ static lihop_status check_percolation_above(int threads, lihop_check_result *o, 
     if (!st) {
         /* clearly non-zero: more than 10 standard errors and 2 % of sigma(0.5) */
         double ratio = s40 / s50, rerr = e40 / s50;
-        lihop_vcheck_set_row(o, "site percolation, sc: sigma(p=0.40)/sigma(p=0.5) clearly non-zero "
+        lihop_check_set_row(o, "site percolation, sc: sigma(p=0.40)/sigma(p=0.5) clearly non-zero "
                    "(> 0.02 and > 10 standard errors); expected = lower bound", 0.02, ratio, rerr, 0.0, "1");
         o->pass = ratio > 0.02 && ratio > 10.0 * rerr;
     }
@@ -275,7 +275,7 @@ static lihop_status check_arrhenius(int threads, lihop_check_result *o, lihop_er
         lihop_arrhenius_fit fit;   /* unweighted: the error from the residuals */
         st = lihop_arrhenius(5, T, sig, NULL, 0, &fit, err);
         if (!st)
-            lihop_vcheck_set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
+            lihop_check_set_row(o, "Arrhenius phase, 5 temperatures 250-400 K: fitted Ea = input Ea within 0.005 eV",
                     0.30, fit.Ea_eV, fit.Ea_err_eV, 0.005, "eV");
     }
     free(c);
@@ -308,7 +308,7 @@ static lihop_status check_transference(int threads, lihop_check_result *o, lihop
     lihop_point_result r;
     lihop_status st = lihop_vcheck_run_one(c, 333.15, threads, &r, NULL, err);
     if (!st)
-        lihop_vcheck_set_row(o, "two species in one phase, t+ = 0.3 given: t+ recovered within 2 %", 0.3, r.t_plus,
+        lihop_check_set_row(o, "two species in one phase, t+ = 0.3 given: t+ recovered within 2 %", 0.3, r.t_plus,
                 r.t_plus_err, 0.02 * 0.3, "1");
     lihop_point_result_free(&r);
     free(c);
@@ -334,7 +334,7 @@ static lihop_status check_detailed_balance(int threads, lihop_check_result *o, l
         double expected = conc[0] * frac[0] / (conc[1] * frac[1]);
         double r0 = r.sp[0].residence[0], r1 = r.sp[0].residence[1];
         double e = expected * sqrt(pow(r.sp[0].residence_err[0] / r0, 2) + pow(r.sp[0].residence_err[1] / r1, 2));
-        lihop_vcheck_set_row(o, "two phases c1, c2: residence ratio = c1 phi1 : c2 phi2 within 1 %", expected,
+        lihop_check_set_row(o, "two phases c1, c2: residence ratio = c1 phi1 : c2 phi2 within 1 %", expected,
                              r0 / r1, e, 0.01 * expected, "1");
     }
     lihop_point_result_free(&r);
@@ -359,7 +359,7 @@ static lihop_status check_field_drift(int threads, lihop_check_result *o, lihop_
     if (!st) {
         double ne = r.sp[0].sigma_S_m[1], de = r.sp[0].sigma_drift_S_m[0];
         double e = sqrt(pow(r.sp[0].sigma_err[1], 2) + pow(r.sp[0].sigma_drift_err[0], 2));
-        lihop_vcheck_set_row(o, "uniform box, small field: drift sigma = Nernst-Einstein sigma within 3 standard "
+        lihop_check_set_row(o, "uniform box, small field: drift sigma = Nernst-Einstein sigma within 3 standard "
                                 "errors", ne, de, r.sp[0].sigma_drift_err[0], 3.0 * e, "S/m");
     }
     lihop_point_result_free(&r);

@@ -53,14 +53,3 @@ lihop_status lihop_vcheck_run_one(const lihop_config *cfg, double T, int threads
     return st;
 }
 
-void lihop_vcheck_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                          double tol, const char *unit)
-{
-    snprintf(o->what, sizeof o->what, "%s", what);
-    o->expected = expected;
-    o->measured = measured;
-    o->error = error;
-    o->tolerance = tol;
-    snprintf(o->unit, sizeof o->unit, "%s", unit);
-    o->pass = fabs(measured - expected) <= tol;
-}

@@ -16,8 +16,4 @@ void lihop_vcheck_base_config(lihop_config *c, int nphases, const double *conc_m
 lihop_status lihop_vcheck_run_one(const lihop_config *cfg, double T, int threads, lihop_point_result *res,
                                   double frac[LIHOP_MAX_PHASES], lihop_err *err);
 
-/* Fill a row: pass when |measured - expected| <= tol. */
-void lihop_vcheck_set_row(lihop_check_result *o, const char *what, double expected, double measured, double error,
-                          double tol, const char *unit);
-
 #endif
