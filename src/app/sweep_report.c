@@ -181,10 +181,10 @@ void run_garnet_banner(const run_ctx *r, int nsites, int nli0)
            gc->material_path, gc->lattice.name, gc->lattice_path, gc->cells[0], gc->cells[1], gc->cells[2], nsites,
            gc->rate_law == LIHOP_GRATE_METROPOLIS ? "metropolis" : "kra", gc->nu_Hz);
     printf("        %d temperature%s x %d Li content%s (%g Li/fu = %d Li per supercell first), %lld replicas, "
-           "%s %g per Li, %d batches\n",
+           "%s %g per Li\n",
            cfg->ntemps, cfg->ntemps == 1 ? "" : "s", gc->nli, gc->nli == 1 ? "" : "s", gc->li_per_fu[0], nli0,
            (long long)cfg->run.replicas, cfg->run.time_s > 0 ? "time_s" : "hops",
-           cfg->run.time_s > 0 ? cfg->run.time_s : cfg->run.hops_per_li, cfg->run.batches);
+           cfg->run.time_s > 0 ? cfg->run.time_s : cfg->run.hops_per_li);
     if (gc->has_bicrystal) {
         static const char *const prof[] = {"none", "gouy_chapman", "mott_schottky", "table"};
         const lihop_bicrystal_cfg *b = &gc->bicrystal;
@@ -255,8 +255,8 @@ void run_closing_note(const run_ctx *r)
     if (r->cfg->model == LIHOP_MODEL_GARNET)
         printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT; D*: tracer and D_sig: collective (jump) "
                "diffusion coefficient;\nH_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation "
-               "factors), occ_X: Li per site of sublattice X.\nErrors are one standard error (jackknife over %d replica "
-               "batches)%s.\n", r->cfg->run.batches,
+               "factors), occ_X: Li per site of sublattice X.\nErrors are one standard error (jackknife over the %lld "
+               "replicas, one at a time)%s.\n", (long long)r->cfg->run.replicas,
                r->cfg->garnet.has_bicrystal ? "; ASR = L (1/sigma_across - 1/sigma_bulk), one boundary per supercell "
                                               "period L" : "");
     else
