@@ -40,6 +40,7 @@ void lihop_micro_destroy(lihop_micro *m)
 {
     if (!m) return;
     free(m->phase);
+    free(m->grain);
     free(m);
 }
 

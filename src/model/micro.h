@@ -10,6 +10,9 @@ typedef struct {
     double voxel_m;         /* voxel edge, m */
     int nphases;
     uint8_t *phase;         /* phase id per voxel, index x + n[0]*(y + n[1]*z) */
+    int32_t *grain;         /* grain id per voxel (polycrystal generators; -1: not in a grain),
+                             * or NULL when the generator makes no grains */
+    int32_t ngrains;
 } lihop_micro;
 
 /* Generate the microstructure described by cfg (generator, seed); every
