@@ -143,7 +143,7 @@ START_TEST(write_read_round_trip)
     snprintf(path, sizeof path, "%s/m.h5", tmpdir);
     snprintf(xdmf, sizeof xdmf, "%s.xdmf", path);
     snprintf(part, sizeof part, "%s.part", path);
-    lihop_micro m0 = {{6, 4, 3}, 5e-7, 3, NULL};
+    lihop_micro m0 = {{6, 4, 3}, 5e-7, 3, NULL, NULL, 0};
     uint8_t grid[72];
     for (int z = 0; z < 3; z++)
         for (int y = 0; y < 4; y++)
@@ -337,7 +337,7 @@ START_TEST(write_to_missing_dir)
     snprintf(path, sizeof path, "%s/none/m.h5", tmpdir);
     snprintf(part, sizeof part, "%s.part", path);
     uint8_t g[8] = {0};
-    lihop_micro m0 = {{2, 2, 2}, 1e-6, 1, g};
+    lihop_micro m0 = {{2, 2, 2}, 1e-6, 1, g, NULL, 0};
     lihop_err err = {{0}};
     ck_assert_int_eq(lihop_micro_write_h5(&m0, path, "phase", NULL, &err), LIHOP_ERR_IO);
     ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
