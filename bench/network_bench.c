@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         return 1;
     }
     lihop_network_result r;
-    if (lihop_network_sigma(c, m, 0, 298.15, &r, &err)) {
+    if (lihop_network_sigma(c, m, 0, 298.15, NULL, &r, &err)) {
         fprintf(stderr, "network_bench: %s\n", err.msg);
         return 1;
     }

@@ -73,6 +73,7 @@ struct lihop_cuda_grid {
     int64_t nvox;
     uint8_t *d_phase;
     uint32_t *d_voxels;
+    double *d_vfac, *d_start_cum;   // space-charge layers of the current species, or NULL
 };
 
 extern "C" void lihop_cuda_grid_destroy(lihop_cuda_grid *g)
@@ -80,7 +81,22 @@ extern "C" void lihop_cuda_grid_destroy(lihop_cuda_grid *g)
     if (!g) return;
     cudaFree(g->d_phase);
     cudaFree(g->d_voxels);
+    cudaFree(g->d_vfac);
+    cudaFree(g->d_start_cum);
     free(g);
+}
+
+extern "C" lihop_status lihop_cuda_grid_set_layers(lihop_cuda_grid *g, const double *vfac, const double *start_cum,
+                                                   lihop_err *err)
+{
+    lihop_status st = LIHOP_OK;
+    size_t bytes = (size_t)g->nvox * sizeof(double);
+    if (!g->d_vfac) CUDA_TRY(cudaMalloc((void **)&g->d_vfac, bytes), "cudaMalloc(space-charge factors)");
+    if (!g->d_start_cum) CUDA_TRY(cudaMalloc((void **)&g->d_start_cum, bytes), "cudaMalloc(start weights)");
+    CUDA_TRY(cudaMemcpy(g->d_vfac, vfac, bytes, cudaMemcpyHostToDevice), "copy of the space-charge factors");
+    CUDA_TRY(cudaMemcpy(g->d_start_cum, start_cum, bytes, cudaMemcpyHostToDevice), "copy of the start weights");
+done:
+    return st;
 }
 
 extern "C" lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
@@ -111,6 +127,8 @@ extern "C" lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, const
     lihop_voxel_params dev = *p;
     dev.phase = g->d_phase;
     dev.phase_voxels = g->d_voxels;
+    dev.vfac = p->vfac ? g->d_vfac : NULL;
+    dev.start_cum = p->start_cum ? g->d_start_cum : NULL;
     CUDA_TRY(cudaMalloc((void **)&d_p, sizeof dev), "cudaMalloc(params)");
     CUDA_TRY(cudaMemcpy(d_p, &dev, sizeof dev, cudaMemcpyHostToDevice), "copy of the params");
     CUDA_TRY(cudaMalloc((void **)&d_out, (size_t)nwalkers * sizeof(lihop_walker_out)), "cudaMalloc(walker records)");

@@ -57,7 +57,7 @@ static lihop_status laminate_deviation(double *dev, lihop_err *err)
     if (!st) {
         for (int64_t i = 0; i < lihop_micro_nvox(m); ++i) m->phase[i] = (uint8_t)((i % n) < n0 ? 0 : 1);
         lihop_network_result r;
-        st = lihop_network_sigma(c, m, 0, T, &r, err);
+        st = lihop_network_sigma(c, m, 0, T, NULL, &r, err);
         if (!st) {
             *dev = fabs(r.sigma_S_m[0][0] / series - 1.0);
             for (int a = 0; a < 3; ++a)
@@ -113,7 +113,7 @@ static lihop_status check_network_maxwell_garnett(int threads, lihop_check_resul
         lihop_phase_transport tr;
         lihop_voxel_phase_transport(c, 0, T, &tr);
         lihop_network_result r;
-        st = lihop_network_sigma(c, m, 0, T, &r, err);
+        st = lihop_network_sigma(c, m, 0, T, NULL, &r, err);
         if (!st) {
             int worst = 0;   /* every axis must match: report the worst */
             for (int ax = 1; ax < 3; ++ax)

@@ -31,6 +31,10 @@ typedef struct lihop_cuda_grid lihop_cuda_grid;
 lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_voxels, int64_t nvox,
                                     lihop_cuda_grid **out, lihop_err *err);
 void lihop_cuda_grid_destroy(lihop_cuda_grid *g);
+/* Space-charge layers of one species (voxel_walk.h vfac, start_cum: nvox
+ * doubles each) copied to the grid; the walk uses them when p->vfac is set. */
+lihop_status lihop_cuda_grid_set_layers(lihop_cuda_grid *g, const double *vfac, const double *start_cum,
+                                        lihop_err *err);
 
 /* Run walkers [first, first + nwalkers) of p on the GPU over grid g (p's own
  * phase pointers are ignored); out: host array of nwalkers records. */

@@ -317,27 +317,52 @@ lihop_status lihop_network_solve(const int n[3], double h, double *const gamma[3
     return st;
 }
 
-lihop_status lihop_network_sigma(const lihop_config *cfg, const lihop_micro *m, int s, double T,
-                                 lihop_network_result *out, lihop_err *err)
+/* Bond conductance i -> j inside space-charge layers: each half voxel's
+ * conductivity times its factor g = exp(-z e phi / kT), the ASR unchanged. */
+static double layer_bond(const lihop_voxel_params *lp, int a, int b, double gi, double gj)
+{
+    if (!(lp->half_res[a] > 0.0) || !(lp->half_res[b] > 0.0)) return 0.0;
+    return 1.0 / (lp->half_res[a] / gi + lp->half_res[b] / gj + (a != b ? lp->iface_res[a][b] : 0.0));
+}
+
+/* gamma[ax][i] of species s: the phase-pair table, or per bond with layers (g != NULL). */
+static void fill_bonds(const lihop_config *cfg, const lihop_micro *m, int s, double T, const double *g,
+                       double *const gamma[3])
 {
     lihop_phase_transport tr;
     lihop_voxel_phase_transport(cfg, s, T, &tr);
     double table[LIHOP_MAX_PHASES][LIHOP_MAX_PHASES];
     for (int a = 0; a < cfg->nphases; ++a)
         for (int b = 0; b < cfg->nphases; ++b) table[a][b] = lihop_voxel_conductance(cfg, s, m->voxel_m, &tr, a, b);
+    lihop_voxel_params lp;             /* only its layer terms are used */
+    if (g) lihop_voxel_params_layer_terms(cfg, s, T, m->voxel_m, &tr, &lp);
+    for (int64_t i = 0; i < lihop_micro_nvox(m); ++i) {
+        int c[3];
+        coords_of(m->n, i, c);
+        for (int ax = 0; ax < 3; ++ax) {
+            int64_t j = shifted(m->n, c, ax, +1);
+            gamma[ax][i] = g ? layer_bond(&lp, m->phase[i], m->phase[j], g[i], g[j]) : table[m->phase[i]][m->phase[j]];
+        }
+    }
+}
+
+lihop_status lihop_network_sigma(const lihop_config *cfg, const lihop_micro *m, int s, double T, const double *phi_V,
+                                 lihop_network_result *out, lihop_err *err)
+{
     int64_t nvox = lihop_micro_nvox(m);
-    double *gamma[3];
+    double *gamma[3], *g = NULL;
     for (int ax = 0; ax < 3; ++ax) gamma[ax] = malloc((size_t)nvox * sizeof(double));
+    if (phi_V) g = malloc((size_t)nvox * sizeof *g);
     lihop_status st = LIHOP_OK;
-    if (!gamma[0] || !gamma[1] || !gamma[2]) {
+    if (!gamma[0] || !gamma[1] || !gamma[2] || (phi_V && !g)) {
         st = lihop_fail(err, LIHOP_ERR_NOMEM, "network reference: out of memory (%lld voxels)", (long long)nvox);
     } else {
-        for (int64_t i = 0; i < nvox; ++i) {
-            int c[3] = {(int)(i % m->n[0]), (int)((i / m->n[0]) % m->n[1]), (int)(i / ((int64_t)m->n[0] * m->n[1]))};
-            for (int ax = 0; ax < 3; ++ax) gamma[ax][i] = table[m->phase[i]][m->phase[shifted(m->n, c, ax, +1)]];
-        }
+        double zq_kT = cfg->species[s].charge * LIHOP_E / (LIHOP_KB * T);
+        for (int64_t i = 0; g && i < nvox; ++i) g[i] = exp(-zq_kT * phi_V[i]);
+        fill_bonds(cfg, m, s, T, g, gamma);
         st = lihop_network_solve(m->n, m->voxel_m, gamma, out, err);
     }
     for (int ax = 0; ax < 3; ++ax) free(gamma[ax]);
+    free(g);
     return st;
 }

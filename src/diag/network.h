@@ -34,8 +34,10 @@ lihop_status lihop_network_solve(const int n[3], double h, double *const gamma[3
                                  lihop_err *err);
 
 /* The reference of species s of a voxel config at temperature T: the bond
- * conductances of lihop_voxel_conductance on microstructure m, then solve. */
-lihop_status lihop_network_sigma(const lihop_config *cfg, const lihop_micro *m, int s, double T,
+ * conductances of lihop_voxel_conductance on microstructure m (with
+ * space-charge layers of potential phi_V per voxel, NULL for none: each half
+ * voxel's conductivity times exp(-z e phi / kT)), then solve. */
+lihop_status lihop_network_sigma(const lihop_config *cfg, const lihop_micro *m, int s, double T, const double *phi_V,
                                  lihop_network_result *out, lihop_err *err);
 
 #endif

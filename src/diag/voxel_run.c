@@ -8,6 +8,7 @@
 #include <time.h>
 #include "backend_cuda.h"
 #include "network.h"
+#include "space_charge.h"
 #include "voxel_stats.h"
 
 /* Walkers per chunk: bounded host/device memory for the walker records
@@ -40,6 +41,7 @@ typedef struct {
     uint32_t offset[LIHOP_MAX_PHASES + 1];
     lihop_walker_out *out;          /* one chunk of walker records */
     lihop_voxel_params *p;
+    double *phi, *vfac, *start_cum; /* space-charge layers (NULL: none): potential, per-species buffers */
     lihop_cuda_grid *dgrid;         /* the device copy of the grid, for this point only */
     uint64_t total_work, done, truncated;
 } point_work;
@@ -58,6 +60,7 @@ static void work_free(point_work *w)
 {
     lihop_cuda_grid_destroy(w->dgrid);
     free(w->voxels); free(w->out); free(w->p);
+    free(w->phi); free(w->vfac); free(w->start_cum);
 }
 
 /* Allocate the point's buffers and group the voxels by phase. */
@@ -73,6 +76,13 @@ static lihop_status work_init(point_work *w, const lihop_config *cfg, const liho
     if (!w->voxels || !w->out || !w->p)
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for %llu walkers", (unsigned long long)w->nw);
     lihop_voxel_group_phases(m, w->voxels, w->offset);
+    if (cfg->nspace_charge > 0) {
+        w->phi = malloc((size_t)nvox * sizeof *w->phi);
+        w->vfac = malloc((size_t)nvox * sizeof *w->vfac);
+        w->start_cum = malloc((size_t)nvox * sizeof *w->start_cum);
+        if (!w->phi || !w->vfac || !w->start_cum)
+            return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for the space-charge layers");
+    }
     w->total_work = w->nw * (uint64_t)cfg->nspecies;
     return LIHOP_OK;
 }
@@ -122,7 +132,10 @@ static lihop_status walk_once(point_work *w, const lihop_config *cfg, const liho
     lihop_phase_transport tr;
     /* one stream per (point coordinates, species): rng.h lihop_stream_id */
     uint32_t stream = lihop_stream_id(lihop_config_point_key(cfg, T, 0), (unsigned)s);
-    lihop_status st = lihop_voxel_params_setup(cfg, m, w->voxels, w->offset, s, T, stream, p, &tr, err);
+    lihop_voxel_layers layers = {w->phi, w->vfac, w->start_cum};
+    lihop_status st = lihop_voxel_params_setup(cfg, m, w->voxels, w->offset, s, T, stream, &layers, p, &tr, err);
+    if (!st && w->phi && w->backend == LIHOP_BACKEND_CUDA)
+        st = lihop_cuda_grid_set_layers(w->dgrid, w->vfac, w->start_cum, err);
     if (st) return st;
     stretch_time(p, ldexp(1.0, ext));
     out->t_end_s = p->t_end;
@@ -148,7 +161,7 @@ static lihop_status run_species(point_work *w, const lihop_config *cfg, const li
     for (int ax = 0; ax < 3; ++ax) out->sigma_exact_S_m[ax] = NAN;
     if (cfg->run.exact_reference) {
         lihop_network_result net;
-        lihop_status st = lihop_network_sigma(cfg, m, s, T, &net, err);
+        lihop_status st = lihop_network_sigma(cfg, m, s, T, w->phi, &net, err);
         if (st) return st;
         for (int ax = 0; ax < 3; ++ax) out->sigma_exact_S_m[ax] = net.sigma_S_m[ax][ax];
         out->exact_wall_s = net.wall_s;
@@ -191,6 +204,7 @@ lihop_status lihop_voxel_run_point(const lihop_config *cfg, const lihop_micro *m
     }
     if (w.backend == LIHOP_BACKEND_CUDA)
         st = lihop_cuda_grid_create(m->phase, w.voxels, lihop_micro_nvox(m), &w.dgrid, err);
+    if (!st && w.phi) st = lihop_sc_potential(cfg, m, T, w.phi, NULL, err);
     for (int s = 0; s < cfg->nspecies && !st; ++s)
         st = run_species(&w, cfg, m, s, T, opt, res, err);
     if (!st) {

@@ -143,6 +143,19 @@ typedef enum {
     LIHOP_SC_TABLE = 3              /* linear interpolation of (d, phi), 0 beyond the last point */
 } lihop_sc_profile;
 
+/* A space-charge layer of the voxel model: inside phase `side`, next to its
+ * interface with phase `other`, a potential phi(d) of the distance d (m) from
+ * that interface (README "Space-charge layers"). */
+#define LIHOP_MAX_SPACE_CHARGE 8
+typedef struct {
+    int side_phase, other_phase;
+    lihop_sc_profile profile;
+    double phi0_V;                  /* potential at the interface relative to the bulk of `side` */
+    double length_m;                /* Debye length (GC) or layer width (MS), m */
+    int ntable;
+    double table_d_m[LIHOP_MAX_SC_TABLE], table_phi_V[LIHOP_MAX_SC_TABLE];
+} lihop_space_charge_cfg;
+
 typedef struct {
     int axis;                       /* boundary normal: 0 x, 1 y, 2 z (supercell vector) */
     double center_frac;             /* plane position, fraction of the supercell along axis, [0, 1) */
@@ -239,6 +252,8 @@ typedef struct {
     lihop_phase_cfg phases[LIHOP_MAX_PHASES];
     int ninterfaces;
     lihop_interface_cfg interfaces[LIHOP_MAX_INTERFACES];
+    int nspace_charge;
+    lihop_space_charge_cfg space_charge[LIHOP_MAX_SPACE_CHARGE];
     lihop_micro_cfg micro;
     lihop_run_cfg run;
     double field_V_m[3];            /* applied field, V/m (voxel) */

@@ -182,75 +182,11 @@ static lihop_status apply_material_keys(pctx *c, const char *pre, const y_garnet
     return LIHOP_OK;
 }
 
-/* Keys of each space-charge profile: {key, uses, needs} as bit masks over profiles. */
-static const struct {
-    const char *key;
-    unsigned uses;
-} sc_keys[] = {
-    {"phi0_V", (1u << LIHOP_SC_GOUY_CHAPMAN) | (1u << LIHOP_SC_MOTT_SCHOTTKY)},
-    {"length_A", (1u << LIHOP_SC_GOUY_CHAPMAN) | (1u << LIHOP_SC_MOTT_SCHOTTKY)},
-    {"table", 1u << LIHOP_SC_TABLE},
-};
-
 static lihop_status conv_space_charge(pctx *c, lihop_bicrystal_cfg *b, const y_sc *y)
 {
-    const char *base = "garnet.bicrystal.space_charge";
-    char p[PATH_CAP], takes[120] = "";
-    b->profile = (lihop_sc_profile)y->profile;
-    const char *pname = cfg_profile_strings[y->profile].str;
-    for (size_t i = 0; i < sizeof sc_keys / sizeof sc_keys[0]; i++)
-        if (sc_keys[i].uses & (1u << y->profile))
-            cfg_join_append(takes, sizeof takes, sc_keys[i].key);
-    for (size_t i = 0; i < sizeof sc_keys / sizeof sc_keys[0]; i++) {
-        snprintf(p, sizeof p, "%s.%s", base, sc_keys[i].key);
-        int has = cfg_present(c, p), uses = (sc_keys[i].uses >> y->profile) & 1u;
-        if (has && !uses)
-            return cfg_fail_at(c, p, "expected only the keys of profile '%s' (profile%s%s), got '%s'", pname,
-                               takes[0] ? ", " : "", takes, sc_keys[i].key);
-        if (!has && uses) {
-            char lp[PATH_CAP];
-            snprintf(lp, sizeof lp, "%s.profile", base);
-            return cfg_fail_line(c, cfg_line_of(c, lp), p, "expected a value (profile '%s' needs %s), got nothing",
-                                 pname, takes);
-        }
-    }
-    lihop_status st;
-    snprintf(p, sizeof p, "%s.phi0_V", base);
-    if (y->phi0_V && (st = cfg_need_range(c, p, *y->phi0_V, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) != LIHOP_OK)
-        return st;
-    if (y->phi0_V)
-        b->phi0_V = *y->phi0_V;
-    if (y->length_A) {
-        snprintf(p, sizeof p, "%s.length_A", base);
-        if (!(*y->length_A > 0.0))
-            return cfg_fail_at(c, p, "expected a length > 0 A, got %s", cfg_got(c, p));
-        b->length_A = *y->length_A;
-    }
-    snprintf(p, sizeof p, "%s.table", base);
-    yaml_node_t *tn = lihop_yaml_lookup(&c->doc, p, NULL);
-    b->ntable = tn && tn->type == YAML_SEQUENCE_NODE
-                    ? (int)(tn->data.sequence.items.top - tn->data.sequence.items.start) : 0;
-    for (int i = 0; i < b->ntable && i < LIHOP_MAX_SC_TABLE; i++) {
-        double v[2];
-        for (int k = 0; k < 2; k++) {
-            snprintf(p, sizeof p, "%s.table[%d][%d]", base, i, k);
-            yaml_node_t *x = lihop_yaml_lookup(&c->doc, p, NULL);
-            v[k] = x && x->type == YAML_SCALAR_NODE ? strtod((const char *)x->data.scalar.value, NULL) : NAN;
-        }
-        double d = v[0], phi = v[1];
-        snprintf(p, sizeof p, "%s.table[%d][0]", base, i);
-        if (!(d >= 0.0))
-            return cfg_fail_at(c, p, "expected a distance >= 0 A from the boundary plane, got %s", cfg_got(c, p));
-        if (i > 0 && !(d > b->table_d_A[i - 1]))
-            return cfg_fail_at(c, p, "expected distances in increasing order (previous row %g A), got %s",
-                               b->table_d_A[i - 1], cfg_got(c, p));
-        snprintf(p, sizeof p, "%s.table[%d][1]", base, i);
-        if ((st = cfg_need_range(c, p, phi, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) != LIHOP_OK)
-            return st;
-        b->table_d_A[i] = d;
-        b->table_phi_V[i] = phi;
-    }
-    return LIHOP_OK;
+    cfg_sc_target t = {&b->profile, &b->phi0_V, &b->length_A, &b->ntable, b->table_d_A, b->table_phi_V};
+    return cfg_conv_sc_profile(c, "garnet.bicrystal.space_charge", "length_A", "A", y->profile, y->phi0_V,
+                               y->length_A, &t);
 }
 
 static lihop_status conv_bicrystal(pctx *c, lihop_garnet_cfg *g, const y_bicrystal *y)

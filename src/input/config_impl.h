@@ -66,6 +66,13 @@ typedef struct {
 } y_iface;
 
 typedef struct {
+    char **phases;                  /* [side, other] */
+    unsigned phases_count;
+    int profile;
+    double *phi0_V, *length_m;      /* `table` is read from the document (config_sc.c) */
+} y_vsc;
+
+typedef struct {
     char *phase;
     double fraction;
 } y_layer;
@@ -114,6 +121,8 @@ typedef struct {
     unsigned phases_count;
     y_iface *interfaces;
     unsigned interfaces_count;
+    y_vsc *space_charge;
+    unsigned space_charge_count;
     y_micro *microstructure;
     y_run *run;
     struct y_point *points;         /* explicit points: table (config_points.c) */
@@ -282,6 +291,17 @@ lihop_status cfg_check_list(pctx *c, const char *path, const double *v, unsigned
 lihop_status cfg_conv_temperatures(pctx *c, lihop_config *cfg, const double *T, unsigned n);
 lihop_status cfg_energy_range(pctx *c, const char *path, double v);
 lihop_status cfg_need_phase(pctx *c, const lihop_config *cfg, const char *path, const char *name, int *out);
+
+/* A space-charge profile at `base` (config_sc.c): the profile's keys only,
+ * phi0_V, the length under `length_key` (in `unit`) and the table rows. */
+typedef struct {
+    lihop_sc_profile *profile;
+    double *phi0_V, *length;
+    int *ntable;
+    double *table_d, *table_phi;
+} cfg_sc_target;
+lihop_status cfg_conv_sc_profile(pctx *c, const char *base, const char *length_key, const char *unit, int profile,
+                                 const double *phi0_V, const double *length, cfg_sc_target *t);
 lihop_status cfg_need_range(pctx *c, const char *path, double v, int open_lo, double lo, double hi, const char *what, const char *unit);
 lihop_status cfg_need_species(pctx *c, const lihop_config *cfg, const char *path, const char *name, int *out);
 int cfg_phase_index(const lihop_config *cfg, const char *name);

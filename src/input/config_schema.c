@@ -68,6 +68,17 @@ static const cyaml_schema_field_t iface_fields[] = {
 static const cyaml_schema_value_t iface_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_iface, iface_fields)};
 
+static const cyaml_schema_field_t vsc_fields[] = {
+    CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_vsc, phases, &name_entry, 2, 2),
+    CYAML_FIELD_ENUM("profile", CYAML_FLAG_STRICT, y_vsc, profile, cfg_profile_strings + 1,
+                     CYAML_ARRAY_LEN(cfg_profile_strings) - 1),
+    CYAML_FIELD_FLOAT_PTR("phi0_V", OPT, y_vsc, phi0_V),
+    CYAML_FIELD_FLOAT_PTR("length_m", OPT, y_vsc, length_m),
+    CYAML_FIELD_IGNORE("table", CYAML_FLAG_OPTIONAL),   /* read by cfg_conv_sc_profile */
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t vsc_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_vsc, vsc_fields)};
+
 static const cyaml_schema_field_t layer_fields[] = {
     CYAML_FIELD_STRING_PTR("phase", CYAML_FLAG_POINTER, y_layer, phase, 1, NAME_MAX_CHARS),
     CYAML_FIELD_FLOAT("fraction", CYAML_FLAG_DEFAULT, y_layer, fraction),
@@ -148,6 +159,7 @@ static const cyaml_schema_field_t top_fields[] = {
                          LIHOP_MAX_PHASES),
     CYAML_FIELD_SEQUENCE("interfaces", OPT, y_top, interfaces, &iface_entry, 0,
                          LIHOP_MAX_INTERFACES),
+    CYAML_FIELD_SEQUENCE("space_charge", OPT, y_top, space_charge, &vsc_entry, 0, LIHOP_MAX_SPACE_CHARGE),
     CYAML_FIELD_MAPPING_PTR("microstructure", CYAML_FLAG_POINTER, y_top, microstructure,
                             micro_fields),
     CYAML_FIELD_IGNORE("field_V_m", CYAML_FLAG_OPTIONAL),   /* a vector or a list of them: cfg_field_vectors */

@@ -189,6 +189,32 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
     return LIHOP_OK;
 }
 
+/* space_charge[]: a layer inside phases[0] next to its interface with phases[1]. */
+static lihop_status conv_space_charge(pctx *c, lihop_config *cfg, const y_top *y)
+{
+    char p[PATH_CAP], base[PATH_CAP];
+    lihop_status st;
+    cfg->nspace_charge = (int)y->space_charge_count;
+    for (int k = 0; k < cfg->nspace_charge; k++) {
+        const y_vsc *ys = &y->space_charge[k];
+        lihop_space_charge_cfg *sc = &cfg->space_charge[k];
+        for (int i = 0; i < 2; i++) {
+            snprintf(p, sizeof p, "space_charge[%d].phases[%d]", k, i);
+            if ((st = cfg_need_phase(c, cfg, p, ys->phases[i], i ? &sc->other_phase : &sc->side_phase)) != LIHOP_OK)
+                return st;
+        }
+        if (sc->side_phase == sc->other_phase)
+            return cfg_fail_at(c, p, "expected two different phases (the layer's and its neighbour's), got '%s' twice",
+                               ys->phases[1]);
+        snprintf(base, sizeof base, "space_charge[%d]", k);
+        cfg_sc_target t = {&sc->profile, &sc->phi0_V, &sc->length_m, &sc->ntable, sc->table_d_m, sc->table_phi_V};
+        if ((st = cfg_conv_sc_profile(c, base, "length_m", "m", ys->profile, ys->phi0_V, ys->length_m, &t)) !=
+            LIHOP_OK)
+            return st;
+    }
+    return LIHOP_OK;
+}
+
 /* Which generators use (and need) each optional microstructure key. */
 #define G_UNI (1u << LIHOP_GEN_UNIFORM)
 #define G_LAM (1u << LIHOP_GEN_LAMINATE)
@@ -570,7 +596,7 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
     if ((st = conv_species_phases(c, cfg, y)) != LIHOP_OK)
         return st;
 
-    if ((st = conv_interfaces(c, cfg, y)) != LIHOP_OK)
+    if ((st = conv_interfaces(c, cfg, y)) != LIHOP_OK || (st = conv_space_charge(c, cfg, y)) != LIHOP_OK)
         return st;
     if ((st = conv_micro(c, cfg, y->microstructure, cfg->seed)) != LIHOP_OK)
         return st;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "garnet_event.h"   /* lihop_garnet_u53 */
+#include "space_charge.h"
 #include "rng.h"
 
 /* Subsequence high words of the quenched draws of a bicrystal (key = deck seed):
@@ -66,35 +67,8 @@ double lihop_bicrystal_distance_A(const lihop_bicrystal_cfg *b, const lihop_latt
 
 double lihop_space_charge_phi_V(const lihop_bicrystal_cfg *b, double d_A, double T_K)
 {
-    double d = fabs(d_A);
-    switch (b->profile) {
-    case LIHOP_SC_GOUY_CHAPMAN: {
-        double kT_e = LIHOP_KB_EV * T_K;                     /* V */
-        double g = tanh(b->phi0_V / (4.0 * kT_e));
-        double q = g * exp(-d / b->length_A);
-        return 2.0 * kT_e * log((1.0 + q) / (1.0 - q));
-    }
-    case LIHOP_SC_MOTT_SCHOTTKY:
-        if (d >= b->length_A)
-            return 0.0;
-        return b->phi0_V * (1.0 - d / b->length_A) * (1.0 - d / b->length_A);
-    case LIHOP_SC_TABLE: {
-        int n = b->ntable;
-        if (n < 1 || d > b->table_d_A[n - 1])
-            return 0.0;
-        if (d <= b->table_d_A[0])
-            return b->table_phi_V[0];
-        int i = 1;
-        while (i < n - 1 && b->table_d_A[i] < d)
-            i++;
-        double x0 = b->table_d_A[i - 1], x1 = b->table_d_A[i];
-        double w = (d - x0) / (x1 - x0);
-        return b->table_phi_V[i - 1] + w * (b->table_phi_V[i] - b->table_phi_V[i - 1]);
-    }
-    case LIHOP_SC_NONE:
-    default:
-        return 0.0;
-    }
+    return lihop_sc_profile_phi_V(b->profile, b->phi0_V, b->length_A, b->ntable, b->table_d_A, b->table_phi_V, d_A,
+                                  T_K);
 }
 
 /* Standard normal of site i from its own Philox stream (Marsaglia polar, exact log). */

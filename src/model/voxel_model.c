@@ -92,51 +92,61 @@ void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t o
     for (int64_t i = 0; i < nvox; ++i) voxels[fillpos[m->phase[i]]++] = (uint32_t)i;
 }
 
-lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro *m, const uint32_t *phase_voxels,
-                                      const uint32_t offset[LIHOP_MAX_PHASES + 1], int s, double T,
-                                      uint32_t stream, lihop_voxel_params *p, lihop_phase_transport *tr,
-                                      lihop_err *err)
+/* The per-bond terms the walk rebuilds rates from inside space-charge layers. */
+void lihop_voxel_params_layer_terms(const lihop_config *cfg, int s, double T, double h,
+                                    const lihop_phase_transport *tr, lihop_voxel_params *p)
 {
-    memset(p, 0, sizeof *p);
-    memcpy(p->n, m->n, sizeof p->n);
-    p->nphases = cfg->nphases;
-    p->phase = m->phase;
-    p->phase_voxels = phase_voxels;
-    memcpy(p->phase_offset, offset, sizeof p->phase_offset);
-    p->seed = cfg->seed;
-    p->stream = stream;
-
-    /* the field tilts rates by exp(+-z e E h / 2kT): beyond |z e E h / kT| = 1 the
-     * walk is far from linear response (and large values overflow the rates) */
-    for (int ax = 0; ax < 3; ++ax) {
-        double x = cfg->species[s].charge * LIHOP_E * cfg->field_V_m[ax] * m->voxel_m / (LIHOP_KB * T);
-        if (!(fabs(x) <= 1.0))
-            return lihop_fail(err, LIHOP_ERR_INPUT,
-                              "%s: key 'field_V_m[%d]': expected |z e E h / kT| <= 1 (linear response; "
-                              "0.01-0.1 is typical), got %.3g for species '%s' at %g K with %g m voxels",
-                              cfg->path, ax, fabs(x), cfg->species[s].name, T, m->voxel_m);
+    double z = cfg->species[s].charge;
+    p->to_rate = LIHOP_KB * T / (z * z * LIHOP_E * LIHOP_E * h * h * h);
+    for (int d = 0; d < LIHOP_NDIR; ++d) {
+        double sign = (d & 1) ? -1.0 : 1.0;
+        p->tilt[d] = exp(sign * z * LIHOP_E * cfg->field_V_m[d >> 1] * h / (2.0 * LIHOP_KB * T));
     }
-    lihop_voxel_phase_transport(cfg, s, T, tr);
-    lihop_voxel_rates(cfg, s, T, m->voxel_m, tr, p->rate);
+    for (int a = 0; a < cfg->nphases; ++a) {
+        int carries = tr->rho_m3[a] > 0.0 && tr->sigma_S_m[a] > 0.0;
+        p->half_res[a] = carries ? 1.0 / (2.0 * tr->sigma_S_m[a] * h) : 0.0;
+        p->rho[a] = tr->rho_m3[a];
+        for (int b = 0; b < cfg->nphases; ++b)
+            p->iface_res[a][b] = a != b ? interface_asr(cfg, s, a, b) / (h * h) : 0.0;
+    }
+}
 
-    /* equilibrium start: phase p with weight rho_p N_p */
-    double w[LIHOP_MAX_PHASES], wsum = 0.0;
+/* Start weights rho_p g_i: with layers one cumulative entry per voxel (in
+ * phase_voxels order), else per phase.  Returns the total weight. */
+static double start_weights(const lihop_config *cfg, const lihop_micro *m, int s, double T,
+                            const lihop_voxel_layers *layers, const lihop_phase_transport *tr, lihop_voxel_params *p)
+{
+    int64_t nvox = lihop_micro_nvox(m);
+    if (layers && layers->phi_V) {
+        double zq_kT = cfg->species[s].charge * LIHOP_E / (LIHOP_KB * T);
+        for (int64_t i = 0; i < nvox; ++i) layers->vfac[i] = exp(-zq_kT * layers->phi_V[i]);
+        double cum = 0.0;
+        for (int64_t k = 0; k < nvox; ++k) {
+            uint32_t v = p->phase_voxels[k];
+            cum += tr->rho_m3[m->phase[v]] * layers->vfac[v];
+            layers->start_cum[k] = cum;
+        }
+        p->vfac = layers->vfac;
+        p->start_cum = layers->start_cum;
+        return cum;
+    }
+    double w[LIHOP_MAX_PHASES], wsum = 0.0, cum = 0.0;
     for (int ph = 0; ph < cfg->nphases; ++ph) {
-        w[ph] = tr->rho_m3[ph] * (double)(offset[ph + 1] - offset[ph]);
+        w[ph] = tr->rho_m3[ph] * (double)(p->phase_offset[ph + 1] - p->phase_offset[ph]);
         wsum += w[ph];
     }
-    if (!(wsum > 0.0))
-        return lihop_fail(err, LIHOP_ERR_INPUT,
-                          "species '%s': none of the phases present in the microstructure carries it",
-                          cfg->species[s].name);
-    double cum = 0.0;
-    for (int ph = 0; ph < cfg->nphases; ++ph) {
+    for (int ph = 0; ph < cfg->nphases && wsum > 0.0; ++ph) {
         cum += w[ph];
         p->start_cdf[ph] = cum / wsum;
     }
     p->start_cdf[cfg->nphases - 1] = 1.0;
+    return wsum;
+}
 
-    /* mean total hop rate in equilibrium, to turn hops_per_walker into a time */
+/* Mean total hop rate in equilibrium (weights rho_a g_i), to turn hops_per_walker into a time. */
+static double mean_hop_rate(const lihop_micro *m, const lihop_phase_transport *tr, const lihop_voxel_params *p,
+                            double wsum)
+{
     double rsum = 0.0;
     int64_t nvox = lihop_micro_nvox(m);
     for (int64_t v = 0; v < nvox; ++v) {
@@ -146,9 +156,16 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
                         (int32_t)(v / ((int64_t)m->n[0] * m->n[1]))};
         double k[LIHOP_NDIR];
         uint32_t nb[LIHOP_NDIR];
-        rsum += tr->rho_m3[a] * lihop_voxel_face_rates(p, c, (uint32_t)v, a, k, nb);
+        double weight = tr->rho_m3[a] * (p->vfac ? p->vfac[v] : 1.0);
+        rsum += weight * lihop_voxel_face_rates(p, c, (uint32_t)v, a, k, nb);
     }
-    double mean_rate = rsum / (wsum);
+    return rsum / wsum;
+}
+
+/* Run time, sample grid and hop cap of species s. */
+static lihop_status time_grid(const lihop_config *cfg, int s, double T, double mean_rate, lihop_voxel_params *p,
+                              lihop_err *err)
+{
     if (cfg->run.time_s > 0.0) {
         p->t_end = cfg->run.time_s;
     } else {
@@ -170,6 +187,47 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
     p->max_hops = (isfinite(mean_hops) && mean_hops < 1e15) ? (uint64_t)(1000.0 * fmax(1.0, mean_hops)) + 1000000u
                                                              : 0;   /* 0: no cap */
     return LIHOP_OK;
+}
+
+static lihop_status check_field(const lihop_config *cfg, const lihop_micro *m, int s, double T, lihop_err *err)
+{
+    /* the field tilts rates by exp(+-z e E h / 2kT): beyond |z e E h / kT| = 1 the
+     * walk is far from linear response (and large values overflow the rates) */
+    for (int ax = 0; ax < 3; ++ax) {
+        double x = cfg->species[s].charge * LIHOP_E * cfg->field_V_m[ax] * m->voxel_m / (LIHOP_KB * T);
+        if (!(fabs(x) <= 1.0))
+            return lihop_fail(err, LIHOP_ERR_INPUT,
+                              "%s: key 'field_V_m[%d]': expected |z e E h / kT| <= 1 (linear response; "
+                              "0.01-0.1 is typical), got %.3g for species '%s' at %g K with %g m voxels",
+                              cfg->path, ax, fabs(x), cfg->species[s].name, T, m->voxel_m);
+    }
+    return LIHOP_OK;
+}
+
+lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro *m, const uint32_t *phase_voxels,
+                                      const uint32_t offset[LIHOP_MAX_PHASES + 1], int s, double T,
+                                      uint32_t stream, const lihop_voxel_layers *layers, lihop_voxel_params *p,
+                                      lihop_phase_transport *tr, lihop_err *err)
+{
+    memset(p, 0, sizeof *p);
+    memcpy(p->n, m->n, sizeof p->n);
+    p->nphases = cfg->nphases;
+    p->phase = m->phase;
+    p->phase_voxels = phase_voxels;
+    memcpy(p->phase_offset, offset, sizeof p->phase_offset);
+    p->seed = cfg->seed;
+    p->stream = stream;
+    lihop_status st = check_field(cfg, m, s, T, err);
+    if (st) return st;
+    lihop_voxel_phase_transport(cfg, s, T, tr);
+    lihop_voxel_rates(cfg, s, T, m->voxel_m, tr, p->rate);
+    lihop_voxel_params_layer_terms(cfg, s, T, m->voxel_m, tr, p);
+    double wsum = start_weights(cfg, m, s, T, layers, tr, p);
+    if (!(wsum > 0.0))
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "species '%s': none of the phases present in the microstructure carries it",
+                          cfg->species[s].name);
+    return time_grid(cfg, s, T, mean_hop_rate(m, tr, p, wsum), p, err);
 }
 
 lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err)

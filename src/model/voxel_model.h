@@ -40,12 +40,27 @@ void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t o
  * the message names the config file and the species. */
 lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err);
 
+/* The terms the walk rebuilds face rates from inside space-charge layers
+ * (voxel_walk.h: to_rate, tilt, half_res, iface_res, rho). */
+void lihop_voxel_params_layer_terms(const lihop_config *cfg, int s, double T, double h,
+                                    const lihop_phase_transport *tr, lihop_voxel_params *p);
+
+/* Space-charge layers of a point (voxel_run.c): the potential of every voxel
+ * (NULL: no layers) and the caller's buffers of nvox doubles each that
+ * lihop_voxel_params_setup fills for one species and points p at. */
+typedef struct {
+    const double *phi_V;
+    double *vfac;                   /* g_i = exp(-z e phi_i / kT) */
+    double *start_cum;              /* cumulative start weight over phase_voxels order */
+} lihop_voxel_layers;
+
 /* Fill p for one (point, species): rates, start distribution, time grid.
- * p->phase and p->phase_voxels point at the caller's arrays.  Fails with
- * LIHOP_ERR_INPUT when the species cannot be placed anywhere or cannot move. */
+ * p->phase and p->phase_voxels point at the caller's arrays.  layers may be
+ * NULL.  Fails with LIHOP_ERR_INPUT when the species cannot be placed
+ * anywhere or cannot move. */
 lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro *m, const uint32_t *phase_voxels,
                                       const uint32_t offset[LIHOP_MAX_PHASES + 1], int species, double T,
-                                      uint32_t stream, lihop_voxel_params *p, lihop_phase_transport *tr,
-                                      lihop_err *err);
+                                      uint32_t stream, const lihop_voxel_layers *layers, lihop_voxel_params *p,
+                                      lihop_phase_transport *tr, lihop_err *err);
 
 #endif

@@ -35,6 +35,18 @@ typedef struct {
     uint64_t seed;
     uint32_t stream;                      /* (sweep point, species) of this launch */
     uint64_t max_hops;                    /* safety cap per walker (0: none) */
+    /* Space-charge layers (vfac NULL: none).  Voxel i of phase a then has density
+     * rho_a g_i and conductivity sigma_a g_i, g_i = exp(-z e phi_i / kT), and the
+     * face rate is rebuilt per hop from the bond's series resistance:
+     *   k_ij = to_rate tilt_d / (rho_a g_i (half_res_a / g_i + half_res_b / g_j + iface_res_ab)),
+     * so rho_a g_i k_ij = rho_b g_j k_ji (detailed balance with the layer densities). */
+    const double *vfac;                   /* [nvox] g_i (device or host memory) */
+    const double *start_cum;              /* [nvox] cumulative rho g over phase_voxels order: the start */
+    double half_res[LIHOP_MAX_PHASES];    /* 1/(2 sigma_a h), ohm; 0: phase a does not carry the species */
+    double iface_res[LIHOP_MAX_PHASES][LIHOP_MAX_PHASES]; /* ASR_ab / h^2, ohm */
+    double rho[LIHOP_MAX_PHASES];         /* 1/m^3 */
+    double to_rate;                       /* kB T / (z^2 e^2 h^3) */
+    double tilt[LIHOP_NDIR];              /* exp(+- z e E h / 2kT) */
 } lihop_voxel_params;
 
 /* What one walker reports. */
@@ -84,11 +96,28 @@ LIHOP_HD static inline void lihop_voxel_neighbours(const int32_t n[3], const int
     nb[5] = c[2] == 0 ? v + (uint32_t)(n[2] - 1) * sz : v - sz;
 }
 
+/* Face rate from voxel i (phase a, factor gi) to j (phase b, gj) inside a space-charge layer. */
+LIHOP_HD static inline double lihop_voxel_layer_rate(const lihop_voxel_params *p, int a, int b, double gi, double gj,
+                                                     int d)
+{
+    if (!(p->half_res[a] > 0.0) || !(p->half_res[b] > 0.0)) return 0.0;
+    double res = p->half_res[a] / gi + p->half_res[b] / gj + (a != b ? p->iface_res[a][b] : 0.0);
+    return p->to_rate * p->tilt[d] / (p->rho[a] * gi * res);
+}
+
 /* The six face rates out of voxel v = c (phase a) and their sum. */
 LIHOP_HD static inline double lihop_voxel_face_rates(const lihop_voxel_params *p, const int32_t c[3], uint32_t v,
                                                      int a, double k[LIHOP_NDIR], uint32_t nb[LIHOP_NDIR])
 {
     lihop_voxel_neighbours(p->n, c, v, nb);
+    if (p->vfac) {
+        double gi = p->vfac[v], R = 0.0;
+        for (int d = 0; d < LIHOP_NDIR; ++d) {
+            k[d] = lihop_voxel_layer_rate(p, a, (int)p->phase[nb[d]], gi, p->vfac[nb[d]], d);
+            R += k[d];
+        }
+        return R;
+    }
     const double *ra = &p->rate[a][0][0];
     double R = 0.0;
     for (int d = 0; d < LIHOP_NDIR; ++d) {
@@ -113,9 +142,24 @@ LIHOP_HD static inline int lihop_voxel_pick_face(const double k[LIHOP_NDIR], dou
     return last;
 }
 
+/* Draw 0 with space-charge layers: voxel i with weight rho_a g_i (bisection of start_cum). */
+LIHOP_HD static inline uint32_t lihop_voxel_start_layers(const lihop_voxel_params *p, lihop_u32x4 r)
+{
+    uint32_t n = p->phase_offset[p->nphases];
+    double x = lihop_u53(r.v[0], r.v[1]) * p->start_cum[n - 1];     /* [0, total) */
+    uint32_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->start_cum[mid] > x) hi = mid;
+        else lo = mid + 1;
+    }
+    return p->phase_voxels[lo];
+}
+
 /* Draw 0: the equilibrium starting voxel (phase by weight rho_p N_p, then uniform within the phase). */
 LIHOP_HD static inline uint32_t lihop_voxel_start(const lihop_voxel_params *p, lihop_u32x4 r)
 {
+    if (p->start_cum) return lihop_voxel_start_layers(p, r);
     double u = lihop_u01_open0(r.v[0], r.v[1]);
     int ph = 0;
     while (ph < p->nphases - 1 && !(u <= p->start_cdf[ph])) ++ph;

@@ -54,7 +54,7 @@ START_TEST(laminate_series_and_parallel_with_asr)
     lihop_micro *m = laminate(n, n0, h);
     lihop_network_result r;
     lihop_err err;
-    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, &r, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, NULL, &r, &err) == LIHOP_OK, "%s", err.msg);
     double f0 = (double)n0 / n, f1 = 1.0 - f0, L = n * h;
     double series = 1.0 / (f0 / s0 + f1 / s1 + 2.0 * asr / L);   /* two interfaces per period */
     double parallel = f0 * s0 + f1 * s1;
@@ -77,7 +77,7 @@ START_TEST(blocked_phase_cuts_series_path)
     lihop_micro *m = laminate(30, 10, h);
     lihop_network_result r;
     lihop_err err;
-    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, &r, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, NULL, &r, &err) == LIHOP_OK, "%s", err.msg);
     ck_assert_msg(fabs(r.sigma_S_m[0][0]) < 1e-10 * s0, "blocked series %.3g", r.sigma_S_m[0][0]);
     ck_assert_msg(fabs(r.sigma_S_m[1][1] / (s0 / 3.0) - 1.0) < 1e-9, "parallel %.12g", r.sigma_S_m[1][1]);
     lihop_micro_destroy(m);
@@ -98,7 +98,7 @@ START_TEST(floating_cluster_carries_no_current)
         for (int y = 3; y < 8; ++y)
             for (int x = 1; x < 9; ++x) m->phase[x + 12 * (y + 10 * z)] = 1;
     lihop_network_result r;
-    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, &r, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, NULL, &r, &err) == LIHOP_OK, "%s", err.msg);
     for (int a = 0; a < 3; ++a)
         for (int b = 0; b < 3; ++b)
             ck_assert_msg(fabs(r.sigma_S_m[a][b]) < 1e-12 * 5e-3, "sigma[%d][%d] = %.3g", a, b, r.sigma_S_m[a][b]);
@@ -131,7 +131,7 @@ START_TEST(dilute_spheres_match_maxwell_garnett)
     double phi = (double)inside / lihop_micro_nvox(m);
     double mg = (1.0 - phi) / (1.0 + 0.5 * phi);
     lihop_network_result r;
-    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, &r, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_msg(lihop_network_sigma(&c, m, 0, 300.0, NULL, &r, &err) == LIHOP_OK, "%s", err.msg);
     for (int ax = 0; ax < 3; ++ax)
         ck_assert_msg(fabs(r.sigma_S_m[ax][ax] / s0 / mg - 1.0) < 0.02, "phi %.4f: sigma/sigma_m %.5f vs MG %.5f",
                       phi, r.sigma_S_m[ax][ax] / s0, mg);

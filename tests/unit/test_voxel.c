@@ -165,7 +165,7 @@ START_TEST(start_is_equilibrium)
     lihop_voxel_group_phases(m, vox, off);
     lihop_voxel_params *p = malloc(sizeof *p);
     lihop_phase_transport tr;
-    ck_assert_int_eq(lihop_voxel_params_setup(&c, m, vox, off, 0, 300.0, 3, p, &tr, &err), LIHOP_OK);
+    ck_assert_int_eq(lihop_voxel_params_setup(&c, m, vox, off, 0, 300.0, 3, NULL, p, &tr, &err), LIHOP_OK);
     double w0 = 1e27 * (off[1] - off[0]), w1 = 4e27 * (off[2] - off[1]);
     double expect1 = w1 / (w0 + w1);
     const int n = 100000;

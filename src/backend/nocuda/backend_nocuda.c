@@ -26,6 +26,13 @@ lihop_status lihop_cuda_grid_create(const uint8_t *phase, const uint32_t *phase_
 
 void lihop_cuda_grid_destroy(lihop_cuda_grid *g) { (void)g; }
 
+lihop_status lihop_cuda_grid_set_layers(lihop_cuda_grid *g, const double *vfac, const double *start_cum,
+                                        lihop_err *err)
+{
+    (void)g; (void)vfac; (void)start_cum;
+    return lihop_fail(err, LIHOP_ERR_NO_GPU, "this lihop was built without CUDA");
+}
+
 lihop_status lihop_cuda_voxel_walk(const lihop_voxel_params *p, const lihop_cuda_grid *g, uint64_t first,
                                    uint64_t nwalkers, lihop_walker_out *out, lihop_err *err)
 {
