@@ -31,6 +31,7 @@ set(LIHOP_TEST_SECONDS
   validate_voxel_transference=17 validate_voxel_detailed_balance=3 validate_voxel_field_drift=6
   validate_network_laminate_exact=1 validate_network_maxwell_garnett=1 validate_voxel_exact_asr_spheres=35
   validate_voxel_short_run_flagged=22 validate_voxel_error_calibration=21
+  validate_space_charge_mott_schottky=1 validate_space_charge_gouy_chapman=1 validate_space_charge_walk=25
   validate_garnet_lattice_counts=1 validate_garnet_single_li_d=1 validate_garnet_single_li_to=1
   validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1

@@ -158,6 +158,8 @@ void lihop_voxel_observe(const lihop_config *cfg, const lihop_micro *m, int s, d
     lihop_micro_fractions(m, frac);
     out->n_avg_m3 = 0.0;
     for (int ph = 0; ph < cfg->nphases; ++ph) out->n_avg_m3 += tr->rho_m3[ph] * frac[ph];
+    if (p->start_cum)     /* space-charge layers: the mean of rho g, the total start weight over the voxels */
+        out->n_avg_m3 = p->start_cum[lihop_micro_nvox(m) - 1] / (double)lihop_micro_nvox(m);
     double z = cfg->species[s].charge;
     double ne = z * z * LIHOP_E * LIHOP_E * out->n_avg_m3 / (LIHOP_KB * T);   /* sigma = ne D */
     out->D_early_m2_s = out->D_late_m2_s = 0.0;
