@@ -187,6 +187,8 @@ void lihop_sweep_apply(const lihop_config *base, const lihop_sweep *sw, int k, l
             view->temperature_K[0] = v;
             view->ntemps = 1;
             break;
+        case LIHOP_COORD_SC_PHI0: view->space_charge[x->target].phi0_V = v; break;
+        case LIHOP_COORD_SC_LENGTH: view->space_charge[x->target].length_m = v; break;
         }
     }
     /* a scalar seed keeps its full 64 bits (the coordinate holds a double) */

@@ -201,6 +201,8 @@ double lihop_config_coord_value(const lihop_config *cfg, int c, double T_K, int 
     case LIHOP_COORD_LI_PER_FU: return cfg->garnet.li_per_fu[li_index];
     case LIHOP_COORD_LI_PER_CELL: return cfg->garnet.li_per_cell[li_index];
     case LIHOP_COORD_TEMPERATURE: return T_K;
+    case LIHOP_COORD_SC_PHI0: return cfg->space_charge[x->target].phi0_V;
+    case LIHOP_COORD_SC_LENGTH: return cfg->space_charge[x->target].length_m;
     }
     return NAN;
 }

@@ -221,7 +221,9 @@ typedef enum {
     LIHOP_COORD_FIELD_Z,
     LIHOP_COORD_LI_PER_FU,
     LIHOP_COORD_LI_PER_CELL,
-    LIHOP_COORD_TEMPERATURE
+    LIHOP_COORD_TEMPERATURE,
+    LIHOP_COORD_SC_PHI0,            /* target: space-charge layer index */
+    LIHOP_COORD_SC_LENGTH
 } lihop_coord_kind;
 
 typedef struct {

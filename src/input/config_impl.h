@@ -69,7 +69,8 @@ typedef struct {
     char **phases;                  /* [side, other] */
     unsigned phases_count;
     int profile;
-    double *phi0_V, *length_m;      /* `table` is read from the document (config_sc.c) */
+    double *phi0_V, *length_m;      /* sweepable: lists after lihop_sweep_wrap; `table` is read from the document */
+    unsigned phi0_V_count, length_m_count;
 } y_vsc;
 
 typedef struct {

@@ -72,8 +72,8 @@ static const cyaml_schema_field_t vsc_fields[] = {
     CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_vsc, phases, &name_entry, 2, 2),
     CYAML_FIELD_ENUM("profile", CYAML_FLAG_STRICT, y_vsc, profile, cfg_profile_strings + 1,
                      CYAML_ARRAY_LEN(cfg_profile_strings) - 1),
-    CYAML_FIELD_FLOAT_PTR("phi0_V", OPT, y_vsc, phi0_V),
-    CYAML_FIELD_FLOAT_PTR("length_m", OPT, y_vsc, length_m),
+    CYAML_FIELD_SEQUENCE("phi0_V", OPT, y_vsc, phi0_V, &number_entry, 1, LIHOP_MAX_AXIS_VALUES),
+    CYAML_FIELD_SEQUENCE("length_m", OPT, y_vsc, length_m, &number_entry, 1, LIHOP_MAX_AXIS_VALUES),
     CYAML_FIELD_IGNORE("table", CYAML_FLAG_OPTIONAL),   /* read by cfg_conv_sc_profile */
     CYAML_FIELD_END};
 static const cyaml_schema_value_t vsc_entry = {

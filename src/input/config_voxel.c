@@ -189,6 +189,29 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
     return LIHOP_OK;
 }
 
+/* phi0_V and length_m of layer k: every value checked, each a sweep coordinate. */
+static lihop_status sc_axes(pctx *c, lihop_config *cfg, int k, const y_vsc *ys)
+{
+    char p[PATH_CAP], name[64];
+    lihop_status st;
+    const char *side = cfg->phases[cfg->space_charge[k].side_phase].name;
+    if (ys->phi0_V) {
+        snprintf(p, sizeof p, "space_charge[%d].phi0_V", k);
+        snprintf(name, sizeof name, "sc_phi0_V_%s_%d", side, k);
+        if ((st = cfg_check_list(c, p, ys->phi0_V, ys->phi0_V_count, 0, -PHI_MAX_V, PHI_MAX_V, "a potential", "V")) ||
+            (st = cfg_add_coord(c, cfg, LIHOP_COORD_SC_PHI0, k, name, "V", p, ys->phi0_V, (int)ys->phi0_V_count)))
+            return st;
+    }
+    if (ys->length_m) {
+        snprintf(p, sizeof p, "space_charge[%d].length_m", k);
+        snprintf(name, sizeof name, "sc_length_m_%s_%d", side, k);
+        if ((st = cfg_check_list(c, p, ys->length_m, ys->length_m_count, 1, 0.0, 1.0, "a length", "m")) ||
+            (st = cfg_add_coord(c, cfg, LIHOP_COORD_SC_LENGTH, k, name, "m", p, ys->length_m, (int)ys->length_m_count)))
+            return st;
+    }
+    return LIHOP_OK;
+}
+
 /* space_charge[]: a layer inside phases[0] next to its interface with phases[1]. */
 static lihop_status conv_space_charge(pctx *c, lihop_config *cfg, const y_top *y)
 {
@@ -209,7 +232,7 @@ static lihop_status conv_space_charge(pctx *c, lihop_config *cfg, const y_top *y
         snprintf(base, sizeof base, "space_charge[%d]", k);
         cfg_sc_target t = {&sc->profile, &sc->phi0_V, &sc->length_m, &sc->ntable, sc->table_d_m, sc->table_phi_V};
         if ((st = cfg_conv_sc_profile(c, base, "length_m", "m", ys->profile, ys->phi0_V, ys->length_m, &t)) !=
-            LIHOP_OK)
+            LIHOP_OK || (st = sc_axes(c, cfg, k, ys)) != LIHOP_OK)
             return st;
     }
     return LIHOP_OK;

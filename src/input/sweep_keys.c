@@ -41,6 +41,17 @@ int lihop_sweep_nodes(yaml_document_t *doc, int garnet, lihop_sweep_node *out, i
         n = add_node(doc, *k, out, n, cap);
     if (garnet)
         return n;
+    yaml_node_t *scs = lihop_yaml_lookup(doc, "space_charge", NULL);
+    if (scs && scs->type == YAML_SEQUENCE_NODE) {
+        int count = (int)(scs->data.sequence.items.top - scs->data.sequence.items.start);
+        for (int i = 0; i < count; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "space_charge[%d].phi0_V", i);
+            n = add_node(doc, path, out, n, cap);
+            snprintf(path, sizeof path, "space_charge[%d].length_m", i);
+            n = add_node(doc, path, out, n, cap);
+        }
+    }
     yaml_node_t *ifs = lihop_yaml_lookup(doc, "interfaces", NULL);
     if (ifs && ifs->type == YAML_SEQUENCE_NODE) {
         int count = (int)(ifs->data.sequence.items.top - ifs->data.sequence.items.start);
