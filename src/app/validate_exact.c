@@ -375,7 +375,35 @@ static lihop_status check_error_calibration(int threads, lihop_check_result *o, 
     return st;
 }
 
+/* The end members of a composite: LLZO alone carries only Li (t+ = 1 exactly:
+ * the anion has no phase to move in), PEO alone gives back its input t+ = 0.25. */
+static lihop_status check_single_ion_ends(int threads, lihop_check_result *o, lihop_err *err)
+{
+    lihop_point_result *r = calloc(2, sizeof *r);
+    lihop_config *c = calloc(1, sizeof *c);
+    lihop_status st = r && c ? LIHOP_OK : lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < 2 && !st; ++k) {
+        cip_case cc = {16, 0.0, 3.0, 0, 4000, 2000.0, 1, 0, 11};
+        cip_config(c, &cc);
+        c->micro.generator = LIHOP_GEN_UNIFORM;
+        c->micro.matrix_phase = k == 0 ? 1 : 0;      /* llzo, then peo */
+        st = lihop_vcheck_run_one(c, CIP_T_K, threads, &r[k], NULL, err);
+    }
+    free(c);
+    if (!st) {
+        char text[160];
+        snprintf(text, sizeof text, "LLZO alone: t+ = %.17g (exactly 1); PEO alone: t+ = %.4f +- %.4f vs its input "
+                 "0.25 within 2 %%", r[0].t_plus, r[1].t_plus, r[1].t_plus_err);
+        lihop_check_set_row(o, text, 0.25, r[1].t_plus, r[1].t_plus_err, 0.005, "1");
+        o->pass = o->pass && r[0].t_plus == 1.0 && r[0].sp[1].sigma_S_m[0] == 0.0;
+    }
+    for (int k = 0; r && k < 2; ++k) lihop_point_result_free(&r[k]);
+    free(r);
+    return st;
+}
+
 static const lihop_check exact_checks[] = {
+    {"voxel_single_ion_ends", "t+ of LLZO alone (1) and PEO alone (its input)", check_single_ion_ends},
     {"network_laminate_exact", "exact network: laminate series/parallel laws with ASR", check_network_laminate},
     {"network_maxwell_garnett", "exact network: dilute spheres vs Maxwell-Garnett", check_network_maxwell_garnett},
     {"voxel_exact_asr_spheres", "KMC vs exact network, LLZO/PEO with ASR", check_exact_asr_spheres},

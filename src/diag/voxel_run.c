@@ -158,6 +158,12 @@ static lihop_status run_species(point_work *w, const lihop_config *cfg, const li
                                 const lihop_voxel_options *opt, lihop_point_result *res, lihop_err *err)
 {
     lihop_species_result *out = &res->sp[s];
+    if (!lihop_voxel_species_carried(cfg, m, s)) {   /* nothing to walk: sigma = D = 0, exactly */
+        out->batch_D_m2_s = calloc((size_t)cfg->run.batches * 3, sizeof(double));
+        for (int ax = 0; ax < 3; ++ax) out->converged_axis[ax] = 1;
+        if (!out->batch_D_m2_s) return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for batch results");
+        return LIHOP_OK;
+    }
     for (int ax = 0; ax < 3; ++ax) out->sigma_exact_S_m[ax] = NAN;
     if (cfg->run.exact_reference) {
         lihop_network_result net;

@@ -230,27 +230,29 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
     return time_grid(cfg, s, T, mean_hop_rate(m, tr, p, wsum), p, err);
 }
 
-lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err)
+int lihop_voxel_species_carried(const lihop_config *cfg, const lihop_micro *m, int s)
 {
     double frac[LIHOP_MAX_PHASES];
     lihop_micro_fractions(m, frac);
-    for (int s = 0; s < cfg->nspecies; ++s) {
-        int carried = 0;
-        for (int p = 0; p < cfg->nphases && !carried; ++p)
-            for (int c = 0; c < cfg->phases[p].ncarriers; ++c)
-                carried |= frac[p] > 0.0 && cfg->phases[p].carriers[c].species == s;
-        if (!carried) {
-            char present[256] = "";
-            for (int p = 0; p < cfg->nphases; ++p)
-                if (frac[p] > 0.0) {
-                    size_t len = strlen(present);
-                    snprintf(present + len, sizeof present - len, "%s%s", len ? ", " : "", cfg->phases[p].name);
-                }
-            return lihop_fail(err, LIHOP_ERR_INPUT,
-                              "%s: key 'microstructure': species '%s' is carried by no phase present in the "
-                              "microstructure (present: %s); change the microstructure or the phases' carriers",
-                              cfg->path, cfg->species[s].name, present);
+    for (int p = 0; p < cfg->nphases; ++p)
+        for (int c = 0; c < cfg->phases[p].ncarriers; ++c)
+            if (frac[p] > 0.0 && cfg->phases[p].carriers[c].species == s) return 1;
+    return 0;
+}
+
+lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err)
+{
+    for (int s = 0; s < cfg->nspecies; ++s)
+        if (lihop_voxel_species_carried(cfg, m, s)) return LIHOP_OK;
+    double frac[LIHOP_MAX_PHASES];
+    lihop_micro_fractions(m, frac);
+    char present[256] = "";
+    for (int p = 0; p < cfg->nphases; ++p)
+        if (frac[p] > 0.0) {
+            size_t len = strlen(present);
+            snprintf(present + len, sizeof present - len, "%s%s", len ? ", " : "", cfg->phases[p].name);
         }
-    }
-    return LIHOP_OK;
+    return lihop_fail(err, LIHOP_ERR_INPUT,
+                      "%s: key 'microstructure': no species is carried by a phase present in the microstructure "
+                      "(present: %s); change the microstructure or the phases' carriers", cfg->path, present);
 }

@@ -36,8 +36,12 @@ void lihop_voxel_rates(const lihop_config *cfg, int species, double T, double vo
 /* Voxel indices grouped by phase (counting sort).  voxels: nvox entries. */
 void lihop_voxel_group_phases(const lihop_micro *m, uint32_t *voxels, uint32_t offset[LIHOP_MAX_PHASES + 1]);
 
-/* Every species must be carried by some phase present in the microstructure;
- * the message names the config file and the species. */
+/* 1 when some phase present in m carries species s.  A species no present
+ * phase carries conducts nothing (sigma = 0: a pure LLZO box gives t+ = 1). */
+int lihop_voxel_species_carried(const lihop_config *cfg, const lihop_micro *m, int s);
+
+/* Some species must be carried by a phase present in the microstructure; the
+ * message names the config file and the phases present. */
 lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, lihop_err *err);
 
 /* The terms the walk rebuilds face rates from inside space-charge layers
