@@ -199,6 +199,9 @@ void lihop_sweep_apply(const lihop_config *base, const lihop_sweep *sw, int k, l
         view->seed = base->seed;
         view->micro.seed = base->micro.seed;
     }
+    /* a crystallinity that depends on T makes one microstructure per temperature */
+    if (view->micro.cryst.depends_on_T)
+        view->micro.cryst.T_K = view->temperature_K[0];
     view->point_key = lihop_config_point_key(view, view->temperature_K[0], 0);
 }
 

@@ -77,10 +77,54 @@ typedef enum {
     LIHOP_GEN_LAMINATE = 1,         /* layers normal to `axis` with fractions */
     LIHOP_GEN_SPHERES = 2,          /* random spheres of filler in matrix */
     LIHOP_GEN_RANDOM_VOXELS = 3,    /* each voxel filler with probability f */
-    LIHOP_GEN_HDF5 = 4              /* integer labels from an HDF5 dataset */
+    LIHOP_GEN_HDF5 = 4,             /* integer labels from an HDF5 dataset */
+    LIHOP_GEN_VORONOI = 5,          /* Voronoi polycrystal with grain boundaries (micro_voronoi.c) */
+    LIHOP_GEN_PIC = 6,              /* polymer-in-ceramic: polycrystal with polymer channels (micro_pic.c) */
+    LIHOP_GEN_STACK = 7             /* slabs of sub-microstructures along an axis (micro_stack.c) */
 } lihop_generator_kind;
 
 #define LIHOP_MAX_LAYERS 16
+#define LIHOP_MAX_SLABS 8
+#define LIHOP_MAX_CRYST_TABLE 32
+
+/* Polycrystal keys shared by voronoi, pic and stack slabs. */
+typedef struct {
+    int ngrains;                    /* grain (seed) count; 0: from grain_size_m */
+    double grain_size_m;            /* mean grain diameter, m (used when ngrains = 0) */
+    double gb_thickness_m;          /* grain-boundary thickness, m (0: no boundary phase) */
+    int grain_phase;                /* phase of the grains (pic: the ceramic) */
+    int boundary_phase;             /* phase of the boundaries, -1 without gb_thickness_m */
+    int polymer_phase;              /* pic: phase filling the pores */
+} lihop_poly_cfg;
+
+/* One slab of a stack: a sub-microstructure (generators uniform, spheres,
+ * random_voxels, voronoi, pic) with the thickness fraction `fraction`. */
+typedef struct {
+    double fraction;                /* share of the box along the stack axis, (0, 1] */
+    lihop_generator_kind generator;
+    int matrix_phase, filler_phase;
+    double volume_fraction, radius_voxels;
+    int overlap;
+    lihop_poly_cfg poly;
+    uint64_t seed;                  /* the slab's generator seed (default: stack seed + slab index + 1) */
+    int seed_given;
+} lihop_slab_cfg;
+
+/* Polymer crystallinity, applied after any generator (micro_crystal.c):
+ * X(T, phi) = X_T(T) * factor(phi), capped at 1, and 0 at T >= melting_K. */
+typedef struct {
+    int on;
+    int polymer_phase, crystal_phase;
+    double cluster_voxels;          /* radius of a crystallite ball, voxels */
+    int ntemp;                      /* 0: constant `fraction` */
+    double fraction;                /* constant crystalline fraction of the polymer */
+    double temp_K[LIHOP_MAX_CRYST_TABLE], temp_fraction[LIHOP_MAX_CRYST_TABLE];
+    double melting_K;               /* 0: no melting point given */
+    int nfiller;                    /* 0: factor 1 */
+    double filler_fraction[LIHOP_MAX_CRYST_TABLE], filler_factor[LIHOP_MAX_CRYST_TABLE];
+    int depends_on_T;               /* 1: a table over T or a melting point (one microstructure per T) */
+    double T_K;                     /* temperature the fraction is evaluated at (0 when it does not depend on T) */
+} lihop_cryst_cfg;
 
 typedef struct {
     int n[3];                       /* voxels along x, y, z */
@@ -102,6 +146,10 @@ typedef struct {
     int label_phase[LIHOP_MAX_LABELS];
     uint64_t seed;                  /* generator seed; default = run seed */
     int seed_given;                 /* 1: microstructure.seed in the deck (else it follows the point's seed) */
+    lihop_poly_cfg poly;            /* voronoi, pic */
+    int nslabs;                     /* stack: slabs along `axis` */
+    lihop_slab_cfg slab[LIHOP_MAX_SLABS];
+    lihop_cryst_cfg cryst;          /* any generator: polymer crystallinity */
 } lihop_micro_cfg;
 
 typedef struct {

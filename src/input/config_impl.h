@@ -99,7 +99,41 @@ typedef struct {
     y_label *labels;
     unsigned labels_count;
     uint64_t *seed;
+    /* polycrystals, PIC, stacks, crystallinity (micro_gen.h) */
+    int64_t *grains;
+    double *grain_size_m, *gb_thickness_m;
+    char *grain, *boundary, *polymer;
+    struct y_slab *slabs;
+    unsigned slabs_count;
+    struct y_cryst *crystallinity;
 } y_micro;
+
+/* One slab of a stack: a generator block of its own (scalars only). */
+typedef struct y_slab {
+    double fraction;
+    int generator;
+    char *matrix, *filler;
+    double *volume_fraction, *radius_voxels;
+    bool *overlap;
+    int64_t *grains;
+    double *grain_size_m, *gb_thickness_m;
+    char *grain, *boundary, *polymer;
+    uint64_t *seed;
+} y_slab;
+
+typedef struct {
+    double x, y;
+} y_xy;
+
+typedef struct y_cryst {
+    char *polymer, *crystalline;
+    double cluster_voxels;
+    double *fraction, *melting_K;
+    y_xy *fraction_vs_T;
+    unsigned fraction_vs_T_count;
+    y_xy *filler_factor;
+    unsigned filler_factor_count;
+} y_cryst;
 
 typedef struct {
     uint64_t walkers;
@@ -282,7 +316,7 @@ lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet);
 int cfg_present(pctx *c, const char *path);
 extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema;
 extern const cyaml_strval_t cfg_law_strings[LIHOP_LAW_VTF + 1];
-extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_HDF5 + 1];
+extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_STACK + 1];
 extern const cyaml_strval_t cfg_profile_strings[LIHOP_SC_TABLE + 1];
 
 /* range checks, name look-ups and sweep coordinates (config_checks.c) */
@@ -311,6 +345,8 @@ int cfg_species_index(const lihop_config *cfg, const char *name);
 
 /* voxel decks (config_voxel.c) */
 lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg);
+/* voronoi, pic, stack and crystallinity keys (config_micro_gen.c) */
+lihop_status cfg_conv_micro_gen(pctx *c, lihop_config *cfg, const y_micro *y);
 
 /* garnet decks and material files (config_garnet.c) */
 lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg);

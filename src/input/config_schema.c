@@ -16,7 +16,8 @@ const cyaml_strval_t cfg_law_strings[] = {
     {"constant", LIHOP_LAW_CONSTANT}, {"arrhenius", LIHOP_LAW_ARRHENIUS}, {"vtf", LIHOP_LAW_VTF}};
 const cyaml_strval_t cfg_generator_strings[] = {
     {"uniform", LIHOP_GEN_UNIFORM}, {"laminate", LIHOP_GEN_LAMINATE}, {"spheres", LIHOP_GEN_SPHERES},
-    {"random_voxels", LIHOP_GEN_RANDOM_VOXELS}, {"hdf5", LIHOP_GEN_HDF5}};
+    {"random_voxels", LIHOP_GEN_RANDOM_VOXELS}, {"hdf5", LIHOP_GEN_HDF5},
+    {"voronoi", LIHOP_GEN_VORONOI}, {"pic", LIHOP_GEN_PIC}, {"stack", LIHOP_GEN_STACK}};
 static const cyaml_strval_t axis_strings[] = {{"x", 0}, {"y", 1}, {"z", 2}};
 
 static const cyaml_schema_value_t number_entry = {CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double)};
@@ -93,6 +94,45 @@ static const cyaml_schema_field_t label_fields[] = {
 static const cyaml_schema_value_t label_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_label, label_fields)};
 
+/* stack slabs and polymer crystallinity (micro_gen.h) */
+static const cyaml_schema_field_t slab_fields[] = {
+    CYAML_FIELD_FLOAT("fraction", CYAML_FLAG_DEFAULT, y_slab, fraction),
+    CYAML_FIELD_ENUM("generator", CYAML_FLAG_STRICT, y_slab, generator, cfg_generator_strings,
+                     CYAML_ARRAY_LEN(cfg_generator_strings)),
+    CYAML_FIELD_STRING_PTR("matrix", OPT, y_slab, matrix, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("filler", OPT, y_slab, filler, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT_PTR("volume_fraction", OPT, y_slab, volume_fraction),
+    CYAML_FIELD_FLOAT_PTR("radius_voxels", OPT, y_slab, radius_voxels),
+    CYAML_FIELD_BOOL_PTR("overlap", OPT, y_slab, overlap),
+    CYAML_FIELD_INT_PTR("grains", OPT, y_slab, grains),
+    CYAML_FIELD_FLOAT_PTR("grain_size_m", OPT, y_slab, grain_size_m),
+    CYAML_FIELD_FLOAT_PTR("gb_thickness_m", OPT, y_slab, gb_thickness_m),
+    CYAML_FIELD_STRING_PTR("grain", OPT, y_slab, grain, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("boundary", OPT, y_slab, boundary, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("polymer", OPT, y_slab, polymer, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_UINT_PTR("seed", OPT, y_slab, seed),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t slab_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_slab, slab_fields)};
+static const cyaml_schema_field_t t_row_fields[] = {
+    CYAML_FIELD_FLOAT("T_K", CYAML_FLAG_DEFAULT, y_xy, x),
+    CYAML_FIELD_FLOAT("fraction", CYAML_FLAG_DEFAULT, y_xy, y),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t t_row_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_xy, t_row_fields)};
+static const cyaml_schema_field_t f_row_fields[] = {
+    CYAML_FIELD_FLOAT("filler_fraction", CYAML_FLAG_DEFAULT, y_xy, x),
+    CYAML_FIELD_FLOAT("factor", CYAML_FLAG_DEFAULT, y_xy, y),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t f_row_entry = {CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_xy, f_row_fields)};
+static const cyaml_schema_field_t cryst_fields[] = {
+    CYAML_FIELD_STRING_PTR("polymer", CYAML_FLAG_POINTER, y_cryst, polymer, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("crystalline", CYAML_FLAG_POINTER, y_cryst, crystalline, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT("cluster_voxels", CYAML_FLAG_DEFAULT, y_cryst, cluster_voxels),
+    CYAML_FIELD_FLOAT_PTR("fraction", OPT, y_cryst, fraction),
+    CYAML_FIELD_SEQUENCE("fraction_vs_T", OPT, y_cryst, fraction_vs_T, &t_row_entry, 1, LIHOP_MAX_CRYST_TABLE),
+    CYAML_FIELD_FLOAT_PTR("melting_K", OPT, y_cryst, melting_K),
+    CYAML_FIELD_SEQUENCE("filler_factor", OPT, y_cryst, filler_factor, &f_row_entry, 1, LIHOP_MAX_CRYST_TABLE),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t micro_fields[] = {
     CYAML_FIELD_SEQUENCE("box_voxels", CYAML_FLAG_POINTER, y_micro, box_voxels, &int_entry, 3, 3),
     CYAML_FIELD_FLOAT("voxel_size_m", CYAML_FLAG_DEFAULT, y_micro, voxel_size_m),
@@ -112,6 +152,14 @@ static const cyaml_schema_field_t micro_fields[] = {
                            sizeof(((lihop_micro_cfg *)NULL)->h5_dataset) - 1),
     CYAML_FIELD_SEQUENCE("labels", OPT, y_micro, labels, &label_entry, 1, LIHOP_MAX_LABELS),
     CYAML_FIELD_UINT_PTR("seed", OPT, y_micro, seed),
+    CYAML_FIELD_INT_PTR("grains", OPT, y_micro, grains),
+    CYAML_FIELD_FLOAT_PTR("grain_size_m", OPT, y_micro, grain_size_m),
+    CYAML_FIELD_FLOAT_PTR("gb_thickness_m", OPT, y_micro, gb_thickness_m),
+    CYAML_FIELD_STRING_PTR("grain", OPT, y_micro, grain, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("boundary", OPT, y_micro, boundary, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_STRING_PTR("polymer", OPT, y_micro, polymer, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_SEQUENCE("slabs", OPT, y_micro, slabs, &slab_entry, 1, LIHOP_MAX_SLABS),
+    CYAML_FIELD_MAPPING_PTR("crystallinity", OPT, y_micro, crystallinity, cryst_fields),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t run_fields[] = {

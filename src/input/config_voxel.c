@@ -244,20 +244,30 @@ static lihop_status conv_space_charge(pctx *c, lihop_config *cfg, const y_top *y
 #define G_SPH (1u << LIHOP_GEN_SPHERES)
 #define G_RND (1u << LIHOP_GEN_RANDOM_VOXELS)
 #define G_H5 (1u << LIHOP_GEN_HDF5)
+#define G_VOR (1u << LIHOP_GEN_VORONOI)
+#define G_PIC (1u << LIHOP_GEN_PIC)
+#define G_STK (1u << LIHOP_GEN_STACK)
 static const struct {
     const char *key;
     unsigned uses, needs;
 } generator_keys[] = {
     {"matrix", G_UNI | G_SPH | G_RND, G_UNI | G_SPH | G_RND},
     {"filler", G_SPH | G_RND, G_SPH | G_RND},
-    {"volume_fraction", G_SPH | G_RND, G_SPH | G_RND},
+    {"volume_fraction", G_SPH | G_RND | G_PIC, G_SPH | G_RND | G_PIC},
     {"radius_voxels", G_SPH, G_SPH},
     {"overlap", G_SPH, 0},
-    {"axis", G_LAM, 0},
+    {"axis", G_LAM | G_STK, 0},
     {"layers", G_LAM, G_LAM},
     {"file", G_H5, G_H5},
     {"dataset", G_H5, G_H5},
     {"labels", G_H5, G_H5},
+    {"grains", G_VOR | G_PIC, 0},
+    {"grain_size_m", G_VOR | G_PIC, 0},
+    {"gb_thickness_m", G_VOR | G_PIC, 0},
+    {"grain", G_VOR | G_PIC, G_VOR | G_PIC},
+    {"boundary", G_VOR | G_PIC, 0},
+    {"polymer", G_PIC, G_PIC},
+    {"slabs", G_STK, G_STK},
 };
 #define N_GENERATOR_KEYS (sizeof generator_keys / sizeof generator_keys[0])
 
@@ -423,7 +433,7 @@ static lihop_status conv_micro(pctx *c, lihop_config *cfg, const y_micro *y, uin
         return st;
     m->seed = y->seed ? *y->seed : seed;
     m->seed_given = y->seed != NULL;
-    return LIHOP_OK;
+    return cfg_conv_micro_gen(c, cfg, y);
 }
 
 static lihop_status conv_run(pctx *c, lihop_config *cfg, const y_run *y)
