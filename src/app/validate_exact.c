@@ -383,7 +383,7 @@ static lihop_status check_single_ion_ends(int threads, lihop_check_result *o, li
     lihop_config *c = calloc(1, sizeof *c);
     lihop_status st = r && c ? LIHOP_OK : lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory");
     for (int k = 0; k < 2 && !st; ++k) {
-        cip_case cc = {16, 0.0, 3.0, 0, 4000, 2000.0, 1, 0, 11};
+        cip_case cc = {16, 0.0, 3.0, 0, 30000, 2000.0, 1, 0, 11};
         cip_config(c, &cc);
         c->micro.generator = LIHOP_GEN_UNIFORM;
         c->micro.matrix_phase = k == 0 ? 1 : 0;      /* llzo, then peo */
