@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "micro.h"
+#include "micro_gen_b.h"
 #include "rng.h"
 
 /* Subsequences of the generator streams (the walkers use stream << 32 | walker
@@ -193,8 +194,11 @@ lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, lihop_mi
     case LIHOP_GEN_LAMINATE: laminate(m, cfg); break;
     case LIHOP_GEN_SPHERES: st = spheres(m, cfg, err); break;
     case LIHOP_GEN_RANDOM_VOXELS: random_voxels(m, cfg); break;
+    case LIHOP_GEN_LOGNORMAL_SPHERES: st = lihop_micro_lognormal(m, cfg, err); break;
+    case LIHOP_GEN_FIBRES: st = lihop_micro_fibres(m, cfg, err); break;
     default: st = lihop_fail(err, LIHOP_ERR_INTERNAL, "unknown generator %d", (int)cfg->generator);
     }
+    if (!st) st = lihop_micro_shells(m, cfg, err);   /* interphase shells: none unless configured */
     if (st) {
         lihop_micro_destroy(m);
         return st;
