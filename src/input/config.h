@@ -78,10 +78,15 @@ typedef enum {
     LIHOP_GEN_SPHERES = 2,          /* random spheres of filler in matrix */
     LIHOP_GEN_RANDOM_VOXELS = 3,    /* each voxel filler with probability f */
     LIHOP_GEN_HDF5 = 4,             /* integer labels from an HDF5 dataset */
+    /* values index cfg_generator_strings (config_schema.c): keep them contiguous */
     LIHOP_GEN_VORONOI = 5,          /* Voronoi polycrystal with grain boundaries (micro_voronoi.c) */
     LIHOP_GEN_PIC = 6,              /* polymer-in-ceramic: polycrystal with polymer channels (micro_pic.c) */
-    LIHOP_GEN_STACK = 7             /* slabs of sub-microstructures along an axis (micro_stack.c) */
+    LIHOP_GEN_STACK = 7,            /* slabs of sub-microstructures along an axis (micro_stack.c) */
+    LIHOP_GEN_LOGNORMAL_SPHERES = 8,    /* log-normal radii; overlapping, RSA or dense packing (micro_gen_b.h) */
+    LIHOP_GEN_FIBRES = 9                /* overlapping cylinders, aligned or isotropic (micro_gen_b.h) */
 } lihop_generator_kind;
+
+typedef enum { LIHOP_PACKING_RSA = 0, LIHOP_PACKING_DENSE = 1 } lihop_packing_kind;
 
 #define LIHOP_MAX_LAYERS 16
 #define LIHOP_MAX_SLABS 8
@@ -150,7 +155,32 @@ typedef struct {
     int nslabs;                     /* stack: slabs along `axis` */
     lihop_slab_cfg slab[LIHOP_MAX_SLABS];
     lihop_cryst_cfg cryst;          /* any generator: polymer crystallinity */
+    /* group B generators (README "Composite generators"); lengths in voxels */
+    double radius_sigma;            /* lognormal_spheres: sd of ln r (radius_voxels is the median) */
+    lihop_packing_kind packing;     /* lognormal_spheres with overlap 0: RSA or dense */
+    double fibre_diameter_voxels;   /* fibres */
+    double fibre_length_voxels;
+    int fibre_random;               /* fibres: 1 isotropic directions, 0 aligned along `axis` */
+    int interphase_phase;           /* -1: no shell; else matrix voxels near the filler become this */
+    double interphase_voxels;       /* shell thickness */
+    int by_weight;                  /* 1: the deck gave weight_fraction (volume_fraction is converted) */
+    double weight_fraction;         /* the deck's first weight_fraction (by_weight) */
+    double density_kg_m3[LIHOP_MAX_PHASES];   /* phases[].density_g_cm3 in SI; 0: not given */
 } lihop_micro_cfg;
+
+/* Filler volume fraction of a two-phase mixture with filler weight fraction w
+ * and densities rho_f, rho_m (any one unit): (w/rho_f) / (w/rho_f + (1-w)/rho_m),
+ * and its inverse phi rho_f / (phi rho_f + (1-phi) rho_m). */
+static inline double lihop_weight_to_volume_fraction(double w, double rho_f, double rho_m)
+{
+    double a = w / rho_f, b = (1.0 - w) / rho_m;
+    return a / (a + b);
+}
+static inline double lihop_volume_to_weight_fraction(double phi, double rho_f, double rho_m)
+{
+    double a = phi * rho_f, b = (1.0 - phi) * rho_m;
+    return a / (a + b);
+}
 
 typedef struct {
     uint64_t walkers;               /* voxel: per species */

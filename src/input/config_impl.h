@@ -49,6 +49,7 @@ typedef struct {
     y_tlaw *sigma_total_S_cm;
     y_carrier *carriers;
     unsigned carriers_count;
+    double *density_g_cm3;          /* for weight fractions (micro_gen_b) */
 } y_phase;
 
 typedef struct {
@@ -106,6 +107,15 @@ typedef struct {
     struct y_slab *slabs;
     unsigned slabs_count;
     struct y_cryst *crystallinity;
+    /* group B generators (config_voxel.c conv_gen_b) */
+    double *weight_fraction;        /* sweepable list, converted to volume_fraction */
+    unsigned weight_fraction_count;
+    double *radius_m, *radius_sigma;
+    int *packing;
+    double *diameter_m, *diameter_voxels, *length_m, *length_voxels;
+    int *orientation;
+    char *interphase;
+    double *interphase_thickness_m;
 } y_micro;
 
 /* One slab of a stack: a generator block of its own (scalars only). */
@@ -316,7 +326,7 @@ lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet);
 int cfg_present(pctx *c, const char *path);
 extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema;
 extern const cyaml_strval_t cfg_law_strings[LIHOP_LAW_VTF + 1];
-extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_STACK + 1];
+extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_FIBRES + 1];
 extern const cyaml_strval_t cfg_profile_strings[LIHOP_SC_TABLE + 1];
 
 /* range checks, name look-ups and sweep coordinates (config_checks.c) */
@@ -347,6 +357,9 @@ int cfg_species_index(const lihop_config *cfg, const char *name);
 lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg);
 /* voronoi, pic, stack and crystallinity keys (config_micro_gen.c) */
 lihop_status cfg_conv_micro_gen(pctx *c, lihop_config *cfg, const y_micro *y);
+/* group B generator keys: densities, weight_fraction, log-normal radii, packing,
+ * fibres and interphase shells (config_gen_b.c), after conv_micro */
+lihop_status cfg_conv_gen_b(pctx *c, lihop_config *cfg, const y_top *y);
 
 /* garnet decks and material files (config_garnet.c) */
 lihop_status cfg_convert_garnet(pctx *c, const y_gtop *y, lihop_config *cfg);

@@ -17,7 +17,10 @@ const cyaml_strval_t cfg_law_strings[] = {
 const cyaml_strval_t cfg_generator_strings[] = {
     {"uniform", LIHOP_GEN_UNIFORM}, {"laminate", LIHOP_GEN_LAMINATE}, {"spheres", LIHOP_GEN_SPHERES},
     {"random_voxels", LIHOP_GEN_RANDOM_VOXELS}, {"hdf5", LIHOP_GEN_HDF5},
-    {"voronoi", LIHOP_GEN_VORONOI}, {"pic", LIHOP_GEN_PIC}, {"stack", LIHOP_GEN_STACK}};
+    {"voronoi", LIHOP_GEN_VORONOI}, {"pic", LIHOP_GEN_PIC}, {"stack", LIHOP_GEN_STACK},
+    {"lognormal_spheres", LIHOP_GEN_LOGNORMAL_SPHERES}, {"fibres", LIHOP_GEN_FIBRES}};
+static const cyaml_strval_t packing_strings[] = {{"rsa", LIHOP_PACKING_RSA}, {"dense", LIHOP_PACKING_DENSE}};
+static const cyaml_strval_t orientation_strings[] = {{"aligned", 0}, {"random", 1}};
 static const cyaml_strval_t axis_strings[] = {{"x", 0}, {"y", 1}, {"z", 2}};
 
 static const cyaml_schema_value_t number_entry = {CYAML_VALUE_FLOAT(CYAML_FLAG_DEFAULT, double)};
@@ -49,6 +52,7 @@ static const cyaml_schema_field_t phase_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_phase, name, 1, NAME_MAX_CHARS),
     CYAML_FIELD_MAPPING_PTR("sigma_total_S_cm", OPT, y_phase, sigma_total_S_cm, tlaw_fields),
     CYAML_FIELD_SEQUENCE("carriers", OPT, y_phase, carriers, &carrier_entry, 0, LIHOP_MAX_SPECIES),
+    CYAML_FIELD_FLOAT_PTR("density_g_cm3", OPT, y_phase, density_g_cm3),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t phase_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_phase, phase_fields)};
@@ -160,6 +164,21 @@ static const cyaml_schema_field_t micro_fields[] = {
     CYAML_FIELD_STRING_PTR("polymer", OPT, y_micro, polymer, 1, NAME_MAX_CHARS),
     CYAML_FIELD_SEQUENCE("slabs", OPT, y_micro, slabs, &slab_entry, 1, LIHOP_MAX_SLABS),
     CYAML_FIELD_MAPPING_PTR("crystallinity", OPT, y_micro, crystallinity, cryst_fields),
+    /* group B generators */
+    CYAML_FIELD_SEQUENCE("weight_fraction", OPT, y_micro, weight_fraction, &number_entry, 1,
+                         LIHOP_MAX_AXIS_VALUES),
+    CYAML_FIELD_FLOAT_PTR("radius_m", OPT, y_micro, radius_m),
+    CYAML_FIELD_FLOAT_PTR("radius_sigma", OPT, y_micro, radius_sigma),
+    CYAML_FIELD_ENUM_PTR("packing", OPT | CYAML_FLAG_STRICT, y_micro, packing, packing_strings,
+                         CYAML_ARRAY_LEN(packing_strings)),
+    CYAML_FIELD_FLOAT_PTR("diameter_m", OPT, y_micro, diameter_m),
+    CYAML_FIELD_FLOAT_PTR("diameter_voxels", OPT, y_micro, diameter_voxels),
+    CYAML_FIELD_FLOAT_PTR("length_m", OPT, y_micro, length_m),
+    CYAML_FIELD_FLOAT_PTR("length_voxels", OPT, y_micro, length_voxels),
+    CYAML_FIELD_ENUM_PTR("orientation", OPT | CYAML_FLAG_STRICT, y_micro, orientation, orientation_strings,
+                         CYAML_ARRAY_LEN(orientation_strings)),
+    CYAML_FIELD_STRING_PTR("interphase", OPT, y_micro, interphase, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_FLOAT_PTR("interphase_thickness_m", OPT, y_micro, interphase_thickness_m),
     CYAML_FIELD_END};
 
 static const cyaml_schema_field_t run_fields[] = {

@@ -247,16 +247,19 @@ static lihop_status conv_space_charge(pctx *c, lihop_config *cfg, const y_top *y
 #define G_VOR (1u << LIHOP_GEN_VORONOI)
 #define G_PIC (1u << LIHOP_GEN_PIC)
 #define G_STK (1u << LIHOP_GEN_STACK)
+#define G_LOG (1u << LIHOP_GEN_LOGNORMAL_SPHERES)
+#define G_FIB (1u << LIHOP_GEN_FIBRES)
+#define G_FRAC (G_SPH | G_RND | G_LOG | G_FIB)   /* volume_fraction or weight_fraction: cfg_conv_gen_b */
 static const struct {
     const char *key;
     unsigned uses, needs;
 } generator_keys[] = {
-    {"matrix", G_UNI | G_SPH | G_RND, G_UNI | G_SPH | G_RND},
-    {"filler", G_SPH | G_RND, G_SPH | G_RND},
-    {"volume_fraction", G_SPH | G_RND | G_PIC, G_SPH | G_RND | G_PIC},
-    {"radius_voxels", G_SPH, G_SPH},
-    {"overlap", G_SPH, 0},
-    {"axis", G_LAM | G_STK, 0},
+    {"matrix", G_UNI | G_SPH | G_RND | G_LOG | G_FIB, G_UNI | G_SPH | G_RND | G_LOG | G_FIB},
+    {"filler", G_SPH | G_RND | G_LOG | G_FIB, G_SPH | G_RND | G_LOG | G_FIB},
+    {"volume_fraction", G_FRAC | G_PIC, G_PIC},
+    {"radius_voxels", G_SPH | G_LOG, G_SPH},
+    {"overlap", G_SPH | G_LOG, 0},
+    {"axis", G_LAM | G_STK | G_FIB, 0},
     {"layers", G_LAM, G_LAM},
     {"file", G_H5, G_H5},
     {"dataset", G_H5, G_H5},
@@ -268,13 +271,24 @@ static const struct {
     {"boundary", G_VOR | G_PIC, 0},
     {"polymer", G_PIC, G_PIC},
     {"slabs", G_STK, G_STK},
+    {"weight_fraction", G_FRAC, 0},
+    {"radius_m", G_LOG, 0},
+    {"radius_sigma", G_LOG, G_LOG},
+    {"packing", G_LOG, 0},
+    {"diameter_m", G_FIB, 0},
+    {"diameter_voxels", G_FIB, 0},
+    {"length_m", G_FIB, 0},
+    {"length_voxels", G_FIB, 0},
+    {"orientation", G_FIB, 0},
+    {"interphase", G_SPH | G_LOG | G_FIB, 0},
+    {"interphase_thickness_m", G_SPH | G_LOG | G_FIB, 0},
 };
 #define N_GENERATOR_KEYS (sizeof generator_keys / sizeof generator_keys[0])
 
 static lihop_status check_generator_keys(pctx *c, int gen)
 {
     const char *gname = cfg_generator_strings[gen].str;
-    char takes[200] = "", needs[200] = "", p[PATH_CAP];
+    char takes[400] = "", needs[200] = "", p[PATH_CAP];
     for (size_t i = 0; i < N_GENERATOR_KEYS; i++) {
         if (generator_keys[i].uses & (1u << gen))
             cfg_join_append(takes, sizeof takes, generator_keys[i].key);
@@ -632,6 +646,8 @@ lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg)
     if ((st = conv_interfaces(c, cfg, y)) != LIHOP_OK || (st = conv_space_charge(c, cfg, y)) != LIHOP_OK)
         return st;
     if ((st = conv_micro(c, cfg, y->microstructure, cfg->seed)) != LIHOP_OK)
+        return st;
+    if ((st = cfg_conv_gen_b(c, cfg, y)) != LIHOP_OK)
         return st;
     double fv[LIHOP_MAX_AXIS_VALUES][3];
     int nf;

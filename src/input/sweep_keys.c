@@ -9,7 +9,8 @@
 /* Vector keys ([Ex, Ey, Ez] or a list of them) and points: are masked but
  * never wrapped: the schema check reads their shape as written. */
 static const char *const voxel_keys[] = {"seed", "temperature_K", "microstructure.volume_fraction",
-                                         "microstructure.radius_voxels", "points", "field_V_m", NULL};
+                                         "microstructure.radius_voxels", "points", "field_V_m",
+                                         "microstructure.weight_fraction", NULL};
 static const char *const garnet_keys[] = {"seed", "temperature_K", "garnet.li_per_fu", "garnet.li_per_cell", "points",
                                           "garnet.field_V_m", NULL};
 

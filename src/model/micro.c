@@ -7,6 +7,7 @@
 #include <string.h>
 #include "micro.h"
 #include "micro_gen.h"
+#include "micro_gen_b.h"
 #include "rng.h"
 
 /* Subsequences of the generator streams (the walkers use stream << 32 | walker
@@ -197,8 +198,12 @@ lihop_status lihop_micro_build(const lihop_micro_cfg *cfg, int nphases, lihop_mi
     case LIHOP_GEN_VORONOI: st = lihop_gen_voronoi(m, cfg, err); break;
     case LIHOP_GEN_PIC: st = lihop_gen_pic(m, cfg, err); break;
     case LIHOP_GEN_STACK: st = lihop_gen_stack(m, cfg, err); break;
+    case LIHOP_GEN_LOGNORMAL_SPHERES: st = lihop_micro_lognormal(m, cfg, err); break;
+    case LIHOP_GEN_FIBRES: st = lihop_micro_fibres(m, cfg, err); break;
     default: st = lihop_fail(err, LIHOP_ERR_INTERNAL, "unknown generator %d", (int)cfg->generator);
     }
+    if (!st) st = lihop_micro_shells(m, cfg, err);   /* interphase shells: none unless configured */
+    /* crystallinity after the shells: a shell voxel is interphase, not polymer */
     if (!st && cfg->cryst.on) st = lihop_micro_crystallize(m, cfg, err);
     if (st) {
         lihop_micro_destroy(m);

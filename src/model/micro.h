@@ -31,4 +31,21 @@ static inline int64_t lihop_micro_nvox(const lihop_micro *m)
 /* Volume fraction of each phase (frac[p], p < nphases). */
 void lihop_micro_fractions(const lihop_micro *m, double frac[LIHOP_MAX_PHASES]);
 
+/* Achieved fractions of a built microstructure (micro_shells.c), for printing
+ * and storing next to the results (README "Composite generators"). */
+typedef struct {
+    int nphases;
+    double volume_fraction[LIHOP_MAX_PHASES];   /* voxel count / all voxels, per phase */
+    double weight_fraction[LIHOP_MAX_PHASES];   /* phi_p rho_p / sum_q phi_q rho_q; NaN unless has_weight */
+    int has_weight;                             /* 1: every phase present has density_g_cm3 */
+    int filler_phase;                           /* -1: the generator has no filler target */
+    int interphase_phase;                       /* -1: no interphase shell */
+    double target_volume_fraction;              /* the filler's target (volume_fraction, or converted
+                                                 * from weight_fraction); NaN without a filler */
+    double target_weight_fraction;              /* the same by weight (filler and matrix only, before
+                                                 * any shell); NaN without both densities */
+} lihop_micro_report;
+lihop_status lihop_micro_fraction_report(const lihop_micro *m, const lihop_micro_cfg *cfg, lihop_micro_report *out,
+                                         lihop_err *err);
+
 #endif
