@@ -183,6 +183,8 @@ void lihop_config_destroy(lihop_config *cfg)
     free(cfg->points_value);
     free(cfg->garnet.material_text);
     free(cfg->garnet.lattice_text);
+    for (int i = 0; i < LIHOP_MAX_PHASES; i++)
+        free(cfg->phases[i].material_text);
     free(cfg);
 }
 

@@ -64,6 +64,12 @@ typedef struct {
     lihop_carrier_cfg carriers[LIHOP_MAX_SPECIES];
     int has_sigma_total;
     lihop_tlaw sigma_total;         /* S/m, used by FRACTION carriers */
+    /* phases[].material: the file the transport came from (README "Material
+     * files (voxel)"); path "" and text NULL when given inline */
+    char material_path[LIHOP_PATH_LEN]; /* resolved path */
+    char material_name[128];
+    char material_source[1024];
+    char *material_text;            /* the whole file (malloc'd) */
 } lihop_phase_cfg;
 
 typedef struct {

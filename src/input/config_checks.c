@@ -253,3 +253,44 @@ int cfg_coord_swept(const lihop_config *cfg, lihop_coord_kind kind)
             return cfg->coords[k].swept;
     return 0;
 }
+
+/* ---- files a deck names ------------------------------------------------- */
+
+/* Directory part of `path` ("." when it has none). */
+void cfg_dir_of(const char *path, char *dir, size_t cap)
+{
+    snprintf(dir, cap, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+/* `rel` relative to directory `dir` (absolute paths and dir "." unchanged); -1 if too long. */
+int cfg_join_path(const char *dir, const char *rel, char *out, size_t cap)
+{
+    int n;
+    if (rel[0] == '/' || strcmp(dir, ".") == 0)
+        n = snprintf(out, cap, "%s", rel);
+    else
+        n = snprintf(out, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+lihop_status cfg_load_side_file(pctx *c, const char *key, const char *rel, const char *what, pctx *m,
+                                char *path, size_t cap, char **text, const cyaml_schema_value_t *schema,
+                                void **out)
+{
+    char dir[LIHOP_PATH_LEN];
+    lihop_err e2 = {{0}};
+    cfg_dir_of(c->name, dir, sizeof dir);
+    if (cfg_join_path(dir, rel, path, cap) < 0)
+        return cfg_fail_at(c, key, "expected a path shorter than %d characters, got a longer one", (int)cap);
+    if (cfg_read_text(path, text, &e2) != LIHOP_OK)
+        return cfg_fail_at(c, key, "expected a readable %s, got '%s' (%s)", what, rel, e2.msg);
+    m->name = path;
+    return cfg_check_load(m, *text, schema, out);
+}

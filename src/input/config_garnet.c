@@ -3,30 +3,6 @@
  * bicrystal, the run, and the checks that bound a run's cost. */
 #include "config_impl.h"
 
-/* Directory part of `path` ("." when it has none). */
-static void dir_of(const char *path, char *dir, size_t cap)
-{
-    snprintf(dir, cap, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, cap, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-}
-
-/* `rel` relative to directory `dir` (absolute paths and dir "." unchanged); -1 if too long. */
-static int join_path(const char *dir, const char *rel, char *out, size_t cap)
-{
-    int n;
-    if (rel[0] == '/' || strcmp(dir, ".") == 0)
-        n = snprintf(out, cap, "%s", rel);
-    else
-        n = snprintf(out, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
-    return n < 0 || (size_t)n >= cap ? -1 : 0;
-}
-
 static void set_src(lihop_cfg_src *s, pctx *c, const char *path)
 {
     snprintf(s->file, sizeof s->file, "%s", c->name);
@@ -308,16 +284,9 @@ static lihop_status conv_grun(pctx *c, lihop_config *cfg, const y_grun *y)
  * name and lines in messages). */
 static lihop_status load_material(pctx *c, pctx *m, const char *rel, lihop_garnet_cfg *g, y_garnet **ym)
 {
-    char dir[LIHOP_PATH_LEN];
-    lihop_err e2 = {{0}};
-    dir_of(c->name, dir, sizeof dir);
-    if (join_path(dir, rel, g->material_path, sizeof g->material_path) < 0)
-        return cfg_fail_at(c, "garnet.material", "expected a path shorter than %d characters, got a longer one",
-                           LIHOP_PATH_LEN);
-    if (cfg_read_text(g->material_path, &g->material_text, &e2) != LIHOP_OK)
-        return cfg_fail_at(c, "garnet.material", "expected a readable material file, got '%s' (%s)", rel, e2.msg);
-    m->name = g->material_path;
-    lihop_status st = cfg_check_load(m, g->material_text, &cfg_material_schema, (void **)ym);
+    lihop_status st = cfg_load_side_file(c, "garnet.material", rel, "material file", m, g->material_path,
+                                         sizeof g->material_path, &g->material_text, &cfg_material_schema,
+                                         (void **)ym);
     if (st != LIHOP_OK)
         return st;
     if ((*ym)->name)
@@ -338,8 +307,8 @@ static lihop_status load_lattice(pctx *c, pctx *m, const y_garnet *y, const y_ga
         return cfg_fail_line(c, cfg_line_of(c, "garnet"), "garnet.lattice",
                              "expected a lattice file (in the garnet block or its material file), got nothing");
     char ldir[LIHOP_PATH_LEN];
-    dir_of(lc->name, ldir, sizeof ldir);
-    if (join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0)
+    cfg_dir_of(lc->name, ldir, sizeof ldir);
+    if (cfg_join_path(ldir, rel, g->lattice_path, sizeof g->lattice_path) < 0)
         return cfg_fail_at(lc, key, "expected a path shorter than %d characters, got a longer one", LIHOP_PATH_LEN);
     set_src(&g->src_lattice, lc, key);
     if (lihop_lattice_spec_load(g->lattice_path, &g->lattice, &e2) != LIHOP_OK)

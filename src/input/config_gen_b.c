@@ -4,7 +4,6 @@
  * Runs after conv_micro, which has checked which generator owns each key. */
 #include "config_impl.h"
 
-#define DENSITY_MAX_G_CM3 30.0      /* osmium, the densest element, is 22.6 g/cm^3 */
 #define RADIUS_SIGMA_MAX 2.0        /* sd of ln r: beyond 2 the radii span > 3 decades within 2 sd */
 
 static double box_min(const lihop_micro_cfg *m)
@@ -13,11 +12,14 @@ static double box_min(const lihop_micro_cfg *m)
     return n < m->n[2] ? n : m->n[2];
 }
 
-/* phases[].density_g_cm3 -> micro.density_kg_m3 (0: not given). */
+/* phases[].density_g_cm3 -> micro.density_kg_m3 (0: not given).  A phase
+ * with a material file got its density from the file (cfg_phase_material). */
 static lihop_status conv_densities(pctx *c, lihop_config *cfg, const y_top *y)
 {
     char p[PATH_CAP];
     for (int i = 0; i < cfg->nphases; i++) {
+        if (y->phases[i].material)
+            continue;
         cfg->micro.density_kg_m3[i] = 0.0;
         if (!y->phases[i].density_g_cm3)
             continue;

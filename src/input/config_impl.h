@@ -44,12 +44,19 @@ typedef struct {
     double *transference_number;
 } y_carrier;
 
+/* A deck's phases[] entry and a phase material file share this struct; each
+ * has its own schema (the deck's has `material`, the file's name/source and
+ * the documentation keys; `name` is the phase's in a deck, the material's
+ * description in a file). */
 typedef struct {
     char *name;
     y_tlaw *sigma_total_S_cm;
     y_carrier *carriers;
     unsigned carriers_count;
     double *density_g_cm3;          /* for weight fractions (micro_gen_b) */
+    char *material;                 /* deck: path of a phase material file */
+    char *source, *composition;     /* material file: provenance, documentation */
+    double *melting_K, *crystalline_sigma_298K_S_cm;   /* material file: documentation only */
 } y_phase;
 
 typedef struct {
@@ -290,6 +297,7 @@ typedef struct {
 #define SHELL_MAX_A 50.0            /* pair-shell windows */
 #define NU_MIN_HZ 1e10              /* attempt frequencies: phonons are 1e12 .. 1e14 Hz */
 #define NU_MAX_HZ 1e15
+#define DENSITY_MAX_G_CM3 30.0      /* osmium, the densest element, is 22.6 g/cm^3 */
 #define MIN_HOPS 10.0               /* mean hops per walker / Li: fewer give no diffusive MSD */
 #define MAX_HOPS_PER_POINT 1e13     /* hours on a GPU, weeks on a CPU */
 
@@ -324,7 +332,7 @@ void cfg_join_append(char *buf, size_t cap, const char *item);
 int cfg_line_of(pctx *c, const char *path);
 lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet);
 int cfg_present(pctx *c, const char *path);
-extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema;
+extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema, cfg_phase_material_schema;
 extern const cyaml_strval_t cfg_law_strings[LIHOP_LAW_VTF + 1];
 extern const cyaml_strval_t cfg_generator_strings[LIHOP_GEN_FIBRES + 1];
 extern const cyaml_strval_t cfg_profile_strings[LIHOP_SC_TABLE + 1];
@@ -353,8 +361,26 @@ int cfg_phase_index(const lihop_config *cfg, const char *name);
 lihop_status cfg_seed_and_temperature_coords(pctx *c, lihop_config *cfg, const uint64_t *seed, unsigned nseed);
 int cfg_species_index(const lihop_config *cfg, const char *name);
 
+/* Files a deck names (material and lattice files, config_checks.c): `rel`
+ * relative to the directory of the file that names it, c->name. */
+void cfg_dir_of(const char *path, char *dir, size_t cap);
+int cfg_join_path(const char *dir, const char *rel, char *out, size_t cap);
+/* Read the file `rel` named at key `key` of c into path/text (text malloc'd,
+ * the caller frees) and run passes 1-3 on it against `schema` with m as its
+ * context: m->name is `path`, so its errors name that file and its lines
+ * (m->doc is loaded when m->have_doc, the caller deletes it). */
+lihop_status cfg_load_side_file(pctx *c, const char *key, const char *rel, const char *what, pctx *m,
+                                char *path, size_t cap, char **text, const cyaml_schema_value_t *schema,
+                                void **out);
+
 /* voxel decks (config_voxel.c) */
 lihop_status cfg_convert_voxel(pctx *c, const y_top *y, lihop_config *cfg);
+/* A phase's transport (sigma_total_S_cm, carriers) from y into cfg->phases[i];
+ * `pre` is the key prefix in c's file: "phases[i]." in a deck, "" in a material file. */
+lihop_status cfg_conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase *y, const char *pre);
+/* phases[i].material (config_material.c): load the file, convert its
+ * transport and density into cfg (errors name the file), keep its text. */
+lihop_status cfg_phase_material(pctx *c, lihop_config *cfg, int i, const y_phase *y);
 /* voronoi, pic, stack and crystallinity keys (config_micro_gen.c) */
 lihop_status cfg_conv_micro_gen(pctx *c, lihop_config *cfg, const y_micro *y);
 /* group B generator keys: densities, weight_fraction, log-normal radii, packing,

@@ -48,14 +48,32 @@ static const cyaml_schema_field_t carrier_fields[] = {
 static const cyaml_schema_value_t carrier_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_carrier, carrier_fields)};
 
+/* What a phase's transport is: inline in the deck, or in a material file. */
+#define PHASE_TRANSPORT_FIELDS                                                                      \
+    CYAML_FIELD_MAPPING_PTR("sigma_total_S_cm", OPT, y_phase, sigma_total_S_cm, tlaw_fields),        \
+    CYAML_FIELD_SEQUENCE("carriers", OPT, y_phase, carriers, &carrier_entry, 0, LIHOP_MAX_SPECIES),  \
+    CYAML_FIELD_FLOAT_PTR("density_g_cm3", OPT, y_phase, density_g_cm3)
+
 static const cyaml_schema_field_t phase_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_phase, name, 1, NAME_MAX_CHARS),
-    CYAML_FIELD_MAPPING_PTR("sigma_total_S_cm", OPT, y_phase, sigma_total_S_cm, tlaw_fields),
-    CYAML_FIELD_SEQUENCE("carriers", OPT, y_phase, carriers, &carrier_entry, 0, LIHOP_MAX_SPECIES),
-    CYAML_FIELD_FLOAT_PTR("density_g_cm3", OPT, y_phase, density_g_cm3),
+    CYAML_FIELD_STRING_PTR("material", OPT, y_phase, material, 1, LIHOP_PATH_LEN - 1),
+    PHASE_TRANSPORT_FIELDS,
     CYAML_FIELD_END};
 static const cyaml_schema_value_t phase_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, y_phase, phase_fields)};
+
+/* A phase material file (config_material.c): name and source required, as
+ * its provenance; the documentation keys are checked but change nothing. */
+static const cyaml_schema_field_t phase_material_fields[] = {
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_phase, name, 1, 127),
+    CYAML_FIELD_STRING_PTR("source", CYAML_FLAG_POINTER, y_phase, source, 1, 1023),
+    PHASE_TRANSPORT_FIELDS,
+    CYAML_FIELD_STRING_PTR("composition", OPT, y_phase, composition, 1, 255),
+    CYAML_FIELD_FLOAT_PTR("melting_K", OPT, y_phase, melting_K),
+    CYAML_FIELD_FLOAT_PTR("crystalline_sigma_298K_S_cm", OPT, y_phase, crystalline_sigma_298K_S_cm),
+    CYAML_FIELD_END};
+const cyaml_schema_value_t cfg_phase_material_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, y_phase, phase_material_fields)};
 
 static const cyaml_schema_field_t species_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_species, name, 1, NAME_MAX_CHARS),

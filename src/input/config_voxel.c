@@ -57,13 +57,13 @@ static lihop_status conv_tlaw(pctx *c, const lihop_config *cfg, const y_tlaw *y,
     return LIHOP_OK;
 }
 
-static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase *y)
+lihop_status cfg_conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase *y, const char *pre)
 {
     lihop_phase_cfg *ph = &cfg->phases[i];
     char p[PATH_CAP / 2], q[PATH_CAP];
     lihop_status st;
     if (y->sigma_total_S_cm) {
-        snprintf(p, sizeof p, "phases[%d].sigma_total_S_cm", i);
+        snprintf(p, sizeof p, "%ssigma_total_S_cm", pre);
         st = conv_tlaw(c, cfg, y->sigma_total_S_cm, p, s_cm_to_si, &ph->sigma_total);
         if (st != LIHOP_OK)
             return st;
@@ -74,14 +74,14 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
     for (int j = 0; j < ph->ncarriers; j++) {
         const y_carrier *yc = &y->carriers[j];
         lihop_carrier_cfg *cc = &ph->carriers[j];
-        snprintf(p, sizeof p, "phases[%d].carriers[%d].species", i, j);
+        snprintf(p, sizeof p, "%scarriers[%d].species", pre, j);
         if ((st = cfg_need_species(c, cfg, p, yc->species, &cc->species)) != LIHOP_OK)
             return st;
         for (int k = 0; k < j; k++)
             if (ph->carriers[k].species == cc->species)
-                return cfg_fail_at(c, p, "expected each species once per phase, got '%s' again (also carriers[%d])",
-                                   yc->species, k);
-        snprintf(p, sizeof p, "phases[%d].carriers[%d].concentration_mol_L", i, j);
+                return cfg_fail_at(c, p, "expected each species once per phase, got '%s' again (also %scarriers[%d])",
+                                   yc->species, pre, k);
+        snprintf(p, sizeof p, "%scarriers[%d].concentration_mol_L", pre, j);
         if ((st = cfg_need_range(c, p, yc->concentration_mol_L, 1, 0.0, CONC_MAX_MOL_L, "a concentration",
                                  "mol/L")) != LIHOP_OK)
             return st;
@@ -95,7 +95,7 @@ static lihop_status conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase 
             given[ngiven++] = "sigma_S_cm";
         if (yc->transference_number)
             given[ngiven++] = "transference_number";
-        snprintf(p, sizeof p, "phases[%d].carriers[%d]", i, j);
+        snprintf(p, sizeof p, "%scarriers[%d]", pre, j);
         if (ngiven == 0)
             return cfg_fail_at(c, p, "expected exactly one of D_cm2_s, sigma_S_cm, transference_number, got none");
         if (ngiven > 1) {
@@ -596,9 +596,13 @@ static lihop_status conv_species_phases(pctx *c, lihop_config *cfg, const y_top 
         snprintf(cfg->phases[i].name, LIHOP_NAME_LEN, "%s", y->phases[i].name);
         cfg->nphases = (int)i + 1;
     }
-    for (int i = 0; i < cfg->nphases; i++)
-        if ((st = conv_phase(c, cfg, i, &y->phases[i])) != LIHOP_OK)
+    for (int i = 0; i < cfg->nphases; i++) {
+        snprintf(p, sizeof p, "phases[%d].", i);
+        st = y->phases[i].material ? cfg_phase_material(c, cfg, i, &y->phases[i])
+                                   : cfg_conv_phase(c, cfg, i, &y->phases[i], p);
+        if (st != LIHOP_OK)
             return st;
+    }
 
     for (int s = 0; s < cfg->nspecies; s++) {
         int carried = 0;

@@ -25,6 +25,10 @@
  *   /metadata/species/name          [nspecies] string
  *   /metadata/species/charge_e      [nspecies] int32, unit "e"
  *   /metadata/phases/name           [nphases] string
+ *   /metadata/phases/material_path, material_name, material_source,
+ *       material_text               [nphases] string: each phase's material
+ *                                   file (phases[].material; "" inline); a
+ *                                   --resume with one changed is refused
  *   /sweep/<coordinate>             one dataset per sweep coordinate (config.h
  *                                   lihop_coord) with the deck's values:
  *                                   temperature_K "K", seed uint64, volume_fraction,

@@ -234,6 +234,28 @@ static int write_names(lihop_h5i_ctx *c, hid_t loc, const char *locname, int n, 
     return e;
 }
 
+/* /metadata/phases material_path, material_name, material_source,
+ * material_text [nphases]: each phase's material file ("" for a phase given
+ * inline), as /metadata/garnet keeps the garnet deck's. */
+static int write_phase_materials(lihop_h5i_ctx *c, hid_t g, int n, const lihop_config *cfg)
+{
+    static const char *const key[4] = {"material_path", "material_name", "material_source", "material_text"};
+    const char *v[LIHOP_MAX_PHASES];
+    hsize_t dn = (hsize_t)n;
+    hid_t st = lihop_h5i_str_type();
+    int e = 0;
+    for (int k = 0; k < 4 && e == 0; k++) {
+        for (int p = 0; p < n; p++) {
+            const lihop_phase_cfg *ph = &cfg->phases[p];
+            const char *f[4] = {ph->material_path, ph->material_name, ph->material_source, ph->material_text};
+            v[p] = f[k] ? f[k] : "";
+        }
+        e = lihop_h5i_dset_write(c, g, "/metadata/phases", key[k], st, st, 1, &dn, v, NULL);
+    }
+    H5Tclose(st);
+    return e;
+}
+
 /* /metadata/species (name, charge_e) and /metadata/phases (name) of a voxel deck. */
 static int write_voxel_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg)
 {
@@ -257,6 +279,8 @@ static int write_voxel_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *c
     for (int p = 0; p < h->nphases; p++)
         names[p] = cfg->phases[p].name;
     e = write_names(c, g, "/metadata/phases", h->nphases, names);
+    if (e == 0)
+        e = write_phase_materials(c, g, h->nphases, cfg);
     H5Gclose(g);
     return e;
 }

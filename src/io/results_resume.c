@@ -56,6 +56,52 @@ static int check_garnet_files(lihop_h5i_ctx *c, hid_t meta, const lihop_config *
     return 0;
 }
 
+/* /metadata/phases/material_text as n strings (malloc'd, "" where absent);
+ * NULL when the dataset is missing (files from before phase material files). */
+static char **read_phase_texts(hid_t meta, int n)
+{
+    if (H5Lexists(meta, "phases/material_text", H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t d = H5Dopen2(meta, "phases/material_text", H5P_DEFAULT);
+    hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    hid_t st = lihop_h5i_str_type();
+    char **v = calloc((size_t)n + 1, sizeof *v), **out = NULL;
+    if (v && sp >= 0 && H5Sget_simple_extent_npoints(sp) == n && H5Dread(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+        out = calloc((size_t)n + 1, sizeof *out);
+        for (int i = 0; out && i < n; i++)
+            out[i] = strdup(v[i] ? v[i] : "");
+        H5Dvlen_reclaim(st, sp, H5P_DEFAULT, v);
+    }
+    free(v);
+    H5Tclose(st);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return out;
+}
+
+/* Voxel: every phase's material file must be the one the file was written
+ * with (a changed file changes the numbers the deck text does not show). */
+static int check_phase_materials(lihop_h5i_ctx *c, hid_t meta, const lihop_config *cfg)
+{
+    int n = cfg->nphases, rc = 0;
+    char **old = read_phase_texts(meta, n);
+    for (int p = 0; p < n && rc == 0; p++) {
+        const char *now = cfg->phases[p].material_text ? cfg->phases[p].material_text : "";
+        if (strcmp(old ? old[p] : "", now) != 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_INPUT,
+                                "cannot resume: the material file of phase '%s' (%s) changed since the file was "
+                                "written (its /metadata/phases material_text differs); use --overwrite or another "
+                                "output file", cfg->phases[p].name,
+                                cfg->phases[p].material_path[0] ? cfg->phases[p].material_path : "none now");
+    }
+    for (int p = 0; old && p < n; p++)
+        free(old[p]);
+    free(old);
+    return rc;
+}
+
 static int check_meta(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
 {
     hid_t meta = H5Gopen2(file, "/metadata", H5P_DEFAULT);
@@ -64,6 +110,8 @@ static int check_meta(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
     int rc = check_text(c, meta, cfg);
     if (rc == 0 && cfg->model == LIHOP_MODEL_GARNET)
         rc = check_garnet_files(c, meta, cfg);
+    if (rc == 0 && cfg->model == LIHOP_MODEL_VOXEL)
+        rc = check_phase_materials(c, meta, cfg);
     H5Gclose(meta);
     return rc;
 }
