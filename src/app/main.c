@@ -20,6 +20,7 @@
 #include "lihop_quickstart.h"
 #include "lihop_version.h"
 #include "micro_h5.h"
+#include "percolation.h"
 #include "sweep_mpi.h"
 #include "sweep_run.h"
 #include "validate.h"
@@ -174,6 +175,14 @@ static int cmd_micro(int argc, char **argv)
         printf("%d x %d x %d voxels of %.3g m written to %s (dataset /phase) and %s.xdmf\n", m->n[0], m->n[1], m->n[2],
                m->voxel_m, out_path, out_path);
         for (int p = 0; p < cfg->nphases; ++p) printf("  %-16s volume fraction %.4f\n", names[p], frac[p]);
+        if (m->grain) printf("  %d grains (dataset /grain)\n", (int)m->ngrains);
+        lihop_percolation pc;
+        st = lihop_percolation_analyse(m, &pc, &err);
+        if (!st) {
+            char line[4096];
+            lihop_percolation_format(&pc, names, line, sizeof line);
+            printf("percolates: %s  (group /percolation)\n", line);
+        }
     }
     lihop_micro_destroy(m);
     lihop_config_destroy(cfg);
