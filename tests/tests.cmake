@@ -35,7 +35,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
-  cli_errors=1 cli_faults=30 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_sweep=6)
+  cli_errors=1 cli_faults=30 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_sweep=6 notebook_microstructure_slices=6)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)
@@ -136,3 +136,11 @@ foreach(src ${LIHOP_CLI_TESTS})
                        ENVIRONMENT "OMP_NUM_THREADS=2")
   lihop_test_limits(${name})
 endforeach()
+
+# Notebook helpers run headless (exit 77, skipped, without h5py/matplotlib).
+add_test(NAME notebook_microstructure_slices
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/notebook/notebook_microstructure_slices.sh $<TARGET_FILE:lihop>
+                 ${CMAKE_SOURCE_DIR})
+set_tests_properties(notebook_microstructure_slices PROPERTIES LABELS cli SKIP_RETURN_CODE 77
+                     WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+lihop_test_limits(notebook_microstructure_slices)
