@@ -2,6 +2,7 @@
  * prints or exits; this file turns statuses into messages and exit codes:
  * 0 ok, 2 bad input, 3 I/O, 4 GPU requested but unavailable, 130 interrupted. */
 #include <math.h>
+#include <hdf5.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -346,6 +347,10 @@ static int dispatch(int argc, char **argv)
 /* Under mpirun every rank runs the same command; `lihop run` shares out its points (sweep_mpi.h). */
 int main(int argc, char **argv)
 {
+    /* Every HDF5 object is closed explicitly.  HDF5 1.10 cannot close a file
+     * after a write failed on a full disk (its cache is left inconsistent),
+     * and its exit handler then crashes on that file: exit 3 must stay exit 3. */
+    H5dont_atexit();
     lihop_mpi_init(&argc, &argv);
     int code = dispatch(argc, argv);
     lihop_mpi_finalize();
