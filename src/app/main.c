@@ -2,6 +2,7 @@
  * prints or exits; this file turns statuses into messages and exit codes:
  * 0 ok, 2 bad input, 3 I/O, 4 GPU requested but unavailable, 130 interrupted. */
 #include <math.h>
+#include <hdf5.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "lihop_quickstart.h"
 #include "lihop_version.h"
 #include "micro_h5.h"
+#include "percolation.h"
 #include "sweep_mpi.h"
 #include "sweep_run.h"
 #include "validate.h"
@@ -174,6 +176,14 @@ static int cmd_micro(int argc, char **argv)
         printf("%d x %d x %d voxels of %.3g m written to %s (dataset /phase) and %s.xdmf\n", m->n[0], m->n[1], m->n[2],
                m->voxel_m, out_path, out_path);
         for (int p = 0; p < cfg->nphases; ++p) printf("  %-16s volume fraction %.4f\n", names[p], frac[p]);
+        if (m->grain) printf("  %d grains (dataset /grain)\n", (int)m->ngrains);
+        lihop_percolation pc;
+        st = lihop_percolation_analyse(m, &pc, &err);
+        if (!st) {
+            char line[4096];
+            lihop_percolation_format(&pc, names, line, sizeof line);
+            printf("percolates: %s  (group /percolation)\n", line);
+        }
     }
     lihop_micro_destroy(m);
     lihop_config_destroy(cfg);
@@ -337,6 +347,10 @@ static int dispatch(int argc, char **argv)
 /* Under mpirun every rank runs the same command; `lihop run` shares out its points (sweep_mpi.h). */
 int main(int argc, char **argv)
 {
+    /* Every HDF5 object is closed explicitly.  HDF5 1.10 cannot close a file
+     * after a write failed on a full disk (its cache is left inconsistent),
+     * and its exit handler then crashes on that file: exit 3 must stay exit 3. */
+    H5dont_atexit();
     lihop_mpi_init(&argc, &argv);
     int code = dispatch(argc, argv);
     lihop_mpi_finalize();

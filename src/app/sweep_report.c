@@ -5,6 +5,8 @@
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include "percolation.h"
 #include "sweep_run_impl.h"
 
 /* ---- screen ---------------------------------------------------------------------- */
@@ -198,6 +200,25 @@ void run_garnet_banner(const run_ctx *r, int nsites, int nli0)
     }
 }
 
+/* Which phases and interface networks wrap around the box (percolation.h):
+ * "percolates: peo xyz, llzo -, peo|llzo interface xyz". */
+static void run_percolation_line(const run_ctx *r)
+{
+    lihop_percolation *pc = malloc(sizeof *pc);
+    lihop_err err = {{0}};
+    if (!pc || lihop_percolation_analyse(r->m, pc, &err) != LIHOP_OK) {
+        printf("percolates: (not analysed: %s)\n", pc ? err.msg : "out of memory");
+        free(pc);
+        return;
+    }
+    const char *names[LIHOP_MAX_PHASES];
+    for (int p = 0; p < r->cfg->nphases && p < LIHOP_MAX_PHASES; ++p) names[p] = r->cfg->phases[p].name;
+    char line[4096];
+    lihop_percolation_format(pc, names, line, sizeof line);
+    printf("percolates: %s  (axes a phase or interface network wraps around the periodic box)\n", line);
+    free(pc);
+}
+
 void run_voxel_banner(const run_ctx *r)
 {
     double frac[LIHOP_MAX_PHASES];
@@ -211,6 +232,7 @@ void run_voxel_banner(const run_ctx *r)
                                                    r->cfg->coords[c].kind == LIHOP_COORD_RADIUS ||
                                                    (r->cfg->coords[c].kind == LIHOP_COORD_SEED && !r->cfg->micro.seed_given));
     printf("  (volume fractions%s)\n", swept_micro ? " of the first point; the microstructure changes along the sweep" : "");
+    run_percolation_line(r);
 }
 
 void run_print_fits(const lihop_garnet_fits *fits)

@@ -40,6 +40,14 @@
  *                                   phase_names [nphases] string.  Voxel (x,y,z)
  *                                   is element [z][y][x].
  *   /microstructure/phase_fraction  [nphases] float64, unit "1"
+ *   /microstructure/percolation     group (percolation_h5.h): phase_spans [nphases][3]
+ *                                   int32 (1: the phase wraps around the periodic box
+ *                                   along x, y, z), phase_nclusters [nphases] int64,
+ *                                   phase_largest_cluster_fraction [nphases];
+ *                                   interface_pairs [npairs][2] int32 (touching
+ *                                   phases a < b), interface_spans [npairs][3],
+ *                                   interface_nclusters, interface_largest_cluster_fraction
+ *                                   [npairs]; of the first point's microstructure
  *   /points/<k>                     one group per finished sweep point, k = the
  *                                   point's id in this file in decimal (0, 1, ...
  *                                   in the order points were first written; no

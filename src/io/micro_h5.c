@@ -11,6 +11,7 @@
 
 #include "h5util.h"
 #include "micro_h5.h"
+#include "percolation_h5.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -205,7 +206,7 @@ static int stored_voxel_size(lihop_h5i_ctx *c, const label_file *lf, const char 
 static lihop_micro *new_micro(lihop_h5i_ctx *c, const hsize_t dims[3], double voxel_m, int nphases,
                               const char *dataset)
 {
-    lihop_micro *m = malloc(sizeof *m);
+    lihop_micro *m = calloc(1, sizeof *m);       /* grain = NULL: labels carry no grains */
     size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
     if (m)
         m->phase = malloc(nvox);
@@ -338,14 +339,53 @@ static void fmt_double(char *buf, size_t len, double v)
     }
 }
 
-static int write_xdmf(const char *xpath, const lihop_micro *m, const char *h5base,
-                      const char *dataset)
+/* One cell attribute of the XDMF sidecar: an HDF5 dataset of the grid's shape. */
+#define MICRO_MAX_FIELDS 64
+typedef struct {
+    char path[256];             /* dataset path in the file, with the leading '/' */
+    const char *number_type;    /* XDMF NumberType */
+    int precision;              /* bytes */
+} cell_field;
+
+typedef struct {
+    int n[3];
+    double voxel_m;
+    int nfields;
+    cell_field field[MICRO_MAX_FIELDS];
+    int nphases;
+    char *phase_names[LIHOP_MAX_PHASES];    /* malloc'd, from the phase dataset's attribute */
+} xdmf_grid;
+
+static void xdmf_grid_free(xdmf_grid *g)
+{
+    for (int p = 0; p < g->nphases; p++)
+        free(g->phase_names[p]);
+    g->nphases = 0;
+}
+
+static void write_xdmf_attribute(FILE *fp, const cell_field *f, const int n[3], const char *h5base)
+{
+    const char *name = strrchr(f->path, '/') + 1;
+    fputs("      <Attribute Name=\"", fp);
+    xml_escape(fp, name);
+    fprintf(fp, "\" AttributeType=\"Scalar\" Center=\"Cell\">\n"
+                "        <DataItem Dimensions=\"%d %d %d\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">",
+            n[2], n[1], n[0], f->number_type, f->precision);
+    xml_escape(fp, h5base);
+    fputs(":", fp);
+    xml_escape(fp, f->path);
+    fputs("</DataItem>\n      </Attribute>\n", fp);
+}
+
+/* The sidecar: a 3DCoRectMesh in metres, the phase names as Information
+ * elements (phase id -> name) and every cell field as an Attribute. */
+static int write_xdmf(const char *xpath, const xdmf_grid *g, const char *h5base)
 {
     FILE *fp = fopen(xpath, "w");
     if (!fp)
         return -1;
     char h[40];
-    fmt_double(h, sizeof h, m->voxel_m);
+    fmt_double(h, sizeof h, g->voxel_m);
     fprintf(fp, "<?xml version=\"1.0\" ?>\n"
                 "<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
                 "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
@@ -358,25 +398,178 @@ static int write_xdmf(const char *xpath, const lihop_micro *m, const char *h5bas
                 "Precision=\"8\" Format=\"XML\">0 0 0</DataItem>\n"
                 "        <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" "
                 "Precision=\"8\" Format=\"XML\">%s %s %s</DataItem>\n"
-                "      </Geometry>\n"
-                "      <Attribute Name=\"phase\" AttributeType=\"Scalar\" Center=\"Cell\">\n"
-                "        <DataItem Dimensions=\"%d %d %d\" NumberType=\"UChar\" Precision=\"1\" "
-                "Format=\"HDF\">",
-            m->n[2] + 1, m->n[1] + 1, m->n[0] + 1, h, h, h, m->n[2], m->n[1], m->n[0]);
-    xml_escape(fp, h5base);
-    fputs(":", fp);
-    if (dataset[0] != '/')
-        fputs("/", fp);
-    xml_escape(fp, dataset);
-    fputs("</DataItem>\n"
-          "      </Attribute>\n"
-          "    </Grid>\n"
+                "      </Geometry>\n",
+            g->n[2] + 1, g->n[1] + 1, g->n[0] + 1, h, h, h);
+    if (g->nphases > 0)
+        fputs("      <!-- the values of the cell attribute 'phase' and the phases they stand for -->\n", fp);
+    for (int p = 0; p < g->nphases; p++) {
+        fprintf(fp, "      <Information Name=\"phase %d\" Value=\"", p);
+        xml_escape(fp, g->phase_names[p] ? g->phase_names[p] : "");
+        fputs("\"/>\n", fp);
+    }
+    for (int k = 0; k < g->nfields; k++)
+        write_xdmf_attribute(fp, &g->field[k], g->n, h5base);
+    fputs("    </Grid>\n"
           "  </Domain>\n"
           "</Xdmf>\n", fp);
     int bad = ferror(fp);
     if (fclose(fp) != 0 || bad)
         return -1;
     return 0;
+}
+
+/* XDMF NumberType and precision of an HDF5 type, or NULL if not a number. */
+static const char *xdmf_number_type(hid_t t, int *precision)
+{
+    size_t size = H5Tget_size(t);
+    *precision = (int)size;
+    switch (H5Tget_class(t)) {
+    case H5T_INTEGER:
+        if (size == 1)
+            return H5Tget_sign(t) == H5T_SGN_NONE ? "UChar" : "Char";
+        return H5Tget_sign(t) == H5T_SGN_NONE ? "UInt" : "Int";
+    case H5T_FLOAT: return "Float";
+    default: return NULL;
+    }
+}
+
+/* Add dataset `path` of f to g when it is a number grid of g's shape. */
+static void add_cell_field(xdmf_grid *g, hid_t f, const char *path)
+{
+    for (int k = 0; k < g->nfields; k++)
+        if (!strcmp(g->field[k].path, path))
+            return;
+    if (g->nfields == MICRO_MAX_FIELDS || strlen(path) >= sizeof g->field[0].path ||
+        H5Oexists_by_name(f, path, H5P_DEFAULT) <= 0)
+        return;
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    if (d < 0)
+        return;
+    hid_t sp = H5Dget_space(d), t = H5Dget_type(d);
+    hsize_t dims[3];
+    cell_field *cf = &g->field[g->nfields];
+    if (sp >= 0 && t >= 0 && H5Sget_simple_extent_ndims(sp) == 3 && H5Sget_simple_extent_dims(sp, dims, NULL) == 3 &&
+        dims[0] == (hsize_t)g->n[2] && dims[1] == (hsize_t)g->n[1] && dims[2] == (hsize_t)g->n[0] &&
+        (cf->number_type = xdmf_number_type(t, &cf->precision)) != NULL) {
+        snprintf(cf->path, sizeof cf->path, "%s%s", path[0] == '/' ? "" : "/", path);
+        g->nfields++;
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Dclose(d);
+}
+
+/* Phase names from the phase dataset's attribute phase_names (absent: none). */
+static void read_phase_names(xdmf_grid *g, hid_t f, const char *phase_ds)
+{
+    hid_t d = H5Dopen2(f, phase_ds, H5P_DEFAULT);
+    hid_t a = d >= 0 && H5Aexists(d, "phase_names") > 0 ? H5Aopen(d, "phase_names", H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t sp = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID, mt = lihop_h5i_str_type();
+    hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : 0;
+    char *names[LIHOP_MAX_PHASES];
+    if (n > 0 && n <= LIHOP_MAX_PHASES && mt >= 0 && H5Aread(a, mt, names) >= 0) {
+        for (int p = 0; p < (int)n; p++) {
+            g->phase_names[p] = names[p] ? strdup(names[p]) : NULL;
+            H5free_memory(names[p]);
+        }
+        g->nphases = (int)n;
+    }
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (a >= 0)
+        H5Aclose(a);
+    if (d >= 0)
+        H5Dclose(d);
+}
+
+/* What the sidecar of file f lists: the phase dataset first, then every
+ * other grid-shaped number dataset at the root (grain, extra fields). */
+static void scan_grid(xdmf_grid *g, hid_t f, const char *phase_ds)
+{
+    read_phase_names(g, f, phase_ds);
+    add_cell_field(g, f, phase_ds);
+    H5G_info_t info;
+    if (H5Gget_info(f, &info) < 0)
+        return;
+    for (hsize_t i = 0; i < info.nlinks; i++) {
+        char path[260] = "/";
+        if (H5Lget_name_by_idx(f, ".", H5_INDEX_NAME, H5_ITER_INC, i, path + 1, sizeof path - 1, H5P_DEFAULT) > 0 &&
+            strlen(path) < sizeof path - 1)
+            add_cell_field(g, f, path);
+    }
+}
+
+/* gzip-chunked [nz][ny][nx] dataset `name` under loc from buf (memory type
+ * mtype, file type ftype), with a unit attribute; 0 or -1. */
+static int write_cell_dataset(lihop_h5i_ctx *c, hid_t loc, const char *name, const int n[3], hid_t ftype,
+                              hid_t mtype, const void *buf, const char *unit)
+{
+    hsize_t dims[3] = {(hsize_t)n[2], (hsize_t)n[1], (hsize_t)n[0]}, chunk[3];
+    for (int i = 0; i < 3; i++)
+        chunk[i] = dims[i] < 64 ? dims[i] : 64;
+    hid_t sp = H5Screate_simple(3, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), d = H5I_INVALID_HID;
+    int rc = -1;
+    if (sp < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 3, chunk) < 0 ||
+        (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Pset_deflate(dcpl, 4) < 0))
+        lihop_h5i_fail(c, LIHOP_ERR_INTERNAL, "cannot set up dataset '%s'", name);
+    else if ((d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0 ||
+             H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot write dataset '%s'", name);
+    else if (lihop_h5i_attr_str(c, d, name, "unit", unit) == 0)
+        rc = 0;
+    if (d >= 0)
+        H5Dclose(d);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+/* The phase grid, grain ids (when the generator made grains) and the
+ * percolation analysis into the open file f. */
+static int write_contents(lihop_h5i_ctx *c, hid_t f, const lihop_micro *m, const char *dataset,
+                          const char *const *phase_names)
+{
+    if (lihop_h5i_write_grid(c, f, dataset, m, phase_names) < 0)
+        return -1;
+    if (m->grain) {
+        if (write_cell_dataset(c, f, "/grain", m->n, H5T_STD_I32LE, H5T_NATIVE_INT32, m->grain, "1") < 0)
+            return -1;
+        hid_t d = H5Dopen2(f, "/grain", H5P_DEFAULT);
+        int rc = lihop_h5i_attr_i64(c, d, "/grain", "ngrains", m->ngrains);
+        H5Dclose(d);
+        if (rc < 0)
+            return -1;
+    }
+    return lihop_h5i_write_percolation(c, f, "/", "percolation", m, phase_names);
+}
+
+/* Write the sidecar of the file at h5path (read back: what it lists is what the
+ * file holds) to xpart; 0, or -1 with the failure in c. */
+static int sidecar(lihop_h5i_ctx *c, const char *h5path, const char *xpart, const char *base, const lihop_micro *m,
+                   const char *phase_ds)
+{
+    xdmf_grid g;
+    memset(&g, 0, sizeof g);
+    memcpy(g.n, m->n, sizeof g.n);
+    g.voxel_m = m->voxel_m;
+    hid_t f = H5Fopen(h5path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot reopen %s", h5path);
+    scan_grid(&g, f, phase_ds);
+    H5Fclose(f);
+    int rc = write_xdmf(xpart, &g, base);
+    xdmf_grid_free(&g);
+    if (rc < 0) {
+        lihop_fail(c->err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
+        c->st = LIHOP_ERR_IO;
+    }
+    return rc;
 }
 
 /* The grid into `part` (HDF5) and its sidecar into `xpart`; 0, or -1 with the failure in c. */
@@ -386,18 +579,13 @@ static int write_parts(lihop_h5i_ctx *c, const lihop_micro *m, const char *part,
     hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create %s", part);
-    if (lihop_h5i_write_grid(c, f, dataset, m, phase_names) < 0) {
+    if (write_contents(c, f, m, dataset, phase_names) < 0) {
         H5Fclose(f);
         return -1;
     }
     if (H5Fclose(f) < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot close %s", part);
-    if (write_xdmf(xpart, m, base, dataset) < 0) {
-        lihop_fail(c->err, LIHOP_ERR_IO, "cannot write %s: %s", xpart, strerror(errno));
-        c->st = LIHOP_ERR_IO;
-        return -1;
-    }
-    return 0;
+    return sidecar(c, part, xpart, base, m, dataset);
 }
 
 static int rename_part(lihop_h5i_ctx *c, const char *from, const char *to)
@@ -409,42 +597,110 @@ static int rename_part(lihop_h5i_ctx *c, const char *from, const char *to)
     return -1;
 }
 
+/* path.part, path.xdmf, path.xdmf.part and path's base name, or NULL. */
+typedef struct {
+    char *part, *xdmf, *xpart;
+    const char *base;
+} out_names;
+
+static int out_names_make(out_names *o, const char *path)
+{
+    size_t plen = strlen(path);
+    o->part = malloc(plen + 16);
+    o->xdmf = malloc(plen + 16);
+    o->xpart = malloc(plen + 16);
+    if (!o->part || !o->xdmf || !o->xpart)
+        return -1;
+    sprintf(o->part, "%s.part", path);
+    sprintf(o->xdmf, "%s.xdmf", path);
+    sprintf(o->xpart, "%s.xdmf.part", path);
+    o->base = strrchr(path, '/');
+    o->base = o->base ? o->base + 1 : path;
+    return 0;
+}
+
+static void out_names_free(out_names *o)
+{
+    free(o->part);
+    free(o->xdmf);
+    free(o->xpart);
+}
+
+/* Names the writer reserves at the file's root besides the phase dataset. */
+static int reserved_name(const char *name)
+{
+    name += name[0] == '/';
+    return !strcmp(name, "grain") || !strcmp(name, "percolation");
+}
+
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (!m || !path || !dataset || !m->phase)
         return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_micro_write_h5: NULL argument");
-    if (m->n[0] < 1 || m->n[1] < 1 || m->n[2] < 1 || m->nphases < 1 || m->nphases > 255)
+    if (m->n[0] < 1 || m->n[1] < 1 || m->n[2] < 1 || m->nphases < 1 || m->nphases > LIHOP_MAX_PHASES)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: cannot write a %dx%dx%d grid of %d phases",
                           path, m->n[0], m->n[1], m->n[2], m->nphases);
-    if (!dataset[0] || !strcmp(dataset, "/"))
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: empty dataset name", path);
-
-    size_t plen = strlen(path);
-    char *part = malloc(plen + 16), *xdmf = malloc(plen + 16), *xpart = malloc(plen + 16);
-    if (!part || !xdmf || !xpart) {
-        free(part);
-        free(xdmf);
-        free(xpart);
+    if (!dataset[0] || !strcmp(dataset, "/") || reserved_name(dataset))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: dataset name '%s' is empty or reserved (grain, percolation)",
+                          path, dataset);
+    out_names o;
+    if (out_names_make(&o, path) < 0) {
+        out_names_free(&o);
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory writing %s", path);
     }
-    sprintf(part, "%s.part", path);
-    sprintf(xdmf, "%s.xdmf", path);
-    sprintf(xpart, "%s.xdmf.part", path);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-
     /* Both files appear under their names only once both are complete. */
     lihop_h5i_ctx c = {path, err, LIHOP_OK};
-    if (write_parts(&c, m, part, xpart, base, dataset, phase_names) < 0 || rename_part(&c, part, path) < 0 ||
-        rename_part(&c, xpart, xdmf) < 0) {
-        unlink(part);
-        unlink(xpart);
+    if (write_parts(&c, m, o.part, o.xpart, o.base, dataset, phase_names) < 0 || rename_part(&c, o.part, path) < 0 ||
+        rename_part(&c, o.xpart, o.xdmf) < 0) {
+        unlink(o.part);
+        unlink(o.xpart);
     }
-    free(part);
-    free(xdmf);
-    free(xpart);
+    out_names_free(&o);
+    return c.st;
+}
+
+/* Check the field's name against what the file may hold at its root. */
+static lihop_status check_field_name(const char *path, const char *name, lihop_err *err)
+{
+    if (!name[0] || strchr(name, '/') || strlen(name) > 200 || reserved_name(name) || !strcmp(name, "phase"))
+        return lihop_fail(err, LIHOP_ERR_INPUT,
+                          "%s: field name '%s' must be 1..200 characters without '/' and not phase, grain or "
+                          "percolation", path, name);
+    return LIHOP_OK;
+}
+
+lihop_status lihop_micro_write_field(const char *path, const char *phase_dataset, const lihop_micro *m,
+                                     const char *name, const double *values, const char *unit, lihop_err *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!path || !phase_dataset || !m || !name || !values || !unit)
+        return lihop_fail(err, LIHOP_ERR_INPUT, "lihop_micro_write_field: NULL argument");
+    lihop_status st = check_field_name(path, name, err);
+    if (st)
+        return st;
+    out_names o;
+    if (out_names_make(&o, path) < 0) {
+        out_names_free(&o);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory writing %s", path);
+    }
+    lihop_h5i_ctx c = {path, err, LIHOP_OK};
+    char dsname[208];
+    snprintf(dsname, sizeof dsname, "/%s", name);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot open for writing");
+    else if (H5Lexists(f, dsname, H5P_DEFAULT) > 0 && H5Ldelete(f, dsname, H5P_DEFAULT) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot replace '%s'", dsname);
+    else
+        write_cell_dataset(&c, f, dsname, m->n, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values, unit);
+    if (f >= 0 && H5Fclose(f) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot close");
+    if (c.st == LIHOP_OK && (sidecar(&c, path, o.xpart, o.base, m, phase_dataset) < 0 ||
+                             rename_part(&c, o.xpart, o.xdmf) < 0))
+        unlink(o.xpart);
+    out_names_free(&o);
     return c.st;
 }
 

@@ -21,9 +21,26 @@ lihop_status lihop_micro_read_h5(const char *path, const char *dataset, int nlab
 lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, const int expect_n[3],
                                      int nlabels, const int *label_value, const int *label_phase,
                                      int nphases, double voxel_m, lihop_micro **out, lihop_err *err);
-/* Write the phase grid as an HDF5 dataset (z, y, x order, uint8) with an XDMF
- * sidecar `<path>.xdmf` so ParaView opens it (micro_h5.c). */
+/* Write the phase grid as an HDF5 dataset (z, y, x order, uint8; attributes
+ * voxel_size_m and phase_names), the grain ids as /grain ([z][y][x] int32,
+ * -1 outside grains, attribute ngrains) when m->grain is not NULL, and the
+ * percolation analysis as group /percolation (percolation_h5.h), with an XDMF
+ * sidecar `<path>.xdmf` so ParaView opens it: a 3DCoRectMesh in metres, one
+ * Information element per phase ("phase 0" = its name) and one cell Attribute
+ * per grid-shaped dataset at the root.  Both files appear only once complete.
+ * The names grain and percolation are reserved (micro_h5.c). */
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err);
+/* Add (or replace) a float64 cell field /<name> ([z][y][x], values indexed
+ * like m->phase: x + n0*(y + n1*z)) with attribute unit to a file written by
+ * lihop_micro_write_h5 for m, and rewrite its XDMF sidecar so that it lists
+ * the new field (phase_dataset: the dataset name given to lihop_micro_write_h5,
+ * whose phase_names the sidecar repeats).  For the fields of the voxel model,
+ * e.g. the space-charge potential ("potential_V", unit "V") and per-species
+ * carrier densities ("concentration_<species>_m3", unit "1/m^3").  The HDF5
+ * file is changed in place (not crash-atomic like the first write); the
+ * sidecar is replaced atomically. */
+lihop_status lihop_micro_write_field(const char *path, const char *phase_dataset, const lihop_micro *m,
+                                     const char *name, const double *values, const char *unit, lihop_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <hdf5.h>
 
 #include "results_impl.h"
+#include "percolation_h5.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -365,7 +366,7 @@ done:
     return rc;
 }
 
-/* /microstructure (phase grid, phase fractions) into a file that has none, then a flush. */
+/* /microstructure (phase grid, phase fractions, percolation) into a file that has none, then a flush. */
 int lihop_h5r_write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,
                              const char *const *phase_names)
 {
@@ -383,7 +384,8 @@ int lihop_h5r_write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro 
     hsize_t np = (hsize_t)m->nphases;
     if (lihop_h5i_make_group(c, file, "/microstructure", &g) < 0 ||
         lihop_h5i_write_grid(c, g, "phase", m, phase_names) < 0 ||
-        lihop_h5i_dset_f64(c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0)
+        lihop_h5i_dset_f64(c, g, "/microstructure", "phase_fraction", 1, &np, frac, "1") < 0 ||
+        lihop_h5i_write_percolation(c, g, "/microstructure", "percolation", m, phase_names) < 0)
         goto done;
     if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
         lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");

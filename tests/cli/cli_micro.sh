@@ -70,6 +70,20 @@ grep -q 'DataItem Dimensions="4 6 8"' m.h5.xdmf || fail "m.h5.xdmf data dims are
 grep -q 'Topology TopologyType="3DCoRectMesh" Dimensions="5 7 9"' m.h5.xdmf || fail "m.h5.xdmf topology is not 5 7 9 nodes"
 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' m.h5.xdmf 2>/dev/null || fail "m.h5.xdmf is not well-formed XML"
 
+check "percolation of the x laminate: each phase wraps along y and z only; the llzo|peo interface network too"
+[ "$(vals m.h5 /percolation/phase_spans | tr '\n' ' ')" = "0 1 1 0 1 1 " ] ||
+    fail "/percolation/phase_spans is '$(vals m.h5 /percolation/phase_spans | tr '\n' ' ')', expected 0 1 1 0 1 1"
+[ "$(vals m.h5 /percolation/interface_pairs | tr '\n' ' ')" = "0 1 " ] || fail "/percolation/interface_pairs is not [[0, 1]]"
+[ "$(vals m.h5 /percolation/interface_spans | tr '\n' ' ')" = "0 1 1 " ] || fail "/percolation/interface_spans is not [[0, 1, 1]]"
+[ "$(vals m.h5 /percolation/phase_largest_cluster_fraction | tr '\n' ' ')" = "1 1 " ] ||
+    fail "a laminate phase is one cluster: phase_largest_cluster_fraction is not 1 1"
+# llzo x = 0,1, peo x = 2..7: interface voxels x = 7, 0, 1, 2: one sheet through the periodic face
+[ "$(vals m.h5 /percolation/interface_nclusters)" = 1 ] || fail "interface_nclusters is '$(vals m.h5 /percolation/interface_nclusters)', expected 1"
+grep -q '^percolates: llzo yz, peo yz, llzo|peo interface yz' lamx.out || { show lamx; fail "no 'percolates:' line for the laminate"; }
+grep -q '<Information Name="phase 0" Value="llzo"/>' m.h5.xdmf || fail "m.h5.xdmf does not name phase 0 llzo"
+grep -q '<Information Name="phase 1" Value="peo"/>' m.h5.xdmf || fail "m.h5.xdmf does not name phase 1 peo"
+[ "$(grep -c '<Attribute ' m.h5.xdmf)" -eq 1 ] || fail "m.h5.xdmf lists $(grep -c '<Attribute ' m.h5.xdmf) attributes, expected phase only (no grains)"
+
 check "laminate along z, box 4,4,8: 32 llzo voxels in the first two z planes (z is the slowest index)"
 laminate lamz '[4, 4, 8]' z
 expect_rc 0 lamz "$LIHOP" micro lamz.yaml -o mz.h5
@@ -94,6 +108,12 @@ cmp -s s1.txt s2.txt || fail "two micro runs of the same config differ"
 expect_rc 0 run "$LIHOP" run tiny.yaml -o r.h5
 vals r.h5 /microstructure/phase > r.txt
 cmp -s s1.txt r.txt || fail "lihop micro and lihop run built different microstructures"
+for d in phase_spans phase_largest_cluster_fraction interface_pairs interface_spans; do
+    [ "$(vals r.h5 /microstructure/percolation/$d)" = "$(vals s1.h5 /percolation/$d)" ] ||
+        fail "/microstructure/percolation/$d of lihop run differs from /percolation/$d of lihop micro"
+done
+[ -n "$(vals r.h5 /microstructure/percolation/phase_spans)" ] || fail "lihop run stored no /microstructure/percolation"
+grep -q '^percolates: ' run.out || { show run; fail "lihop run printed no 'percolates:' line"; }
 
 check "exit codes: no -o (2), missing config (3), unwritable output (3), bad config (2, no output)"
 expect_rc 2 noo "$LIHOP" micro lamx.yaml

@@ -345,6 +345,86 @@ START_TEST(write_to_missing_dir)
 }
 END_TEST
 
+/* Read [z][y][x] dataset `name` of path as type mtype into buf. */
+static void read_ds(const char *path, const char *name, hid_t mtype, void *buf)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    ck_assert_msg(d >= 0, "no dataset %s", name);
+    ck_assert(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+    H5Dclose(d);
+    H5Fclose(f);
+}
+
+START_TEST(grains_fields_percolation)
+{
+    char path[400], xdmf[420];
+    snprintf(path, sizeof path, "%s/m.h5", tmpdir);
+    snprintf(xdmf, sizeof xdmf, "%s.xdmf", path);
+    /* 4 x 3 x 2: phase 1 where x < 2 (a slab normal to x), grains = x */
+    uint8_t grid[24];
+    int32_t grain[24];
+    for (int i = 0; i < 24; i++) {
+        grid[i] = (uint8_t)(i % 4 < 2);
+        grain[i] = i % 4 < 2 ? i % 4 : -1;
+    }
+    lihop_micro m0 = {{4, 3, 2}, 1e-6, 2, grid, grain, 2};
+    const char *names[2] = {"peo", "llzo"};
+    lihop_err err = {{0}};
+    ck_assert_msg(lihop_micro_write_h5(&m0, path, "/phase", names, &err) == LIHOP_OK, "%s", err.msg);
+    int32_t g[24];
+    read_ds(path, "/grain", H5T_NATIVE_INT32, g);
+    ck_assert_mem_eq(g, grain, sizeof g);
+    /* both phases are slabs normal to x: they wrap along y and z, not x */
+    int32_t spans[2][3], pairs[2];
+    read_ds(path, "/percolation/phase_spans", H5T_NATIVE_INT32, spans);
+    for (int p = 0; p < 2; p++)
+        ck_assert(spans[p][0] == 0 && spans[p][1] == 1 && spans[p][2] == 1);
+    read_ds(path, "/percolation/interface_pairs", H5T_NATIVE_INT32, pairs);
+    ck_assert(pairs[0] == 0 && pairs[1] == 1);
+    read_ds(path, "/percolation/interface_spans", H5T_NATIVE_INT32, spans);
+    ck_assert(spans[0][0] == 1 && spans[0][1] == 1 && spans[0][2] == 1);   /* every voxel is on an interface */
+    char *x = slurp(xdmf);
+    ck_assert_ptr_nonnull(strstr(x, "<Information Name=\"phase 0\" Value=\"peo\"/>"));
+    ck_assert_ptr_nonnull(strstr(x, "<Information Name=\"phase 1\" Value=\"llzo\"/>"));
+    ck_assert_ptr_nonnull(strstr(x, "<Attribute Name=\"grain\""));
+    ck_assert_ptr_nonnull(strstr(x, "NumberType=\"Int\" Precision=\"4\" Format=\"HDF\">m.h5:/grain<"));
+    ck_assert_ptr_null(strstr(x, "potential_V"));
+
+    /* an extra field: stored, and the sidecar lists it beside phase and grain */
+    double pot[24];
+    for (int i = 0; i < 24; i++)
+        pot[i] = 0.01 * i - 0.1;
+    ck_assert_msg(lihop_micro_write_field(path, "/phase", &m0, "potential_V", pot, "V", &err) == LIHOP_OK, "%s",
+                  err.msg);
+    double back[24];
+    read_ds(path, "/potential_V", H5T_NATIVE_DOUBLE, back);
+    ck_assert_mem_eq(back, pot, sizeof pot);
+    x = slurp(xdmf);
+    ck_assert_ptr_nonnull(strstr(x, "NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">m.h5:/potential_V<"));
+    ck_assert_ptr_nonnull(strstr(x, "m.h5:/phase<"));
+    ck_assert_ptr_nonnull(strstr(x, "m.h5:/grain<"));
+    ck_assert_ptr_nonnull(strstr(x, "Value=\"llzo\""));
+    /* replacing it keeps one copy */
+    pot[3] = 7.0;
+    ck_assert_int_eq(lihop_micro_write_field(path, "/phase", &m0, "potential_V", pot, "V", &err), LIHOP_OK);
+    read_ds(path, "/potential_V", H5T_NATIVE_DOUBLE, back);
+    ck_assert(back[3] == 7.0);
+    x = slurp(xdmf);
+    ck_assert_ptr_null(strstr(strstr(x, "/potential_V<") + 1, "/potential_V<"));
+
+    /* reserved names and a missing file are refused */
+    ck_assert_int_eq(lihop_micro_write_field(path, "/phase", &m0, "grain", pot, "1", &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_micro_write_field(path, "/phase", &m0, "a/b", pot, "1", &err), LIHOP_ERR_INPUT);
+    ck_assert_int_eq(lihop_micro_write_h5(&m0, path, "percolation", names, &err), LIHOP_ERR_INPUT);
+    char none[420];
+    snprintf(none, sizeof none, "%s/none.h5", tmpdir);
+    ck_assert_int_eq(lihop_micro_write_field(none, "/phase", &m0, "potential_V", pot, "V", &err), LIHOP_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "none.h5"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("micro_h5");
@@ -358,6 +438,7 @@ int main(void)
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, bad_datasets);
     tcase_add_test(tc, write_to_missing_dir);
+    tcase_add_test(tc, grains_fields_percolation);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
