@@ -21,6 +21,7 @@
 #include "lihop_quickstart.h"
 #include "lihop_version.h"
 #include "micro_h5.h"
+#include "micro_fields.h"
 #include "percolation.h"
 #include "sweep_mpi.h"
 #include "sweep_run.h"
@@ -183,6 +184,12 @@ static int cmd_micro(int argc, char **argv)
             char line[4096];
             lihop_percolation_format(&pc, names, line, sizeof line);
             printf("percolates: %s  (group /percolation)\n", line);
+        }
+        if (!st && cfg->nspace_charge > 0) {
+            st = lihop_micro_write_sc_fields(cfg, m, out_path, &err);
+            if (!st)
+                printf("space charge at %g K: potential_V, space_charge_distance_m and concentration_<species>_m3\n",
+                       cfg->temperature_K[0]);
         }
     }
     lihop_micro_destroy(m);

@@ -29,4 +29,12 @@ check "a table profile refuses phi0_V"
 sed 's/profile: mott_schottky/profile: table/' "$DECK" > table.yaml
 expect_rc 2 table "$LIHOP" run table.yaml -o x.h5
 grep -q "only the keys of profile 'table'" table.err || { show table; fail "message"; }
+check "lihop micro writes the potential, distance and concentration fields (first phi0: -0.05 V)"
+expect_rc 0 micro "$LIHOP" micro "$DECK" -o m.h5
+for f in potential_V space_charge_distance_m concentration_li_m3; do
+    h5ls "m.h5/$f" >/dev/null 2>&1 || fail "m.h5 has no /$f"
+    grep -q "Name=\"$f\"" m.h5.xdmf || fail "the sidecar does not list $f"
+done
+# the a voxels next to b sit at d = h/2: phi = -0.05 (1 - 0.5/5)^2 = -0.0405 V
+h5dump -d /potential_V -m %.6f m.h5 | grep -q -- "-0.040500" || fail "no voxel at -0.0405 V"
 echo "PASS"
