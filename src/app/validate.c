@@ -9,6 +9,7 @@ const lihop_check *lihop_validate_garnet_checks(int *n);
 const lihop_check *lihop_validate_exact_checks(int *n);
 const lihop_check *lihop_validate_garnet_calib_checks(int *n);
 const lihop_check *lihop_validate_space_charge_checks(int *n);
+const lihop_check *lihop_validate_generator_checks(int *n);
 const lihop_check *lihop_validate_percolation_checks(int *n);
 
 const lihop_check *lihop_validate_checks(int *n)
@@ -17,7 +18,8 @@ const lihop_check *lihop_validate_checks(int *n)
     static int count = -1;
     if (count < 0) {
         const lihop_check *(*lists[])(int *) = {lihop_validate_voxel_checks, lihop_validate_exact_checks,
-                                                 lihop_validate_space_charge_checks, lihop_validate_garnet_checks,
+                                                 lihop_validate_space_charge_checks, lihop_validate_generator_checks,
+                                                 lihop_validate_garnet_checks,
                                                  lihop_validate_garnet_calib_checks, lihop_validate_percolation_checks};
         count = 0;
         for (size_t l = 0; l < sizeof lists / sizeof lists[0]; ++l) {
