@@ -170,7 +170,66 @@ static lihop_status check_walk(int threads, lihop_check_result *o, lihop_err *er
     return st;
 }
 
+/* Detailed balance voxel by voxel: a slab of 8 one-voxel planes, each its own
+ * (identical) phase with its own Mott-Schottky entry towards phase b, so the
+ * time spent in each phase is the occupation of one plane of voxels: it must
+ * be exp(-e phi_k/kT) / (sum_j exp(-e phi_j/kT) + 16) within 1 %. */
+#define OCC_PLANES 8
+static void occupation_config(lihop_config *c)
+{
+    double conc[OCC_PLANES + 1], D[OCC_PLANES + 1];
+    for (int p = 0; p <= OCC_PLANES; ++p) { conc[p] = 1e27; D[p] = 1e-12; }
+    lihop_vcheck_base_config(c, OCC_PLANES + 1, conc, D);
+    c->temperature_K[0] = T_SC;
+    c->micro.n[0] = 3 * OCC_PLANES;
+    c->micro.n[1] = c->micro.n[2] = 2;
+    c->micro.generator = LIHOP_GEN_LAMINATE;
+    c->micro.nlayers = OCC_PLANES + 1;
+    for (int p = 0; p <= OCC_PLANES; ++p) {
+        c->micro.layer_phase[p] = p;
+        c->micro.layer_fraction[p] = p < OCC_PLANES ? 1.0 / (3 * OCC_PLANES) : 2.0 / 3.0;
+    }
+    c->nspace_charge = OCC_PLANES;
+    for (int k = 0; k < OCC_PLANES; ++k) {
+        c->space_charge[k] = (lihop_space_charge_cfg){.side_phase = k, .other_phase = OCC_PLANES,
+                                                      .profile = LIHOP_SC_MOTT_SCHOTTKY, .phi0_V = 0.1,
+                                                      .length_m = 4.0 * c->micro.voxel_m};
+    }
+    c->run.walkers = 4000;
+    c->run.hops_per_walker = 40000;
+}
+
+static lihop_status check_occupation(int threads, lihop_check_result *o, lihop_err *err)
+{
+    lihop_config *c = calloc(1, sizeof *c);
+    lihop_point_result *r = calloc(1, sizeof *r);
+    if (!c || !r) { free(c); free(r); return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory"); }
+    occupation_config(c);
+    lihop_status st = lihop_vcheck_run_one(c, T_SC, threads, r, NULL, err);
+    if (!st) {
+        double g[OCC_PLANES], sum = 2.0 * OCC_PLANES, kT_e = LIHOP_KB * T_SC / LIHOP_E, worst = 0.0, werr = 0.0;
+        for (int k = 0; k < OCC_PLANES; ++k) {
+            double d = fmin(k + 1, OCC_PLANES - k) - 0.5;             /* voxels to the nearer b plane */
+            g[k] = exp(-lihop_sc_profile_phi_V(LIHOP_SC_MOTT_SCHOTTKY, 0.1, 4.0, 0, NULL, NULL, d, T_SC) / kT_e);
+            sum += g[k];
+        }
+        for (int k = 0; k < OCC_PLANES; ++k) {
+            double expect = g[k] / sum, dev = fabs(r->sp[0].residence[k] / expect - 1.0);
+            if (dev > worst) { worst = dev; werr = r->sp[0].residence_err[k] / expect; }
+        }
+        char text[160];
+        snprintf(text, sizeof text, "detailed balance: time in each of 8 one-voxel planes of a 0.1 V MS layer vs "
+                 "exp(-e phi/kT) x density, worst relative deviation, 1 %%");
+        lihop_check_set_row(o, text, 0.0, worst, werr, 0.01, "1");
+    }
+    lihop_point_result_free(r);
+    free(r);
+    free(c);
+    return st;
+}
+
 static const lihop_check sc_checks[] = {
+    {"space_charge_occupation", "per-plane Boltzmann occupation in a layer (detailed balance)", check_occupation},
     {"space_charge_mott_schottky", "Mott-Schottky layer resistance (exact network)", check_mott_schottky},
     {"space_charge_gouy_chapman", "Gouy-Chapman layer resistance (exact network)", check_gouy_chapman},
     {"space_charge_walk", "KMC with a layer vs the exact network and Boltzmann occupation", check_walk},
