@@ -29,6 +29,7 @@ static int run_report(lihop_status st, const lihop_err *err)
 /* The microstructure of r->view: rebuilt only when a microstructure key changed. */
 static lihop_status voxel_micro(run_ctx *r)
 {
+    r->micro_rebuilt = 0;
     if (r->m && !lihop_sweep_micro_differs(r->mview, r->view))
         return LIHOP_OK;
     lihop_micro_destroy(r->m);
@@ -36,9 +37,23 @@ static lihop_status voxel_micro(run_ctx *r)
     lihop_status st = lihop_micro_load(&r->view->micro, r->view->nphases, r->o->cfg_dir, &r->m, &r->err);
     if (!st)
         st = lihop_voxel_check(r->view, r->m, &r->err);
+    if (!st && !r->perc && !(r->perc = malloc(sizeof *r->perc)))
+        st = lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory for the percolation analysis");
     if (!st)
+        st = lihop_percolation_analyse(r->m, r->perc, &r->err);
+    if (!st) {
         memcpy(r->mview, r->view, sizeof *r->view);
+        r->micro_rebuilt = 1;
+    }
     return st;
+}
+
+/* The point's microstructure numbers: phase fractions and which phases wrap. */
+static void micro_stats(const run_ctx *r, lihop_point_result *res)
+{
+    lihop_micro_fractions(r->m, res->phase_fraction);
+    for (int p = 0; p < r->perc->nphases && p < LIHOP_MAX_PHASES; ++p)
+        for (int ax = 0; ax < 3; ++ax) res->phase_spans[p][ax] = r->perc->phase[p].spans[ax];
 }
 
 /* The point being run becomes k: its config view and coordinates. */
@@ -71,9 +86,25 @@ static lihop_status compute_point(run_ctx *r, lihop_point_out *out)
         opt.progress_ctx = r;
         st = lihop_voxel_run_point(r->view, r->m, lihop_h5_next_id(r->h5), r->view->temperature_K[0], &opt,
                                    &out->vox, &r->err);
+        micro_stats(r, &out->vox);
     }
     run_clear_progress(r);
     return st;
+}
+
+/* Before a row whose microstructure percolates differently from the last
+ * printed one: which phases wrap around the box along x, y and z. */
+static void wrapping_line(run_ctx *r, const lihop_point_result *res)
+{
+    char now[sizeof r->last_wraps] = "";
+    for (int p = 0; p < r->cfg->nphases; ++p)
+        if (res->phase_spans[p][0] && res->phase_spans[p][1] && res->phase_spans[p][2]) {
+            size_t len = strlen(now);
+            snprintf(now + len, sizeof now - len, "%s%s", len ? " + " : "", r->cfg->phases[p].name);
+        }
+    if (r->ran > 0 && strcmp(now, r->last_wraps) != 0)
+        printf("  -- now wrapping along x, y and z: %s\n", now[0] ? now : "no phase");
+    snprintf(r->last_wraps, sizeof r->last_wraps, "%s", now);
 }
 
 static void voxel_warnings(run_ctx *r, const lihop_point_result *res)
@@ -117,6 +148,7 @@ static lihop_status record_point(run_ctx *r, lihop_point_out *out)
         res->index = lihop_h5_next_id(r->h5);
         st = lihop_h5_write_point(r->h5, r->view, r->coords, res, &r->err);
         if (!st) {
+            wrapping_line(r, res);
             run_voxel_row(r, res);
             for (int s = 0; s < res->nspecies; s++)
                 r->work += (double)res->sp[s].hops;
@@ -271,6 +303,7 @@ static void run_free(run_ctx *r)
     lihop_micro_destroy(r->m);
     free(r->view);
     free(r->mview);
+    free(r->perc);
 }
 
 static lihop_status run_init(run_ctx *r, const lihop_config *cfg, const lihop_run_opts *o, int tty)

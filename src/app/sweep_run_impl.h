@@ -7,6 +7,7 @@
 #include "h5out.h"
 #include "micro.h"
 #include "sweep.h"
+#include "percolation.h"
 #include "sweep_run.h"
 
 typedef struct run_ctx run_ctx;
@@ -18,6 +19,9 @@ struct run_ctx {
     lihop_config *view;             /* the point being run */
     lihop_config *mview;            /* the point the microstructure m was built for */
     lihop_micro *m;                 /* voxel: the current microstructure */
+    lihop_percolation *perc;        /* voxel: its percolation analysis */
+    int micro_rebuilt;              /* 1: m was rebuilt for the current point */
+    char last_wraps[256];           /* phases wrapping along x, y, z at the last printed row */
     double coords[LIHOP_MAX_COORDS];
     int k, tty, warnings, ran, skipped;
     double t_start, work;           /* wall clock at the first point run; hops or events so far */

@@ -42,6 +42,9 @@ typedef struct {
     double t_plus, t_plus_err;              /* of cfg->transference_species */
     double sigma_exact_total_S_m[3];        /* exact network totals (NaN: not computed) */
     double sigma_exact_iso_S_m, t_plus_exact;
+    /* the point's microstructure (set by whoever built it: sweep_run.c) */
+    double phase_fraction[LIHOP_MAX_PHASES];
+    int32_t phase_spans[LIHOP_MAX_PHASES][3];   /* 1: the phase wraps around the periodic box along x, y, z */
     int converged;                          /* 0: a species still in its transient or off the exact value */
     char warning[512];
     double wall_s;

@@ -83,6 +83,12 @@ void lihop_h5r_build_cols(lihop_h5 *h, const lihop_config *cfg)
         snprintf(name, sizeof name, "sigma_%s_exact_S_m", sn);
         add_col(h, name, COL_F64, "S/m");
     }
+    for (int p = 0; p < cfg->nphases && p < LIHOP_MAX_PHASES; p++) {
+        snprintf(name, sizeof name, "fraction_%s", cfg->phases[p].name);
+        add_col(h, name, COL_F64, "1");
+        snprintf(name, sizeof name, "wraps_%s", cfg->phases[p].name);   /* axes it wraps along, 0..3 */
+        add_col(h, name, COL_I32, "1");
+    }
     add_cols(h, voxel_tail, LIHOP_NDEFS(voxel_tail));
 }
 

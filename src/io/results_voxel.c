@@ -47,6 +47,10 @@ static int append_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_point_resul
         hops += sp->hops;
         ext = sp->extensions > ext ? sp->extensions : ext;
     }
+    for (int p = 0; p < h->nphases; p++) {
+        put_f64(&rc, r->phase_fraction[p]);
+        put_i32(&rc, r->phase_spans[p][0] + r->phase_spans[p][1] + r->phase_spans[p][2]);
+    }
     put_i32(&rc, r->converged);
     put_i32(&rc, ext);
     put_u64(&rc, hops);
@@ -169,6 +173,11 @@ static int write_residence(lihop_h5i_ctx *c, hid_t g, const char *gname, const l
         for (int p = 0; p < np; p++)
             buf[(size_t)s * np + p] = r->sp[s].residence[p];
     if (lihop_h5i_dset_f64(c, g, gname, "residence_fraction", 2, d2, buf, "1") < 0)
+        return -1;
+    hsize_t dp = (hsize_t)np, dps[2] = {(hsize_t)np, 3};
+    if (lihop_h5i_dset_f64(c, g, gname, "phase_fraction", 1, &dp, r->phase_fraction, "1") < 0 ||
+        lihop_h5i_dset_write(c, g, gname, "phase_spans", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, dps, r->phase_spans,
+                             "1") < 0)
         return -1;
     for (int s = 0; s < ns; s++)
         for (int p = 0; p < np; p++)

@@ -166,6 +166,10 @@ static void make_point(lihop_point_result *r, int k)
     r->t_plus = 0.4;
     r->t_plus_err = 0.05;
     r->converged = 1;
+    for (int p = 0; p < NP; p++) {
+        r->phase_fraction[p] = p == 0 ? 0.7 : 0.3 / (NP - 1);
+        for (int a = 0; a < 3; a++) r->phase_spans[p][a] = p == 0 || a == 1;
+    }
     snprintf(r->warning, sizeof r->warning, "none at %d", k);
     r->wall_s = 12.5;
     snprintf(r->backend, sizeof r->backend, "cpu");
@@ -459,6 +463,11 @@ START_TEST(round_trip)
     ck_close(buf[1 * 3 + 0], r.sp[1].slope_change_err[0]);
     read_f64(f, "/points/0/sigma_exact_S_m", 2, d2, "S/m", buf);
     ck_close(buf[0 * 3 + 2], r.sp[0].sigma_exact_S_m[2]);
+    {
+        hsize_t dp = NP;
+        read_f64(f, "/points/0/phase_fraction", 1, &dp, "1", buf);
+        ck_close(buf[0], 0.7);
+    }
     read_f64(f, "/points/0/exact_wall_s", 1, &dn, "s", buf);
     ck_close(buf[1], r.sp[1].exact_wall_s);
     {
@@ -513,7 +522,7 @@ START_TEST(round_trip)
         hid_t d = H5Dopen2(f, "/summary", H5P_DEFAULT);
         hid_t t = H5Dget_type(d);
         int ncols = H5Tget_nmembers(t);
-        ck_assert_int_eq(ncols, 11 + 5 * NS + 4 + 1);    /* + the seed coordinate (T_K has its column) */
+        ck_assert_int_eq(ncols, 11 + 5 * NS + 2 * NP + 4 + 1);    /* + the seed coordinate (T_K has its column) */
         char *first = H5Tget_member_name(t, 0), *last = H5Tget_member_name(t, (unsigned)ncols - 2);
         char *coord = H5Tget_member_name(t, (unsigned)ncols - 1);
         ck_assert_str_eq(first, "point");
