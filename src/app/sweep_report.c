@@ -268,6 +268,44 @@ void run_print_fits(const lihop_garnet_fits *fits)
     }
 }
 
+/* A voxel /fits row: the line's swept coordinates, then the fits; "-" without VTF. */
+static void voxel_fit_row(const lihop_config *cfg, const lihop_voxel_fit_row *q)
+{
+    printf("%4d %-8s", q->line, q->species < 0 ? "total" : cfg->species[q->species].name);
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c]))
+            printf(" %*.4g", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
+                   q->coord[c]);
+    char range[32];
+    snprintf(range, sizeof range, "%.0f-%.0f", q->T_min_K, q->T_max_K);
+    printf(" %3d %9s %7.4f %6.4f %9.3e", q->ntemps, range, q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01);
+    if (q->has_vtf)
+        printf(" %7.1f %6.1f %6.1f %5.1f %9.3e\n", q->vtf.B_K, q->vtf.B_err_K, q->vtf.T0_K, q->vtf.T0_err_K,
+               q->vtf.A * 0.01);
+    else
+        printf(" %7s %6s %6s %5s %9s\n", "-", "", "-", "", "-");
+}
+
+void run_print_voxel_fits(const lihop_config *cfg, const lihop_voxel_fits *fits)
+{
+    if (fits->nall == 0)
+        return;
+    printf("\nFits of sigma(T) per sweep line (seeds combined; in the file: /fits). Arrhenius sigma T = A "
+           "exp(-Ea/kT),\nthe default (ln sigma: also in /fits); VTF sigma = A exp(-B/(T - T0)) with >= 4 "
+           "temperatures;\nweighted least squares, errors one standard error, scaled by sqrt(chi2_red) when > 1:\n");
+    printf("%4s %-8s", "line", "sigma");
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c]))
+            printf(" %*s", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
+                   cfg->coords[c].name);
+    printf(" %3s %9s %7s %6s %9s %7s %6s %6s %5s %9s\n", "n_T", "T [K]", "Ea[eV]", "+-", "A[SK/cm]", "B [K]", "+-",
+           "T0 [K]", "+-", "A[S/cm]");
+    for (int i = 0; i < fits->n; ++i)
+        voxel_fit_row(cfg, &fits->row[i]);
+    if (fits->nall > fits->n)
+        printf("(%d more rows in /fits)\n", fits->nall - fits->n);
+}
+
 void run_closing_note(const run_ctx *r)
 {
     int seeds = 0;

@@ -290,11 +290,17 @@ static void print_banner(const run_ctx *r, int nsites, int nli0)
         run_voxel_header(r->cfg);
 }
 
-static lihop_status finish(run_ctx *r, lihop_garnet_fits *fits)
+/* The fits made at the end of a sweep, for the screen. */
+typedef struct {
+    lihop_garnet_fits garnet;
+    lihop_voxel_fits voxel;
+} run_fits;
+
+static lihop_status finish(run_ctx *r, run_fits *fits)
 {
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        return lihop_h5_garnet_finish(r->h5, r->cfg, fits, &r->err);
-    return lihop_h5_finish(r->h5, &r->err);
+        return lihop_h5_garnet_finish(r->h5, r->cfg, &fits->garnet, &r->err);
+    return lihop_h5_voxel_finish(r->h5, r->cfg, &fits->voxel, &r->err);
 }
 
 static void run_free(run_ctx *r)
@@ -334,7 +340,7 @@ static int run_worker(const lihop_config *cfg, const lihop_run_opts *o)
 }
 
 /* The points: on this process, or handed out to the other ranks. */
-static lihop_status run_all(run_ctx *r, lihop_garnet_fits *fits)
+static lihop_status run_all(run_ctx *r, run_fits *fits)
 {
     lihop_status st = fits ? LIHOP_OK : lihop_fail(&r->err, LIHOP_ERR_NOMEM, "out of memory");
     st = lihop_mpi_size() > 1 ? lihop_mpi_schedule(r, st) : run_points(r, st);
@@ -344,7 +350,7 @@ static lihop_status run_all(run_ctx *r, lihop_garnet_fits *fits)
 }
 
 /* The exit code of the run, its closing lines printed. */
-static int run_end(run_ctx *r, lihop_status st, const lihop_garnet_fits *fits)
+static int run_end(run_ctx *r, lihop_status st, const run_fits *fits)
 {
     const lihop_run_opts *o = r->o;
     lihop_err cerr = {{0}};
@@ -360,7 +366,9 @@ static int run_end(run_ctx *r, lihop_status st, const lihop_garnet_fits *fits)
     if (cst)
         return run_report(cst, &cerr);
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        run_print_fits(fits);
+        run_print_fits(&fits->garnet);
+    else
+        run_print_voxel_fits(r->cfg, &fits->voxel);
     run_closing_note(r);
     return 0;
 }
@@ -381,7 +389,7 @@ int lihop_run_sweep(const lihop_config *cfg, const lihop_run_opts *o)
     }
     lihop_mpi_share_code(0);
     print_banner(&r, nsites, nli0);
-    lihop_garnet_fits *fits = calloc(1, sizeof *fits);
+    run_fits *fits = calloc(1, sizeof *fits);
     st = run_all(&r, fits);
     int code = run_end(&r, st, fits);
     run_free(&r);

@@ -41,6 +41,7 @@ void run_sweep_summary(const run_ctx *r);
 void run_garnet_banner(const run_ctx *r, int nsites, int nli0);
 void run_voxel_banner(const run_ctx *r);
 void run_print_fits(const lihop_garnet_fits *fits);
+void run_print_voxel_fits(const lihop_config *cfg, const lihop_voxel_fits *fits);
 void run_closing_note(const run_ctx *r);
 
 #endif

@@ -8,13 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A small compound table written at once (not extendible): column specs as /summary's. */
-typedef struct {
-    int ncols;
-    size_t row_size;
-    col_spec cols[24];
-} dtable;
-
 static const col_def arrhenius_cols[] = {
     {"li_per_fu", COL_F64, "1"},           {"n_T", COL_I32, "1"},
     {"T_min_K", COL_F64, "K"},             {"T_max_K", COL_F64, "K"},
@@ -47,13 +40,13 @@ static const char *const bicrystal_src[] = {"T_K", "li_per_fu", "sigma_across_S_
                                             "sigma_along_S_m", "sigma_along_err_S_m", "sigma_bulk_S_m",
                                             "sigma_bulk_err_S_m", "ASR_ohm_m2", "ASR_err_ohm_m2"};
 
-static void dt_init(dtable *t, const col_def *spec, int n)
+void lihop_h5r_dt_init(dtable *t, const col_def *spec, int n)
 {
     memset(t, 0, sizeof *t);
     lihop_h5r_col_defs(t->cols, &t->ncols, &t->row_size, spec, n);
 }
 
-static void dt_put(const dtable *t, unsigned char *row, int col, double v)
+void lihop_h5r_dt_put(const dtable *t, unsigned char *row, int col, double v)
 {
     if (t->cols[col].kind == COL_I32) {
         int32_t x = (int32_t)v;
@@ -63,13 +56,13 @@ static void dt_put(const dtable *t, unsigned char *row, int col, double v)
     }
 }
 
-static void dt_put_row(const dtable *t, unsigned char *row, const double *v)
+void lihop_h5r_dt_put_row(const dtable *t, unsigned char *row, const double *v)
 {
     for (int q = 0; q < t->ncols; q++)
-        dt_put(t, row, q, v[q]);
+        lihop_h5r_dt_put(t, row, q, v[q]);
 }
 
-static int dt_write(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
+static int lihop_h5r_dt_write(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
                     const unsigned char *rows)
 {
     hid_t ty = lihop_h5r_compound(t->cols, t->ncols, t->row_size), sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
@@ -101,14 +94,14 @@ done:
 
 /* A derived table rewritten from scratch: the old one goes, and a new one is
  * written only when it has rows (no rows: no dataset). */
-static int dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
+int lihop_h5r_dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
                       const unsigned char *rows)
 {
     if (H5Lexists(file, path, H5P_DEFAULT) > 0 && H5Ldelete(file, path, H5P_DEFAULT) < 0) {
         lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot replace '%s'", path);
         return -1;
     }
-    return nrows > 0 ? dt_write(c, file, path, t, nrows, rows) : 0;
+    return nrows > 0 ? lihop_h5r_dt_write(c, file, path, t, nrows, rows) : 0;
 }
 
 /* The seed-combined /summary rows the fits use, by sweep point. */
@@ -175,7 +168,7 @@ static int arrhenius_row(const fit_ctx *f, const dtable *t, int ix, unsigned cha
     }
     double v[] = {f->cfg->garnet.li_per_fu[ix], m, tmin, tmax, f1.Ea_eV, f1.Ea_err_eV, f1.A, f1.A_err,
                   f1.chi2_red, f0.Ea_eV, f0.Ea_err_eV, f0.A, f0.A_err, f0.chi2_red, f1.weighted};
-    dt_put_row(t, row, v);
+    lihop_h5r_dt_put_row(t, row, v);
     *fr = (lihop_garnet_arrhenius_row){f->cfg->garnet.li_per_fu[ix], m, tmin, tmax, f1, f0};
     return 1;
 }
@@ -184,7 +177,7 @@ static int arrhenius_row(const fit_ctx *f, const dtable *t, int ix, unsigned cha
 static int write_arrhenius(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop_garnet_fits *fits)
 {
     dtable t;
-    dt_init(&t, arrhenius_cols, LIHOP_NDEFS(arrhenius_cols));
+    lihop_h5r_dt_init(&t, arrhenius_cols, LIHOP_NDEFS(arrhenius_cols));
     int nrows = 0;
     for (int ix = 0; ix < f->nx; ix++) {
         lihop_garnet_arrhenius_row fr;
@@ -194,7 +187,7 @@ static int write_arrhenius(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop
             fits->row[fits->n++] = fr;
         nrows++;
     }
-    return dt_replace(c, file, "/arrhenius", &t, nrows, f->out);
+    return lihop_h5r_dt_replace(c, file, "/arrhenius", &t, nrows, f->out);
 }
 
 /* /li_content: where sigma peaks over Li content, one row per temperature
@@ -202,7 +195,7 @@ static int write_arrhenius(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop
 static int write_li_content(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, lihop_garnet_fits *fits)
 {
     dtable t;
-    dt_init(&t, li_content_cols, LIHOP_NDEFS(li_content_cols));
+    lihop_h5r_dt_init(&t, li_content_cols, LIHOP_NDEFS(li_content_cols));
     int nrows = 0;
     double li[LIHOP_MAX_LI_VALUES], sg[LIHOP_MAX_LI_VALUES], se[LIHOP_MAX_LI_VALUES];
     for (int it = 0; it < f->nt; it++) {
@@ -213,14 +206,14 @@ static int write_li_content(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f, liho
             continue;
         double v[] = {f->cfg->temperature_K[it], m, pk.li_max, pk.sigma_max, pk.sigma_max_err, pk.li_vertex,
                       pk.ratio_low, pk.ratio_high};
-        dt_put_row(&t, f->out + (size_t)nrows * t.row_size, v);
+        lihop_h5r_dt_put_row(&t, f->out + (size_t)nrows * t.row_size, v);
         if (fits && fits->npeaks < LIHOP_MAX_TEMPS) {
             fits->peak_T_K[fits->npeaks] = f->cfg->temperature_K[it];
             fits->peak[fits->npeaks++] = pk;
         }
         nrows++;
     }
-    return dt_replace(c, file, "/li_content", &t, nrows, f->out);
+    return lihop_h5r_dt_replace(c, file, "/li_content", &t, nrows, f->out);
 }
 
 /* /bicrystal: the boundary columns of /summary in point order, ASR also in
@@ -229,21 +222,21 @@ static int write_bicrystal(lihop_h5i_ctx *c, hid_t file, const fit_ctx *f)
 {
     const lihop_h5 *h = f->h;
     dtable t;
-    dt_init(&t, bicrystal_cols, LIHOP_NDEFS(bicrystal_cols));
+    lihop_h5r_dt_init(&t, bicrystal_cols, LIHOP_NDEFS(bicrystal_cols));
     int nrows = 0;
     for (int k = 0; k < f->nt * f->nx; k++) {
         if (f->byk[k] < 0)
             continue;
         const unsigned char *row = f->rows + (size_t)f->byk[k] * h->row_size;
         unsigned char *o = f->out + (size_t)nrows * t.row_size;
-        dt_put(&t, o, 0, lihop_h5r_row_point(h, row));
+        lihop_h5r_dt_put(&t, o, 0, lihop_h5r_row_point(h, row));
         for (int q = 0; q < 10; q++)
-            dt_put(&t, o, q + 1, lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, bicrystal_src[q])));
-        dt_put(&t, o, 11, 1e4 * lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, "ASR_ohm_m2")));
-        dt_put(&t, o, 12, 1e4 * lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, "ASR_err_ohm_m2")));
+            lihop_h5r_dt_put(&t, o, q + 1, lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, bicrystal_src[q])));
+        lihop_h5r_dt_put(&t, o, 11, 1e4 * lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, "ASR_ohm_m2")));
+        lihop_h5r_dt_put(&t, o, 12, 1e4 * lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, "ASR_err_ohm_m2")));
         nrows++;
     }
-    if (dt_replace(c, file, "/bicrystal", &t, nrows, f->out) < 0)
+    if (lihop_h5r_dt_replace(c, file, "/bicrystal", &t, nrows, f->out) < 0)
         return -1;
     hid_t d = H5Dopen2(file, "/bicrystal", H5P_DEFAULT);
     if (d >= 0) {

@@ -135,6 +135,22 @@ typedef lihop_status (*lihop_h5r_point_writer)(lihop_h5 *h, const lihop_config *
 lihop_status lihop_h5r_write_committed(lihop_h5 *h, const lihop_config *cfg, const double *coords,
                                        const void *r, int id, lihop_h5r_point_writer fn, lihop_err *err);
 
+/* ---- derived tables (results_fits.c): small compound tables written at once ---- */
+
+typedef struct {
+    int ncols;
+    size_t row_size;
+    col_spec cols[64];
+} dtable;
+
+void lihop_h5r_dt_init(dtable *t, const col_def *spec, int n);
+/* Column col of row: v (an int32 column takes (int32_t)v). */
+void lihop_h5r_dt_put(const dtable *t, unsigned char *row, int col, double v);
+void lihop_h5r_dt_put_row(const dtable *t, unsigned char *row, const double *v);
+/* Replace the table at path: the old one goes, a new one is written when nrows > 0. */
+int lihop_h5r_dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
+                         const unsigned char *rows);
+
 /* ---- /combined (results_combine.c) ---- */
 
 /* /combined from /summary; the combined rows (malloc'd) to crows_out when not NULL. */
