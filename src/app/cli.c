@@ -127,7 +127,7 @@ static int report(const char *cmd, int c, char **argv)
     if (is_long && optopt && strchr(word, '='))
         return lihop_cli_error(cmd, "option '%.*s' takes no value", (int)strcspn(word, "="), word);
     if (is_long)
-        return lihop_cli_error(cmd, "unknown option '%s'", word);
+        return lihop_cli_error(cmd, "unknown option '%.*s'", (int)strcspn(word, "="), word);
     return lihop_cli_error(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
