@@ -48,7 +48,7 @@ static const cli_cmd CMDS[] = {
      "  RESULTS.h5              a `lihop run` results file\n"
      "  -o, --output OUT.csv    write here instead of to stdout\n"
      "  -h, --help              this help\n"},
-    {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     a command above\n"},
+    {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
 };
 #define NCMDS ((int)(sizeof CMDS / sizeof CMDS[0]))
 
