@@ -36,7 +36,18 @@ extern "C" void lihop_cuda_device_name(char *buf, size_t len)
     int n = 0;
     cudaError_t e = cudaGetDeviceCount(&n);
     if (e != cudaSuccess || n == 0) {
-        snprintf(buf, len, "none (%s)", e != cudaSuccess ? cudaGetErrorString(e) : "no device");
+        /* Without a GPU the runtime says "CUDA driver version is insufficient"
+         * (no driver at all reads as driver version 0): say what is meant. */
+        int drv = 0, rt = 0;
+        cudaDriverGetVersion(&drv);
+        cudaRuntimeGetVersion(&rt);
+        if (e == cudaSuccess || e == cudaErrorNoDevice || drv == 0)
+            snprintf(buf, len, "none (CUDA: built, no device)");
+        else if (e == cudaErrorInsufficientDriver)
+            snprintf(buf, len, "none (CUDA: built for runtime %d.%d, driver supports %d.%d)", rt / 1000, rt % 1000 / 10,
+                     drv / 1000, drv % 1000 / 10);
+        else
+            snprintf(buf, len, "none (CUDA: built, no usable device: %s)", cudaGetErrorString(e));
         cudaGetLastError();
         return;
     }

@@ -1,6 +1,7 @@
-/* main.c - the lihop command line (DESIGN section 6).  The library never
+/* main.c - the lihop command line (DESIGN section 6); options and usage in cli.c.  The library never
  * prints or exits; this file turns statuses into messages and exit codes:
  * 0 ok, 2 bad input, 3 I/O, 4 GPU requested but unavailable, 130 interrupted. */
+#include <errno.h>
 #include <math.h>
 #include <hdf5.h>
 #include <omp.h>
@@ -12,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "backend_cuda.h"
+#include "cli.h"
 #include "config.h"
+#include "export_csv.h"
 #include "garnet.h"
 #include "garnet_setup.h"
 #include "h5out.h"
@@ -42,19 +45,6 @@ static int fail(lihop_status st, const lihop_err *err)
     return lihop_exit_code(st);
 }
 
-static void usage(FILE *fp)
-{
-    fprintf(fp,
-            "usage:\n"
-            "  lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume] [--overwrite]\n"
-            "            (no CONFIG: the built-in quickstart job, configs/quickstart.yaml)\n"
-            "  lihop micro CONFIG -o OUT.h5       build the microstructure, write it with an XDMF sidecar\n"
-            "  lihop lattice FILE [--cells N1 N2 N3] [-o GRAPH.h5]\n"
-            "  lihop validate [--check NAME] [--list] [--json] [--threads N]\n"
-            "  lihop --version\n"
-            "exit codes: 0 ok, 2 bad input, 3 I/O error, 4 GPU requested but unavailable, 130 interrupted\n");
-}
-
 static void config_dir(const char *path, char *dir, size_t len)
 {
     snprintf(dir, len, "%s", path);
@@ -63,49 +53,72 @@ static void config_dir(const char *path, char *dir, size_t len)
     else snprintf(dir, len, ".");
 }
 
+enum { OPT_BACKEND = 1000, OPT_THREADS, OPT_RESUME, OPT_OVERWRITE, OPT_CHECK, OPT_LIST, OPT_JSON, OPT_CELLS };
+
+typedef struct {
+    const char *cfg_path, *out_path;
+    int threads, resume, overwrite, backend_set;
+    lihop_backend_kind backend;
+} run_args;
+
+static int parse_backend(const char *b, lihop_backend_kind *out)
+{
+    if (!strcmp(b, "auto")) *out = LIHOP_BACKEND_AUTO;
+    else if (!strcmp(b, "cpu")) *out = LIHOP_BACKEND_CPU;
+    else if (!strcmp(b, "cuda")) *out = LIHOP_BACKEND_CUDA;
+    else return lihop_cli_error("run", "--backend expects auto, cpu or cuda, got '%s'", b);
+    return 0;
+}
+
+/* 0 and *a filled, 2 after a wrong call, -1 after --help (exit 0). */
+static int parse_run(int argc, char **argv, run_args *a)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"resume", no_argument, NULL, OPT_RESUME},
+        {"overwrite", no_argument, NULL, OPT_OVERWRITE},  {NULL, 0, NULL, 0}};
+    memset(a, 0, sizeof *a);
+    a->backend = LIHOP_BACKEND_AUTO;
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next("run", argc, argv, "o:", longs)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, "run"), -1;
+        if (c == 'o') a->out_path = optarg;
+        else if (c == OPT_THREADS && lihop_cli_threads("run", optarg, &a->threads)) return 2;
+        else if (c == OPT_BACKEND && (a->backend_set = 1) && parse_backend(optarg, &a->backend)) return 2;
+        else if (c == OPT_RESUME) a->resume = 1;
+        else if (c == OPT_OVERWRITE) a->overwrite = 1;
+    }
+    if (optind < argc) a->cfg_path = argv[optind++];
+    if (optind < argc) return lihop_cli_error("run", "one CONFIG only, got '%s' too", argv[optind]);
+    return 0;
+}
+
+/* The command as typed, for /metadata (before getopt reorders argv). */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+    snprintf(buf, len, "lihop");
+    for (int i = 0; i < argc; ++i) {
+        strncat(buf, " ", len - strlen(buf) - 1);
+        strncat(buf, argv[i], len - strlen(buf) - 1);
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
-    const char *cfg_path = NULL, *out_path = NULL;
-    int threads = 0, resume = 0, overwrite = 0, backend_set = 0;
-    lihop_backend_kind backend = LIHOP_BACKEND_AUTO;
-    for (int i = 0; i < argc; ++i) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
-            char *end;
-            long t = strtol(argv[++i], &end, 10);
-            if (*end || t < 1 || t > 4096) {
-                fprintf(stderr, "lihop: error: --threads expects an integer 1..4096, got '%s'\n", argv[i]);
-                return 2;
-            }
-            threads = (int)t;
-        } else if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
-            const char *b = argv[++i];
-            backend_set = 1;
-            if (!strcmp(b, "auto")) backend = LIHOP_BACKEND_AUTO;
-            else if (!strcmp(b, "cpu")) backend = LIHOP_BACKEND_CPU;
-            else if (!strcmp(b, "cuda")) backend = LIHOP_BACKEND_CUDA;
-            else {
-                fprintf(stderr, "lihop: error: --backend expects auto, cpu or cuda, got '%s'\n", b);
-                return 2;
-            }
-        } else if (!strcmp(argv[i], "--resume")) resume = 1;
-        else if (!strcmp(argv[i], "--overwrite")) overwrite = 1;
-        else if (argv[i][0] == '-') {
-            fprintf(stderr, "lihop: error: unknown option '%s' for run\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (!cfg_path) cfg_path = argv[i];
-        else {
-            fprintf(stderr, "lihop: error: run takes one CONFIG, got '%s' too\n", argv[i]);
-            return 2;
-        }
-    }
+    char cmdline[2048];
+    command_line(argc, argv, cmdline, sizeof cmdline);
+    run_args a;
+    int pc = parse_run(argc, argv, &a);
+    if (pc) return pc < 0 ? 0 : pc;
+    const char *cfg_path = a.cfg_path, *out_path = a.out_path;
+    int threads = a.threads;
     lihop_err err = {{0}};
     lihop_config *cfg = NULL;
     lihop_status st = cfg_path ? lihop_config_load(cfg_path, &cfg, &err)
                                : lihop_config_parse(LIHOP_QUICKSTART_YAML, "configs/quickstart.yaml (built in)", &cfg, &err);
     if (st) return fail(st, &err);
-    if (backend_set) cfg->backend = backend;
+    if (a.backend_set) cfg->backend = a.backend;
     char outbuf[LIHOP_PATH_LEN + 8];
     if (!out_path) {
         const char *base = cfg_path ? strrchr(cfg_path, '/') : NULL;
@@ -121,39 +134,48 @@ static int cmd_run(int argc, char **argv)
     }
     char device[256];
     if (resolved == LIHOP_BACKEND_CUDA) lihop_cuda_device_name(device, sizeof device);
-    else snprintf(device, sizeof device, "cpu (%d OpenMP threads)", threads > 0 ? threads : omp_get_max_threads());
-
-    char cmdline[2048] = "lihop run";
-    for (int i = 0; i < argc; ++i) {
-        strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
-        strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 1);
+    else {
+        int nt = threads > 0 ? threads : omp_get_max_threads();
+        snprintf(device, sizeof device, "cpu (%d OpenMP thread%s)", nt, nt == 1 ? "" : "s");
     }
     char dir[LIHOP_PATH_LEN];
     config_dir(cfg_path ? cfg_path : LIHOP_SOURCE_DIR "/configs/quickstart.yaml", dir, sizeof dir);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     lihop_run_opts o = {cfg_path ? cfg_path : "configs/quickstart.yaml (built in)", cfg_path, dir, out_path, cmdline,
-                        resolved, device, threads, resume, overwrite, &g_interrupt};
+                        resolved, device, threads, a.resume, a.overwrite, &g_interrupt};
     int code = lihop_run_sweep(cfg, &o);
     lihop_config_destroy(cfg);
     return code;
 }
 
+static const struct option OUT_ONLY[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+
+/* Options of a command that takes -o and positional words only: the words in
+ * pos[0..*npos) (at most max).  0, 2 after a wrong call, -1 after --help. */
+static int parse_out_only(const char *cmd, int argc, char **argv, const char **out, const char **pos, int max,
+                          int *npos)
+{
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next(cmd, argc, argv, "o:", OUT_ONLY)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, cmd), -1;
+        if (c == 'o') *out = optarg;
+    }
+    for (*npos = 0; optind < argc; ++optind) {
+        if (*npos == max) return lihop_cli_error(cmd, "unexpected argument '%s'", argv[optind]);
+        pos[(*npos)++] = argv[optind];
+    }
+    return 0;
+}
+
 static int cmd_micro(int argc, char **argv)
 {
     const char *cfg_path = NULL, *out_path = NULL;
-    for (int i = 0; i < argc; ++i) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
-        else if (argv[i][0] != '-' && !cfg_path) cfg_path = argv[i];
-        else {
-            fprintf(stderr, "lihop: error: unexpected argument '%s' for micro\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!cfg_path || !out_path) {
-        usage(stderr);
-        return 2;
-    }
+    int n, pc = parse_out_only("micro", argc, argv, &out_path, &cfg_path, 1, &n);
+    if (pc) return pc < 0 ? 0 : pc;
+    if (!cfg_path) return lihop_cli_error("micro", "missing CONFIG (a voxel YAML deck)");
+    if (!out_path) return lihop_cli_error("micro", "missing -o OUT.h5 (where to write the microstructure)");
     lihop_err err = {{0}};
     lihop_config *cfg = NULL;
     lihop_status st = lihop_config_load(cfg_path, &cfg, &err);
@@ -197,32 +219,37 @@ static int cmd_micro(int argc, char **argv)
     return st ? fail(st, &err) : 0;
 }
 
+/* --cells N1 N2 N3: optarg is N1, the next two words N2 and N3. */
+static int parse_cells(int argc, char **argv, int cells[3])
+{
+    const char *w[3] = {optarg, optind < argc ? argv[optind] : NULL, optind + 1 < argc ? argv[optind + 1] : NULL};
+    for (int a = 0; a < 3; ++a) {
+        char *end;
+        long v = w[a] ? strtol(w[a], &end, 10) : 0;
+        if (!w[a] || end == w[a] || *end || v < 1 || v > 64)
+            return lihop_cli_error("lattice", "--cells expects three integers 1..64, got '%s'", w[a] ? w[a] : "(nothing)");
+        cells[a] = (int)v;
+    }
+    optind += 2;
+    return 0;
+}
+
 static int cmd_lattice(int argc, char **argv)
 {
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'}, {"cells", required_argument, NULL, OPT_CELLS}, {NULL, 0, NULL, 0}};
     const char *path = NULL, *out_path = NULL;
     int cells[3] = {1, 1, 1};
-    for (int i = 0; i < argc; ++i) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out_path = argv[++i];
-        else if (!strcmp(argv[i], "--cells") && i + 3 < argc) {
-            for (int a = 0; a < 3; ++a) {
-                char *end;
-                long v = strtol(argv[++i], &end, 10);
-                if (*end || v < 1 || v > 64) {
-                    fprintf(stderr, "lihop: error: --cells expects three integers 1..64, got '%s'\n", argv[i]);
-                    return 2;
-                }
-                cells[a] = (int)v;
-            }
-        } else if (argv[i][0] != '-' && !path) path = argv[i];
-        else {
-            fprintf(stderr, "lihop: error: unexpected argument '%s' for lattice\n", argv[i]);
-            return 2;
-        }
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next("lattice", argc, argv, "o:", longs)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, "lattice"), 0;
+        if (c == 'o') out_path = optarg;
+        else if (c == OPT_CELLS && parse_cells(argc, argv, cells)) return 2;
     }
-    if (!path) {
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc) path = argv[optind++];
+    if (optind < argc) return lihop_cli_error("lattice", "unexpected argument '%s'", argv[optind]);
+    if (!path) return lihop_cli_error("lattice", "missing FILE (a lattice YAML file)");
     lihop_err err = {{0}};
     lihop_lattice_spec spec;
     lihop_lattice *lat = NULL;
@@ -256,20 +283,39 @@ static void json_num(double v)
     else printf("null");
 }
 
+typedef struct {
+    const char *only;
+    int json, list, threads;
+} validate_args;
+
+/* 0, 2 after a wrong call, -1 after --help. */
+static int parse_validate(int argc, char **argv, validate_args *a)
+{
+    static const struct option longs[] = {
+        {"check", required_argument, NULL, OPT_CHECK}, {"json", no_argument, NULL, OPT_JSON},
+        {"list", no_argument, NULL, OPT_LIST},         {"threads", required_argument, NULL, OPT_THREADS},
+        {NULL, 0, NULL, 0}};
+    memset(a, 0, sizeof *a);
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next("validate", argc, argv, "", longs)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, "validate"), -1;
+        if (c == OPT_CHECK) a->only = optarg;
+        else if (c == OPT_JSON) a->json = 1;
+        else if (c == OPT_LIST) a->list = 1;
+        else if (c == OPT_THREADS && lihop_cli_threads("validate", optarg, &a->threads)) return 2;
+    }
+    if (optind < argc) return lihop_cli_error("validate", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
-    const char *only = NULL;
-    int json = 0, list = 0, threads = 0;
-    for (int i = 0; i < argc; ++i) {
-        if (!strcmp(argv[i], "--check") && i + 1 < argc) only = argv[++i];
-        else if (!strcmp(argv[i], "--json")) json = 1;
-        else if (!strcmp(argv[i], "--list")) list = 1;
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-        else {
-            fprintf(stderr, "lihop: error: unexpected argument '%s' for validate\n", argv[i]);
-            return 2;
-        }
-    }
+    validate_args va;
+    int pc = parse_validate(argc, argv, &va);
+    if (pc) return pc < 0 ? 0 : pc;
+    const char *only = va.only;
+    int json = va.json, list = va.list, threads = va.threads;
     int n;
     const lihop_check *checks = lihop_validate_checks(&n);
     if (list) {
@@ -323,32 +369,79 @@ static int cmd_validate(int argc, char **argv)
     return failed ? 1 : 0;
 }
 
-static int dispatch(int argc, char **argv)
+/* Where the CSV goes: stdout, or out_path (removed again when the export fails). */
+static int export_csv(const char *in_path, const char *out_path)
+{
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "lihop: error: cannot write %s: %s\n", out_path, strerror(errno));
+        return 3;
+    }
+    lihop_err err = {{0}};
+    lihop_csv_info info;
+    lihop_status st = lihop_export_csv(in_path, out, out_path ? out_path : "stdout", &info, &err);
+    if (out_path && fclose(out) != 0 && !st)
+        st = lihop_fail(&err, LIHOP_ERR_IO, "cannot write %s: %s", out_path, strerror(errno));
+    if (st) {
+        if (out_path) remove(out_path);
+        return fail(st, &err);
+    }
+    if (strcmp(info.status, "complete"))
+        fprintf(stderr, "lihop: warning: %s has status '%s', not 'complete': the CSV holds only the points "
+                        "finished so far\n", in_path, info.status[0] ? info.status : "(none)");
+    if (out_path)
+        fprintf(stderr, "%lld rows of %d columns written to %s\n", info.nrows, info.ncols, out_path);
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *out_path = NULL, *pos[2] = {NULL, NULL};
+    int n, pc = parse_out_only("export", argc, argv, &out_path, pos, 2, &n);
+    if (pc) return pc < 0 ? 0 : pc;
+    if (n == 0) return lihop_cli_error("export", "missing the format (csv) and RESULTS.h5");
+    if (strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv)", pos[0]);
+    if (n == 1) return lihop_cli_error("export", "missing RESULTS.h5 (a lihop run results file)");
+    return export_csv(pos[1], out_path);
+}
+
+static int print_version(void)
+{
+    char dev[256];
+    lihop_cuda_device_name(dev, sizeof dev);
+    char mpi[256];
+    lihop_mpi_describe(mpi, sizeof mpi);
+    printf("lihop %s (%s)\nCUDA device: %s\nMPI: %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, dev, mpi);
+    return 0;
+}
+
+/* lihop help [CMD] */
+static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
-        return 2;
+        lihop_cli_usage(stdout);
+        return 0;
     }
+    if (argc > 2) return lihop_cli_error("help", "unexpected argument '%s'", argv[2]);
+    if (lihop_cli_cmd_usage(stdout, argv[1]) == 0) return 0;
+    return lihop_cli_error(NULL, "help: unknown command '%s'", argv[1]);
+}
+
+static int dispatch(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"run", cmd_run},           {"micro", cmd_micro},   {"lattice", cmd_lattice},
+                {"validate", cmd_validate}, {"export", cmd_export}, {"help", cmd_help}};
+    if (argc < 2) return lihop_cli_error(NULL, "missing command");
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        char dev[256];
-        lihop_cuda_device_name(dev, sizeof dev);
-        char mpi[256];
-        lihop_mpi_describe(mpi, sizeof mpi);
-        printf("lihop %s (%s)\nCUDA device: %s\nMPI: %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, dev, mpi);
-        return 0;
-    }
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        usage(stdout);
-        return 0;
-    }
-    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "micro")) return cmd_micro(argc - 2, argv + 2);
-    if (!strcmp(cmd, "lattice")) return cmd_lattice(argc - 2, argv + 2);
-    if (!strcmp(cmd, "validate")) return cmd_validate(argc - 2, argv + 2);
-    fprintf(stderr, "lihop: error: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return 2;
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return print_version();
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return cmd_help(argc - 1, argv + 1);
+    /* each command parses argv from its own name on (getopt's argv[0]) */
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; ++i)
+        if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
+    return lihop_cli_error(NULL, "unknown command '%s'", cmd);
 }
 
 /* Under mpirun every rank runs the same command; `lihop run` shares out its points (sweep_mpi.h). */

@@ -274,7 +274,7 @@ static lihop_status open_results(run_ctx *r, int *nsites, int *nli0)
 static void print_banner(const run_ctx *r, int nsites, int nli0)
 {
     printf("lihop %s (%s)  config %s  ->  %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, r->o->cfg_label, r->o->out_path);
-    printf("backend %s: %s\n", r->o->backend == LIHOP_BACKEND_CUDA ? "cuda" : "cpu", r->o->device);
+    printf("backend: %s%s\n", r->o->backend == LIHOP_BACKEND_CUDA ? "cuda on " : "", r->o->device);
     if (lihop_mpi_size() > 1)
         printf("mpi: %d ranks: rank 0 writes the file, %d worker rank%s run the points\n", lihop_mpi_size(),
                lihop_mpi_size() - 1, lihop_mpi_size() > 2 ? "s" : "");
