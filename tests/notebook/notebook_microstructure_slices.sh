@@ -38,17 +38,7 @@ PYEOF
 expect_rc 0 slices2 "$PY" "$SCRIPT" micro.h5 -o slices2.png --z 3 --y 5
 grep -q 'grids drawn: phase, potential_V' slices2.out || { show slices2; fail "potential_V is not drawn"; }
 [ -s slices2.png ] || fail "slices2.png is empty"
-cat > run_nb.py <<'PYEOF'
-import json, os, sys
-nb = json.load(open(sys.argv[1]))
-os.chdir(os.path.dirname(sys.argv[1]))
-g = {}
-for c in nb["cells"]:
-    if c["cell_type"] == "code":
-        exec("".join(c["source"]), g)
-print("cells ok")
-PYEOF
-LIHOP_MICRO=$WORK/micro.h5 expect_rc 0 nb "$PY" run_nb.py "$SRC/notebooks/microstructure_slices.ipynb"
+LIHOP_MICRO=$WORK/micro.h5 expect_rc 0 nb "$PY" "$SRC/tests/notebook/run_notebook.py" "$SRC/notebooks/microstructure_slices.ipynb"
 grep -q "float fields: \['potential_V'\]" nb.out || { show nb; fail "the notebook did not find potential_V"; }
 grep -q 'cells ok' nb.out || { show nb; fail "the notebook's cells did not all run"; }
 
