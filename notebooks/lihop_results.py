@@ -12,6 +12,7 @@ convergence, combined seeds come from the file).
     r.combined                # /combined (seed replicates combined) or None
     r.sweep                   # {'temperature_K': array([...]), ...} from /sweep
     r.fits                    # voxel /fits or garnet /arrhenius as a DataFrame, or None
+    r.line_points(r.fits.iloc[0])  # the (combined) rows a fit was made from
     r.tables                  # every compound table at the root by name (li_content, ...)
     r.metadata, r.status      # /metadata attributes (dict) and its status
     p = r.point(0)            # /points/0: attrs, data, units, groups
@@ -221,6 +222,22 @@ class Results:
         if column not in units:
             raise KeyError(f"{table} has no column {column!r}")
         return units[column]
+
+    def line_coordinates(self):
+        """The coordinate columns that name a fit line (fits columns before n_T)."""
+        if self.fits is None:
+            return []
+        cols = list(self.fits.columns)
+        return [c for c in cols[:cols.index("n_T")] if c not in ("line", "species")]
+
+    def line_points(self, fit_row):
+        """The rows of /combined (or /summary without seed replicates) on the
+        sweep line of one fits row (a row of r.fits), sorted by temperature."""
+        table = self.combined if self.combined is not None else self.summary
+        mask = np.ones(len(table), dtype=bool)
+        for c in self.line_coordinates():
+            mask &= np.isclose(table[c].to_numpy(dtype=float), float(fit_row[c]), rtol=1e-12, atol=0)
+        return table[mask].sort_values("T_K")
 
     def point(self, k):
         """The finished point /points/<k> as a Point (KeyError when absent or unfinished)."""
