@@ -9,14 +9,8 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib_cli.sh"
 cli_setup notebook "$@"
-# Debian's python3 has the Debian packages; a python3 earlier on PATH (pyenv) may not.
-PY=${LIHOP_PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=$(command -v python3 || true)
-if [ -z "$PY" ] || ! "$PY" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
-    echo "skip: ${PY:-python3} lacks h5py, numpy or matplotlib"
-    exit 77
-fi
-export MPLBACKEND=Agg MPLCONFIGDIR=$WORK/mpl
+source "$SRC/tests/notebook/lib_notebook.sh"
+notebook_python h5py,numpy,matplotlib
 SCRIPT=$SRC/notebooks/microstructure_slices.py
 
 check "lihop micro configs/quickstart.yaml, then the script: PNG written, phases and percolation listed"
