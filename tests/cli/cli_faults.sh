@@ -25,7 +25,7 @@ expect_rc 0 slowref "$LIHOP" run slow.yaml -o slowref.h5 --threads 2
 check "a second run on a file another run is writing is refused (exit 3), --overwrite too; the first completes"
 "$LIHOP" run slow.yaml -o busy.h5 --threads 2 > busy.out 2> busy.err &
 BGPID=$!
-for _ in $(seq 1 500); do [ -e busy.h5.lock ] && grep -q 'T \[K\]' busy.out && break; sleep 0.02; done
+for _ in $(seq 1 500); do [ -e busy.h5.lock ] && grep -qE '^ +\[K\] +\[S/cm\]' busy.out && break; sleep 0.02; done
 expect_rc 3 second "$LIHOP" run slow.yaml -o busy.h5 --overwrite --threads 1
 grep -q 'another process is writing' second.err || { show second; fail "no 'another process' message"; }
 expect_rc 3 third "$LIHOP" run slow.yaml -o busy.h5 --resume --threads 1
