@@ -8,7 +8,7 @@
  *
  *   /metadata                       group; attributes:
  *       lihop_version, git_describe   string (of the latest session)
- *       command_line                  string (of the latest session; may be "")
+ *       command_line                  string (of the FIRST session, kept on --resume; may be "")
  *       config_text                   string, the whole YAML input deck (latest session)
  *       config_fixed_text             string, the deck with every sweepable value
  *                                     masked: what a --resume must match
@@ -22,6 +22,12 @@
  *       end_time                      string, ISO 8601 UTC (written on close)
  *       status                        string: "running", "complete",
  *                                     "interrupted" or "failed"
+ *   /metadata/history/<column>      one row per session (first run, each --resume), in
+ *                                   order: start_time, end_time ("" while running),
+ *                                   command_line, status, lihop_version, git_describe,
+ *                                   backend, device_name [nsessions] string; threads
+ *                                   [nsessions] int32 (a file from before the history
+ *                                   gets a first row from its attributes on resume)
  *   /metadata/species/name          [nspecies] string
  *   /metadata/species/charge_e      [nspecies] int32, unit "e"
  *   /metadata/phases/name           [nphases] string
