@@ -14,7 +14,7 @@ typedef struct {
 } cli_cmd;
 
 static const cli_cmd CMDS[] = {
-    {"run", "lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume] [--overwrite]",
+    {"run", "lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume|--overwrite] [--wide]",
      "run a sweep, print its table, write OUT.h5 (no CONFIG: the built-in quickstart)",
      "  CONFIG                  the YAML deck (none: configs/quickstart.yaml, built in)\n"
      "  -o, --output OUT.h5     results file (default: named after CONFIG, in this directory)\n"
@@ -22,6 +22,7 @@ static const cli_cmd CMDS[] = {
      "  --threads N             OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or all cores)\n"
      "  --resume                finish the points missing from an existing OUT.h5\n"
      "  --overwrite             replace an existing OUT.h5\n"
+     "  --wide                  print every table column (default: the essential ones, within 100 columns)\n"
      "  -h, --help              this help\n"},
     {"micro", "lihop micro CONFIG -o OUT.h5",
      "build a voxel deck's microstructure, write it with an XDMF sidecar and its percolation",

@@ -53,11 +53,11 @@ static void config_dir(const char *path, char *dir, size_t len)
     else snprintf(dir, len, ".");
 }
 
-enum { OPT_BACKEND = 1000, OPT_THREADS, OPT_RESUME, OPT_OVERWRITE, OPT_CHECK, OPT_LIST, OPT_JSON, OPT_CELLS };
+enum { OPT_BACKEND = 1000, OPT_THREADS, OPT_RESUME, OPT_OVERWRITE, OPT_WIDE, OPT_CHECK, OPT_LIST, OPT_JSON, OPT_CELLS };
 
 typedef struct {
     const char *cfg_path, *out_path;
-    int threads, resume, overwrite, backend_set;
+    int threads, resume, overwrite, wide, backend_set;
     lihop_backend_kind backend;
 } run_args;
 
@@ -76,7 +76,8 @@ static int parse_run(int argc, char **argv, run_args *a)
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'},        {"backend", required_argument, NULL, OPT_BACKEND},
         {"threads", required_argument, NULL, OPT_THREADS}, {"resume", no_argument, NULL, OPT_RESUME},
-        {"overwrite", no_argument, NULL, OPT_OVERWRITE},  {NULL, 0, NULL, 0}};
+        {"overwrite", no_argument, NULL, OPT_OVERWRITE},  {"wide", no_argument, NULL, OPT_WIDE},
+        {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     a->backend = LIHOP_BACKEND_AUTO;
     lihop_cli_begin();
@@ -88,6 +89,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         else if (c == OPT_BACKEND && (a->backend_set = 1) && parse_backend(optarg, &a->backend)) return 2;
         else if (c == OPT_RESUME) a->resume = 1;
         else if (c == OPT_OVERWRITE) a->overwrite = 1;
+        else if (c == OPT_WIDE) a->wide = 1;
     }
     if (optind < argc) a->cfg_path = argv[optind++];
     if (optind < argc) return lihop_cli_error("run", "one CONFIG only, got '%s' too", argv[optind]);
@@ -143,7 +145,7 @@ static int cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     lihop_run_opts o = {cfg_path ? cfg_path : "configs/quickstart.yaml (built in)", cfg_path, dir, out_path, cmdline,
-                        resolved, device, threads, a.resume, a.overwrite, &g_interrupt};
+                        resolved, device, threads, a.resume, a.overwrite, a.wide, &g_interrupt};
     int code = lihop_run_sweep(cfg, &o);
     lihop_config_destroy(cfg);
     return code;

@@ -11,39 +11,84 @@
 
 /* ---- screen ---------------------------------------------------------------------- */
 
-/* Swept coordinates other than temperature and Li content lead each row. */
+/* Swept coordinates other than temperature and Li content: with --wide they
+ * lead each row, else a group line names them when they change. */
 static int lead_coord(const lihop_coord *x)
 {
     return x->swept && x->n > 1 && x->kind != LIHOP_COORD_TEMPERATURE && x->kind != LIHOP_COORD_LI_PER_FU &&
            x->kind != LIHOP_COORD_LI_PER_CELL;
 }
 
-static void lead_header(const lihop_config *cfg)
+static int lead_width(const lihop_coord *x)
 {
-    for (int c = 0; c < cfg->ncoords; c++)
+    return (int)(strlen(x->name) > 10 ? strlen(x->name) : 10);
+}
+
+/* The header and units lines of the lead columns (--wide only). */
+static void lead_header(const lihop_config *cfg, int wide, int units)
+{
+    for (int c = 0; wide && c < cfg->ncoords; c++)
         if (lead_coord(&cfg->coords[c]))
-            printf("%*s ", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
-                   cfg->coords[c].name);
+            printf("%*s ", lead_width(&cfg->coords[c]), units ? "" : cfg->coords[c].name);
 }
 
-static void lead_values(const run_ctx *r)
+/* --wide: the lead columns; else a line "-- name = v, ..." before the first
+ * row of each new combination, so that rows stay within 100 columns. */
+static void lead_values(run_ctx *r)
 {
-    for (int c = 0; c < r->cfg->ncoords; c++)
-        if (lead_coord(&r->cfg->coords[c]))
-            printf("%*.6g ", (int)(strlen(r->cfg->coords[c].name) > 10 ? strlen(r->cfg->coords[c].name) : 10),
-                   r->coords[c]);
+    const lihop_config *cfg = r->cfg;
+    int changed = !r->lead_shown;
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c])) {
+            if (r->o->wide)
+                printf("%*.6g ", lead_width(&cfg->coords[c]), r->coords[c]);
+            changed |= r->lead_last[c] != r->coords[c];
+        }
+    if (r->o->wide || !changed)
+        return;
+    const char *sep = "  -- ";
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c])) {
+            printf("%s%s = %.6g", sep, cfg->coords[c].name, r->coords[c]);
+            sep = ", ";
+            r->lead_last[c] = r->coords[c];
+        }
+    if (sep[0] == ',')
+        printf("\n");
+    r->lead_shown = 1;
 }
 
-void run_voxel_header(const lihop_config *cfg)
+/* The row's mark: "* " for a point read back from the file (legend above the
+ * first one), "  " for a point run now. */
+static void row_mark(run_ctx *r, int from_file)
 {
-    lead_header(cfg);
-    printf("%8s %11s %9s %11s %7s %6s", "T [K]", "sigma[S/cm]", "+-", "exact", "t+", "+-");
-    for (int s = 0; s < cfg->nspecies; ++s) {
-        char h[64];
-        snprintf(h, sizeof h, "D_%s[cm2/s]", cfg->species[s].name);
-        printf(" %11s", h);
+    if (from_file && !r->file_legend) {
+        printf("* finished in an earlier session: the values stored in %s\n", r->o->out_path);
+        r->file_legend = 1;
     }
-    printf(" %4s %3s %7s\n", "conv", "x t", "wall[s]");
+    printf("%s", from_file ? "* " : "  ");
+}
+
+void run_voxel_header(const run_ctx *r)
+{
+    const lihop_config *cfg = r->cfg;
+    int wide = r->o->wide;
+    for (int u = 0; u < 2; u++) {
+        printf("  ");
+        lead_header(cfg, wide, u);
+        printf("%7s %9s %7s %9s %6s %5s", u ? "[K]" : "T", u ? "[S/cm]" : "sigma", u ? "[S/cm]" : "+-",
+               u ? "[S/cm]" : "exact", u ? "" : "t+", u ? "" : "+-");
+        for (int s = 0; s < cfg->nspecies; ++s) {
+            char h[64];
+            snprintf(h, sizeof h, "D_%.7s", cfg->species[s].name);
+            printf(" %9s", u ? "[cm2/s]" : h);
+            if (wide) {
+                snprintf(h, sizeof h, "sigma_%.3s", cfg->species[s].name);
+                printf(" %9s %9s", u ? "[S/cm]" : h, u ? "[S/cm]" : "exact");
+            }
+        }
+        printf(" %4s %3s %7s\n", u ? "" : "conv", u ? "" : "x t", u ? "[s]" : "wall");
+    }
 }
 
 /* The longest run time of the point's species, in units of the deck's. */
@@ -54,13 +99,25 @@ static int time_factor(const lihop_point_result *r)
     return 1 << ext;
 }
 
-void run_voxel_row(const run_ctx *c, const lihop_point_result *r)
+static double iso(const double v[3])
 {
-    lead_values(c);
-    printf("%8.2f %11.4e %9.2e %11.4e %7.4f %6.4f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01,
+    return (v[0] + v[1] + v[2]) / 3.0;
+}
+
+void run_voxel_row(run_ctx *c, const lihop_point_result *r, int from_file)
+{
+    if (!c->o->wide)
+        lead_values(c);
+    row_mark(c, from_file);
+    if (c->o->wide)
+        lead_values(c);
+    printf("%7.2f %9.3e %7.1e %9.3e %6.4f %5.3f", r->T_K, r->sigma_iso_S_m * 0.01, r->sigma_iso_err * 0.01,
            r->sigma_exact_iso_S_m * 0.01, r->t_plus, r->t_plus_err);
-    for (int s = 0; s < c->cfg->nspecies; ++s)
-        printf(" %11.4e", 1e4 * (r->sp[s].D_m2_s[0] + r->sp[s].D_m2_s[1] + r->sp[s].D_m2_s[2]) / 3.0);
+    for (int s = 0; s < c->cfg->nspecies; ++s) {
+        printf(" %9.3e", 1e4 * iso(r->sp[s].D_m2_s));
+        if (c->o->wide)
+            printf(" %9.3e %9.3e", 0.01 * iso(r->sp[s].sigma_S_m), 0.01 * iso(r->sp[s].sigma_exact_S_m));
+    }
     printf(" %4s %3d %7.2f\n", r->converged ? "yes" : "NO", time_factor(r), r->wall_s);
     fflush(stdout);
 }
@@ -75,64 +132,100 @@ static int has_field(const lihop_config *cfg)
     return 0;
 }
 
-void run_garnet_header(const lihop_config *cfg)
+/* --wide garnet columns after f_I: D_sigma, the drift sigma, the occupancies. */
+static void garnet_wide_header(const lihop_config *cfg, int u)
 {
-    const lihop_garnet_cfg *g = &cfg->garnet;
-    lead_header(cfg);
-    printf("%9s %6s %12s %9s %12s %9s %12s %9s %7s %6s %6s %6s %6s %6s", "T [K]", "Li/fu", "sigma[S/cm]", "+-",
-           "D*[cm2/s]", "+-", "D_sig[cm2/s]", "+-", "H_R", "+-", "f", "+-", "f_I", "+-");
+    printf(" %12s %9s", u ? "[cm2/s]" : "D_sig", u ? "[cm2/s]" : "+-");
     if (has_field(cfg))
-        printf(" %12s %10s", "s_drift", "+-");
-    for (int s = 0; s < g->nsub; ++s) {
+        printf(" %12s %10s", u ? "[S/cm]" : "s_drift", u ? "[S/cm]" : "+-");
+    for (int s = 0; s < cfg->garnet.nsub; ++s) {
         char h[32];
-        snprintf(h, sizeof h, "occ_%s", g->subname[s]);
-        printf(" %6s", h);
+        snprintf(h, sizeof h, "occ_%s", cfg->garnet.subname[s]);
+        printf(" %6s", u ? "" : h);
     }
-    printf(" %8s\n", "wall[s]");
+}
+
+void run_garnet_header(const run_ctx *r)
+{
+    const lihop_config *cfg = r->cfg;
+    for (int u = 0; u < 2; u++) {
+        printf("  ");
+        lead_header(cfg, r->o->wide, u);
+        printf("%7s %6s %9s %7s %9s %7s %5s %5s %5s %5s %5s %5s", u ? "[K]" : "T", u ? "" : "Li/fu",
+               u ? "[S/cm]" : "sigma", u ? "[S/cm]" : "+-", u ? "[cm2/s]" : "D*", u ? "[cm2/s]" : "+-",
+               u ? "" : "H_R", u ? "" : "+-", u ? "" : "f", u ? "" : "+-", u ? "" : "f_I", u ? "" : "+-");
+        if (r->o->wide)
+            garnet_wide_header(cfg, u);
+        printf(" %7s\n", u ? "[s]" : "wall");
+    }
 }
 
 static void garnet_extra_lines(const lihop_garnet_point *pt)
 {
-    if (pt->has_drift)
-        printf("          drift along x: E1 = %.3g V/m  sigma %.4e +- %.2e S/cm;  E2 = %.3g V/m  sigma %.4e +- %.2e "
-               "S/cm;  sigma(E2)/sigma(E1) = %.3f +- %.3f\n",
-               pt->drift_field_V_m[0], pt->drift[0].sigma_drift_S_m * 0.01, pt->drift[0].sigma_drift_err * 0.01,
+    if (pt->has_drift) {
+        printf("    drift along x: E1 = %.3g V/m: sigma %.4e +- %.2e S/cm\n", pt->drift_field_V_m[0],
+               pt->drift[0].sigma_drift_S_m * 0.01, pt->drift[0].sigma_drift_err * 0.01);
+        printf("                   E2 = %.3g V/m: sigma %.4e +- %.2e S/cm; E2/E1 = %.3f +- %.3f\n",
                pt->drift_field_V_m[1], pt->drift[1].sigma_drift_S_m * 0.01, pt->drift[1].sigma_drift_err * 0.01,
                pt->drift_linearity, pt->drift_linearity_err);
+    }
     if (pt->has_bulk) {
         const lihop_bicrystal_result *b = &pt->bc;
-        printf("          boundary (normal %c): sigma across %.4e +- %.2e, along %.4e +- %.2e, bulk %.4e +- %.2e S/cm;"
-               "  ASR %.4e +- %.2e ohm cm^2\n",
-               "xyz"[b->axis], b->sigma_across_S_m * 0.01, b->sigma_across_err * 0.01, b->sigma_along_S_m * 0.01,
-               b->sigma_along_err * 0.01, b->sigma_bulk_S_m * 0.01, b->sigma_bulk_err * 0.01, b->asr_ohm_m2 * 1e4,
-               b->asr_err_ohm_m2 * 1e4);
+        printf("    boundary (normal %c): sigma across %.4e +- %.2e, along %.4e +- %.2e S/cm\n", "xyz"[b->axis],
+               b->sigma_across_S_m * 0.01, b->sigma_across_err * 0.01, b->sigma_along_S_m * 0.01,
+               b->sigma_along_err * 0.01);
+        printf("                        bulk %.4e +- %.2e S/cm; ASR %.4e +- %.2e ohm cm^2\n",
+               b->sigma_bulk_S_m * 0.01, b->sigma_bulk_err * 0.01, b->asr_ohm_m2 * 1e4, b->asr_err_ohm_m2 * 1e4);
     }
 }
 
-void run_garnet_row(const run_ctx *c, const lihop_garnet_point *pt)
+void run_garnet_row(run_ctx *c, const lihop_garnet_point *pt, int from_file)
 {
     const lihop_garnet_cfg *g = &c->cfg->garnet;
     const lihop_garnet_result *m = &pt->main;
-    lead_values(c);
-    printf("%9.2f %6.3f %12.4e %9.2e %12.4e %9.2e %12.4e %9.2e %7.4f %6.4f %6.4f %6.4f %6.4f %6.4f", pt->T_K,
-           pt->li_per_fu, m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4,
-           m->D_tracer_err * 1e4, m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4, m->haven, m->haven_err, m->f_tracer,
-           m->f_tracer_err, m->f_coll, m->f_coll_err);
-    if (has_field(c->cfg))
-        printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
-    for (int s = 0; s < g->nsub; ++s)
-        printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
-    printf(" %8.2f\n", pt->wall_s);
+    if (!c->o->wide)
+        lead_values(c);
+    row_mark(c, from_file);
+    if (c->o->wide)
+        lead_values(c);
+    printf("%7.2f %6.3f %9.3e %7.1e %9.3e %7.1e %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f", pt->T_K, pt->li_per_fu,
+           m->sigma_NE_S_m * 0.01, m->sigma_NE_err * 0.01, m->D_tracer_m2_s * 1e4, m->D_tracer_err * 1e4, m->haven,
+           m->haven_err, m->f_tracer, m->f_tracer_err, m->f_coll, m->f_coll_err);
+    if (c->o->wide) {
+        printf(" %12.4e %9.2e", m->D_sigma_m2_s * 1e4, m->D_sigma_err * 1e4);
+        if (has_field(c->cfg))
+            printf(" %12.4e %10.2e", m->sigma_drift_S_m * 0.01, m->sigma_drift_err * 0.01);
+        for (int s = 0; s < g->nsub; ++s)
+            printf(" %6.4f", s < m->nsub ? m->site_occupancy[s] : NAN);
+    }
+    printf(" %7.2f\n", pt->wall_s);
     garnet_extra_lines(pt);
     fflush(stdout);
 }
 
-/* A finished point of an earlier session. */
-void run_skipped_row(const run_ctx *r, int id)
+/* A finished point of an earlier session: its row with the values stored in
+ * the file (marked "*"), or a line saying why they could not be read. */
+void run_skipped_row(run_ctx *r, int id)
 {
-    char label[256];
-    lihop_sweep_label(r->cfg, r->sw, r->k, label, sizeof label);
-    printf("  (%s: already in %s as point %d, skipped)\n", label, r->o->out_path, id);
+    lihop_point_out *out = malloc(sizeof *out);
+    lihop_err err = {{0}};
+    lihop_status st = LIHOP_ERR_NOMEM;
+    if (out && r->cfg->model == LIHOP_MODEL_GARNET) {
+        st = lihop_h5_read_garnet_point(r->h5, r->cfg, id, &out->gar, &err);
+        if (!st)
+            run_garnet_row(r, &out->gar, 1);
+    } else if (out) {
+        st = lihop_h5_read_point(r->h5, r->cfg, id, &out->vox, &err);
+        if (!st)
+            run_voxel_row(r, &out->vox, 1);
+    }
+    if (st) {
+        char label[256];
+        lihop_sweep_label(r->cfg, r->sw, r->k, label, sizeof label);
+        printf("* %s: point %d of %s (values not read back: %s)\n", label, id, r->o->out_path,
+               out ? err.msg : "out of memory");
+    }
+    free(out);
 }
 
 /* Progress on a TTY: points, throughput and the time left. */
@@ -235,26 +328,33 @@ void run_voxel_banner(const run_ctx *r)
     run_percolation_line(r);
 }
 
+static void garnet_arrhenius_table(const lihop_garnet_fits *fits)
+{
+    printf("\nArrhenius fits of sigma (weighted least squares in 1/kT; errors scaled by sqrt(chi2_red) when > 1):\n");
+    printf("%6s %4s %11s %9s %7s %10s %9s %7s %10s\n", "Li/fu", "n_T", "T range", "Ea(sig T)", "+-", "A(sig T)",
+           "Ea(sig)", "+-", "A(sig)");
+    printf("%6s %4s %11s %9s %7s %10s %9s %7s %10s\n", "", "", "[K]", "[eV]", "[eV]", "[S K/cm]", "[eV]", "[eV]",
+           "[S/cm]");
+    for (int i = 0; i < fits->n; ++i) {
+        const lihop_garnet_arrhenius_row *q = &fits->row[i];
+        char range[32];
+        snprintf(range, sizeof range, "%.1f-%.1f", q->T_min_K, q->T_max_K);
+        printf("%6.3f %4d %11s %9.4f %7.4f %10.3e %9.4f %7.4f %10.3e\n", q->li_per_fu, q->ntemps, range,
+               q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01, q->sigma.Ea_eV, q->sigma.Ea_err_eV,
+               q->sigma.A * 0.01);
+    }
+}
+
 void run_print_fits(const lihop_garnet_fits *fits)
 {
-    if (fits->n > 0) {
-        printf("\nArrhenius fits of sigma (weighted least squares in 1/kT; errors scaled by sqrt(chi2_red) when > 1):\n");
-        printf("%6s %4s %15s %15s %9s %13s %15s %9s %13s\n", "Li/fu", "n_T", "T range [K]", "Ea(sigma T)[eV]", "+-",
-               "A[S K/cm]", "Ea(sigma)[eV]", "+-", "A[S/cm]");
-        for (int i = 0; i < fits->n; ++i) {
-            const lihop_garnet_arrhenius_row *q = &fits->row[i];
-            char range[32];
-            snprintf(range, sizeof range, "%.1f-%.1f", q->T_min_K, q->T_max_K);
-            printf("%6.3f %4d %15s %15.4f %9.4f %13.4e %15.4f %9.4f %13.4e\n", q->li_per_fu, q->ntemps, range,
-                   q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01, q->sigma.Ea_eV, q->sigma.Ea_err_eV,
-                   q->sigma.A * 0.01);
-        }
-    }
+    if (fits->n > 0)
+        garnet_arrhenius_table(fits);
     if (fits->npeaks > 0) {
         printf("\nConductivity maximum over Li content (largest point; vertex of the parabola through it and its "
-               "neighbours):\n");
-        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "T [K]", "n_Li", "Li_max", "sigma[S/cm]", "+-", "vertex",
+               "\nneighbours):\n");
+        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "T", "n_Li", "Li_max", "sigma", "+-", "vertex",
                "max/sigma(low)", "max/sigma(high)");
+        printf("%9s %5s %8s %13s %9s %9s %16s %16s\n", "[K]", "", "[Li/fu]", "[S/cm]", "[S/cm]", "[Li/fu]", "", "");
         for (int i = 0; i < fits->npeaks; ++i) {
             const lihop_li_peak *q = &fits->peak[i];
             char vtx[32];
@@ -268,14 +368,24 @@ void run_print_fits(const lihop_garnet_fits *fits)
     }
 }
 
-/* A voxel /fits row: the line's swept coordinates, then the fits; "-" without VTF. */
-static void voxel_fit_row(const lihop_config *cfg, const lihop_voxel_fit_row *q)
+/* A voxel /fits row: the line's swept coordinates (--wide; else a line
+ * naming them before the line's first row), then the fits; "-" without VTF. */
+static void voxel_fit_row(const lihop_config *cfg, const lihop_voxel_fit_row *q, int wide, int *last_line)
 {
+    const char *sep = "     line %d: ";
+    for (int c = 0; !wide && q->line != *last_line && c < cfg->ncoords; c++)
+        if (lead_coord(&cfg->coords[c])) {
+            printf(sep, q->line);
+            printf("%s = %.6g", cfg->coords[c].name, q->coord[c]);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        printf("\n");
+    *last_line = q->line;
     printf("%4d %-8s", q->line, q->species < 0 ? "total" : cfg->species[q->species].name);
-    for (int c = 0; c < cfg->ncoords; c++)
+    for (int c = 0; wide && c < cfg->ncoords; c++)
         if (lead_coord(&cfg->coords[c]))
-            printf(" %*.4g", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
-                   q->coord[c]);
+            printf(" %*.4g", lead_width(&cfg->coords[c]), q->coord[c]);
     char range[32];
     snprintf(range, sizeof range, "%.0f-%.0f", q->T_min_K, q->T_max_K);
     printf(" %3d %9s %7.4f %6.4f %9.3e", q->ntemps, range, q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01);
@@ -286,22 +396,26 @@ static void voxel_fit_row(const lihop_config *cfg, const lihop_voxel_fit_row *q)
         printf(" %7s %6s %6s %5s %9s\n", "-", "", "-", "", "-");
 }
 
-void run_print_voxel_fits(const lihop_config *cfg, const lihop_voxel_fits *fits)
+void run_print_voxel_fits(const run_ctx *r, const lihop_voxel_fits *fits)
 {
+    const lihop_config *cfg = r->cfg;
     if (fits->nall == 0)
         return;
-    printf("\nFits of sigma(T) per sweep line (seeds combined; in the file: /fits). Arrhenius sigma T = A "
-           "exp(-Ea/kT),\nthe default (ln sigma: also in /fits); VTF sigma = A exp(-B/(T - T0)) with >= 4 "
-           "temperatures;\nweighted least squares, errors one standard error, scaled by sqrt(chi2_red) when > 1:\n");
-    printf("%4s %-8s", "line", "sigma");
-    for (int c = 0; c < cfg->ncoords; c++)
-        if (lead_coord(&cfg->coords[c]))
-            printf(" %*s", (int)(strlen(cfg->coords[c].name) > 10 ? strlen(cfg->coords[c].name) : 10),
-                   cfg->coords[c].name);
-    printf(" %3s %9s %7s %6s %9s %7s %6s %6s %5s %9s\n", "n_T", "T [K]", "Ea[eV]", "+-", "A[SK/cm]", "B [K]", "+-",
-           "T0 [K]", "+-", "A[S/cm]");
+    printf("\nFits of sigma(T) per sweep line (seeds combined; in the file: /fits). Arrhenius sigma T =\n"
+           "A exp(-Ea/kT), the default (ln sigma: also in /fits); VTF sigma = A exp(-B/(T - T0)) with >= 4\n"
+           "temperatures; weighted least squares, errors one standard error, scaled by sqrt(chi2_red) when > 1:\n");
+    for (int u = 0; u < 2; u++) {
+        printf("%4s %-8s", u ? "" : "line", u ? "" : "sigma");
+        for (int c = 0; r->o->wide && c < cfg->ncoords; c++)
+            if (lead_coord(&cfg->coords[c]))
+                printf(" %*s", lead_width(&cfg->coords[c]), u ? "" : cfg->coords[c].name);
+        printf(" %3s %9s %7s %6s %9s %7s %6s %6s %5s %9s\n", u ? "" : "n_T", u ? "[K]" : "T", u ? "[eV]" : "Ea",
+               u ? "[eV]" : "+-", u ? "[S K/cm]" : "A", u ? "[K]" : "B", u ? "[K]" : "+-", u ? "[K]" : "T0",
+               u ? "[K]" : "+-", u ? "[S/cm]" : "A");
+    }
+    int last_line = -1;
     for (int i = 0; i < fits->n; ++i)
-        voxel_fit_row(cfg, &fits->row[i]);
+        voxel_fit_row(cfg, &fits->row[i], r->o->wide, &last_line);
     if (fits->nall > fits->n)
         printf("(%d more rows in /fits)\n", fits->nall - fits->n);
 }
@@ -313,16 +427,18 @@ void run_closing_note(const run_ctx *r)
         if (r->cfg->coords[c].kind == LIHOP_COORD_SEED)
             seeds = r->cfg->coords[c].n;
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT; D*: tracer and D_sig: collective (jump) "
-               "diffusion coefficient;\nH_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation "
-               "factors), occ_X: Li per site of sublattice X.\nErrors are one standard error (jackknife over the %lld "
-               "replicas, one at a time)%s.\n", (long long)r->cfg->run.replicas,
-               r->cfg->garnet.has_bicrystal ? "; ASR = L (1/sigma_across - 1/sigma_bulk), one boundary per supercell "
-                                              "period L" : "");
+        printf("\nsigma: Nernst-Einstein conductivity n e^2 D_sigma / kT [S/cm]; D*: tracer diffusion coefficient\n"
+               "[cm^2/s]; H_R = D*/D_sig (Haven ratio), f = D*/D0 and f_I = D_sig/D0 (correlation factors);\n"
+               "with --wide also D_sig (collective, jump diffusion) and occ_X: Li per site of sublattice X.\n"
+               "Errors (+-) are one standard error (jackknife over the %lld replicas, one at a time)%s.\n",
+               (long long)r->cfg->run.replicas,
+               r->cfg->garnet.has_bicrystal ? ";\nASR = L (1/sigma_across - 1/sigma_bulk), one boundary per "
+                                              "supercell period L" : "");
     else
-        printf("\nsigma: total ionic conductivity (mean of the diagonal), exact: the same network solved exactly "
-               "(long-time limit),\nt+: transference number; errors are one standard error over the walkers; "
-               "x t: run time / deck time (extensions).\n");
+        printf("\nsigma: total ionic conductivity [S/cm] (mean of the diagonal), exact: the same network solved\n"
+               "exactly (long-time limit), t+: transference number, D_X: diffusion coefficient [cm^2/s] (with\n"
+               "--wide also each species' sigma and exact value); errors (+-) are one standard error over the\n"
+               "walkers; x t: run time / deck time (extensions); wall: seconds.\n");
     if (seeds > 1)
         printf("%d seeds per point: /combined in the file holds their inverse-variance weighted means.\n", seeds);
     printf("results: %s%s\n", r->o->out_path, r->warnings ? " (with warnings above)" : "");

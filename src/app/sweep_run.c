@@ -139,7 +139,7 @@ static lihop_status record_point(run_ctx *r, lihop_point_out *out)
         pt->index = lihop_h5_next_id(r->h5);
         st = lihop_h5_write_garnet_point(r->h5, r->view, r->coords, pt, &r->err);
         if (!st) {
-            run_garnet_row(r, pt);
+            run_garnet_row(r, pt, 0);
             r->work += (double)(pt->main.events + (pt->has_bulk ? pt->bulk.events : 0));
             garnet_warnings(r, pt);
         }
@@ -149,7 +149,7 @@ static lihop_status record_point(run_ctx *r, lihop_point_out *out)
         st = lihop_h5_write_point(r->h5, r->view, r->coords, res, &r->err);
         if (!st) {
             wrapping_line(r, res);
-            run_voxel_row(r, res);
+            run_voxel_row(r, res, 0);
             for (int s = 0; s < res->nspecies; s++)
                 r->work += (double)res->sp[s].hops;
             voxel_warnings(r, res);
@@ -271,7 +271,7 @@ static lihop_status open_results(run_ctx *r, int *nsites, int *nli0)
                          o->resume, o->overwrite, &r->h5, &r->err);
 }
 
-static void print_banner(const run_ctx *r, int nsites, int nli0)
+static void print_banner(run_ctx *r, int nsites, int nli0)
 {
     printf("lihop %s (%s)  config %s  ->  %s\n", LIHOP_VERSION, LIHOP_GIT_DESCRIBE, r->o->cfg_label, r->o->out_path);
     printf("backend: %s%s\n", r->o->backend == LIHOP_BACKEND_CUDA ? "cuda on " : "", r->o->device);
@@ -285,9 +285,9 @@ static void print_banner(const run_ctx *r, int nsites, int nli0)
     run_sweep_summary(r);
     printf("\n");
     if (r->cfg->model == LIHOP_MODEL_GARNET)
-        run_garnet_header(r->cfg);
+        run_garnet_header(r);
     else
-        run_voxel_header(r->cfg);
+        run_voxel_header(r);
 }
 
 /* The fits made at the end of a sweep, for the screen. */
@@ -368,7 +368,7 @@ static int run_end(run_ctx *r, lihop_status st, const run_fits *fits)
     if (r->cfg->model == LIHOP_MODEL_GARNET)
         run_print_fits(&fits->garnet);
     else
-        run_print_voxel_fits(r->cfg, &fits->voxel);
+        run_print_voxel_fits(r, &fits->voxel);
     run_closing_note(r);
     return 0;
 }

@@ -24,6 +24,7 @@ typedef struct {
     const char *device;             /* its name, for the header and /metadata */
     int threads;                    /* OpenMP threads, 0: default */
     int resume, overwrite;
+    int wide;                       /* 1: every table column (--wide); 0: within 100 columns */
     volatile sig_atomic_t *interrupt;   /* set by SIGINT/SIGTERM: stop at the next chunk */
 } lihop_run_opts;
 

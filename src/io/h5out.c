@@ -104,6 +104,7 @@ static void handle_free(lihop_h5 *h)
     lihop_durable_unlock(&h->dur);
     free(h->done_id);
     free(h->done_coord);
+    free(h->done_rows);
     free(h);
 }
 
@@ -287,8 +288,9 @@ lihop_status lihop_h5_close(lihop_h5 *h, const char *status, lihop_err *err)
     char now[32];
     lihop_h5r_iso_now(now);
     if (lihop_h5r_txn_begin(&c, h) == 0) {
-        if (lihop_h5i_attr_str(&c, h->meta, "/metadata", "end_time", now) == 0)
-            lihop_h5i_attr_str(&c, h->meta, "/metadata", "status", status ? status : "complete");
+        if (lihop_h5i_attr_str(&c, h->meta, "/metadata", "end_time", now) == 0 &&
+            lihop_h5i_attr_str(&c, h->meta, "/metadata", "status", status ? status : "complete") == 0)
+            lihop_h5r_history_end(&c, h, now, status ? status : "complete");
         lihop_h5r_txn_end(&c, h);
     }
     handle_free(h);

@@ -8,7 +8,7 @@
  *
  *   /metadata                       group; attributes:
  *       lihop_version, git_describe   string (of the latest session)
- *       command_line                  string (of the latest session; may be "")
+ *       command_line                  string (of the FIRST session, kept on --resume; may be "")
  *       config_text                   string, the whole YAML input deck (latest session)
  *       config_fixed_text             string, the deck with every sweepable value
  *                                     masked: what a --resume must match
@@ -22,6 +22,12 @@
  *       end_time                      string, ISO 8601 UTC (written on close)
  *       status                        string: "running", "complete",
  *                                     "interrupted" or "failed"
+ *   /metadata/history/<column>      one row per session (first run, each --resume), in
+ *                                   order: start_time, end_time ("" while running),
+ *                                   command_line, status, lihop_version, git_describe,
+ *                                   backend, device_name [nsessions] string; threads
+ *                                   [nsessions] int32 (a file from before the history
+ *                                   gets a first row from its attributes on resume)
  *   /metadata/species/name          [nspecies] string
  *   /metadata/species/charge_e      [nspecies] int32, unit "e"
  *   /metadata/phases/name           [nphases] string
@@ -262,6 +268,21 @@ int lihop_h5_point_done(const lihop_h5 *h, int k);
 int lihop_h5_find_point(const lihop_h5 *h, const double *coords);
 /* The id the next new point gets: one more than the largest in the file. */
 int lihop_h5_next_id(const lihop_h5 *h);
+
+/* A finished point of an earlier session (id from lihop_h5_find_point on a
+ * resumed file), read back from its stored /summary row for printing: voxel
+ * T_K, sigma_iso (+ err), sigma_exact_iso, t_plus (+ err, exact), converged,
+ * wall_s and per species D_m2_s, sigma_S_m, sigma_exact_S_m (each axis holds
+ * the stored mean of the diagonal), sigma_iso (+ err), extensions (the point's
+ * largest); everything else zero.  LIHOP_ERR_INPUT when id is not such a point. */
+lihop_status lihop_h5_read_point(const lihop_h5 *h, const lihop_config *cfg, int id, lihop_point_result *r,
+                                 lihop_err *err);
+/* Model garnet, the same: T_K, li_per_fu, li_per_cell, wall_s; main: sigma_NE,
+ * sigma_drift, D_tracer, D_sigma, haven, f_tracer, f_coll (+ errors each),
+ * site_occupancy; the drift runs' sigma_drift (+ err) and linearity; bc (the
+ * bicrystal's sigma across, along, bulk and ASR). */
+lihop_status lihop_h5_read_garnet_point(const lihop_h5 *h, const lihop_config *cfg, int id, lihop_garnet_point *pt,
+                                        lihop_err *err);
 
 /* /microstructure: phase grid and phase fractions, for a file opened without
  * micro.  If the file already holds a microstructure (resume), it must be

@@ -41,6 +41,7 @@ struct lihop_h5 {
     int ndone, done_cap, next_id;   /* finished points: ids and coordinates */
     int *done_id;
     double *done_coord;             /* [ndone][ncoords] */
+    unsigned char *done_rows;       /* resume: the /summary rows of the finished points, [ndone][row_size] */
 };
 
 /* ---- columns and rows (results_cols.c) ---- */
@@ -102,6 +103,13 @@ int lihop_h5r_point_complete(hid_t points, const char *name);
 int lihop_h5r_create_summary(lihop_h5i_ctx *c, lihop_h5 *h);
 int lihop_h5r_write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta);
 int lihop_h5r_write_sweep(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg);
+/* /metadata/history (h5out.h): a row for a new session (status "running"),
+ * its end_time and status on close, and for a file written before the history
+ * a first row from its /metadata attributes (no-op when the history exists). */
+#define LIHOP_H5R_NHIST 8
+int lihop_h5r_history_begin(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta, const char *start);
+int lihop_h5r_history_end(lihop_h5i_ctx *c, lihop_h5 *h, const char *end, const char *status);
+int lihop_h5r_history_legacy(lihop_h5i_ctx *c, lihop_h5 *h);
 int lihop_h5r_create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg, const lihop_h5_meta *meta);
 int lihop_h5r_compare_micro(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m);
 int lihop_h5r_write_micro_group(lihop_h5i_ctx *c, hid_t file, const lihop_micro *m,

@@ -72,7 +72,9 @@ int lihop_h5r_write_session_attrs(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_
         meta = &none;
     if (lihop_h5i_attr_str(c, h->meta, "/metadata", "lihop_version", meta->version) < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "git_describe", meta->git_describe) < 0 ||
-        lihop_h5i_attr_str(c, h->meta, "/metadata", "command_line", meta->command_line) < 0 ||
+        /* the first session's command stays; every session's is in /metadata/history */
+        (H5Aexists(h->meta, "command_line") <= 0 &&
+         lihop_h5i_attr_str(c, h->meta, "/metadata", "command_line", meta->command_line) < 0) ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "backend", meta->backend) < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "device_name", meta->device_name) < 0 ||
         lihop_h5i_attr_i32(c, h->meta, "/metadata", "threads", meta->threads) < 0 ||
@@ -300,7 +302,8 @@ int lihop_h5r_create_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *c
         lihop_h5i_attr_u64(c, h->meta, "/metadata", "seed", cfg->seed) < 0 ||
         lihop_h5i_attr_str(c, h->meta, "/metadata", "model",
                            cfg->model == LIHOP_MODEL_GARNET ? "garnet" : "voxel") < 0 ||
-        lihop_h5i_attr_str(c, h->meta, "/metadata", "start_time", now) < 0)
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "start_time", now) < 0 ||
+        lihop_h5r_history_begin(c, h, meta, now) < 0)
         return -1;
     if ((cfg->model == LIHOP_MODEL_GARNET ? write_garnet_meta(c, h, cfg) : write_voxel_meta(c, h, cfg)) < 0)
         return -1;
@@ -398,3 +401,152 @@ done:
     return rc;
 }
 
+
+/* ---- /metadata/history: one row per session (first run and every --resume) ---- */
+
+static const char *const hist_cols[LIHOP_H5R_NHIST] = {"start_time",   "end_time",      "command_line",
+                                                       "status",       "lihop_version", "git_describe",
+                                                       "backend",      "device_name"};
+
+/* /metadata/history/<name> as malloc'd strings (*n of them); NULL, *n = 0 when absent. */
+static char **hist_read(hid_t g, const char *name, int *n)
+{
+    *n = 0;
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    hid_t st = lihop_h5i_str_type();
+    hssize_t m = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : 0;
+    char **v = m > 0 ? calloc((size_t)m, sizeof *v) : NULL, **out = NULL;
+    if (v && H5Dread(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+        out = calloc((size_t)m + 1, sizeof *out);
+        for (hssize_t i = 0; out && i < m; i++)
+            out[i] = strdup(v[i] ? v[i] : "");
+        *n = out ? (int)m : 0;
+        H5Dvlen_reclaim(st, sp, H5P_DEFAULT, v);
+    }
+    free(v);
+    H5Tclose(st);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return out;
+}
+
+/* Column `name`: the stored rows plus (append) one more, or with the last one
+ * replaced; val NULL keeps the last row's value. */
+static int hist_column(lihop_h5i_ctx *c, hid_t g, const char *name, const char *val, int append)
+{
+    int n = 0;
+    char **old = hist_read(g, name, &n);
+    int m = append || n == 0 ? n + 1 : n;
+    const char **v = calloc((size_t)m, sizeof *v);
+    if (!v)
+        return lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory writing '/metadata/history'");
+    for (int i = 0; i < m; i++)
+        v[i] = i < n && old[i] ? old[i] : "";
+    if (val)
+        v[m - 1] = val;
+    int rc = 0;
+    if (H5Lexists(g, name, H5P_DEFAULT) > 0 && H5Ldelete(g, name, H5P_DEFAULT) < 0)
+        rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot rewrite '/metadata/history/%s'", name);
+    hsize_t dn = (hsize_t)m;
+    hid_t st = lihop_h5i_str_type();
+    if (rc == 0)
+        rc = lihop_h5i_dset_write(c, g, "/metadata/history", name, st, st, 1, &dn, v, NULL);
+    H5Tclose(st);
+    for (int i = 0; i < n; i++)
+        free(old[i]);
+    free(old);
+    free(v);
+    return rc;
+}
+
+/* threads [nrows] int32: the stored values plus (append) one more. */
+static int hist_threads(lihop_h5i_ctx *c, hid_t g, int threads, int append)
+{
+    int32_t buf[256];
+    hsize_t n = 0;
+    if (H5Lexists(g, "threads", H5P_DEFAULT) > 0) {
+        hid_t d = H5Dopen2(g, "threads", H5P_DEFAULT), sp = H5Dget_space(d);
+        n = (hsize_t)H5Sget_simple_extent_npoints(sp);
+        if (n > 255 || H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            n = 0;
+        H5Sclose(sp);
+        H5Dclose(d);
+        if (H5Ldelete(g, "threads", H5P_DEFAULT) < 0)
+            return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot rewrite '/metadata/history/threads'");
+    }
+    if (append || n == 0)
+        buf[n < 255 ? n++ : n - 1] = threads;
+    return lihop_h5i_dset_write(c, g, "/metadata/history", "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &n, buf,
+                                "1");
+}
+
+/* Write the history row: append a new one, or update the last (NULL values kept). */
+static int hist_row(lihop_h5i_ctx *c, lihop_h5 *h, const char *const val[LIHOP_H5R_NHIST], int threads, int append)
+{
+    hid_t g = H5I_INVALID_HID;
+    htri_t ex = H5Lexists(h->meta, "history", H5P_DEFAULT);
+    if (ex > 0)
+        g = H5Gopen2(h->meta, "history", H5P_DEFAULT);
+    else if (ex == 0 && lihop_h5i_make_group(c, h->meta, "history", &g) < 0)
+        return -1;
+    if (g < 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot open '/metadata/history'");
+    int rc = 0;
+    for (int i = 0; i < LIHOP_H5R_NHIST && rc == 0; i++)
+        rc = hist_column(c, g, hist_cols[i], val[i], append);
+    if (rc == 0 && (append || threads >= 0))
+        rc = hist_threads(c, g, threads, append);
+    H5Gclose(g);
+    return rc;
+}
+
+int lihop_h5r_history_begin(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta, const char *start)
+{
+    lihop_h5_meta none = {0};
+    if (!meta)
+        meta = &none;
+    const char *val[LIHOP_H5R_NHIST] = {start,         "",
+                                        meta->command_line ? meta->command_line : "", "running",
+                                        meta->version ? meta->version : "",
+                                        meta->git_describe ? meta->git_describe : "",
+                                        meta->backend ? meta->backend : "",
+                                        meta->device_name ? meta->device_name : ""};
+    return hist_row(c, h, val, meta->threads, 1);
+}
+
+int lihop_h5r_history_end(lihop_h5i_ctx *c, lihop_h5 *h, const char *end, const char *status)
+{
+    const char *val[LIHOP_H5R_NHIST] = {NULL, end, NULL, status, NULL, NULL, NULL, NULL};
+    return hist_row(c, h, val, -1, 0);
+}
+
+/* A file from before the history: its one session, from the /metadata attributes. */
+int lihop_h5r_history_legacy(lihop_h5i_ctx *c, lihop_h5 *h)
+{
+    htri_t ex = H5Lexists(h->meta, "history", H5P_DEFAULT);
+    if (ex != 0)
+        return ex < 0 ? lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot query '/metadata/history'") : 0;
+    char *val[LIHOP_H5R_NHIST];
+    for (int i = 0; i < LIHOP_H5R_NHIST; i++) {
+        val[i] = lihop_h5i_read_attr_str(h->meta, hist_cols[i]);
+    }
+    int32_t threads = 0;
+    if (H5Aexists(h->meta, "threads") > 0) {
+        hid_t a = H5Aopen(h->meta, "threads", H5P_DEFAULT);
+        if (a >= 0 && H5Aread(a, H5T_NATIVE_INT32, &threads) < 0)
+            threads = 0;
+        if (a >= 0)
+            H5Aclose(a);
+    }
+    const char *cv[LIHOP_H5R_NHIST];
+    for (int i = 0; i < LIHOP_H5R_NHIST; i++)
+        cv[i] = val[i] ? val[i] : "";
+    int rc = hist_row(c, h, cv, threads, 1);
+    for (int i = 0; i < LIHOP_H5R_NHIST; i++)
+        free(val[i]);
+    return rc;
+}

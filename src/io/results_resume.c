@@ -4,6 +4,7 @@
 
 #include "results_impl.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -248,7 +249,9 @@ static int load_done(lihop_h5i_ctx *c, lihop_h5 *h)
         if (lihop_h5r_add_done(h, id, coords) < 0)
             rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory");
     }
-    free(rows);
+    /* kept (row i is done point i) so that finished points print their values */
+    free(h->done_rows);
+    h->done_rows = rows;
     H5G_info_t gi;
     gi.nlinks = 0;
     if (rc == 0 && H5Gget_info(h->points, &gi) < 0)
@@ -302,13 +305,16 @@ static int open_summary(lihop_h5i_ctx *c, lihop_h5 *h)
  * kept for lihop_h5_abandon, the old end_time goes. */
 static int restart_session(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_h5_meta *meta)
 {
+    if (lihop_h5r_history_legacy(c, h) < 0)
+        return -1;
     char *prev = lihop_h5i_read_attr_str(h->meta, "status");
     snprintf(h->prev_status, sizeof h->prev_status, "%s", prev ? prev : "failed");
     free(prev);
     char now[32];
     lihop_h5r_iso_now(now);
     if (lihop_h5r_write_session_attrs(c, h, meta) < 0 ||
-        lihop_h5i_attr_str(c, h->meta, "/metadata", "resume_time", now) < 0)
+        lihop_h5i_attr_str(c, h->meta, "/metadata", "resume_time", now) < 0 ||
+        lihop_h5r_history_begin(c, h, meta, now) < 0)
         return -1;
     if (H5Aexists(h->meta, "end_time") > 0 && H5Adelete(h->meta, "end_time") < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete '/metadata' attribute 'end_time'");
@@ -343,4 +349,127 @@ int lihop_h5r_resume_layout(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *c
     if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot flush");
     return 0;
+}
+
+/* ---- finished points read back (for the screen) ------------------------------------ */
+
+/* The stored /summary row of finished point id, or NULL (status in err). */
+static const unsigned char *done_row(const lihop_h5 *h, int id, lihop_err *err)
+{
+    for (int i = 0; h && h->done_rows && i < h->ndone; i++)
+        if (h->done_id[i] == id)
+            return h->done_rows + (size_t)i * h->row_size;
+    lihop_fail(err, LIHOP_ERR_INPUT, "%s: point %d is not a finished point of the file", h ? h->path : "?", id);
+    return NULL;
+}
+
+static double col_f64(const lihop_h5 *h, const unsigned char *row, const char *fmt, const char *name)
+{
+    char col[LIHOP_NAME_LEN + 32];
+    snprintf(col, sizeof col, fmt, name);
+    return lihop_h5r_row_f64(h, row, lihop_h5r_col_index(h, col));
+}
+
+static int col_i32(const lihop_h5 *h, const unsigned char *row, const char *name)
+{
+    int i = lihop_h5r_col_index(h, name);
+    int32_t v = 0;
+    if (i >= 0 && h->cols[i].kind == COL_I32)
+        memcpy(&v, row + h->cols[i].off, 4);
+    return (int)v;
+}
+
+lihop_status lihop_h5_read_point(const lihop_h5 *h, const lihop_config *cfg, int id, lihop_point_result *r,
+                                 lihop_err *err)
+{
+    const unsigned char *row = done_row(h, id, err);
+    if (!row)
+        return LIHOP_ERR_INPUT;
+    memset(r, 0, sizeof *r);
+    r->index = id;
+    r->T_K = col_f64(h, row, "%s", "T_K");
+    r->sigma_iso_S_m = col_f64(h, row, "%s", "sigma_S_m");
+    r->sigma_iso_err = col_f64(h, row, "%s", "sigma_err_S_m");
+    r->sigma_exact_iso_S_m = col_f64(h, row, "%s", "sigma_exact_S_m");
+    r->t_plus = col_f64(h, row, "%s", "t_plus");
+    r->t_plus_err = col_f64(h, row, "%s", "t_plus_err");
+    r->t_plus_exact = col_f64(h, row, "%s", "t_plus_exact");
+    r->nspecies = h->nspecies;
+    int ext = col_i32(h, row, "extensions");
+    for (int s = 0; s < h->nspecies; s++) {
+        const char *sn = cfg->species[s].name;
+        lihop_species_result *sp = &r->sp[s];
+        double D = col_f64(h, row, "D_%s_m2_s", sn), sig = col_f64(h, row, "sigma_%s_S_m", sn);
+        double ex = col_f64(h, row, "sigma_%s_exact_S_m", sn);
+        for (int ax = 0; ax < 3; ax++) {    /* the file keeps the mean of the diagonal */
+            sp->D_m2_s[ax] = D;
+            sp->sigma_S_m[ax] = sig;
+            sp->sigma_exact_S_m[ax] = ex;
+        }
+        sp->sigma_iso_S_m = sig;
+        sp->sigma_iso_err = col_f64(h, row, "sigma_%s_err_S_m", sn);
+        sp->extensions = ext;
+    }
+    r->converged = col_i32(h, row, "converged");
+    r->wall_s = col_f64(h, row, "%s", "wall_s");
+    return LIHOP_OK;
+}
+
+/* The drift and bicrystal parts of a garnet row (NaN columns: none). */
+static void read_garnet_extras(const lihop_h5 *h, const lihop_config *cfg, const unsigned char *row,
+                               lihop_garnet_point *pt)
+{
+    pt->drift_linearity = col_f64(h, row, "%s", "drift_linearity");
+    pt->drift_linearity_err = col_f64(h, row, "%s", "drift_linearity_err");
+    pt->has_drift = cfg->garnet.has_drift && !isnan(col_f64(h, row, "%s", "sigma_drift_E1_S_m"));
+    for (int i = 0; pt->has_drift && i < 2; i++) {
+        pt->drift_field_V_m[i] = cfg->garnet.drift_fields_V_m[i];
+        pt->drift[i].sigma_drift_S_m = col_f64(h, row, "sigma_drift_E%s_S_m", i ? "2" : "1");
+        pt->drift[i].sigma_drift_err = col_f64(h, row, "sigma_drift_E%s_err_S_m", i ? "2" : "1");
+    }
+    lihop_bicrystal_result *b = &pt->bc;
+    pt->has_bulk = cfg->garnet.has_bicrystal;
+    b->axis = cfg->garnet.bicrystal.axis;
+    b->sigma_across_S_m = col_f64(h, row, "%s", "sigma_across_S_m");
+    b->sigma_across_err = col_f64(h, row, "%s", "sigma_across_err_S_m");
+    b->sigma_along_S_m = col_f64(h, row, "%s", "sigma_along_S_m");
+    b->sigma_along_err = col_f64(h, row, "%s", "sigma_along_err_S_m");
+    b->sigma_bulk_S_m = col_f64(h, row, "%s", "sigma_bulk_S_m");
+    b->sigma_bulk_err = col_f64(h, row, "%s", "sigma_bulk_err_S_m");
+    b->asr_ohm_m2 = col_f64(h, row, "%s", "ASR_ohm_m2");
+    b->asr_err_ohm_m2 = col_f64(h, row, "%s", "ASR_err_ohm_m2");
+}
+
+lihop_status lihop_h5_read_garnet_point(const lihop_h5 *h, const lihop_config *cfg, int id, lihop_garnet_point *pt,
+                                        lihop_err *err)
+{
+    const unsigned char *row = done_row(h, id, err);
+    if (!row)
+        return LIHOP_ERR_INPUT;
+    memset(pt, 0, sizeof *pt);
+    lihop_garnet_result *m = &pt->main;
+    pt->index = id;
+    pt->T_K = m->T_K = col_f64(h, row, "%s", "T_K");
+    pt->li_per_fu = col_f64(h, row, "%s", "li_per_fu");
+    pt->li_per_cell = col_f64(h, row, "%s", "li_per_cell");
+    m->sigma_NE_S_m = col_f64(h, row, "%s", "sigma_S_m");
+    m->sigma_NE_err = col_f64(h, row, "%s", "sigma_err_S_m");
+    m->sigma_drift_S_m = col_f64(h, row, "%s", "sigma_drift_S_m");
+    m->sigma_drift_err = col_f64(h, row, "%s", "sigma_drift_err_S_m");
+    m->D_tracer_m2_s = col_f64(h, row, "%s", "D_tracer_m2_s");
+    m->D_tracer_err = col_f64(h, row, "%s", "D_tracer_err_m2_s");
+    m->D_sigma_m2_s = col_f64(h, row, "%s", "D_sigma_m2_s");
+    m->D_sigma_err = col_f64(h, row, "%s", "D_sigma_err_m2_s");
+    m->haven = col_f64(h, row, "%s", "haven");
+    m->haven_err = col_f64(h, row, "%s", "haven_err");
+    m->f_tracer = col_f64(h, row, "%s", "f_tracer");
+    m->f_tracer_err = col_f64(h, row, "%s", "f_tracer_err");
+    m->f_coll = col_f64(h, row, "%s", "f_coll");
+    m->f_coll_err = col_f64(h, row, "%s", "f_coll_err");
+    m->nsub = h->nsub;
+    for (int s = 0; s < h->nsub; s++)
+        m->site_occupancy[s] = col_f64(h, row, "occupancy_%s", cfg->garnet.subname[s]);
+    read_garnet_extras(h, cfg, row, pt);
+    pt->wall_s = col_f64(h, row, "%s", "wall_s");
+    return LIHOP_OK;
 }

@@ -46,7 +46,8 @@ awk -v b="$B" -v db="$dB" -v t="$T0" -v dt="$dT0" -v a="$A" -v da="$dA" 'BEGIN {
     exit !ok }' || fail "VTF B = $B +- $dB K, T0 = $T0 +- $dT0 K, A = $A +- $dA S/m (deck: 1300 K, 166 K, 160 S/m)"
 grep -q 'Fits of sigma(T) per sweep line' six.out || { show six; fail "no fit table printed"; }
 grep -qE '^ +0 total +6 +260-410 ' six.out || { show six; fail "no total row in the printed fit table"; }
-grep -q 'B \[K\]' six.out && grep -q 'Ea\[eV\]' six.out || fail "the fit table header has no units"
+grep -qE 'n_T +T +Ea +\+- +A +B ' six.out && grep -qE '^ +\[K\] +\[eV\] +\[eV\] +\[S K/cm\] +\[K\]' six.out ||
+    { show six; fail "the fit table header has no units line"; }
 echo "  ok: B = $B +- $dB K, T0 = $T0 +- $dT0 K, A = $A +- $dA S/m"
 
 check "3 temperatures: Arrhenius rows, no VTF (vtf = 0, NaN parameters)"

@@ -22,7 +22,8 @@ nrows=$(grep -cE '^ *[0-9]+\.[0-9]{2} +[0-9.]+e[-+][0-9]+ ' run1.out || true)
 [ "$nrows" -eq 2 ] || { show run1; fail "expected 2 table rows, found $nrows"; }
 grep -qE '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' run1.out || { show run1; fail "no table row for 298.15 K"; }
 grep -qE '^ *353\.15 +[0-9.]+e[-+][0-9]+ ' run1.out || { show run1; fail "no table row for 353.15 K"; }
-grep -q 'T \[K\]' run1.out || { show run1; fail "no table header"; }
+grep -qE '^ +T +sigma +\+- +exact ' run1.out && grep -qE '^ +\[K\] +\[S/cm\]' run1.out ||
+    { show run1; fail "no table header with units"; }
 
 check "/metadata status is \"complete\", lihop_version matches --version"
 [ "$(attr out.h5 /metadata/status)" = complete ] || fail "/metadata status is '$(attr out.h5 /metadata/status)', expected complete"
