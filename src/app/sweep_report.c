@@ -308,7 +308,7 @@ static void run_percolation_line(const run_ctx *r)
     for (int p = 0; p < r->cfg->nphases && p < LIHOP_MAX_PHASES; ++p) names[p] = r->cfg->phases[p].name;
     char line[4096];
     lihop_percolation_format(pc, names, line, sizeof line);
-    printf("percolates: %s  (axes a phase or interface network wraps around the periodic box)\n", line);
+    printf("percolates: %s  (wrap axes)\n", line);
     free(pc);
 }
 
@@ -316,15 +316,16 @@ void run_voxel_banner(const run_ctx *r)
 {
     double frac[LIHOP_MAX_PHASES];
     lihop_micro_fractions(r->m, frac);
-    printf("microstructure %d x %d x %d voxels of %.3g m:", r->m->n[0], r->m->n[1], r->m->n[2], r->m->voxel_m);
-    for (int p = 0; p < r->cfg->nphases; ++p)
-        printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
     int swept_micro = 0;
     for (int c = 0; c < r->cfg->ncoords; c++)
         swept_micro |= r->cfg->coords[c].n > 1 && (r->cfg->coords[c].kind == LIHOP_COORD_VOLUME_FRACTION ||
                                                    r->cfg->coords[c].kind == LIHOP_COORD_RADIUS ||
                                                    (r->cfg->coords[c].kind == LIHOP_COORD_SEED && !r->cfg->micro.seed_given));
-    printf("  (volume fractions%s)\n", swept_micro ? " of the first point; the microstructure changes along the sweep" : "");
+    printf("microstructure %d x %d x %d voxels of %.3g m; volume fractions%s:", r->m->n[0], r->m->n[1], r->m->n[2],
+           r->m->voxel_m, swept_micro ? " (first point)" : "");
+    for (int p = 0; p < r->cfg->nphases; ++p)
+        printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
+    printf("\n");
     run_percolation_line(r);
 }
 

@@ -97,11 +97,18 @@ lihop_status cfg_add_coord(pctx *c, lihop_config *cfg, lihop_coord_kind kind, in
     return LIHOP_OK;
 }
 
+/* Coordinates by kind, seed first (slowest) and temperature last (fastest,
+ * whatever kinds were added after it). */
+static int kind_rank(lihop_coord_kind k)
+{
+    return k == LIHOP_COORD_TEMPERATURE ? 1000 : (int)k;
+}
+
 static int coord_order(const void *a, const void *b)
 {
     const lihop_coord *x = a, *y = b;
     if (x->kind != y->kind)
-        return (int)x->kind - (int)y->kind;
+        return kind_rank(x->kind) - kind_rank(y->kind);
     return x->target - y->target;
 }
 
