@@ -171,6 +171,26 @@ static int parse_out_only(const char *cmd, int argc, char **argv, const char **o
     return 0;
 }
 
+/* Achieved volume (and, with densities, weight) fractions and the filler's target. */
+static void print_fractions(const lihop_config *cfg, const lihop_micro *m, const char *const *names)
+{
+    lihop_micro_report rep;
+    lihop_err e;
+    if (lihop_micro_fraction_report(m, &cfg->micro, &rep, &e) != LIHOP_OK) {
+        printf("  (fractions not available: %s)\n", e.msg);
+        return;
+    }
+    for (int p = 0; p < cfg->nphases; ++p) {
+        printf("  %-16s volume fraction %.4f", names[p], rep.volume_fraction[p]);
+        if (rep.has_weight) printf("  weight fraction %.4f", rep.weight_fraction[p]);
+        printf("\n");
+    }
+    if (rep.filler_phase >= 0 && !isnan(rep.target_volume_fraction))
+        printf("  filler %s: target %.4f by volume%s, achieved %.4f\n", names[rep.filler_phase],
+               rep.target_volume_fraction, cfg->micro.by_weight ? " (from the weight fraction)" : "",
+               rep.volume_fraction[rep.filler_phase]);
+}
+
 static int cmd_micro(int argc, char **argv)
 {
     const char *cfg_path = NULL, *out_path = NULL;
@@ -196,11 +216,9 @@ static int cmd_micro(int argc, char **argv)
     for (int p = 0; p < cfg->nphases; ++p) names[p] = cfg->phases[p].name;
     if (!st) st = lihop_micro_write_h5(m, out_path, "/phase", names, &err);
     if (!st) {
-        double frac[LIHOP_MAX_PHASES];
-        lihop_micro_fractions(m, frac);
         printf("%d x %d x %d voxels of %.3g m written to %s (dataset /phase) and %s.xdmf\n", m->n[0], m->n[1], m->n[2],
                m->voxel_m, out_path, out_path);
-        for (int p = 0; p < cfg->nphases; ++p) printf("  %-16s volume fraction %.4f\n", names[p], frac[p]);
+        print_fractions(cfg, m, names);
         if (m->grain) printf("  %d grains (dataset /grain)\n", (int)m->ngrains);
         lihop_percolation pc;
         st = lihop_percolation_analyse(m, &pc, &err);

@@ -52,6 +52,10 @@ static lihop_status voxel_micro(run_ctx *r)
 static void micro_stats(const run_ctx *r, lihop_point_result *res)
 {
     lihop_micro_fractions(r->m, res->phase_fraction);
+    lihop_micro_report rep;
+    lihop_err e;
+    int ok = lihop_micro_fraction_report(r->m, &r->view->micro, &rep, &e) == LIHOP_OK && rep.has_weight;
+    for (int p = 0; p < LIHOP_MAX_PHASES; ++p) res->phase_weight_fraction[p] = ok ? rep.weight_fraction[p] : NAN;
     for (int p = 0; p < r->perc->nphases && p < LIHOP_MAX_PHASES; ++p)
         for (int ax = 0; ax < 3; ++ax) res->phase_spans[p][ax] = r->perc->phase[p].spans[ax];
 }

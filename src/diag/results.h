@@ -44,6 +44,7 @@ typedef struct {
     double sigma_exact_iso_S_m, t_plus_exact;
     /* the point's microstructure (set by whoever built it: sweep_run.c) */
     double phase_fraction[LIHOP_MAX_PHASES];
+    double phase_weight_fraction[LIHOP_MAX_PHASES];   /* NaN unless every phase present has a density */
     int32_t phase_spans[LIHOP_MAX_PHASES][3];   /* 1: the phase wraps around the periodic box along x, y, z */
     int converged;                          /* 0: a species still in its transient or off the exact value */
     char warning[512];

@@ -176,6 +176,7 @@ static int write_residence(lihop_h5i_ctx *c, hid_t g, const char *gname, const l
         return -1;
     hsize_t dp = (hsize_t)np, dps[2] = {(hsize_t)np, 3};
     if (lihop_h5i_dset_f64(c, g, gname, "phase_fraction", 1, &dp, r->phase_fraction, "1") < 0 ||
+        lihop_h5i_dset_f64(c, g, gname, "phase_weight_fraction", 1, &dp, r->phase_weight_fraction, "1") < 0 ||
         lihop_h5i_dset_write(c, g, gname, "phase_spans", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, dps, r->phase_spans,
                              "1") < 0)
         return -1;
