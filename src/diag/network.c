@@ -318,11 +318,12 @@ lihop_status lihop_network_solve(const int n[3], double h, double *const gamma[3
 }
 
 /* Bond conductance i -> j inside space-charge layers: each half voxel's
- * conductivity times its factor g = exp(-z e phi / kT), the ASR unchanged. */
+ * conductivity times its factor g = exp(-z e phi / kT), the ASR unchanged (the
+ * walk's own series resistance, voxel_walk.h). */
 static double layer_bond(const lihop_voxel_params *lp, int a, int b, double gi, double gj)
 {
-    if (!(lp->half_res[a] > 0.0) || !(lp->half_res[b] > 0.0)) return 0.0;
-    return 1.0 / (lp->half_res[a] / gi + lp->half_res[b] / gj + (a != b ? lp->iface_res[a][b] : 0.0));
+    double res = lihop_voxel_layer_resistance(lp, a, b, gi, gj);
+    return res > 0.0 ? 1.0 / res : 0.0;
 }
 
 /* gamma[ax][i] of species s: the phase-pair table, or per bond with layers (g != NULL). */

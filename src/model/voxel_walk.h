@@ -96,13 +96,22 @@ LIHOP_HD static inline void lihop_voxel_neighbours(const int32_t n[3], const int
     nb[5] = c[2] == 0 ? v + (uint32_t)(n[2] - 1) * sz : v - sz;
 }
 
+/* Series resistance (ohm) of the bond from voxel i (phase a, factor gi) to j
+ * (phase b, gj) inside a space-charge layer; 0 when a phase does not carry the
+ * species.  The walk's rates and the exact network (diag/network.c) both use it. */
+LIHOP_HD static inline double lihop_voxel_layer_resistance(const lihop_voxel_params *p, int a, int b, double gi,
+                                                           double gj)
+{
+    if (!(p->half_res[a] > 0.0) || !(p->half_res[b] > 0.0)) return 0.0;
+    return p->half_res[a] / gi + p->half_res[b] / gj + (a != b ? p->iface_res[a][b] : 0.0);
+}
+
 /* Face rate from voxel i (phase a, factor gi) to j (phase b, gj) inside a space-charge layer. */
 LIHOP_HD static inline double lihop_voxel_layer_rate(const lihop_voxel_params *p, int a, int b, double gi, double gj,
                                                      int d)
 {
-    if (!(p->half_res[a] > 0.0) || !(p->half_res[b] > 0.0)) return 0.0;
-    double res = p->half_res[a] / gi + p->half_res[b] / gj + (a != b ? p->iface_res[a][b] : 0.0);
-    return p->to_rate * p->tilt[d] / (p->rho[a] * gi * res);
+    double res = lihop_voxel_layer_resistance(p, a, b, gi, gj);
+    return res > 0.0 ? p->to_rate * p->tilt[d] / (p->rho[a] * gi * res) : 0.0;
 }
 
 /* The six face rates out of voxel v = c (phase a) and their sum. */
