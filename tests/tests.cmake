@@ -170,3 +170,18 @@ endif()
 set_tests_properties(python_lihop_results PROPERTIES LABELS cli SKIP_RETURN_CODE 77
                      WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 lihop_test_limits(python_lihop_results)
+
+# Interoperability tests (tests/interop): BPX/PyBaMM and H5MD/MDAnalysis/kinisi run
+# with the pinned virtual environment .ci/install-deps builds in .venv-interop/.
+# Without it they skip (exit 77) and say how to get it. LIHOP_INTEROP_PYTHON
+# points elsewhere if wanted.
+set(LIHOP_INTEROP_PYTHON "${CMAKE_SOURCE_DIR}/.venv-interop/bin/python3"
+    CACHE FILEPATH "Python of the interoperability tests (bpx, pybamm, MDAnalysis, kinisi)")
+function(lihop_interop_test name script)
+  add_test(NAME ${name}
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/interop/run_interop.sh ${LIHOP_INTEROP_PYTHON}
+                   ${CMAKE_SOURCE_DIR}/tests/interop/${script} $<TARGET_FILE:lihop> ${CMAKE_SOURCE_DIR}
+                   ${CMAKE_BINARY_DIR}/interop_${name} ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS "cli;interop" SKIP_RETURN_CODE 77)
+  lihop_test_limits(${name})
+endfunction()
