@@ -446,8 +446,10 @@ static int cmd_export(int argc, char **argv)
         if (c == 'o') out_path = optarg;
         if (c == 'b') base = optarg;
         char *end;
-        if (c == 'l' && ((line = (int)strtol(optarg, &end, 10)) < 0 || end == optarg || *end))
+        long l = c == 'l' ? strtol(optarg, &end, 10) : 0;
+        if (c == 'l' && (l < 0 || l > 1000000000L || end == optarg || *end))
             return lihop_cli_error("export", "--line expects a sweep line number >= 0 (see /fits), got '%s'", optarg);
+        if (c == 'l') line = (int)l;
     }
     for (; optind < argc; ++optind) {
         if (n == 2) return lihop_cli_error("export", "unexpected argument '%s'", argv[optind]);

@@ -61,12 +61,23 @@ refused nofits 2 "one.h5 has no /fits: the Arrhenius fit needs a sweep line with
 refused tworows 2 "two.h5 sweeps 2 lines; choose one with --line N \(lines: 0 volume_fraction=0.1 [^;]*; 1 volume_fraction=0.2 " \
     two.h5 --base "$BASE" -o out.json
 refused noline 2 "two.h5: no line 5 in /fits" two.h5 --base "$BASE" -o out.json --line 5
+cp pic.h5 interrupted.h5
+"$PY" -c "import h5py; h5py.File('interrupted.h5', 'r+')['/metadata'].attrs['status'] = 'interrupted'"
+refused interrupted 2 "interrupted.h5 has status 'interrupted', not 'complete': finish it with" \
+    interrupted.h5 --base "$BASE" -o out.json
 refused nores 3 "cannot read none.h5" none.h5 --base "$BASE" -o out.json
 refused nothdf 2 "is not an HDF5 file" "$BASE" --base "$BASE" -o out.json
 expect_rc 0 lattice "$LIHOP" lattice "$SRC/lattices/simple_cubic.yaml" -o lat.h5
 expect_rc 0 garnet "$LIHOP" run "$SRC/tests/data/nb_garnet.yaml" -o garnet.h5 --threads 2
 refused garnet 2 "garnet.h5 is a garnet results file; export bpx takes a voxel results file" garnet.h5 --base "$BASE" -o out.json
 refused latfile 2 "lat.h5 is not a lihop results file" lat.h5 --base "$BASE" -o out.json
+
+check "a reference temperature outside the fitted range: a warning, the file written"
+edit_base hot.json 'd["Parameterisation"]["Cell"]["Reference temperature [K]"] = 400.0'
+expect_rc 0 hot "$LIHOP" export bpx pic.h5 --base hot.json -o hot_out.json
+grep -q "warning: the reference temperature 400 K is outside the fitted 273.15-348.15 K" hot.err || { show hot; fail "no warning"; }
+grep -q "line 0 at 400 K" hot.out || { show hot; fail "not evaluated at 400 K"; }
+echo "  ok"
 
 check "--line picks a line: two lines, two conductivities"
 expect_rc 0 line0 "$LIHOP" export bpx two.h5 --base "$BASE" -o l0.json --line 0
