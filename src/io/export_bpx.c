@@ -173,17 +173,14 @@ static lihop_status set_header(json_object *header, const char *results_path, co
     char *s = malloc(n);
     if (!s)
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory writing the BPX header");
-    {
-        snprintf(s, n, "Electrolyte from lihop %s (%s), `lihop export bpx` of %s, sweep line %d: conductivity "
-                 "and its activation energy from the Arrhenius fit of ln sigma over %d temperatures %g-%g K, "
-                 "diffusivity from an Arrhenius fit of the D of species '%s', cation transference number "
-                 "sigma_%s / sum of the species' sigma, all at the reference temperature %g K.%s%s",
-                 LIHOP_VERSION, LIHOP_GIT_DESCRIBE, results_path, v->line, v->n_T, v->T_min_K, v->T_max_K,
-                 v->li_species, v->li_species, v->T_ref_K,
-                 old[0] ? " Electrodes, separator, cell and state from the base file: " : "", old);
-        json_object_object_add(header, "Description", json_object_new_string(s));
-        free(s);
-    }
+    snprintf(s, n, "Electrolyte from lihop %s (%s), `lihop export bpx` of %s, sweep line %d: conductivity and its "
+             "activation energy from the Arrhenius fit of ln sigma over %d temperatures %g-%g K, diffusivity from "
+             "an Arrhenius fit of the D of species '%s', cation transference number sigma_%s / sum of the "
+             "species' sigma, all at the reference temperature %g K.%s%s", LIHOP_VERSION, LIHOP_GIT_DESCRIBE,
+             results_path, v->line, v->n_T, v->T_min_K, v->T_max_K, v->li_species, v->li_species, v->T_ref_K,
+             old[0] ? " Electrodes, separator, cell and state from the base file: " : "", old);
+    json_object_object_add(header, "Description", json_object_new_string(s));   /* frees old: s is a copy */
+    free(s);
     /* the Electrolyte keys written are BPX 1.1's: a 1.0 base is relabelled, 1.1.x kept */
     json_object *b;
     if (!json_object_object_get_ex(header, "BPX", &b) || !json_object_is_type(b, json_type_string) ||

@@ -46,7 +46,9 @@ static lihop_status tbl_read(hid_t f, const char *dset, const char *path, bpx_tb
     memset(t, 0, sizeof *t);
     hid_t d = H5Dopen2(f, dset, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1;
     lihop_status st = LIHOP_OK;
-    if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_COMPOUND)
+    if (d < 0)
+        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s has no '%s' table", path, dset);
+    else if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_COMPOUND)
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s: '%s' is not a table (compound dataset)", path, dset);
     hid_t mt = H5I_INVALID_HID;
     if (!st) {
@@ -64,6 +66,8 @@ static lihop_status tbl_read(hid_t f, const char *dset, const char *path, bpx_tb
         if (cl == H5T_FLOAT || cl == H5T_INTEGER)   /* other members (none today) are skipped */
             H5Tinsert(mt, t->name[i], sizeof(double) * (size_t)i, H5T_NATIVE_DOUBLE);
     }
+    for (size_t i = 0; !st && i < (size_t)t->ncols * (size_t)t->nrows; i++)
+        t->v[i] = NAN;                       /* columns that are not numbers read as NaN */
     if (!st && t->nrows > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->v) < 0)
         st = lihop_fail(err, LIHOP_ERR_IO, "%s: cannot read '%s'", path, dset);
     if (mt >= 0)
