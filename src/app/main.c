@@ -7,6 +7,7 @@
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -433,10 +434,24 @@ static int export_bpx(const char *in_path, const char *base, const char *out_pat
     return 0;
 }
 
+/* --line N: a /fits line number >= 0. */
+static int parse_line(const char *value, int *line)
+{
+    char *end;
+    errno = 0;
+    long l = strtol(value, &end, 10);
+    if (end == value || *end || errno || l < 0 || l > INT_MAX)
+        return lihop_cli_error("export", "--line expects a sweep line number >= 0 (see /fits), got '%s'", value);
+    *line = (int)l;
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
-    static const struct option longs[] = {{"output", required_argument, NULL, 'o'}, {"base", required_argument, NULL, 'b'},
-                                          {"line", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
+                                          {"base", required_argument, NULL, 'b'},
+                                          {"line", required_argument, NULL, 'l'},
+                                          {NULL, 0, NULL, 0}};
     const char *out_path = NULL, *base = NULL, *pos[2] = {NULL, NULL};
     int line = -1, n = 0;
     lihop_cli_begin();
@@ -445,11 +460,7 @@ static int cmd_export(int argc, char **argv)
         if (c == 'h') return lihop_cli_cmd_usage(stdout, "export"), 0;
         if (c == 'o') out_path = optarg;
         if (c == 'b') base = optarg;
-        char *end;
-        long l = c == 'l' ? strtol(optarg, &end, 10) : 0;
-        if (c == 'l' && (l < 0 || l > 1000000000L || end == optarg || *end))
-            return lihop_cli_error("export", "--line expects a sweep line number >= 0 (see /fits), got '%s'", optarg);
-        if (c == 'l') line = (int)l;
+        if (c == 'l' && parse_line(optarg, &line)) return 2;
     }
     for (; optind < argc; ++optind) {
         if (n == 2) return lihop_cli_error("export", "unexpected argument '%s'", argv[optind]);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -172,6 +173,24 @@ static double fit_sigma(const bpx_tbl *t, int r, double T_K)
     return A * exp(-Ea / (LIHOP_KB_EV * T_K));
 }
 
+/* printf to buf[*len...] (cap bytes in all); a long text is cut, never overrun. */
+static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    if (*len + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+}
+
 /* The total-sigma row of the wanted line (-1: the only one), or an error
  * that lists the lines with their coordinates. */
 static lihop_status pick_line(const bpx_tbl *t, const char *path, int want, lihop_bpx_values *v, int *row,
@@ -195,10 +214,9 @@ static lihop_status pick_line(const bpx_tbl *t, const char *path, int want, liho
         v->nlines++;
         if (line == want || want < 0)
             *row = r;
-        len += (size_t)snprintf(list + len, len < sizeof list ? sizeof list - len : 0, "%s%d", v->nlines > 1 ? "; " : "", line);
+        append(list, sizeof list, &len, "%s%d", v->nlines > 1 ? "; " : "", line);
         for (int c = c0; c < cn; c++)
-            len += (size_t)snprintf(list + len, len < sizeof list ? sizeof list - len : 0, " %s=%g", t->name[c],
-                                    tbl_at(t, r, c));
+            append(list, sizeof list, &len, " %s=%g", t->name[c], tbl_at(t, r, c));
     }
     if (v->nlines == 0)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: /fits has no row of the total sigma (species -1)", path);
