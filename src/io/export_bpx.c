@@ -111,8 +111,9 @@ static lihop_status check_version(json_object *header, const char *path, lihop_e
         major = (int)floor(json_object_get_double(b));
     if (major != 1)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: Header.\"BPX\" is %s, expected a BPX 1.x base file such as "
-                          "\"1.1.0\" (a 0.x file keeps state in Parameterisation: convert it with "
-                          "bpx.parse_bpx_file and save it again)", path, json_object_to_json_string(b));
+                          "\"1.1.0\" (a 0.x file keeps its state in Parameterisation: convert it with the "
+                          "bpx package's convert_v0_to_v1, as configs/bpx/README.md says)",
+                          path, json_object_to_json_string(b));
     return LIHOP_OK;
 }
 
@@ -163,7 +164,7 @@ static void set_electrolyte(json_object *elec, const lihop_bpx_values *v)
     json_object_object_add(elec, "Cation transference number", num17(v->t_plus));
 }
 
-/* Header: BPX version, and the electrolyte's provenance after the base's description. */
+/* Header: the electrolyte's provenance, then the base's description; the BPX version. */
 static lihop_status set_header(json_object *header, const char *results_path, const lihop_bpx_values *v,
                                lihop_err *err)
 {
