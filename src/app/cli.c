@@ -42,12 +42,17 @@ static const cli_cmd CMDS[] = {
      "  --json                  one JSON document instead of the table\n"
      "  --threads N             OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or all cores)\n"
      "  -h, --help              this help\n"},
-    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv]",
-     "write a results file's /summary table as CSV with units in the header",
+    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv] | bpx RESULTS.h5 --base CELL.json -o OUT.json [--line N]",
+     "write a results file's /summary table as CSV, or a BPX 1.1 cell file with lihop's electrolyte",
      "  csv                     the format: one header line \"name [unit]\", one line per point,\n"
      "                          17 significant digits, NaN as nan\n"
-     "  RESULTS.h5              a `lihop run` results file\n"
-     "  -o, --output OUT.csv    write here instead of to stdout\n"
+     "  bpx                     a BPX 1.1 JSON cell file (PyBaMM): the base cell with its Electrolyte from\n"
+     "                          the results' fits at the base's reference temperature\n"
+     "  RESULTS.h5              a `lihop run` results file (bpx: a finished voxel sweep with /fits)\n"
+     "  -o, --output OUT        write here (csv: instead of to stdout; bpx: required, written atomically)\n"
+     "  --base CELL.json        bpx: the BPX 1.x cell (electrodes, separator, cell, state), e.g.\n"
+     "                          configs/bpx/nmc_pouch_cell_BPX.json\n"
+     "  --line N                bpx: the sweep line of /fits to export (required when there are several)\n"
      "  -h, --help              this help\n"},
     {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
 };

@@ -7,6 +7,7 @@
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "backend_cuda.h"
 #include "cli.h"
 #include "config.h"
+#include "export_bpx.h"
 #include "export_csv.h"
 #include "garnet.h"
 #include "garnet_setup.h"
@@ -414,14 +416,62 @@ static int export_csv(const char *in_path, const char *out_path)
     return 0;
 }
 
+/* lihop export bpx RESULTS --base CELL.json -o OUT.json [--line N] (README "BPX export"). */
+static int export_bpx(const char *in_path, const char *base, const char *out_path, int line)
+{
+    if (!base) return lihop_cli_error("export", "bpx needs --base CELL.json (the BPX cell the electrolyte goes into)");
+    if (!out_path) return lihop_cli_error("export", "bpx needs -o OUT.json (where to write the BPX file)");
+    lihop_err err = {{0}};
+    lihop_bpx_values v;
+    lihop_status st = lihop_export_bpx(in_path, base, out_path, line, &v, &err);
+    if (st) return fail(st, &err);
+    if (v.T_ref_K < v.T_min_K || v.T_ref_K > v.T_max_K)
+        fprintf(stderr, "lihop: warning: the reference temperature %g K is outside the fitted %g-%g K: the "
+                        "electrolyte values are extrapolated\n", v.T_ref_K, v.T_min_K, v.T_max_K);
+    printf("%s: Electrolyte of %s line %d at %g K: sigma %.6g S/m (Ea %.6g J/mol), D_%s %.6g m2/s (Ea %.6g J/mol), "
+           "t+ %.6g\n", out_path, in_path, v.line, v.T_ref_K, v.sigma_S_m, v.Ea_sigma_J_mol, v.li_species, v.D_m2_s,
+           v.Ea_D_J_mol, v.t_plus);
+    return 0;
+}
+
+/* --line N: a /fits line number >= 0. */
+static int parse_line(const char *value, int *line)
+{
+    char *end;
+    errno = 0;
+    long l = strtol(value, &end, 10);
+    if (end == value || *end || errno || l < 0 || l > INT_MAX)
+        return lihop_cli_error("export", "--line expects a sweep line number >= 0 (see /fits), got '%s'", value);
+    *line = (int)l;
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
-    const char *out_path = NULL, *pos[2] = {NULL, NULL};
-    int n, pc = parse_out_only("export", argc, argv, &out_path, pos, 2, &n);
-    if (pc) return pc < 0 ? 0 : pc;
-    if (n == 0) return lihop_cli_error("export", "missing the format (csv) and RESULTS.h5");
-    if (strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv)", pos[0]);
+    static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
+                                          {"base", required_argument, NULL, 'b'},
+                                          {"line", required_argument, NULL, 'l'},
+                                          {NULL, 0, NULL, 0}};
+    const char *out_path = NULL, *base = NULL, *pos[2] = {NULL, NULL};
+    int line = -1, n = 0;
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next("export", argc, argv, "o:", longs)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, "export"), 0;
+        if (c == 'o') out_path = optarg;
+        if (c == 'b') base = optarg;
+        if (c == 'l' && parse_line(optarg, &line)) return 2;
+    }
+    for (; optind < argc; ++optind) {
+        if (n == 2) return lihop_cli_error("export", "unexpected argument '%s'", argv[optind]);
+        pos[n++] = argv[optind];
+    }
+    if (n == 0) return lihop_cli_error("export", "missing the format (csv or bpx) and RESULTS.h5");
+    int bpx = !strcmp(pos[0], "bpx");
+    if (!bpx && strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv, bpx)", pos[0]);
     if (n == 1) return lihop_cli_error("export", "missing RESULTS.h5 (a lihop run results file)");
+    if (bpx) return export_bpx(pos[1], base, out_path, line);
+    if (base || line >= 0) return lihop_cli_error("export", "--base and --line are options of export bpx, not csv");
     return export_csv(pos[1], out_path);
 }
 
