@@ -37,7 +37,8 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
   cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
-  notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3)
+  notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
+  notebook_quickstart_tour=6 notebook_filler_fraction=8 notebook_arrhenius_bulk_gb_composite=6 python_ema=1)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)
@@ -46,7 +47,8 @@ foreach(pair ${LIHOP_TEST_SECONDS})
 endforeach()
 # Tests that run 2 OpenMP threads.
 set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
-  notebook_voxel_results notebook_garnet_results python_lihop_results)
+  notebook_voxel_results notebook_garnet_results python_lihop_results
+  notebook_quickstart_tour notebook_filler_fraction notebook_arrhenius_bulk_gb_composite)
 
 # lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests
 # (all validation checks run at the OpenMP default, here pinned to 2).
@@ -151,7 +153,7 @@ lihop_test_limits(notebook_microstructure_slices)
 # tiny results they make (tests/data/nb_*.yaml); their figures go to notebook_figures/
 # in the build folder. The reader module (notebooks/lihop_results.py) is checked
 # against h5dump by tests/python/test_lihop_results.py with Debian's python3.
-foreach(_nb voxel_results garnet_results)
+foreach(_nb voxel_results garnet_results filler_fraction)
   add_test(NAME notebook_${_nb}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/notebook/notebook_${_nb}.sh $<TARGET_FILE:lihop>
                    ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/notebook_figures)
@@ -170,6 +172,15 @@ endif()
 set_tests_properties(python_lihop_results PROPERTIES LABELS cli SKIP_RETURN_CODE 77
                      WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 lihop_test_limits(python_lihop_results)
+# The effective-medium formulas of notebooks/filler_fraction.ipynb (notebooks/ema.py)
+# against their known limits (HS bounds, Bruggeman threshold 1/3, MG = HS lower bound, ...).
+if(LIHOP_DEBIAN_PYTHON3)
+  add_test(NAME python_ema COMMAND ${LIHOP_DEBIAN_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/python/test_ema.py ${CMAKE_SOURCE_DIR})
+else()
+  add_test(NAME python_ema COMMAND sh -c "echo 'skip: no /usr/bin/python3'; exit 77")
+endif()
+set_tests_properties(python_ema PROPERTIES LABELS cli SKIP_RETURN_CODE 77)
+lihop_test_limits(python_ema)
 
 # Interoperability tests (tests/interop): BPX/PyBaMM and H5MD/MDAnalysis/kinisi run
 # with the pinned virtual environment .ci/install-deps builds in .venv-interop/.
