@@ -153,7 +153,7 @@ lihop_test_limits(notebook_microstructure_slices)
 # tiny results they make (tests/data/nb_*.yaml); their figures go to notebook_figures/
 # in the build folder. The reader module (notebooks/lihop_results.py) is checked
 # against h5dump by tests/python/test_lihop_results.py with Debian's python3.
-foreach(_nb voxel_results garnet_results filler_fraction arrhenius_bulk_gb_composite)
+foreach(_nb voxel_results garnet_results quickstart_tour filler_fraction arrhenius_bulk_gb_composite)
   add_test(NAME notebook_${_nb}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/notebook/notebook_${_nb}.sh $<TARGET_FILE:lihop>
                    ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/notebook_figures)
