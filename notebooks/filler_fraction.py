@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ema  # noqa: E402
 import lihop_results as lr  # noqa: E402
 
-__all__ = ["load_sweep", "phase_sigmas", "ema_curves", "compare", "plot", "main"]
+__all__ = ["load_sweep", "transference_species", "phase_sigmas", "ema_curves", "compare", "plot", "main"]
 
 
 class SweepError(Exception):
@@ -70,6 +70,16 @@ def load_sweep(path):
     info["asr_column"] = pair[0] if pair else None
     info["asr_ohm_m2"] = float(table[pair[0]].iloc[0]) if pair else None
     return r, table, info
+
+
+def transference_species(r):
+    """The species t+ is reported for: the points' `transference_species` attribute
+    (the deck's key), the first species when no point has it."""
+    for k in r.point_ids:
+        sp = r.point(k).attrs.get("transference_species")
+        if sp in r.species:
+            return sp
+    return r.species[0]
 
 
 def phase_sigmas(r, table, info, T):
@@ -122,12 +132,12 @@ def compare(r, table, info):
     Hashin-Shtrikman lower bound; a DataFrame in S/cm."""
     import pandas as pd
     rows = []
-    ts = r.metadata.get("transference_species") or r.species[0]
+    ts = transference_species(r)
     for T in np.unique(table["T_K"].to_numpy(dtype=float)):
         sig = phase_sigmas(r, table, info, T)
         pts = table[np.isclose(table["T_K"].to_numpy(dtype=float), T)].sort_values(f"fraction_{info['filler']}")
         phi = pts[f"fraction_{info['filler']}"].to_numpy(dtype=float)
-        models = ema_curves(sig, phi, info, ts if ts in r.species else r.species[0])
+        models = ema_curves(sig, phi, info, ts)
         for i, (_, p) in enumerate(pts.iterrows()):
             row = {"T_K": T, "phi": phi[i], "wraps": int(p[f"wraps_{info['filler']}"]),
                    "sigma_S_cm": p["sigma_S_m"] / 100, "err_S_cm": p["sigma_err_S_m"] / 100,
@@ -137,7 +147,7 @@ def compare(r, table, info):
                                 ("Maxwell-Garnett + interface ASR", "MG+ASR")):
                 if name in models:
                     row[short] = models[name]["sigma"][i] / 100
-            tsp = ts if ts in r.species else r.species[0]
+            tsp = ts
             row[f"{tsp}_S_cm"] = p[f"sigma_{tsp}_S_m"] / 100
             row[f"{tsp}_err"] = p[f"sigma_{tsp}_err_S_m"] / 100
             row[f"{tsp}_HS-"] = models["HS lower"]["species"][tsp][i] / 100
@@ -160,8 +170,7 @@ def plot(r, table, info):
     and the curves, bottom t+ with the curves; KMC with error bars, exact network open."""
     import matplotlib.pyplot as plt
     temps = np.unique(table["T_K"].to_numpy(dtype=float))
-    ts = r.metadata.get("transference_species") or r.species[0]
-    ts = ts if ts in r.species else r.species[0]
+    ts = transference_species(r)
     fig, axes = plt.subplots(2, len(temps), figsize=(4.6 * len(temps) + 0.6, 7.4), squeeze=False)
     grid = np.linspace(0.0, 1.0, 401)
     fcol = f"fraction_{info['filler']}"

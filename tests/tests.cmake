@@ -38,7 +38,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
   cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
-  notebook_quickstart_tour=4 notebook_filler_fraction=9 notebook_arrhenius_bulk_gb_composite=5 python_ema=1)
+  notebook_quickstart_tour=4 notebook_filler_fraction=10 notebook_arrhenius_bulk_gb_composite=5 python_ema=1)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)

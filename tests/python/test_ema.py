@@ -94,8 +94,8 @@ check("Bruggeman, insulating matrix: sigma = (3 phi - 1)/2 above phi = 1/3",
       np.allclose(s[above], (3.0 * phi[above] - 1.0) / 2.0, rtol=1e-12, atol=0))
 # a tiny matrix conductivity: the crossover sharpens at 1/3 (sigma(0.3) << sigma(0.37))
 s_eps = ema.bruggeman(1.0, 1e-8, np.array([0.30, 1.0 / 3.0, 0.37]))
-check("Bruggeman, contrast 1e8: sigma(0.30) < 1e-6, sigma(0.37) ~ 0.055", s_eps[0] < 1e-6 and abs(s_eps[2] - 0.055) < 1e-3,
-      f"{s_eps}")
+check("Bruggeman, contrast 1e8: sigma(0.30) < 1e-6, sigma(0.37) ~ 0.055",
+      s_eps[0] < 1e-6 and abs(s_eps[2] - 0.055) < 1e-3, f"{s_eps}")
 # MG never percolates: an insulating matrix stays insulating below phi = 1
 check("MG with an insulating matrix is 0 for every phi < 1", np.all(ema.maxwell_garnett(1.0, 0.0, phi[:-1]) == 0.0))
 
