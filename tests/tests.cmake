@@ -38,7 +38,8 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
   cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
-  cli_export_bpx=3 interop_bpx_pybamm=4)
+  cli_export_bpx=3 interop_bpx_pybamm=4
+  notebook_quickstart_tour=4 notebook_filler_fraction=10 notebook_arrhenius_bulk_gb_composite=5 python_ema=1)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)
@@ -47,7 +48,8 @@ foreach(pair ${LIHOP_TEST_SECONDS})
 endforeach()
 # Tests that run 2 OpenMP threads.
 set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
-  notebook_voxel_results notebook_garnet_results python_lihop_results cli_export_bpx interop_bpx_pybamm)
+  notebook_voxel_results notebook_garnet_results python_lihop_results cli_export_bpx interop_bpx_pybamm
+  notebook_quickstart_tour notebook_filler_fraction notebook_arrhenius_bulk_gb_composite)
 
 # lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests
 # (all validation checks run at the OpenMP default, here pinned to 2).
@@ -152,7 +154,7 @@ lihop_test_limits(notebook_microstructure_slices)
 # tiny results they make (tests/data/nb_*.yaml); their figures go to notebook_figures/
 # in the build folder. The reader module (notebooks/lihop_results.py) is checked
 # against h5dump by tests/python/test_lihop_results.py with Debian's python3.
-foreach(_nb voxel_results garnet_results)
+foreach(_nb voxel_results garnet_results quickstart_tour filler_fraction arrhenius_bulk_gb_composite)
   add_test(NAME notebook_${_nb}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/notebook/notebook_${_nb}.sh $<TARGET_FILE:lihop>
                    ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/notebook_figures)
@@ -171,6 +173,15 @@ endif()
 set_tests_properties(python_lihop_results PROPERTIES LABELS cli SKIP_RETURN_CODE 77
                      WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 lihop_test_limits(python_lihop_results)
+# The effective-medium formulas of notebooks/filler_fraction.ipynb (notebooks/ema.py)
+# against their known limits (HS bounds, Bruggeman threshold 1/3, MG = HS lower bound, ...).
+if(LIHOP_DEBIAN_PYTHON3)
+  add_test(NAME python_ema COMMAND ${LIHOP_DEBIAN_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/python/test_ema.py ${CMAKE_SOURCE_DIR})
+else()
+  add_test(NAME python_ema COMMAND sh -c "echo 'skip: no /usr/bin/python3'; exit 77")
+endif()
+set_tests_properties(python_ema PROPERTIES LABELS cli SKIP_RETURN_CODE 77)
+lihop_test_limits(python_ema)
 
 # Interoperability tests (tests/interop): BPX/PyBaMM and H5MD/MDAnalysis/kinisi run
 # with the pinned virtual environment .ci/install-deps builds in .venv-interop/.
