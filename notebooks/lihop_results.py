@@ -11,7 +11,7 @@ convergence, combined seeds come from the file).
     r.unit("sigma_S_m")       # 'S/m'  (r.summary.attrs['units'] holds every column's)
     r.combined                # /combined (seed replicates combined) or None
     r.sweep                   # {'temperature_K': array([...]), ...} from /sweep
-    r.fits                    # voxel /fits or garnet /arrhenius as a DataFrame, or None
+    r.fits                    # /fits as a DataFrame (garnet files from before /fits: /arrhenius), or None
     r.line_points(r.fits.iloc[0])  # the (combined) rows a fit was made from
     r.tables                  # every compound table at the root by name (li_content, ...)
     r.metadata, r.status      # /metadata attributes (dict) and its status
@@ -199,7 +199,10 @@ class Results:
             self.summary = pd.DataFrame()
             self.summary.attrs["units"] = {}
         self.combined = self.tables.get("combined")
-        self.fits = self.tables.get("fits" if self.model == "voxel" else "arrhenius")
+        # both models write /fits; garnet files from before it have only /arrhenius
+        self.fits = self.tables.get("fits")
+        if self.fits is None and self.model == "garnet":
+            self.fits = self.tables.get("arrhenius")
         self._points = {}
         if "points" in f:
             for key, g in f["points"].items():

@@ -97,13 +97,13 @@
  *                                   replicates of each point combined (inverse-
  *                                   variance means, Birge-scaled errors; seed 0),
  *                                   and each row's seed count
- *   /fits                           (voxel) written when the sweep completes
+ *   /fits                           (both models) written when the sweep completes
  *                                   (rewritten from every finished row, seeds
  *                                   combined): one compound row per sweep line
  *                                   (all coordinates but temperature fixed) with
  *                                   >= 3 temperatures and per conductivity:
  *       line int32 (0, 1, ... by first point); species int32 (-1: total sigma,
- *       s: /metadata/species/name[s]); the line's coordinates (not seed or
+ *       s: /metadata/species/name[s]; garnet: -1 only); the line's coordinates (not seed or
  *       temperature); n_T int32; T_min_K; T_max_K; weighted int32;
  *       Ea_sigmaT_eV, Ea_sigmaT_err_eV, A_sigmaT_S_K_m, A_sigmaT_err_S_K_m,
  *       cov_Ea_A_sigmaT "eV S K/m", chi2_red_sigmaT (ln(sigma T) = ln A - Ea/kT,
@@ -111,7 +111,7 @@
  *       >= 4 temperatures and a converged fit); vtf_A_S_m, vtf_A_err_S_m,
  *       vtf_B_K, vtf_B_err_K, vtf_T0_K, vtf_T0_err_K, vtf_cov_A_B "S K/m",
  *       vtf_cov_A_T0 "S K/m", vtf_cov_B_T0 "K^2", vtf_chi2_red (NaN without);
- *       attributes units, species, default
+ *       attributes units, species, default, vtf_note
  *
  * Model garnet (/metadata model = "garnet"; see garnet_setup.h for the sweep
  * and the runs of a point).  /metadata/species, /metadata/phases and
@@ -308,6 +308,29 @@ lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, c
  * combined into one row (written when some point has more than one seed). */
 lihop_status lihop_h5_finish(lihop_h5 *h, lihop_err *err);
 
+/* One /fits row (both models): the fits of one conductivity along one sweep
+ * line (every coordinate but temperature fixed, seeds combined). */
+typedef struct {
+    int line;                       /* sweep line, 0, 1, ... in the order of its first point */
+    int species;                    /* -1: total sigma; else the species index (config order; voxel only) */
+    double coord[LIHOP_MAX_COORDS]; /* the line's coordinates (cfg->coords order; NaN: temperature, seed) */
+    int ntemps;                     /* finished temperatures in the fit */
+    double T_min_K, T_max_K;
+    lihop_arrhenius_fit sigmaT;     /* ln(sigma T) vs 1/kT, the default: A in S K/m */
+    lihop_arrhenius_fit sigma;      /* ln(sigma) vs 1/kT: A in S/m */
+    int has_vtf;                    /* 1: vtf holds a fit (>= 4 temperatures and the solver converged) */
+    lihop_vtf_fit vtf;              /* sigma = A exp(-B/(T - T0)): A in S/m */
+} lihop_line_fit_row;
+
+#define LIHOP_LINE_FITS_PRINTED 64  /* rows kept for the screen; the file has all */
+#define LIHOP_VOXEL_FITS_PRINTED LIHOP_LINE_FITS_PRINTED
+typedef struct {
+    int n, nall;                    /* rows kept here; rows in /fits */
+    lihop_line_fit_row row[LIHOP_LINE_FITS_PRINTED];
+} lihop_line_fits;
+typedef lihop_line_fit_row lihop_voxel_fit_row;
+typedef lihop_line_fits lihop_voxel_fits;
+
 typedef struct {
     double li_per_fu;
     int ntemps;                     /* finished temperatures in the fit */
@@ -322,35 +345,19 @@ typedef struct {
     int npeaks;                     /* temperatures with a Li-content maximum (/li_content) */
     double peak_T_K[LIHOP_MAX_TEMPS];
     lihop_li_peak peak[LIHOP_MAX_TEMPS];
+    lihop_line_fits lines;          /* /fits: Arrhenius and VTF per sweep line */
+    const lihop_config *cfg;        /* the cfg the fits were made for (borrowed; names the line coordinates) */
 } lihop_garnet_fits;
 
 /* model garnet, after the sweep: from the finished /summary rows (this
- * session's and earlier ones') rewrite /arrhenius (Li contents with >= 3
- * temperatures), /li_content (temperatures with >= 3 Li contents) and, for
- * bicrystal decks, /bicrystal; fits (may be NULL) gets the Arrhenius and
- * Li-content rows for printing. */
+ * session's and earlier ones', seeds combined) rewrite /fits (as the voxel
+ * model's, total sigma only), /arrhenius (Li contents with >= 3
+ * temperatures; kept for compatibility, equal to the /fits Arrhenius columns
+ * of the same line), /li_content (temperatures with >= 3 Li contents) and, for
+ * bicrystal decks, /bicrystal; fits (may be NULL) gets the /fits, Arrhenius
+ * and Li-content rows for printing. */
 lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
                                     lihop_err *err);
-
-/* One /fits row of the voxel model: the fits of one conductivity along one
- * sweep line (every coordinate but temperature fixed, seeds combined). */
-typedef struct {
-    int line;                       /* sweep line, 0, 1, ... in the order of its first point */
-    int species;                    /* -1: total sigma; else the species index (config order) */
-    double coord[LIHOP_MAX_COORDS]; /* the line's coordinates (cfg->coords order; NaN: temperature, seed) */
-    int ntemps;                     /* finished temperatures in the fit */
-    double T_min_K, T_max_K;
-    lihop_arrhenius_fit sigmaT;     /* ln(sigma T) vs 1/kT, the default: A in S K/m */
-    lihop_arrhenius_fit sigma;      /* ln(sigma) vs 1/kT: A in S/m */
-    int has_vtf;                    /* 1: vtf holds a fit (>= 4 temperatures and the solver converged) */
-    lihop_vtf_fit vtf;              /* sigma = A exp(-B/(T - T0)): A in S/m */
-} lihop_voxel_fit_row;
-
-#define LIHOP_VOXEL_FITS_PRINTED 64 /* rows kept for the screen; the file has all */
-typedef struct {
-    int n, nall;                    /* rows kept here; rows in /fits */
-    lihop_voxel_fit_row row[LIHOP_VOXEL_FITS_PRINTED];
-} lihop_voxel_fits;
 
 /* model voxel, after the sweep: /combined (as lihop_h5_finish) and /fits
  * from the seed-combined rows: for every sweep line with >= 3 finished

@@ -159,6 +159,15 @@ void lihop_h5r_dt_put_row(const dtable *t, unsigned char *row, const double *v);
 int lihop_h5r_dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
                          const unsigned char *rows);
 
+/* ---- /fits (results_voxel_fits.c), both models ---- */
+
+/* /fits from the seed-combined /summary rows (n of them): per sweep line with
+ * >= 3 temperatures the Arrhenius (sigma T, sigma) and, with >= 4, VTF fits of
+ * the total sigma and (voxel) each species' sigma; fits (may be NULL) gets the
+ * first rows for printing. */
+int lihop_h5r_write_line_fits(lihop_h5i_ctx *c, const lihop_h5 *h, const lihop_config *cfg,
+                              const unsigned char *rows, int n, lihop_line_fits *fits);
+
 /* ---- /combined (results_combine.c) ---- */
 
 /* /combined from /summary; the combined rows (malloc'd) to crows_out when not NULL. */

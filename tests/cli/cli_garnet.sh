@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cli_garnet.sh - `lihop run` on garnet decks end to end: the printed table,
 # the results-file contract for model garnet (src/h5out.h: /metadata,
-# /sweep, /points/<k> with drift and bulk subgroups, /summary, /arrhenius,
+# /sweep, /points/<k> with drift and bulk subgroups, /summary, /fits (equal
+# to /arrhenius where both apply; VTF only with >= 4 temperatures), /arrhenius,
 # /bicrystal), --resume skipping finished points (after a SIGINT, with the same
 # numbers as an uninterrupted run), one SIGINT stopping a one-point run inside
 # its replicas (exit 130), determinism across thread counts, and
@@ -17,6 +18,21 @@ cli_setup garnet "$@"
 count_rows() { h5ls "$1/summary" 2>/dev/null | sed -n 's/.*Dataset {\([0-9]*\)\/Inf}.*/\1/p'; }
 # col FILE NAME: one /summary column, one value per row (point order of the file)
 col() { summary "$1" | awk -v c="$2" '$2 == c {print $3}'; }
+# table FILE DSET: a compound table as "row column value" lines, 17 digits.
+table() {
+    { h5dump -m %.17g -d "$2" "$1" 2>/dev/null || true; } | awk '
+        /H5T_COMPOUND/ {cmp = 1; next}
+        cmp && /^ *\}/ {cmp = 0; next}
+        cmp {n = $2; gsub(/[";]/, "", n); name[++nf] = n; next}
+        !done && /^ *DATA \{/ {data = 1; next}
+        data && /^ *ATTRIBUTE/ {data = 0; done = 1}
+        data && /^ *[-+0-9.eEnaif]+,?$/ {
+            v = $1; sub(/,$/, "", v); k++; c = (k - 1) % nf + 1
+            print int((k - 1) / nf), name[c], v
+        }'
+}
+# field ROW COLUMN < table-output
+field() { awk -v r="$1" -v c="$2" '$1 == r && $2 == c {print $3}'; }
 
 # The material (the test copy in tests/data) with its lattice as an absolute path,
 # so that it can live in the work directory.
@@ -74,7 +90,10 @@ rows=$(grep -E '^ *[0-9]+\.[0-9]{2} +[0-9]\.[0-9]{3} +[0-9.]+e[-+][0-9]+ ' run1.
 [ "$rows" = "300.00/6.400 350.00/6.400 400.00/6.400 300.00/6.800 350.00/6.800 400.00/6.800 " ] ||
     { show run1; fail "table rows are '$rows'"; }
 [ "$(grep -c 'drift along x' run1.out)" -eq 6 ] || { show run1; fail "no drift line per point"; }
-grep -q 'Arrhenius fits' run1.out || { show run1; fail "no Arrhenius fits printed"; }
+grep -q 'Fits of sigma(T) per sweep line' run1.out || { show run1; fail "no fit table printed"; }
+grep -qE '^ +0 total +3 +300-400 ' run1.out && grep -qE '^ +line 1: li_per_fu = 6.8$' run1.out ||
+    { show run1; fail "the fit table has no row for line 0 or no label for line 1"; }
+grep -q 'VTF not fitted on 2 rows with fewer than 4 temperatures' run1.out || { show run1; fail "no VTF note"; }
 
 check "/metadata: status complete, model garnet, material and lattice texts, /metadata/garnet"
 [ "$(attr out.h5 /metadata/status)" = complete ] || fail "status is '$(attr out.h5 /metadata/status)'"
@@ -125,6 +144,26 @@ check "/arrhenius: one row per Li content (3 temperatures each) with Ea in eV"
 h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigmaT_err_eV' || fail "/arrhenius lacks Ea_sigmaT_err_eV"
 h5dump -d /arrhenius out.h5 | grep -q 'Ea_sigma_eV' || fail "/arrhenius lacks Ea_sigma_eV"
 h5ls out.h5/bicrystal >/dev/null 2>&1 && fail "/bicrystal exists without a bicrystal"
+
+check "/fits: one row per Li content (the sweep lines), Arrhenius equal to /arrhenius, no VTF with 3 temperatures"
+table out.h5 /fits > fits.txt
+table out.h5 /arrhenius > arr.txt
+[ "$(dims out.h5 /fits)" = 2 ] || { cat fits.txt >&2; fail "/fits has '$(dims out.h5 /fits)' rows, expected 2"; }
+for r in 0 1; do
+    [ "$(field $r line < fits.txt)" = $r ] && [ "$(field $r species < fits.txt)" = -1 ] || fail "/fits row $r: line, species"
+    [ "$(field $r li_per_fu < fits.txt)" = "$(field $r li_per_fu < arr.txt)" ] || fail "/fits row $r: li_per_fu"
+    for c in n_T T_min_K T_max_K weighted Ea_sigmaT_eV Ea_sigmaT_err_eV A_sigmaT_S_K_m A_sigmaT_err_S_K_m \
+             chi2_red_sigmaT Ea_sigma_eV Ea_sigma_err_eV A_sigma_S_m A_sigma_err_S_m chi2_red_sigma; do
+        v=$(field $r $c < fits.txt)
+        [ -n "$v" ] && [ "$v" = "$(field $r $c < arr.txt)" ] || fail "/fits row $r $c = '$v', /arrhenius '$(field $r $c < arr.txt)'"
+    done
+    awk -v v="$(field $r cov_Ea_A_sigmaT < fits.txt)" 'BEGIN {exit !(v + 0 == v && v !~ /nan/)}' ||
+        fail "/fits row $r: no covariance"
+    [ "$(field $r vtf < fits.txt)" = 0 ] && [ "$(field $r vtf_B_K < fits.txt)" = nan ] &&
+        [ "$(field $r vtf_cov_B_T0 < fits.txt)" = nan ] || fail "/fits row $r: VTF numbers from 3 temperatures"
+done
+awk -v e="$(field 0 Ea_sigmaT_eV < fits.txt)" 'BEGIN {exit !(e > 0.1 && e < 1.0)}' || fail "Ea(sigma T) out of range"
+[ "$(attr out.h5 /fits/species)" = "-1: the total sigma (the garnet model has no other)" ] || fail "/fits species attribute"
 h5ls out.h5/li_content >/dev/null 2>&1 && fail "/li_content exists with only 2 Li contents"
 
 check "a Li-content sweep (3 values, one temperature): /li_content row and the printed maximum"
@@ -147,7 +186,28 @@ expect_rc 0 again "$LIHOP" run bulk.yaml -o out.h5 --resume
 [ "$(attr out.h5 /metadata/status)" = complete ] || fail "status after --resume is not complete"
 summary out.h5 > sum_again.txt
 cmp -s sum.txt sum_again.txt || { diff sum.txt sum_again.txt >&2; fail "/summary changed on --resume"; }
-grep -q 'Arrhenius fits' again.out || { show again; fail "no Arrhenius fits after a resume"; }
+grep -q 'Fits of sigma(T) per sweep line' again.out || { show again; fail "no fits after a resume"; }
+table out.h5 /fits > fits_again.txt
+cmp -s fits.txt fits_again.txt || { diff fits.txt fits_again.txt >&2; fail "/fits changed on --resume"; }
+
+check "4 temperatures: a VTF fit per line (vtf = 1, finite A, B, T0, errors and covariance) or a stated reason"
+sed -e 's/^temperature_K: .*/temperature_K: [300, 350, 400, 450]/' -e '/drift_fields_V_m/d' bulk.yaml > four.yaml
+expect_rc 0 four "$LIHOP" run four.yaml -o four.h5 --threads 2
+table four.h5 /fits > four.txt
+for r in 0 1; do
+    [ "$(field $r n_T < four.txt)" = 4 ] || fail "/fits row $r of the 4-temperature run: n_T"
+    if [ "$(field $r vtf < four.txt)" = 1 ]; then
+        for c in vtf_A_S_m vtf_A_err_S_m vtf_B_K vtf_B_err_K vtf_T0_K vtf_T0_err_K vtf_cov_A_B vtf_cov_A_T0 \
+                 vtf_cov_B_T0 vtf_chi2_red; do
+            awk -v v="$(field $r $c < four.txt)" 'BEGIN {exit !(v + 0 == v && v !~ /nan|inf/)}' ||
+                fail "/fits row $r: vtf = 1 but $c = '$(field $r $c < four.txt)'"
+        done
+    else
+        [ "$(field $r vtf_B_K < four.txt)" = nan ] || fail "/fits row $r: vtf = 0 with a B"
+        grep -q 'VTF did not converge' four.out || { show four; fail "vtf = 0 with 4 temperatures and no reason printed"; }
+    fi
+done
+grep -q 'VTF not fitted' four.out && { show four; fail "the 4-temperature run says VTF was not fitted for want of temperatures"; }
 
 check "without --resume/--overwrite an existing file is refused (exit 3)"
 expect_rc 3 clobber "$LIHOP" run bulk.yaml -o out.h5

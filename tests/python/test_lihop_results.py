@@ -101,11 +101,14 @@ def test_garnet(lr, path):
     check(r.model == "garnet", "model garnet")
     with h5py.File(path, "r") as f:
         names = f["summary"].dtype.names
-        na = len(f["arrhenius"].dtype.names)
+        nf = len(f["fits"].dtype.names)
     check(same(r.summary.to_numpy(dtype=float), h5dump_values(path, "/summary").reshape(len(r.summary), len(names))),
           "summary values equal h5dump /summary")
-    check(r.fits is not None and same(r.fits.to_numpy(dtype=float), h5dump_values(path, "/arrhenius").reshape(3, na)),
-          "fits is /arrhenius and equals h5dump")
+    check(r.fits is not None and same(r.fits.to_numpy(dtype=float), h5dump_values(path, "/fits").reshape(3, nf)),
+          "fits is /fits and equals h5dump")
+    arr = r.tables["arrhenius"]
+    check(r.line_coordinates() == ["li_per_fu"] and same(r.fits["li_per_fu"], arr["li_per_fu"]) and
+          all(same(r.fits[c], arr[c]) for c in arr.columns), "/fits Arrhenius columns equal /arrhenius")
     check(r.unit("Ea_sigmaT_eV", "fits") == "eV" and r.unit("sigma_S_m") == "S/m", "garnet units")
     check("li_content" in r.tables and len(r.tables["li_content"]) == 3, "/li_content: 3 temperatures")
     check(same(r.line_points(r.fits.iloc[1])["li_per_fu"], [6.4] * 3), "line_points: Li 6.4 at 3 temperatures")
