@@ -167,16 +167,17 @@
  *       point int32; T_K; li_per_fu; li_per_cell; nli int32;
  *       sigma_S_m, sigma_err_S_m (Nernst-Einstein, isotropic);
  *       sigma_xx_S_m, sigma_xx_err_S_m, sigma_yy_..., sigma_zz_... (per axis);
- *       sigma_drift_S_m, sigma_drift_err_S_m (main run's field; NaN without);
  *       D_tracer_m2_s, D_tracer_err_m2_s, D_sigma_m2_s, D_sigma_err_m2_s;
  *       haven, haven_err, f_tracer, f_tracer_err, f_coll, f_coll_err;
+ *       only with garnet.field_V_m in the deck: sigma_drift_S_m,
+ *       sigma_drift_err_S_m (main run's field; NaN in a row of zero field);
  *       for each sublattice NAME: occupancy_NAME, occupancy_NAME_err (Li per site);
- *       sigma_drift_E1_S_m, sigma_drift_E1_err_S_m, sigma_drift_E2_S_m,
- *       sigma_drift_E2_err_S_m, drift_linearity, drift_linearity_err (NaN
- *       without drift runs); sigma_across_S_m, sigma_along_S_m, sigma_bulk_S_m
- *       (+ _err_S_m each), ASR_ohm_m2, ASR_err_ohm_m2 "ohm m^2" (NaN without a
- *       bicrystal); hops uint64 (all runs of the point); trapped_replicas int32;
- *       wall_s.  All unlisted columns are float64.
+ *       only with drift runs: sigma_drift_E1_S_m, sigma_drift_E1_err_S_m,
+ *       sigma_drift_E2_S_m, sigma_drift_E2_err_S_m, drift_linearity,
+ *       drift_linearity_err; only with a bicrystal: sigma_across_S_m,
+ *       sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m each), ASR_ohm_m2,
+ *       ASR_err_ohm_m2 "ohm m^2"; hops uint64 (all runs of the point);
+ *       trapped_replicas int32; wall_s.  All unlisted columns are float64.
  *   /arrhenius                      written when the sweep completes (rewritten
  *                                   on each completion, from every finished
  *                                   /summary row): one compound row per Li

@@ -138,6 +138,24 @@ static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lih
     return 0;
 }
 
+/* The drift-run and bicrystal columns, when the file has them. */
+static void put_garnet_extras(row_cursor *rc, const lihop_h5 *h, const lihop_garnet_point *pt)
+{
+    for (int i = 0; h->g_drift && i < 2; i++) {
+        put_f64(rc, pt->has_drift ? pt->drift[i].sigma_drift_S_m : NAN);
+        put_f64(rc, pt->has_drift ? pt->drift[i].sigma_drift_err : NAN);
+    }
+    if (h->g_drift) {
+        put_f64(rc, pt->has_drift ? pt->drift_linearity : NAN);
+        put_f64(rc, pt->has_drift ? pt->drift_linearity_err : NAN);
+    }
+    const lihop_bicrystal_result *b = &pt->bc;
+    const double bc[8] = {b->sigma_across_S_m, b->sigma_across_err, b->sigma_along_S_m, b->sigma_along_err,
+                          b->sigma_bulk_S_m, b->sigma_bulk_err, b->asr_ohm_m2, b->asr_err_ohm_m2};
+    for (int i = 0; h->g_bicrystal && i < 8; i++)
+        put_f64(rc, pt->has_bulk ? bc[i] : NAN);
+}
+
 static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt,
                                  const double *coords)
 {
@@ -150,43 +168,22 @@ static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garn
     put_f64(&rc, pt->li_per_fu);
     put_f64(&rc, pt->li_per_cell);
     put_i32(&rc, (int)m->nli);
-    put_f64(&rc, m->sigma_NE_S_m);
-    put_f64(&rc, m->sigma_NE_err);
-    for (int a = 0; a < 3; a++) {
-        put_f64(&rc, m->sigma_NE_axis_S_m[a]);
-        put_f64(&rc, m->sigma_NE_axis_err[a]);
+    const double head[] = {m->sigma_NE_S_m, m->sigma_NE_err, m->sigma_NE_axis_S_m[0], m->sigma_NE_axis_err[0],
+                           m->sigma_NE_axis_S_m[1], m->sigma_NE_axis_err[1], m->sigma_NE_axis_S_m[2],
+                           m->sigma_NE_axis_err[2], m->D_tracer_m2_s, m->D_tracer_err, m->D_sigma_m2_s,
+                           m->D_sigma_err, m->haven, m->haven_err, m->f_tracer, m->f_tracer_err, m->f_coll,
+                           m->f_coll_err};
+    for (int i = 0; i < LIHOP_NDEFS(head); i++)
+        put_f64(&rc, head[i]);
+    if (h->g_field) {
+        put_f64(&rc, m->sigma_drift_S_m);
+        put_f64(&rc, m->sigma_drift_err);
     }
-    put_f64(&rc, m->sigma_drift_S_m);
-    put_f64(&rc, m->sigma_drift_err);
-    put_f64(&rc, m->D_tracer_m2_s);
-    put_f64(&rc, m->D_tracer_err);
-    put_f64(&rc, m->D_sigma_m2_s);
-    put_f64(&rc, m->D_sigma_err);
-    put_f64(&rc, m->haven);
-    put_f64(&rc, m->haven_err);
-    put_f64(&rc, m->f_tracer);
-    put_f64(&rc, m->f_tracer_err);
-    put_f64(&rc, m->f_coll);
-    put_f64(&rc, m->f_coll_err);
     for (int s = 0; s < h->nsub; s++) {
         put_f64(&rc, s < m->nsub ? m->site_occupancy[s] : NAN);
         put_f64(&rc, s < m->nsub ? m->site_occupancy_err[s] : NAN);
     }
-    for (int i = 0; i < 2; i++) {
-        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_S_m : NAN);
-        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_err : NAN);
-    }
-    put_f64(&rc, pt->has_drift ? pt->drift_linearity : NAN);
-    put_f64(&rc, pt->has_drift ? pt->drift_linearity_err : NAN);
-    const lihop_bicrystal_result *b = &pt->bc;
-    put_f64(&rc, pt->has_bulk ? b->sigma_across_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_across_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_along_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_along_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->asr_ohm_m2 : NAN);
-    put_f64(&rc, pt->has_bulk ? b->asr_err_ohm_m2 : NAN);
+    put_garnet_extras(&rc, h, pt);
     uint64_t hops = m->hops;
     int64_t trapped = m->trapped_replicas;
     for (int i = 0; i < 2 && pt->has_drift; i++) {

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* voxel: 12 + 4 per species; garnet: 40 + 2 per sublattice (see lihop_h5r_build_garnet_cols) */
+/* voxel: 15 + 5 per species + 2 per phase; garnet: at most 40 + 2 per sublattice (lihop_h5r_build_garnet_cols) */
 #define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES + LIHOP_MAX_COORDS)
 
 typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
@@ -34,6 +34,7 @@ struct lihop_h5 {
     int nspecies, nphases;
     lihop_model_kind model;
     int nsub;                       /* garnet: sublattices (occupancy columns) */
+    int g_field, g_drift, g_bicrystal;  /* garnet: /summary has the field, drift-run, bicrystal columns */
     char prev_status[32];           /* resume: the status the file had before, for lihop_h5_abandon */
     int ncoords;                    /* the deck's sweep coordinates (config.h) */
     int coord_col[LIHOP_MAX_COORDS];    /* their /summary columns */

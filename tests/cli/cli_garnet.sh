@@ -122,7 +122,7 @@ h5ls out.h5/points/6 >/dev/null 2>&1 && fail "/points/6 exists in a 6-point swee
 [ "$(vals out.h5 /points/0/drift_E2/field_V_m | tr '\n' ' ')" = "10000000 0 0 " ] || fail "drift_E2 field"
 h5ls out.h5/points/0/bulk >/dev/null 2>&1 && fail "/points/0/bulk exists without a bicrystal"
 
-check "/summary: 6 rows in point order, sigma > 0, occupancies, drift linearity, NaN ASR"
+check "/summary: 6 rows in point order, sigma > 0, occupancies, drift linearity, no column that cannot apply"
 [ "$(count_rows out.h5)" = 6 ] || fail "/summary has '$(count_rows out.h5)' rows, expected 6"
 summary out.h5 > sum.txt
 [ "$(col out.h5 point | tr '\n' ' ')" = "0 1 2 3 4 5 " ] || { cat sum.txt >&2; fail "/summary point column"; }
@@ -134,9 +134,14 @@ for c in sigma_xx_S_m D_tracer_m2_s D_sigma_m2_s haven f_tracer f_coll occupancy
     [ "$(awk -v c=$c '$2 == c' sum.txt | wc -l)" -eq 6 ] || fail "/summary has no column $c"
     awk -v c=$c '$2 == c && ($3 == "nan" || $3 == "-nan") {bad = 1} END {exit bad}' sum.txt || fail "/summary $c is NaN"
 done
-awk '$2 == "ASR_ohm_m2" && $3 !~ /nan/ {bad = 1} END {exit bad}' sum.txt || fail "ASR_ohm_m2 is not NaN without a bicrystal"
-awk '$2 == "sigma_drift_S_m" && $3 !~ /nan/ {bad = 1} END {exit bad}' sum.txt ||
-    fail "sigma_drift_S_m is not NaN without field_V_m"
+# only the columns that apply to the run kind: no bicrystal, no main-run field here
+for c in sigma_across_S_m sigma_along_S_m sigma_bulk_S_m ASR_ohm_m2 ASR_err_ohm_m2 sigma_drift_S_m sigma_drift_err_S_m; do
+    awk -v c=$c '$2 == c {bad = 1} END {exit bad}' sum.txt || fail "/summary has column $c without a bicrystal or field_V_m"
+done
+# no column is NaN in every row
+awk '{n[$2]++; if ($3 ~ /nan/) k[$2]++} END {for (c in n) if (k[c] == n[c]) {print c; bad = 1}; exit bad}' sum.txt ||
+    fail "/summary has all-NaN columns"
+[ "$(awk '$1 == 0' sum.txt | wc -l)" -eq 36 ] || fail "/summary has $(awk '$1 == 0' sum.txt | wc -l) columns (without wall_s), expected 36"
 h5dump -a /summary/units out.h5 | grep -q '"S/m"' || fail "/summary has no units attribute"
 
 check "/arrhenius: one row per Li content (3 temperatures each) with Ea in eV"
@@ -165,6 +170,16 @@ done
 awk -v e="$(field 0 Ea_sigmaT_eV < fits.txt)" 'BEGIN {exit !(e > 0.1 && e < 1.0)}' || fail "Ea(sigma T) out of range"
 [ "$(attr out.h5 /fits/species)" = "-1: the total sigma (the garnet model has no other)" ] || fail "/fits species attribute"
 h5ls out.h5/li_content >/dev/null 2>&1 && fail "/li_content exists with only 2 Li contents"
+
+check "a field axis: sigma_drift_S_m column, NaN at zero field only"
+sed -e 's/^temperature_K: .*/temperature_K: [400]/' -e 's/^  li_per_fu: .*/  li_per_fu: [6.4]/' -e '/drift_fields_V_m/d' \
+    -e 's/^  cells: .*/  cells: [2, 1, 1]\n  field_V_m: [[0, 0, 0], [1.0e7, 0, 0]]/' bulk.yaml > field.yaml
+grep -q 'field_V_m: \[\[0, 0, 0\], \[1.0e7, 0, 0\]\]' field.yaml || fail "test setup: no field axis in field.yaml"
+expect_rc 0 field "$LIHOP" run field.yaml -o field.h5 --threads 2
+summary field.h5 > fsum.txt
+[ "$(awk '$2 == "sigma_drift_S_m" {print $3}' fsum.txt | tr '\n' ' ' | sed 's/[0-9][-+.0-9e]* /x /g')" = "nan x " ] ||
+    { cat fsum.txt >&2; fail "sigma_drift_S_m is not NaN at zero field and a number at 1e7 V/m"; }
+awk '$2 ~ /drift_E1|across|ASR/ {bad = 1} END {exit bad}' fsum.txt || fail "drift-run or bicrystal columns in a field deck"
 
 check "a Li-content sweep (3 values, one temperature): /li_content row and the printed maximum"
 sed -e 's/^temperature_K: .*/temperature_K: [350]/' -e 's/^  li_per_fu: .*/  li_per_fu: [6.8, 6.0, 6.4]/' \
@@ -245,8 +260,12 @@ ns=$(attr bc.h5 /points/0/nsites)
 h5dump -d /bicrystal bc.h5 | grep -q 'ASR_ohm_cm2' || fail "/bicrystal has no ASR_ohm_cm2"
 summary bc.h5 > bsum.txt
 for c in sigma_across_S_m sigma_along_S_m sigma_bulk_S_m ASR_ohm_m2 ASR_err_ohm_m2; do
+    [ "$(awk -v c=$c '$2 == c' bsum.txt | wc -l)" -eq 2 ] || fail "/summary of the bicrystal has no column $c"
     awk -v c=$c '$2 == c && !($3 + 0 == $3 && $3 !~ /nan/) {bad = 1} END {exit bad}' bsum.txt ||
         { cat bsum.txt >&2; fail "/summary $c is not a number"; }
+done
+for c in sigma_drift_E1_S_m drift_linearity sigma_drift_S_m; do
+    awk -v c=$c '$2 == c {bad = 1} END {exit bad}' bsum.txt || fail "the bicrystal /summary has column $c without drift runs"
 done
 awk '$2 == "ASR_err_ohm_m2" && !($3 > 0) {bad = 1} END {exit bad}' bsum.txt || fail "ASR error not > 0"
 # ASR = L (1/sigma_across - 1/sigma_bulk) with L = 3 x 12.97 A
