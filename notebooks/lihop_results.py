@@ -16,6 +16,7 @@ convergence, combined seeds come from the file).
     r.tables                  # every compound table at the root by name (li_content, ...)
     r.metadata, r.status      # /metadata attributes (dict) and its status
     p = r.point(0)            # /points/0: attrs, data, units, groups
+    p["D_tracer_m2_s"]        # garnet: a scalar result (dataset of shape ()); p.value(name): old files too
     p.series("li")            # voxel: time_s and msd_m2 per axis of one species
     p.axes()                  # voxel: D, sigma, exact sigma, MSD slopes per species and axis
     p.series()                # garnet: time_s and the tracer / collective MSDs
@@ -82,8 +83,10 @@ def _table(dset):
 class Point:
     """One sweep point, /points/<k>: attributes, datasets and subgroups.
 
-    attrs:  the group's attributes (coordinates, T_K, scalar results, complete)
-    data:   every dataset by name (numpy arrays; SI units)
+    attrs:  the group's attributes (coordinates, T_K, run description, complete;
+            voxel also sigma_iso_S_m, t_plus)
+    data:   every dataset by name (numpy arrays, shape () for a scalar result
+            such as garnet D_tracer_m2_s; SI units)
     units:  the 'unit' attribute of every dataset that has one
     groups: subgroups by name as Points (garnet: drift_E1, drift_E2, bulk)
     """
@@ -107,6 +110,15 @@ class Point:
         if name not in self.data:
             raise KeyError(f"{self.name} has no dataset {name!r} (has: {', '.join(sorted(self.data))})")
         return self.data[name]
+
+    def value(self, name):
+        """A scalar result by name: the dataset (garnet results, voxel arrays)
+        or, for files written before garnet results were datasets, the attribute."""
+        if name in self.data:
+            return self.data[name]
+        if name in self.attrs:
+            return self.attrs[name]
+        raise KeyError(f"{self.name} has no dataset or attribute {name!r}")
 
     def _species_index(self, species):
         if self.model != "voxel":

@@ -137,22 +137,23 @@
  *                                   complete, plus the run record below for the
  *                                   main run; subgroups with the same run record:
  *       drift_E1, drift_E2            the runs with field (E1, 0, 0), (E2, 0, 0)
- *                                     (drift_fields_V_m); point attributes
- *                                     drift_linearity, drift_linearity_err
+ *                                     (drift_fields_V_m); point datasets ()
+ *                                     drift_linearity, drift_linearity_err "1"
  *                                     = sigma_drift(E2) / sigma_drift(E1)
  *       bulk                          the bulk reference of a bicrystal deck;
- *                                     point attributes sigma_across_S_m,
+ *                                     point datasets () sigma_across_S_m,
  *                                     sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m
- *                                     each), ASR_ohm_m2, ASR_err_ohm_m2,
- *                                     boundary_period_m
- *     run record (engine result, garnet.h): attributes T_K, kT_eV, t_end_s,
- *       replicas int64, batches int32, nli int64, nsites int32, volume_m3,
- *       n_li_m3 (1/m^3), D_tracer_m2_s, D_sigma_m2_s, D0_m2_s (+ _err_m2_s each),
- *       haven, f_tracer, f_coll (+ _err each), sigma_NE_S_m, sigma_drift_S_m
- *       (+ _err_S_m each; drift NaN without a field), hop_rate_Hz,
- *       hop_rate_err_Hz, mean_hop_d2_m2, events, equil_events, hops,
- *       check_failures (uint64), trapped_replicas int64, wall_s, threads int32,
- *       backend string; datasets
+ *                                     each) "S/m", ASR_ohm_m2, ASR_err_ohm_m2
+ *                                     "ohm m^2"; attribute boundary_period_m
+ *     run record (engine result, garnet.h): what was run as attributes: T_K,
+ *       kT_eV, t_end_s, replicas int64, batches int32, nli int64, nsites int32,
+ *       wall_s, threads int32, backend string; what came out as datasets with
+ *       a unit attribute, scalars of shape (): volume_m3 "m^3", n_li_m3
+ *       "1/m^3", D_tracer_m2_s, D_sigma_m2_s, D0_m2_s (+ _err_m2_s each)
+ *       "m^2/s", haven, f_tracer, f_coll (+ _err each) "1", sigma_NE_S_m,
+ *       sigma_drift_S_m (+ _err_S_m each; drift NaN without a field) "S/m",
+ *       hop_rate_Hz, hop_rate_err_Hz "Hz", mean_hop_d2_m2 "m^2", events,
+ *       equil_events, hops, check_failures uint64 "1", trapped_replicas int64 "1";
  *       field_V_m [3] "V/m"; time_s [ns] "s";
  *       msd_tracer_m2, msd_tracer_err_m2, msd_coll_m2, msd_coll_err_m2 [ns] "m^2"
  *         (tracer: mean |dr_i|^2; coll: |sum_i dr_i|^2 / nli; origin-averaged);

@@ -121,6 +121,14 @@ h5ls out.h5/points/6 >/dev/null 2>&1 && fail "/points/6 exists in a 6-point swee
 [ "$(attr out.h5 /points/0/D_sigma_axis_m2_s/unit)" = "m^2/s" ] || fail "D_sigma_axis_m2_s unit"
 [ "$(vals out.h5 /points/0/drift_E2/field_V_m | tr '\n' ' ')" = "10000000 0 0 " ] || fail "drift_E2 field"
 h5ls out.h5/points/0/bulk >/dev/null 2>&1 && fail "/points/0/bulk exists without a bicrystal"
+# scalar results are datasets of shape () with a unit, like the voxel results; the run's description stays attributes
+for ds in D_tracer_m2_s:m^2/s haven:1 sigma_NE_S_m:S/m hops:1 drift_linearity:1 drift_E1/sigma_drift_S_m:S/m; do
+    [ "$(dims out.h5 /points/0/${ds%%:*})" = SCALAR ] || fail "/points/0/${ds%%:*} is not a scalar dataset"
+    [ "$(attr out.h5 /points/0/${ds%%:*}/unit)" = "${ds#*:}" ] || fail "/points/0/${ds%%:*} unit is not ${ds#*:}"
+done
+h5dump -A -g /points/0 out.h5 2>/dev/null | grep -q 'ATTRIBUTE "D_tracer_m2_s"' && fail "/points/0 still has a D_tracer_m2_s attribute"
+awk -v p="$(vals out.h5 /points/0/sigma_NE_S_m)" -v s="$(summary out.h5 | awk '$1 == 0 && $2 == "sigma_S_m" {print $3}')" \
+    'BEGIN {exit !(p == s && p > 0)}' || fail "/points/0/sigma_NE_S_m differs from its /summary sigma_S_m"
 
 check "/summary: 6 rows in point order, sigma > 0, occupancies, drift linearity, no column that cannot apply"
 [ "$(count_rows out.h5)" = 6 ] || fail "/summary has '$(count_rows out.h5)' rows, expected 6"
@@ -255,6 +263,8 @@ h5ls bc.h5/points/1/bulk >/dev/null 2>&1 || fail "no /points/1/bulk group"
 ns=$(attr bc.h5 /points/0/nsites)
 [ "$ns" -lt 216 ] || fail "the bicrystal has $ns sites: no slab site was removed"
 [ "$(attr bc.h5 /points/0/nli)" = "$(attr bc.h5 /points/0/bulk/nli)" ] || fail "bicrystal and bulk Li counts differ"
+[ "$(dims bc.h5 /points/0/ASR_ohm_m2)" = SCALAR ] && [ "$(attr bc.h5 /points/0/ASR_ohm_m2/unit)" = "ohm m^2" ] ||
+    fail "/points/0/ASR_ohm_m2 is not a scalar dataset in ohm m^2"
 [ "$(dims bc.h5 /bicrystal)" = 2 ] || fail "/bicrystal has '$(dims bc.h5 /bicrystal)' rows, expected 2"
 [ "$(attr bc.h5 /bicrystal/axis)" = x ] || fail "/bicrystal axis attribute"
 h5dump -d /bicrystal bc.h5 | grep -q 'ASR_ohm_cm2' || fail "/bicrystal has no ASR_ohm_cm2"

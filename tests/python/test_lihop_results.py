@@ -119,6 +119,15 @@ def test_garnet(lr, path):
     check(set(p.groups) >= {"drift_E1", "drift_E2"} and p.groups["drift_E1"]["time_s"].shape == (8,),
           "point(0) subgroups drift_E1, drift_E2")
     check(len(p.axes()) == 3 and abs(p.attrs["T_K"] - 300) < 1e-12, "point(0) axes() and T_K")
+    check(np.shape(p["D_tracer_m2_s"]) == () and p.units["D_tracer_m2_s"] == "m^2/s" and
+          same(p["D_tracer_m2_s"], h5dump_values(path, "/points/0/D_tracer_m2_s")) and
+          p.value("haven") == p["haven"] and "D_tracer_m2_s" not in p.attrs,
+          "point(0) scalar results are datasets of shape () with units")
+    row = r.summary[r.summary["point"] == 0].iloc[0]
+    check(p["D_tracer_m2_s"] == row["D_tracer_m2_s"] and p["sigma_NE_S_m"] == row["sigma_S_m"],
+          "point(0) D_tracer_m2_s, sigma_NE_S_m equal its /summary row")
+    check(p.groups["drift_E1"].units["sigma_drift_S_m"] == "S/m" and np.isfinite(p.groups["drift_E1"]["sigma_drift_S_m"])
+          and np.shape(p["drift_linearity"]) == (), "drift_E1 sigma_drift_S_m and drift_linearity are datasets")
 
 
 def test_errors(lr, work, voxel):
