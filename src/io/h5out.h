@@ -55,10 +55,12 @@
  *                                   interface_nclusters, interface_largest_cluster_fraction
  *                                   [npairs]; of the first point's microstructure
  *   /points/<k>                     one group per finished sweep point, k = the
- *                                   point's id in this file in decimal (0, 1, ...
- *                                   in the order points were first written; no
- *                                   padding); attributes (and every coordinate by
- *                                   name, seed as uint64):
+ *                                   point's id in this file (0, 1, ... in the
+ *                                   order points were first written), zero-padded
+ *                                   to 7 digits ("0000007") so that tools listing
+ *                                   by name list by id; older files' groups are
+ *                                   renamed on --resume; attributes (and every
+ *                                   coordinate by name, seed as uint64):
  *       T_K, t_end_s, wall_s          float64
  *       sigma_iso_S_m, sigma_iso_err_S_m   float64, mean of the total sigma diagonal
  *       t_plus, t_plus_err            float64, transference number of

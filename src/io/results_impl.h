@@ -9,6 +9,7 @@
 #include "h5util.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* voxel: 15 + 5 per species + 2 per phase; garnet: at most 40 + 2 per sublattice (lihop_h5r_build_garnet_cols) */
@@ -129,6 +130,16 @@ int lihop_h5r_txn_begin(lihop_h5i_ctx *c, lihop_h5 *h);
 int lihop_h5r_txn_end(lihop_h5i_ctx *c, lihop_h5 *h);
 
 /* ---- points (results_point.c) ---- */
+
+/* The name of point id's group in /points: the id zero-padded to
+ * LIHOP_POINT_DIGITS digits ("0000007"), so that h5ls, h5dump and h5py, which
+ * list a group's members by name, list the points in id order (as long as ids
+ * stay below 10^7, the most points a sweep may have, LIHOP_MAX_POINTS). */
+#define LIHOP_POINT_DIGITS 7
+static inline void lihop_h5r_point_name(int id, char name[32])
+{
+    snprintf(name, 32, "%0*d", LIHOP_POINT_DIGITS, id);
+}
 
 /* A new group /points/<index> (gname: its path); a complete point is
  * LIHOP_ERR_INTERNAL, an unfinished one is replaced.  Returns the group or a

@@ -109,25 +109,25 @@ check "/sweep axes and /points/<k> groups with units"
 [ "$(vals out.h5 /sweep/temperature_K | tr '\n' ' ')" = "300 350 400 " ] || fail "/sweep/temperature_K"
 [ "$(vals out.h5 /sweep/li_per_fu | tr '\n' ' ')" = "6.4000000000000004 6.7999999999999998 " ] || fail "/sweep/li_per_fu"
 for k in 0 1 2 3 4 5; do
-    [ "$(attr out.h5 /points/$k/complete)" = 1 ] || fail "/points/$k is not complete"
+    [ "$(attr out.h5 /points/$(printf %07d $k)/complete)" = 1 ] || fail "/points/$k is not complete"
 done
-h5ls out.h5/points/6 >/dev/null 2>&1 && fail "/points/6 exists in a 6-point sweep"
-[ "$(attr out.h5 /points/4/T_K)" = 350 ] || fail "/points/4 T_K is '$(attr out.h5 /points/4/T_K)', expected 350"
-[ "$(attr out.h5 /points/4/li_per_fu)" = 6.8 ] || fail "/points/4 li_per_fu"
-[ "$(attr out.h5 /points/0/nli)" = 102 ] || fail "/points/0 nli is '$(attr out.h5 /points/0/nli)', expected 102"
-[ "$(vals out.h5 /points/0/sigma_NE_axis_S_m | wc -l)" -eq 3 ] || fail "/points/0/sigma_NE_axis_S_m is not [3]"
-[ "$(dims out.h5 /points/0/msd_coll_axis_m2)" = "8, 3" ] || fail "/points/0/msd_coll_axis_m2 is not [8][3]"
-[ "$(attr out.h5 /points/0/msd_coll_m2/unit)" = "m^2" ] || fail "/points/0/msd_coll_m2 has no unit m^2"
-[ "$(attr out.h5 /points/0/D_sigma_axis_m2_s/unit)" = "m^2/s" ] || fail "D_sigma_axis_m2_s unit"
-[ "$(vals out.h5 /points/0/drift_E2/field_V_m | tr '\n' ' ')" = "10000000 0 0 " ] || fail "drift_E2 field"
-h5ls out.h5/points/0/bulk >/dev/null 2>&1 && fail "/points/0/bulk exists without a bicrystal"
+h5ls out.h5/points/0000006 >/dev/null 2>&1 && fail "/points/6 exists in a 6-point sweep"
+[ "$(attr out.h5 /points/0000004/T_K)" = 350 ] || fail "/points/4 T_K is '$(attr out.h5 /points/4/T_K)', expected 350"
+[ "$(attr out.h5 /points/0000004/li_per_fu)" = 6.8 ] || fail "/points/4 li_per_fu"
+[ "$(attr out.h5 /points/0000000/nli)" = 102 ] || fail "/points/0 nli is '$(attr out.h5 /points/0/nli)', expected 102"
+[ "$(vals out.h5 /points/0000000/sigma_NE_axis_S_m | wc -l)" -eq 3 ] || fail "/points/0/sigma_NE_axis_S_m is not [3]"
+[ "$(dims out.h5 /points/0000000/msd_coll_axis_m2)" = "8, 3" ] || fail "/points/0/msd_coll_axis_m2 is not [8][3]"
+[ "$(attr out.h5 /points/0000000/msd_coll_m2/unit)" = "m^2" ] || fail "/points/0/msd_coll_m2 has no unit m^2"
+[ "$(attr out.h5 /points/0000000/D_sigma_axis_m2_s/unit)" = "m^2/s" ] || fail "D_sigma_axis_m2_s unit"
+[ "$(vals out.h5 /points/0000000/drift_E2/field_V_m | tr '\n' ' ')" = "10000000 0 0 " ] || fail "drift_E2 field"
+h5ls out.h5/points/0000000/bulk >/dev/null 2>&1 && fail "/points/0/bulk exists without a bicrystal"
 # scalar results are datasets of shape () with a unit, like the voxel results; the run's description stays attributes
 for ds in D_tracer_m2_s:m^2/s haven:1 sigma_NE_S_m:S/m hops:1 drift_linearity:1 drift_E1/sigma_drift_S_m:S/m; do
-    [ "$(dims out.h5 /points/0/${ds%%:*})" = SCALAR ] || fail "/points/0/${ds%%:*} is not a scalar dataset"
-    [ "$(attr out.h5 /points/0/${ds%%:*}/unit)" = "${ds#*:}" ] || fail "/points/0/${ds%%:*} unit is not ${ds#*:}"
+    [ "$(dims out.h5 /points/0000000/${ds%%:*})" = SCALAR ] || fail "/points/0/${ds%%:*} is not a scalar dataset"
+    [ "$(attr out.h5 /points/0000000/${ds%%:*}/unit)" = "${ds#*:}" ] || fail "/points/0/${ds%%:*} unit is not ${ds#*:}"
 done
-h5dump -A -g /points/0 out.h5 2>/dev/null | grep -q 'ATTRIBUTE "D_tracer_m2_s"' && fail "/points/0 still has a D_tracer_m2_s attribute"
-awk -v p="$(vals out.h5 /points/0/sigma_NE_S_m)" -v s="$(summary out.h5 | awk '$1 == 0 && $2 == "sigma_S_m" {print $3}')" \
+h5dump -A -g /points/0000000 out.h5 2>/dev/null | grep -q 'ATTRIBUTE "D_tracer_m2_s"' && fail "/points/0 still has a D_tracer_m2_s attribute"
+awk -v p="$(vals out.h5 /points/0000000/sigma_NE_S_m)" -v s="$(summary out.h5 | awk '$1 == 0 && $2 == "sigma_S_m" {print $3}')" \
     'BEGIN {exit !(p == s && p > 0)}' || fail "/points/0/sigma_NE_S_m differs from its /summary sigma_S_m"
 
 check "/summary: 6 rows in point order, sigma > 0, occupancies, drift linearity, no column that cannot apply"
@@ -241,7 +241,7 @@ expect_rc 0 t1 "$LIHOP" run bulk.yaml -o t1.h5 --threads 1
 summary t1.h5 > s1.txt
 cmp -s s1.txt sum.txt || { diff s1.txt sum.txt >&2; fail "/summary differs between --threads 1 and 2"; }
 for ds in msd_coll_m2 sigma_NE_axis_S_m drift_E1/v_drift_m_s site_occupancy; do
-    cmp -s <(vals t1.h5 /points/3/$ds) <(vals first.h5 /points/3/$ds) || fail "/points/3/$ds differs between thread counts"
+    cmp -s <(vals t1.h5 /points/0000003/$ds) <(vals first.h5 /points/0000003/$ds) || fail "/points/3/$ds differs between thread counts"
 done
 
 check "a changed material file refuses --resume (exit 2) and leaves the file alone"
@@ -258,12 +258,12 @@ expect_rc 0 bc "$LIHOP" run bc.yaml -o bc.h5 --threads 2
 [ "$(grep -c 'boundary (normal x)' bc.out)" -eq 2 ] || { show bc; fail "no boundary line per point"; }
 grep -q 'ohm cm^2' bc.out || { show bc; fail "no ASR in ohm cm^2 printed"; }
 [ "$(attr bc.h5 /metadata/status)" = complete ] || fail "bicrystal status is not complete"
-h5ls bc.h5/points/1/bulk >/dev/null 2>&1 || fail "no /points/1/bulk group"
-[ "$(attr bc.h5 /points/0/bulk/nsites)" = 216 ] || fail "bulk reference nsites '$(attr bc.h5 /points/0/bulk/nsites)', expected 216"
-ns=$(attr bc.h5 /points/0/nsites)
+h5ls bc.h5/points/0000001/bulk >/dev/null 2>&1 || fail "no /points/1/bulk group"
+[ "$(attr bc.h5 /points/0000000/bulk/nsites)" = 216 ] || fail "bulk reference nsites '$(attr bc.h5 /points/0/bulk/nsites)', expected 216"
+ns=$(attr bc.h5 /points/0000000/nsites)
 [ "$ns" -lt 216 ] || fail "the bicrystal has $ns sites: no slab site was removed"
-[ "$(attr bc.h5 /points/0/nli)" = "$(attr bc.h5 /points/0/bulk/nli)" ] || fail "bicrystal and bulk Li counts differ"
-[ "$(dims bc.h5 /points/0/ASR_ohm_m2)" = SCALAR ] && [ "$(attr bc.h5 /points/0/ASR_ohm_m2/unit)" = "ohm m^2" ] ||
+[ "$(attr bc.h5 /points/0000000/nli)" = "$(attr bc.h5 /points/0000000/bulk/nli)" ] || fail "bicrystal and bulk Li counts differ"
+[ "$(dims bc.h5 /points/0000000/ASR_ohm_m2)" = SCALAR ] && [ "$(attr bc.h5 /points/0000000/ASR_ohm_m2/unit)" = "ohm m^2" ] ||
     fail "/points/0/ASR_ohm_m2 is not a scalar dataset in ohm m^2"
 [ "$(dims bc.h5 /bicrystal)" = 2 ] || fail "/bicrystal has '$(dims bc.h5 /bicrystal)' rows, expected 2"
 [ "$(attr bc.h5 /bicrystal/axis)" = x ] || fail "/bicrystal axis attribute"
@@ -294,7 +294,7 @@ if [ "$RC" -eq 0 ]; then
 else
     [ "$RC" -eq 130 ] || { show int; fail "interrupted run exited $RC, expected 130"; }
     [ "$(attr int.h5 /metadata/status)" = interrupted ] || fail "status after SIGINT is '$(attr int.h5 /metadata/status)'"
-    [ "$(attr int.h5 /points/0/complete)" = 1 ] || fail "/points/0 not complete after the interruption"
+    [ "$(attr int.h5 /points/0000000/complete)" = 1 ] || fail "/points/0 not complete after the interruption"
     expect_rc 0 resumed "$LIHOP" run slow.yaml -o int.h5 --threads 2 --resume
     grep -qE '^\* +300\.00 +6\.400 +[0-9.]+e' resumed.out || { show resumed; fail "point 0 not skipped"; }
     [ "$(attr int.h5 /metadata/status)" = complete ] || fail "status after --resume is not complete"
@@ -321,7 +321,7 @@ interrupt_running one 1 "$LIHOP" run one.yaml -o one.h5 --threads 2
 grep -q -- '--resume' one.err || { show one; fail "no interruption message after SIGINT"; }
 [ "$(attr one.h5 /metadata/status)" = interrupted ] ||
     fail "status after SIGINT is '$(attr one.h5 /metadata/status)', expected interrupted"
-[ "$(attr one.h5 /points/0/complete)" = 1 ] && fail "/points/0 is marked complete after the SIGINT"
+[ "$(attr one.h5 /points/0000000/complete)" = 1 ] && fail "/points/0 is marked complete after the SIGINT"
 echo "  ok: stopped ${STOP_S} s after the SIGINT"
 
 check "input errors exit 2 with FILE:LINE and write no output"
