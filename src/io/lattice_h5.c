@@ -6,6 +6,7 @@
 #include <string.h>
 #include "h5util.h"
 #include "lattice_h5.h"
+#include "provenance.h"
 
 /* The lattice file keeps its fixed-length string attributes. */
 static int attr_text(lihop_h5i_ctx *c, hid_t obj, const char *objname, const char *name, const char *value)
@@ -87,7 +88,7 @@ static int write_attrs(lihop_h5i_ctx *c, hid_t g, const lihop_lattice *lat)
 
 /* The whole /lattice group into `part`; 0 or -1 (the detail is dropped: the
  * caller reports one message). */
-static int write_file(const char *part, const lihop_lattice *lat)
+static int write_file(const char *part, const lihop_lattice *lat, const lihop_provenance *prov)
 {
     lihop_err scratch;
     lihop_h5i_ctx c = {part, &scratch, LIHOP_OK};
@@ -95,7 +96,8 @@ static int write_file(const char *part, const lihop_lattice *lat)
     if (f < 0)
         return -2;
     hid_t g = H5Gcreate2(f, "lattice", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = g >= 0 && write_sites(&c, g, lat) == 0 && write_graph(&c, g, lat) == 0 && write_attrs(&c, g, lat) == 0;
+    int ok = g >= 0 && write_sites(&c, g, lat) == 0 && write_graph(&c, g, lat) == 0 && write_attrs(&c, g, lat) == 0 &&
+             lihop_h5i_write_provenance(&c, f, LIHOP_PROV_LATTICE, prov) == 0;
     if (g >= 0)
         H5Gclose(g);
     if (H5Fclose(f) < 0)
@@ -104,6 +106,12 @@ static int write_file(const char *part, const lihop_lattice *lat)
 }
 
 lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, lihop_err *err)
+{
+    return lihop_lattice_write_h5_prov(lat, path, NULL, err);
+}
+
+lihop_status lihop_lattice_write_h5_prov(const lihop_lattice *lat, const char *path, const lihop_provenance *prov,
+                                         lihop_err *err)
 {
     if (!lat || !path) return lihop_fail(err, LIHOP_ERR_INPUT, "lattice_write_h5: NULL argument");
     size_t plen = strlen(path);
@@ -117,7 +125,7 @@ lihop_status lihop_lattice_write_h5(const lihop_lattice *lat, const char *path, 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
     lihop_status st = LIHOP_OK;
-    int w = write_file(part, lat);
+    int w = write_file(part, lat, prov);
     if (w == -2) {
         st = lihop_fail(err, LIHOP_ERR_IO, "%s: cannot create HDF5 file", part);
     } else if (w < 0) {

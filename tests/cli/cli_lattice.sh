@@ -66,6 +66,16 @@ vals g.h5 /lattice/hop_vec_A | awk '
     fail "/lattice/hop_vec_A lengths are not all 1.99 A"
 vals g.h5 /lattice/hop_nbr | awk '$1 < 0 || $1 >= 576 {bad++} END {exit bad > 0}' || fail "/lattice/hop_nbr has a site index outside 0..575"
 
+check "g.h5 /metadata: provenance (version, git describe, command line, creation time)"
+ver=$("$LIHOP" --version | sed -n '1s/^lihop \([^ ]*\) (\(.*\))$/\1 \2/p')
+[ "$(attr g.h5 /metadata/file_kind)" = lattice ] || fail "/metadata file_kind is '$(attr g.h5 /metadata/file_kind)'"
+[ "$(attr g.h5 /metadata/lihop_version) $(attr g.h5 /metadata/git_describe)" = "$ver" ] ||
+    fail "/metadata lihop_version, git_describe '$(attr g.h5 /metadata/lihop_version) $(attr g.h5 /metadata/git_describe)', --version says '$ver'"
+[ "$(attr g.h5 /metadata/command_line)" = "lihop lattice $LLZO --cells 2 2 2 -o g.h5" ] ||
+    fail "/metadata command_line is '$(attr g.h5 /metadata/command_line)'"
+attr g.h5 /metadata/created | grep -qE '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z$' ||
+    fail "/metadata created is '$(attr g.h5 /metadata/created)', not ISO 8601 UTC"
+
 check "a missing lattice file exits 3 and names the file"
 expect_rc 3 missing "$LIHOP" lattice no_such_lattice.yaml
 grep -q 'no_such_lattice.yaml' missing.err || { show missing; fail "the message does not name the file"; }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "h5out.h"
+#include "micro_h5.h"
 
 #define NS 2
 #define NT 3
@@ -671,6 +672,59 @@ START_TEST(point_names_sort_in_id_order)
 }
 END_TEST
 
+/* lihop micro's /metadata: the provenance given (deck path, its text read
+ * from the file, seed, command line) and the binary's version; without one
+ * (lihop_micro_write_h5) the same group with an empty deck and no seed. */
+START_TEST(micro_file_provenance)
+{
+    char deck[320], mpath[320];
+    snprintf(deck, sizeof deck, "%s.deck.yaml", outpath);
+    snprintf(mpath, sizeof mpath, "%s.micro.h5", outpath);
+    FILE *fp = fopen(deck, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("model: voxel\nseed: 77\n", fp);
+    fclose(fp);
+    int n[3] = {3, 2, 2};
+    lihop_micro *m = NULL;
+    lihop_err err = {{0}};
+    ck_assert_int_eq(lihop_micro_create(n, 1e-8, 2, &m, &err), LIHOP_OK);
+    const char *names[2] = {"a", "b"};
+    lihop_provenance prov = {"lihop micro deck.yaml -o m.h5", deck, NULL, 1, 77};
+    ck_assert_msg(lihop_micro_write_h5_prov(m, mpath, "/phase", names, &prov, &err) == LIHOP_OK, "%s", err.msg);
+    hid_t f = H5Fopen(mpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    check_attr_str(f, "/metadata", "file_kind", "microstructure");
+    check_attr_str(f, "/metadata", "command_line", "lihop micro deck.yaml -o m.h5");
+    check_attr_str(f, "/metadata", "config_path", deck);
+    check_attr_str(f, "/metadata", "config_text", "model: voxel\nseed: 77\n");
+    ck_assert_int_eq(attr_i64(f, "/metadata", "seed"), 77);
+    char *created = attr_str(f, "/metadata", "created");
+    ck_assert_int_eq((int)strlen(created), 20);
+    ck_assert(created[4] == '-' && created[10] == 'T' && created[19] == 'Z');
+    free(created);
+    char *ver = attr_str(f, "/metadata", "lihop_version");
+    ck_assert(ver[0] != '\0');
+    free(ver);
+    H5Fclose(f);
+
+    ck_assert_msg(lihop_micro_write_h5(m, mpath, "/phase", names, &err) == LIHOP_OK, "%s", err.msg);
+    f = H5Fopen(mpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    check_attr_str(f, "/metadata", "config_path", "");
+    check_attr_str(f, "/metadata", "config_text", "");
+    ck_assert_int_eq(H5Aexists_by_name(f, "/metadata", "seed", H5P_DEFAULT), 0);
+    char *cmd = attr_str(f, "/metadata", "command_line");
+    ck_assert_msg(strncmp(cmd, "lihop", 5) == 0, "command_line '%s'", cmd);     /* this test's own command line */
+    free(cmd);
+    H5Fclose(f);
+    lihop_micro_destroy(m);
+    char x[340];
+    snprintf(x, sizeof x, "%s.xdmf", mpath);
+    unlink(x);
+    unlink(mpath);
+    unlink(deck);
+}
+END_TEST
+
 START_TEST(resume_skips_done_and_drops_half_points)
 {
     lihop_config *cfg = make_cfg();
@@ -998,6 +1052,7 @@ int main(void)
     tcase_add_test(tc, status_running_until_closed);
     tcase_add_test(tc, resume_skips_done_and_drops_half_points);
     tcase_add_test(tc, point_names_sort_in_id_order);
+    tcase_add_test(tc, micro_file_provenance);
     tcase_add_test(tc, resume_running_file_sets_running);
     tcase_add_test(tc, resume_config_mismatch);
     tcase_add_test(tc, existing_file_needs_resume_or_overwrite);
