@@ -15,7 +15,7 @@ convergence, combined seeds come from the file).
     r.line_points(r.fits.iloc[0])  # the (combined) rows a fit was made from
     r.tables                  # every compound table at the root by name (li_content, ...)
     r.metadata, r.status      # /metadata attributes (dict) and its status
-    p = r.point(0)            # /points/0: attrs, data, units, groups
+    p = r.point(0)            # /points/0000000 (ids zero-padded to 7 digits): attrs, data, units, groups
     p["D_tracer_m2_s"]        # garnet: a scalar result (dataset of shape ()); p.value(name): old files too
     p.series("li")            # voxel: time_s and msd_m2 per axis of one species
     p.axes()                  # voxel: D, sigma, exact sigma, MSD slopes per species and axis
@@ -81,7 +81,8 @@ def _table(dset):
 
 
 class Point:
-    """One sweep point, /points/<k>: attributes, datasets and subgroups.
+    """One sweep point, /points/<k> (k zero-padded to 7 digits; older files: plain
+    decimal): attributes, datasets and subgroups.
 
     attrs:  the group's attributes (coordinates, T_K, run description, complete;
             voxel also sigma_iso_S_m, t_plus)
@@ -185,6 +186,9 @@ class Results:
 
     def __init__(self, path, f):
         self.path = str(path)
+        if "metadata" in f and "file_kind" in f["metadata"].attrs:
+            kind = _text(f["metadata"].attrs["file_kind"])
+            raise LihopFileError(f"{path}: not a lihop results file (a {kind} file; its /metadata tells what made it)")
         if "metadata" not in f or "model" not in f["metadata"].attrs:
             raise LihopFileError(f"{path}: not a lihop results file (no /metadata with a 'model' attribute)")
         self.metadata = {k: _scalar(v) for k, v in f["metadata"].attrs.items()}

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* voxel: 15 + 5 per species + 2 per phase; garnet: at most 40 + 2 per sublattice (lihop_h5r_build_garnet_cols) */
+/* voxel: 15 + 5 per species + 2 per phase; garnet: at most 42 + 2 per sublattice (lihop_h5r_build_garnet_cols); + coordinates */
 #define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES + LIHOP_MAX_COORDS)
 
 typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;

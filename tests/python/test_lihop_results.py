@@ -153,6 +153,14 @@ def test_errors(lr, work, voxel):
         check(False, "an HDF5 file without /metadata: LihopFileError")
     except lr.LihopFileError as e:
         check("not a lihop results file" in str(e), f"an HDF5 file without /metadata: LihopFileError ({e})")
+    micro = os.path.join(work, "micro.h5")
+    with h5py.File(micro, "w") as f:
+        f.create_group("metadata").attrs.update({"file_kind": "microstructure", "lihop_version": "0.1.0"})
+    try:
+        lr.load(micro)
+        check(False, "a lihop micro file: LihopFileError")
+    except lr.LihopFileError as e:
+        check("not a lihop results file (a microstructure file" in str(e), f"a lihop micro file: LihopFileError ({e})")
     part = os.path.join(work, "part.h5")
     shutil.copy(voxel, part)
     with h5py.File(part, "a") as f:
