@@ -181,7 +181,10 @@
  *       sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m each), ASR_ohm_m2,
  *       ASR_err_ohm_m2 "ohm m^2"; hops uint64 (all runs of the point);
  *       trapped_replicas int32; wall_s.  All unlisted columns are float64.
- *   /arrhenius                      written when the sweep completes (rewritten
+ *   /fits                           (garnet) as above, total sigma only (species -1)
+ *   /arrhenius                      (kept for compatibility; the same Arrhenius
+ *                                   numbers as /fits per Li content) written
+ *                                   when the sweep completes (rewritten
  *                                   on each completion, from every finished
  *                                   /summary row): one compound row per Li
  *                                   content with >= 3 temperatures:
