@@ -11,11 +11,12 @@ convergence, combined seeds come from the file).
     r.unit("sigma_S_m")       # 'S/m'  (r.summary.attrs['units'] holds every column's)
     r.combined                # /combined (seed replicates combined) or None
     r.sweep                   # {'temperature_K': array([...]), ...} from /sweep
-    r.fits                    # voxel /fits or garnet /arrhenius as a DataFrame, or None
+    r.fits                    # /fits as a DataFrame (garnet files from before /fits: /arrhenius), or None
     r.line_points(r.fits.iloc[0])  # the (combined) rows a fit was made from
     r.tables                  # every compound table at the root by name (li_content, ...)
     r.metadata, r.status      # /metadata attributes (dict) and its status
-    p = r.point(0)            # /points/0: attrs, data, units, groups
+    p = r.point(0)            # /points/0000000 (ids zero-padded to 7 digits): attrs, data, units, groups
+    p["D_tracer_m2_s"]        # garnet: a scalar result (dataset of shape ()); p.value(name): old files too
     p.series("li")            # voxel: time_s and msd_m2 per axis of one species
     p.axes()                  # voxel: D, sigma, exact sigma, MSD slopes per species and axis
     p.series()                # garnet: time_s and the tracer / collective MSDs
@@ -80,10 +81,13 @@ def _table(dset):
 
 
 class Point:
-    """One sweep point, /points/<k>: attributes, datasets and subgroups.
+    """One sweep point, /points/<k> (k zero-padded to 7 digits; older files: plain
+    decimal): attributes, datasets and subgroups.
 
-    attrs:  the group's attributes (coordinates, T_K, scalar results, complete)
-    data:   every dataset by name (numpy arrays; SI units)
+    attrs:  the group's attributes (coordinates, T_K, run description, complete;
+            voxel also sigma_iso_S_m, t_plus)
+    data:   every dataset by name (numpy arrays, shape () for a scalar result
+            such as garnet D_tracer_m2_s; SI units)
     units:  the 'unit' attribute of every dataset that has one
     groups: subgroups by name as Points (garnet: drift_E1, drift_E2, bulk)
     """
@@ -107,6 +111,15 @@ class Point:
         if name not in self.data:
             raise KeyError(f"{self.name} has no dataset {name!r} (has: {', '.join(sorted(self.data))})")
         return self.data[name]
+
+    def value(self, name):
+        """A scalar result by name: the dataset (garnet results, voxel arrays)
+        or, for files written before garnet results were datasets, the attribute."""
+        if name in self.data:
+            return self.data[name]
+        if name in self.attrs:
+            return self.attrs[name]
+        raise KeyError(f"{self.name} has no dataset or attribute {name!r}")
 
     def _species_index(self, species):
         if self.model != "voxel":
@@ -173,6 +186,9 @@ class Results:
 
     def __init__(self, path, f):
         self.path = str(path)
+        if "metadata" in f and "file_kind" in f["metadata"].attrs:
+            kind = _text(f["metadata"].attrs["file_kind"])
+            raise LihopFileError(f"{path}: not a lihop results file (a {kind} file; its /metadata tells what made it)")
         if "metadata" not in f or "model" not in f["metadata"].attrs:
             raise LihopFileError(f"{path}: not a lihop results file (no /metadata with a 'model' attribute)")
         self.metadata = {k: _scalar(v) for k, v in f["metadata"].attrs.items()}
@@ -199,7 +215,10 @@ class Results:
             self.summary = pd.DataFrame()
             self.summary.attrs["units"] = {}
         self.combined = self.tables.get("combined")
-        self.fits = self.tables.get("fits" if self.model == "voxel" else "arrhenius")
+        # both models write /fits; garnet files from before it have only /arrhenius
+        self.fits = self.tables.get("fits")
+        if self.fits is None and self.model == "garnet":
+            self.fits = self.tables.get("arrhenius")
         self._points = {}
         if "points" in f:
             for key, g in f["points"].items():

@@ -329,27 +329,88 @@ void run_voxel_banner(const run_ctx *r)
     run_percolation_line(r);
 }
 
-static void garnet_arrhenius_table(const lihop_garnet_fits *fits)
+/* A coordinate that names a fit line on the screen: swept, not temperature
+ * (the fit's variable) and not the seed (replicates are combined). */
+static int fit_coord(const lihop_coord *x)
 {
-    printf("\nArrhenius fits of sigma (weighted least squares in 1/kT; errors scaled by sqrt(chi2_red) when > 1):\n");
-    printf("%6s %4s %11s %9s %7s %10s %9s %7s %10s\n", "Li/fu", "n_T", "T range", "Ea(sig T)", "+-", "A(sig T)",
-           "Ea(sig)", "+-", "A(sig)");
-    printf("%6s %4s %11s %9s %7s %10s %9s %7s %10s\n", "", "", "[K]", "[eV]", "[eV]", "[S K/cm]", "[eV]", "[eV]",
-           "[S/cm]");
-    for (int i = 0; i < fits->n; ++i) {
-        const lihop_garnet_arrhenius_row *q = &fits->row[i];
-        char range[32];
-        snprintf(range, sizeof range, "%.1f-%.1f", q->T_min_K, q->T_max_K);
-        printf("%6.3f %4d %11s %9.4f %7.4f %10.3e %9.4f %7.4f %10.3e\n", q->li_per_fu, q->ntemps, range,
-               q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01, q->sigma.Ea_eV, q->sigma.Ea_err_eV,
-               q->sigma.A * 0.01);
-    }
+    return x->swept && x->n > 1 && x->kind != LIHOP_COORD_TEMPERATURE && x->kind != LIHOP_COORD_SEED;
 }
 
+/* A /fits row: the line's swept coordinates (--wide; else a line naming them
+ * before the line's first row), then the fits; "-" without VTF. */
+static void line_fit_row(const lihop_config *cfg, const lihop_line_fit_row *q, int wide, int *last_line)
+{
+    const char *sep = "     line %d: ";
+    for (int c = 0; !wide && q->line != *last_line && c < cfg->ncoords; c++)
+        if (fit_coord(&cfg->coords[c])) {
+            printf(sep, q->line);
+            printf("%s = %.6g", cfg->coords[c].name, q->coord[c]);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        printf("\n");
+    *last_line = q->line;
+    printf("%4d %-8s", q->line, q->species < 0 ? "total" : cfg->species[q->species].name);
+    for (int c = 0; wide && c < cfg->ncoords; c++)
+        if (fit_coord(&cfg->coords[c]))
+            printf(" %*.4g", lead_width(&cfg->coords[c]), q->coord[c]);
+    char range[32];
+    snprintf(range, sizeof range, "%.0f-%.0f", q->T_min_K, q->T_max_K);
+    printf(" %3d %9s %7.4f %6.4f %9.3e", q->ntemps, range, q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01);
+    if (q->has_vtf)
+        printf(" %7.1f %6.1f %6.1f %5.1f %9.3e\n", q->vtf.B_K, q->vtf.B_err_K, q->vtf.T0_K, q->vtf.T0_err_K,
+               q->vtf.A * 0.01);
+    else
+        printf(" %7s %6s %6s %5s %9s\n", "-", "", "-", "", "-");
+}
+
+/* Why a row has no VTF ("-"): too few temperatures, or no converged fit. */
+static void vtf_note(const lihop_line_fits *fits)
+{
+    int few = 0, failed = 0;
+    for (int i = 0; i < fits->n; ++i) {
+        few += !fits->row[i].has_vtf && fits->row[i].ntemps < 4;
+        failed += !fits->row[i].has_vtf && fits->row[i].ntemps >= 4;
+    }
+    if (few)
+        printf("VTF not fitted on %d row%s with fewer than 4 temperatures (3 parameters and one degree of\n"
+               "freedom): nothing stored for it (vtf = 0, the vtf_* columns NaN in /fits).\n", few,
+               few == 1 ? "" : "s");
+    if (failed)
+        printf("VTF did not converge to a T0 below every temperature on %d row%s: nothing stored (vtf = 0).\n",
+               failed, failed == 1 ? "" : "s");
+}
+
+/* The /fits table of either model (wide: the line coordinates as columns). */
+static void print_line_fits(const lihop_config *cfg, const lihop_line_fits *fits, int wide)
+{
+    if (fits->nall == 0)
+        return;
+    printf("\nFits of sigma(T) per sweep line (seeds combined; in the file: /fits). Arrhenius sigma T =\n"
+           "A exp(-Ea/kT), the default (ln sigma: also in /fits); VTF sigma = A exp(-B/(T - T0)) with >= 4\n"
+           "temperatures; weighted least squares, errors one standard error, scaled by sqrt(chi2_red) when > 1:\n");
+    for (int u = 0; u < 2; u++) {
+        printf("%4s %-8s", u ? "" : "line", u ? "" : "sigma");
+        for (int c = 0; wide && c < cfg->ncoords; c++)
+            if (fit_coord(&cfg->coords[c]))
+                printf(" %*s", lead_width(&cfg->coords[c]), u ? "" : cfg->coords[c].name);
+        printf(" %3s %9s %7s %6s %9s %7s %6s %6s %5s %9s\n", u ? "" : "n_T", u ? "[K]" : "T", u ? "[eV]" : "Ea",
+               u ? "[eV]" : "+-", u ? "[S K/cm]" : "A", u ? "[K]" : "B", u ? "[K]" : "+-", u ? "[K]" : "T0",
+               u ? "[K]" : "+-", u ? "[S/cm]" : "A");
+    }
+    int last_line = -1;
+    for (int i = 0; i < fits->n; ++i)
+        line_fit_row(cfg, &fits->row[i], wide, &last_line);
+    if (fits->nall > fits->n)
+        printf("(%d more rows in /fits)\n", fits->nall - fits->n);
+    vtf_note(fits);
+}
+
+/* The garnet fits: /fits per sweep line, then the Li-content maximum. */
 void run_print_fits(const lihop_garnet_fits *fits)
 {
-    if (fits->n > 0)
-        garnet_arrhenius_table(fits);
+    if (fits->cfg)
+        print_line_fits(fits->cfg, &fits->lines, 0);
     if (fits->npeaks > 0) {
         printf("\nConductivity maximum over Li content (largest point; vertex of the parabola through it and its "
                "\nneighbours):\n");
@@ -369,56 +430,9 @@ void run_print_fits(const lihop_garnet_fits *fits)
     }
 }
 
-/* A voxel /fits row: the line's swept coordinates (--wide; else a line
- * naming them before the line's first row), then the fits; "-" without VTF. */
-static void voxel_fit_row(const lihop_config *cfg, const lihop_voxel_fit_row *q, int wide, int *last_line)
-{
-    const char *sep = "     line %d: ";
-    for (int c = 0; !wide && q->line != *last_line && c < cfg->ncoords; c++)
-        if (lead_coord(&cfg->coords[c])) {
-            printf(sep, q->line);
-            printf("%s = %.6g", cfg->coords[c].name, q->coord[c]);
-            sep = ", ";
-        }
-    if (sep[0] == ',')
-        printf("\n");
-    *last_line = q->line;
-    printf("%4d %-8s", q->line, q->species < 0 ? "total" : cfg->species[q->species].name);
-    for (int c = 0; wide && c < cfg->ncoords; c++)
-        if (lead_coord(&cfg->coords[c]))
-            printf(" %*.4g", lead_width(&cfg->coords[c]), q->coord[c]);
-    char range[32];
-    snprintf(range, sizeof range, "%.0f-%.0f", q->T_min_K, q->T_max_K);
-    printf(" %3d %9s %7.4f %6.4f %9.3e", q->ntemps, range, q->sigmaT.Ea_eV, q->sigmaT.Ea_err_eV, q->sigmaT.A * 0.01);
-    if (q->has_vtf)
-        printf(" %7.1f %6.1f %6.1f %5.1f %9.3e\n", q->vtf.B_K, q->vtf.B_err_K, q->vtf.T0_K, q->vtf.T0_err_K,
-               q->vtf.A * 0.01);
-    else
-        printf(" %7s %6s %6s %5s %9s\n", "-", "", "-", "", "-");
-}
-
 void run_print_voxel_fits(const run_ctx *r, const lihop_voxel_fits *fits)
 {
-    const lihop_config *cfg = r->cfg;
-    if (fits->nall == 0)
-        return;
-    printf("\nFits of sigma(T) per sweep line (seeds combined; in the file: /fits). Arrhenius sigma T =\n"
-           "A exp(-Ea/kT), the default (ln sigma: also in /fits); VTF sigma = A exp(-B/(T - T0)) with >= 4\n"
-           "temperatures; weighted least squares, errors one standard error, scaled by sqrt(chi2_red) when > 1:\n");
-    for (int u = 0; u < 2; u++) {
-        printf("%4s %-8s", u ? "" : "line", u ? "" : "sigma");
-        for (int c = 0; r->o->wide && c < cfg->ncoords; c++)
-            if (lead_coord(&cfg->coords[c]))
-                printf(" %*s", lead_width(&cfg->coords[c]), u ? "" : cfg->coords[c].name);
-        printf(" %3s %9s %7s %6s %9s %7s %6s %6s %5s %9s\n", u ? "" : "n_T", u ? "[K]" : "T", u ? "[eV]" : "Ea",
-               u ? "[eV]" : "+-", u ? "[S K/cm]" : "A", u ? "[K]" : "B", u ? "[K]" : "+-", u ? "[K]" : "T0",
-               u ? "[K]" : "+-", u ? "[S/cm]" : "A");
-    }
-    int last_line = -1;
-    for (int i = 0; i < fits->n; ++i)
-        voxel_fit_row(cfg, &fits->row[i], r->o->wide, &last_line);
-    if (fits->nall > fits->n)
-        printf("(%d more rows in /fits)\n", fits->nall - fits->n);
+    print_line_fits(r->cfg, fits, r->o->wide);
 }
 
 void run_closing_note(const run_ctx *r)

@@ -191,23 +191,28 @@ static lihop_status open_results(const char *path, hid_t *f, lihop_csv_info *inf
     *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (*f < 0)
         return lihop_fail(err, LIHOP_ERR_IO, "cannot open %s (HDF5)", path);
-    char *ver = NULL, *status = NULL;
+    char *ver = NULL, *status = NULL, *kind = NULL;
     if (H5Lexists(*f, "/metadata", H5P_DEFAULT) > 0) {
         hid_t g = H5Gopen2(*f, "/metadata", H5P_DEFAULT);
         if (g >= 0) {
             ver = lihop_h5i_read_attr_str(g, "lihop_version");
             status = lihop_h5i_read_attr_str(g, "status");
+            kind = lihop_h5i_read_attr_str(g, "file_kind");     /* lattice and micro files (provenance.h) */
             H5Gclose(g);
         }
     }
     snprintf(info->status, sizeof info->status, "%s", status ? status : "");
     lihop_status st = LIHOP_OK;
-    if (!ver)
+    if (kind)
+        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (a %s file of lihop %s)", path, kind,
+                        kind[0] == 'm' ? "micro" : "lattice -o");
+    else if (!ver)
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata lihop_version)", path);
     else if (H5Lexists(*f, "/summary", H5P_DEFAULT) <= 0)
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s has no /summary table (a lihop micro or lattice file?)", path);
     free(ver);
     free(status);
+    free(kind);
     if (st) {
         H5Fclose(*f);
         *f = H5I_INVALID_HID;

@@ -55,10 +55,12 @@
  *                                   interface_nclusters, interface_largest_cluster_fraction
  *                                   [npairs]; of the first point's microstructure
  *   /points/<k>                     one group per finished sweep point, k = the
- *                                   point's id in this file in decimal (0, 1, ...
- *                                   in the order points were first written; no
- *                                   padding); attributes (and every coordinate by
- *                                   name, seed as uint64):
+ *                                   point's id in this file (0, 1, ... in the
+ *                                   order points were first written), zero-padded
+ *                                   to 7 digits ("0000007") so that tools listing
+ *                                   by name list by id; older files' groups are
+ *                                   renamed on --resume; attributes (and every
+ *                                   coordinate by name, seed as uint64):
  *       T_K, t_end_s, wall_s          float64
  *       sigma_iso_S_m, sigma_iso_err_S_m   float64, mean of the total sigma diagonal
  *       t_plus, t_plus_err            float64, transference number of
@@ -97,13 +99,13 @@
  *                                   replicates of each point combined (inverse-
  *                                   variance means, Birge-scaled errors; seed 0),
  *                                   and each row's seed count
- *   /fits                           (voxel) written when the sweep completes
+ *   /fits                           (both models) written when the sweep completes
  *                                   (rewritten from every finished row, seeds
  *                                   combined): one compound row per sweep line
  *                                   (all coordinates but temperature fixed) with
  *                                   >= 3 temperatures and per conductivity:
  *       line int32 (0, 1, ... by first point); species int32 (-1: total sigma,
- *       s: /metadata/species/name[s]); the line's coordinates (not seed or
+ *       s: /metadata/species/name[s]; garnet: -1 only); the line's coordinates (not seed or
  *       temperature); n_T int32; T_min_K; T_max_K; weighted int32;
  *       Ea_sigmaT_eV, Ea_sigmaT_err_eV, A_sigmaT_S_K_m, A_sigmaT_err_S_K_m,
  *       cov_Ea_A_sigmaT "eV S K/m", chi2_red_sigmaT (ln(sigma T) = ln A - Ea/kT,
@@ -111,7 +113,7 @@
  *       >= 4 temperatures and a converged fit); vtf_A_S_m, vtf_A_err_S_m,
  *       vtf_B_K, vtf_B_err_K, vtf_T0_K, vtf_T0_err_K, vtf_cov_A_B "S K/m",
  *       vtf_cov_A_T0 "S K/m", vtf_cov_B_T0 "K^2", vtf_chi2_red (NaN without);
- *       attributes units, species, default
+ *       attributes units, species, default, vtf_note
  *
  * Model garnet (/metadata model = "garnet"; see garnet_setup.h for the sweep
  * and the runs of a point).  /metadata/species, /metadata/phases and
@@ -137,22 +139,23 @@
  *                                   complete, plus the run record below for the
  *                                   main run; subgroups with the same run record:
  *       drift_E1, drift_E2            the runs with field (E1, 0, 0), (E2, 0, 0)
- *                                     (drift_fields_V_m); point attributes
- *                                     drift_linearity, drift_linearity_err
+ *                                     (drift_fields_V_m); point datasets ()
+ *                                     drift_linearity, drift_linearity_err "1"
  *                                     = sigma_drift(E2) / sigma_drift(E1)
  *       bulk                          the bulk reference of a bicrystal deck;
- *                                     point attributes sigma_across_S_m,
+ *                                     point datasets () sigma_across_S_m,
  *                                     sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m
- *                                     each), ASR_ohm_m2, ASR_err_ohm_m2,
- *                                     boundary_period_m
- *     run record (engine result, garnet.h): attributes T_K, kT_eV, t_end_s,
- *       replicas int64, batches int32, nli int64, nsites int32, volume_m3,
- *       n_li_m3 (1/m^3), D_tracer_m2_s, D_sigma_m2_s, D0_m2_s (+ _err_m2_s each),
- *       haven, f_tracer, f_coll (+ _err each), sigma_NE_S_m, sigma_drift_S_m
- *       (+ _err_S_m each; drift NaN without a field), hop_rate_Hz,
- *       hop_rate_err_Hz, mean_hop_d2_m2, events, equil_events, hops,
- *       check_failures (uint64), trapped_replicas int64, wall_s, threads int32,
- *       backend string; datasets
+ *                                     each) "S/m", ASR_ohm_m2, ASR_err_ohm_m2
+ *                                     "ohm m^2"; attribute boundary_period_m
+ *     run record (engine result, garnet.h): what was run as attributes: T_K,
+ *       kT_eV, t_end_s, replicas int64, batches int32, nli int64, nsites int32,
+ *       wall_s, threads int32, backend string; what came out as datasets with
+ *       a unit attribute, scalars of shape (): volume_m3 "m^3", n_li_m3
+ *       "1/m^3", D_tracer_m2_s, D_sigma_m2_s, D0_m2_s (+ _err_m2_s each)
+ *       "m^2/s", haven, f_tracer, f_coll (+ _err each) "1", sigma_NE_S_m,
+ *       sigma_drift_S_m (+ _err_S_m each; drift NaN without a field) "S/m",
+ *       hop_rate_Hz, hop_rate_err_Hz "Hz", mean_hop_d2_m2 "m^2", events,
+ *       equil_events, hops, check_failures uint64 "1", trapped_replicas int64 "1";
  *       field_V_m [3] "V/m"; time_s [ns] "s";
  *       msd_tracer_m2, msd_tracer_err_m2, msd_coll_m2, msd_coll_err_m2 [ns] "m^2"
  *         (tracer: mean |dr_i|^2; coll: |sum_i dr_i|^2 / nli; origin-averaged);
@@ -167,17 +170,21 @@
  *       point int32; T_K; li_per_fu; li_per_cell; nli int32;
  *       sigma_S_m, sigma_err_S_m (Nernst-Einstein, isotropic);
  *       sigma_xx_S_m, sigma_xx_err_S_m, sigma_yy_..., sigma_zz_... (per axis);
- *       sigma_drift_S_m, sigma_drift_err_S_m (main run's field; NaN without);
  *       D_tracer_m2_s, D_tracer_err_m2_s, D_sigma_m2_s, D_sigma_err_m2_s;
  *       haven, haven_err, f_tracer, f_tracer_err, f_coll, f_coll_err;
+ *       only with garnet.field_V_m in the deck: sigma_drift_S_m,
+ *       sigma_drift_err_S_m (main run's field; NaN in a row of zero field);
  *       for each sublattice NAME: occupancy_NAME, occupancy_NAME_err (Li per site);
- *       sigma_drift_E1_S_m, sigma_drift_E1_err_S_m, sigma_drift_E2_S_m,
- *       sigma_drift_E2_err_S_m, drift_linearity, drift_linearity_err (NaN
- *       without drift runs); sigma_across_S_m, sigma_along_S_m, sigma_bulk_S_m
- *       (+ _err_S_m each), ASR_ohm_m2, ASR_err_ohm_m2 "ohm m^2" (NaN without a
- *       bicrystal); hops uint64 (all runs of the point); trapped_replicas int32;
- *       wall_s.  All unlisted columns are float64.
- *   /arrhenius                      written when the sweep completes (rewritten
+ *       only with drift runs: sigma_drift_E1_S_m, sigma_drift_E1_err_S_m,
+ *       sigma_drift_E2_S_m, sigma_drift_E2_err_S_m, drift_linearity,
+ *       drift_linearity_err; only with a bicrystal: sigma_across_S_m,
+ *       sigma_along_S_m, sigma_bulk_S_m (+ _err_S_m each), ASR_ohm_m2,
+ *       ASR_err_ohm_m2 "ohm m^2"; hops uint64 (all runs of the point);
+ *       trapped_replicas int32; wall_s.  All unlisted columns are float64.
+ *   /fits                           (garnet) as above, total sigma only (species -1)
+ *   /arrhenius                      (kept for compatibility; the same Arrhenius
+ *                                   numbers as /fits per Li content) written
+ *                                   when the sweep completes (rewritten
  *                                   on each completion, from every finished
  *                                   /summary row): one compound row per Li
  *                                   content with >= 3 temperatures:
@@ -308,6 +315,29 @@ lihop_status lihop_h5_write_garnet_point(lihop_h5 *h, const lihop_config *cfg, c
  * combined into one row (written when some point has more than one seed). */
 lihop_status lihop_h5_finish(lihop_h5 *h, lihop_err *err);
 
+/* One /fits row (both models): the fits of one conductivity along one sweep
+ * line (every coordinate but temperature fixed, seeds combined). */
+typedef struct {
+    int line;                       /* sweep line, 0, 1, ... in the order of its first point */
+    int species;                    /* -1: total sigma; else the species index (config order; voxel only) */
+    double coord[LIHOP_MAX_COORDS]; /* the line's coordinates (cfg->coords order; NaN: temperature, seed) */
+    int ntemps;                     /* finished temperatures in the fit */
+    double T_min_K, T_max_K;
+    lihop_arrhenius_fit sigmaT;     /* ln(sigma T) vs 1/kT, the default: A in S K/m */
+    lihop_arrhenius_fit sigma;      /* ln(sigma) vs 1/kT: A in S/m */
+    int has_vtf;                    /* 1: vtf holds a fit (>= 4 temperatures and the solver converged) */
+    lihop_vtf_fit vtf;              /* sigma = A exp(-B/(T - T0)): A in S/m */
+} lihop_line_fit_row;
+
+#define LIHOP_LINE_FITS_PRINTED 64  /* rows kept for the screen; the file has all */
+#define LIHOP_VOXEL_FITS_PRINTED LIHOP_LINE_FITS_PRINTED
+typedef struct {
+    int n, nall;                    /* rows kept here; rows in /fits */
+    lihop_line_fit_row row[LIHOP_LINE_FITS_PRINTED];
+} lihop_line_fits;
+typedef lihop_line_fit_row lihop_voxel_fit_row;
+typedef lihop_line_fits lihop_voxel_fits;
+
 typedef struct {
     double li_per_fu;
     int ntemps;                     /* finished temperatures in the fit */
@@ -322,35 +352,19 @@ typedef struct {
     int npeaks;                     /* temperatures with a Li-content maximum (/li_content) */
     double peak_T_K[LIHOP_MAX_TEMPS];
     lihop_li_peak peak[LIHOP_MAX_TEMPS];
+    lihop_line_fits lines;          /* /fits: Arrhenius and VTF per sweep line */
+    const lihop_config *cfg;        /* the cfg the fits were made for (borrowed; names the line coordinates) */
 } lihop_garnet_fits;
 
 /* model garnet, after the sweep: from the finished /summary rows (this
- * session's and earlier ones') rewrite /arrhenius (Li contents with >= 3
- * temperatures), /li_content (temperatures with >= 3 Li contents) and, for
- * bicrystal decks, /bicrystal; fits (may be NULL) gets the Arrhenius and
- * Li-content rows for printing. */
+ * session's and earlier ones', seeds combined) rewrite /fits (as the voxel
+ * model's, total sigma only), /arrhenius (Li contents with >= 3
+ * temperatures; kept for compatibility, equal to the /fits Arrhenius columns
+ * of the same line), /li_content (temperatures with >= 3 Li contents) and, for
+ * bicrystal decks, /bicrystal; fits (may be NULL) gets the /fits, Arrhenius
+ * and Li-content rows for printing. */
 lihop_status lihop_h5_garnet_finish(lihop_h5 *h, const lihop_config *cfg, lihop_garnet_fits *fits,
                                     lihop_err *err);
-
-/* One /fits row of the voxel model: the fits of one conductivity along one
- * sweep line (every coordinate but temperature fixed, seeds combined). */
-typedef struct {
-    int line;                       /* sweep line, 0, 1, ... in the order of its first point */
-    int species;                    /* -1: total sigma; else the species index (config order) */
-    double coord[LIHOP_MAX_COORDS]; /* the line's coordinates (cfg->coords order; NaN: temperature, seed) */
-    int ntemps;                     /* finished temperatures in the fit */
-    double T_min_K, T_max_K;
-    lihop_arrhenius_fit sigmaT;     /* ln(sigma T) vs 1/kT, the default: A in S K/m */
-    lihop_arrhenius_fit sigma;      /* ln(sigma) vs 1/kT: A in S/m */
-    int has_vtf;                    /* 1: vtf holds a fit (>= 4 temperatures and the solver converged) */
-    lihop_vtf_fit vtf;              /* sigma = A exp(-B/(T - T0)): A in S/m */
-} lihop_voxel_fit_row;
-
-#define LIHOP_VOXEL_FITS_PRINTED 64 /* rows kept for the screen; the file has all */
-typedef struct {
-    int n, nall;                    /* rows kept here; rows in /fits */
-    lihop_voxel_fit_row row[LIHOP_VOXEL_FITS_PRINTED];
-} lihop_voxel_fits;
 
 /* model voxel, after the sweep: /combined (as lihop_h5_finish) and /fits
  * from the seed-combined rows: for every sweep line with >= 3 finished

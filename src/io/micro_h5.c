@@ -574,12 +574,14 @@ static int sidecar(lihop_h5i_ctx *c, const char *h5path, const char *xpart, cons
 
 /* The grid into `part` (HDF5) and its sidecar into `xpart`; 0, or -1 with the failure in c. */
 static int write_parts(lihop_h5i_ctx *c, const lihop_micro *m, const char *part, const char *xpart,
-                       const char *base, const char *dataset, const char *const *phase_names)
+                       const char *base, const char *dataset, const char *const *phase_names,
+                       const lihop_provenance *prov)
 {
     hid_t f = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot create %s", part);
-    if (write_contents(c, f, m, dataset, phase_names) < 0) {
+    if (write_contents(c, f, m, dataset, phase_names) < 0 ||
+        lihop_h5i_write_provenance(c, f, LIHOP_PROV_MICRO, prov) < 0) {
         H5Fclose(f);
         return -1;
     }
@@ -630,11 +632,18 @@ static void out_names_free(out_names *o)
 static int reserved_name(const char *name)
 {
     name += name[0] == '/';
-    return !strcmp(name, "grain") || !strcmp(name, "percolation");
+    return !strcmp(name, "grain") || !strcmp(name, "percolation") || !strcmp(name, "metadata");
 }
 
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err)
+{
+    return lihop_micro_write_h5_prov(m, path, dataset, phase_names, NULL, err);
+}
+
+lihop_status lihop_micro_write_h5_prov(const lihop_micro *m, const char *path, const char *dataset,
+                                       const char *const *phase_names, const lihop_provenance *prov,
+                                       lihop_err *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (!m || !path || !dataset || !m->phase)
@@ -643,7 +652,7 @@ lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const 
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: cannot write a %dx%dx%d grid of %d phases",
                           path, m->n[0], m->n[1], m->n[2], m->nphases);
     if (!dataset[0] || !strcmp(dataset, "/") || reserved_name(dataset))
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: dataset name '%s' is empty or reserved (grain, percolation)",
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s: dataset name '%s' is empty or reserved (grain, percolation, metadata)",
                           path, dataset);
     out_names o;
     if (out_names_make(&o, path) < 0) {
@@ -652,7 +661,7 @@ lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const 
     }
     /* Both files appear under their names only once both are complete. */
     lihop_h5i_ctx c = {path, err, LIHOP_OK};
-    if (write_parts(&c, m, o.part, o.xpart, o.base, dataset, phase_names) < 0 || rename_part(&c, o.part, path) < 0 ||
+    if (write_parts(&c, m, o.part, o.xpart, o.base, dataset, phase_names, prov) < 0 || rename_part(&c, o.part, path) < 0 ||
         rename_part(&c, o.xpart, o.xdmf) < 0) {
         unlink(o.part);
         unlink(o.xpart);
@@ -666,8 +675,8 @@ static lihop_status check_field_name(const char *path, const char *name, lihop_e
 {
     if (!name[0] || strchr(name, '/') || strlen(name) > 200 || reserved_name(name) || !strcmp(name, "phase"))
         return lihop_fail(err, LIHOP_ERR_INPUT,
-                          "%s: field name '%s' must be 1..200 characters without '/' and not phase, grain or "
-                          "percolation", path, name);
+                          "%s: field name '%s' must be 1..200 characters without '/' and not phase, grain, "
+                          "percolation or metadata", path, name);
     return LIHOP_OK;
 }
 

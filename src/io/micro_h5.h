@@ -5,6 +5,7 @@
 #define LIHOP_MICRO_H5_H
 
 #include "micro.h"
+#include "provenance.h"
 
 /* The microstructure of cfg: lihop_micro_build for the generators, the label
  * file (path relative to config_dir unless absolute) for hdf5. */
@@ -27,10 +28,17 @@ lihop_status lihop_micro_read_h5_box(const char *path, const char *dataset, cons
  * percolation analysis as group /percolation (percolation_h5.h), with an XDMF
  * sidecar `<path>.xdmf` so ParaView opens it: a 3DCoRectMesh in metres, one
  * Information element per phase ("phase 0" = its name) and one cell Attribute
- * per grid-shaped dataset at the root.  Both files appear only once complete.
- * The names grain and percolation are reserved (micro_h5.c). */
+ * per grid-shaped dataset at the root, and the group /metadata (provenance.h).
+ * Both files appear only once complete.  The names grain, percolation and
+ * metadata are reserved (micro_h5.c). */
 lihop_status lihop_micro_write_h5(const lihop_micro *m, const char *path, const char *dataset,
                                   const char *const *phase_names, lihop_err *err);
+/* The same with /metadata from prov (provenance.h: the deck's path and text,
+ * the seed); lihop_micro_write_h5 writes /metadata with the defaults (this
+ * process's command line, no deck or seed). */
+lihop_status lihop_micro_write_h5_prov(const lihop_micro *m, const char *path, const char *dataset,
+                                       const char *const *phase_names, const lihop_provenance *prov,
+                                       lihop_err *err);
 /* Add (or replace) a float64 cell field /<name> ([z][y][x], values indexed
  * like m->phase: x + n0*(y + n1*z)) with attribute unit to a file written by
  * lihop_micro_write_h5 for m, and rewrite its XDMF sidecar so that it lists

@@ -108,8 +108,6 @@ static const col_def garnet_head[] = {
     {"sigma_yy_err_S_m", COL_F64, "S/m"},
     {"sigma_zz_S_m", COL_F64, "S/m"},
     {"sigma_zz_err_S_m", COL_F64, "S/m"},
-    {"sigma_drift_S_m", COL_F64, "S/m"},
-    {"sigma_drift_err_S_m", COL_F64, "S/m"},
     {"D_tracer_m2_s", COL_F64, "m^2/s"},
     {"D_tracer_err_m2_s", COL_F64, "m^2/s"},
     {"D_sigma_m2_s", COL_F64, "m^2/s"},
@@ -121,13 +119,23 @@ static const col_def garnet_head[] = {
     {"f_coll", COL_F64, "1"},
     {"f_coll_err", COL_F64, "1"},
 };
-static const col_def garnet_tail[] = {
+/* Columns written only for the run kinds they apply to (no all-NaN columns):
+ * the main run's drift conductivity when the deck applies a field
+ * (field_V_m; NaN in a row whose field is zero), the two drift runs
+ * (drift_fields_V_m), the bicrystal numbers (bicrystal). */
+static const col_def garnet_field[] = {
+    {"sigma_drift_S_m", COL_F64, "S/m"},
+    {"sigma_drift_err_S_m", COL_F64, "S/m"},
+};
+static const col_def garnet_drift[] = {
     {"sigma_drift_E1_S_m", COL_F64, "S/m"},
     {"sigma_drift_E1_err_S_m", COL_F64, "S/m"},
     {"sigma_drift_E2_S_m", COL_F64, "S/m"},
     {"sigma_drift_E2_err_S_m", COL_F64, "S/m"},
     {"drift_linearity", COL_F64, "1"},
     {"drift_linearity_err", COL_F64, "1"},
+};
+static const col_def garnet_bicrystal[] = {
     {"sigma_across_S_m", COL_F64, "S/m"},
     {"sigma_across_err_S_m", COL_F64, "S/m"},
     {"sigma_along_S_m", COL_F64, "S/m"},
@@ -136,21 +144,41 @@ static const col_def garnet_tail[] = {
     {"sigma_bulk_err_S_m", COL_F64, "S/m"},
     {"ASR_ohm_m2", COL_F64, "ohm m^2"},
     {"ASR_err_ohm_m2", COL_F64, "ohm m^2"},
+};
+static const col_def garnet_tail[] = {
     {"hops", COL_U64, "1"},
     {"trapped_replicas", COL_I32, "1"},
     {"wall_s", COL_F64, "s"},
 };
 
+/* 1 if the deck gives garnet.field_V_m (the field coordinates exist). */
+static int deck_has_field(const lihop_config *cfg)
+{
+    for (int c = 0; c < cfg->ncoords; c++)
+        if (cfg->coords[c].group == 1)
+            return 1;
+    return 0;
+}
+
 void lihop_h5r_build_garnet_cols(lihop_h5 *h, const lihop_config *cfg)
 {
     char name[LIHOP_NAME_LEN + 24];
+    h->g_field = deck_has_field(cfg);
+    h->g_drift = cfg->garnet.has_drift;
+    h->g_bicrystal = cfg->garnet.has_bicrystal;
     add_cols(h, garnet_head, LIHOP_NDEFS(garnet_head));
+    if (h->g_field)
+        add_cols(h, garnet_field, LIHOP_NDEFS(garnet_field));
     for (int s = 0; s < h->nsub; s++) {
         snprintf(name, sizeof name, "occupancy_%s", cfg->garnet.subname[s]);
         add_col(h, name, COL_F64, "1");
         snprintf(name, sizeof name, "occupancy_%s_err", cfg->garnet.subname[s]);
         add_col(h, name, COL_F64, "1");
     }
+    if (h->g_drift)
+        add_cols(h, garnet_drift, LIHOP_NDEFS(garnet_drift));
+    if (h->g_bicrystal)
+        add_cols(h, garnet_bicrystal, LIHOP_NDEFS(garnet_bicrystal));
     add_cols(h, garnet_tail, LIHOP_NDEFS(garnet_tail));
 }
 

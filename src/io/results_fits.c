@@ -1,5 +1,6 @@
-/* results_fits.c - model garnet, after the sweep: the derived tables
- * /arrhenius, /li_content and /bicrystal (h5out.h, lihop_h5_garnet_finish). */
+/* results_fits.c - model garnet, after the sweep: the derived tables /fits
+ * (results_voxel_fits.c, shared with the voxel model), /arrhenius,
+ * /li_content and /bicrystal (h5out.h, lihop_h5_garnet_finish). */
 #include <hdf5.h>
 
 #include "results_impl.h"
@@ -274,7 +275,10 @@ static lihop_status garnet_finish_in(lihop_h5 *h, const lihop_config *cfg, lihop
         goto done;
     }
     index_points(&f, n);
-    if (write_arrhenius(&c, h->file, &f, fits) < 0 || write_li_content(&c, h->file, &f, fits) < 0 ||
+    if (fits)
+        fits->cfg = cfg;
+    if (lihop_h5r_write_line_fits(&c, h, cfg, rows, n, fits ? &fits->lines : NULL) < 0 ||
+        write_arrhenius(&c, h->file, &f, fits) < 0 || write_li_content(&c, h->file, &f, fits) < 0 ||
         (cfg->garnet.has_bicrystal && write_bicrystal(&c, h->file, &f) < 0))
         goto done;
     if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)

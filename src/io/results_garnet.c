@@ -11,32 +11,67 @@
 
 #define A2_M2 1e-20                 /* angstrom^2 -> m^2 */
 
-/* The run record's scalars, as attributes with the unit in the name. */
+/* A scalar result: a float64 dataset of shape () with a `unit` attribute. */
+typedef struct {
+    const char *name;
+    double v;
+    const char *unit;
+} scalar_def;
+
+static int write_scalars(lihop_h5i_ctx *c, hid_t g, const char *gname, const scalar_def *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (lihop_h5i_dset_f64(c, g, gname, v[i].name, 0, NULL, &v[i].v, v[i].unit) < 0)
+            return -1;
+    return 0;
+}
+
+/* A scalar uint64 count as a dataset of shape (), unit "1". */
+static int write_count(lihop_h5i_ctx *c, hid_t g, const char *gname, const char *name, uint64_t v)
+{
+    return lihop_h5i_dset_write(c, g, gname, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, NULL, &v, "1");
+}
+
+/* The run record's scalar results, as datasets of shape () like the voxel
+ * model's results (the name keeps the unit suffix, the `unit` attribute says it). */
+static int write_gresult_scalars(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_garnet_result *r)
+{
+    const scalar_def v[] = {
+        {"volume_m3", r->volume_m3, "m^3"},
+        {"n_li_m3", r->n_li_m3, "1/m^3"},
+        {"D_tracer_m2_s", r->D_tracer_m2_s, "m^2/s"},
+        {"D_tracer_err_m2_s", r->D_tracer_err, "m^2/s"},
+        {"D_sigma_m2_s", r->D_sigma_m2_s, "m^2/s"},
+        {"D_sigma_err_m2_s", r->D_sigma_err, "m^2/s"},
+        {"D0_m2_s", r->D0_m2_s, "m^2/s"},
+        {"D0_err_m2_s", r->D0_err, "m^2/s"},
+        {"haven", r->haven, "1"},
+        {"haven_err", r->haven_err, "1"},
+        {"f_tracer", r->f_tracer, "1"},
+        {"f_tracer_err", r->f_tracer_err, "1"},
+        {"f_coll", r->f_coll, "1"},
+        {"f_coll_err", r->f_coll_err, "1"},
+        {"sigma_NE_S_m", r->sigma_NE_S_m, "S/m"},
+        {"sigma_NE_err_S_m", r->sigma_NE_err, "S/m"},
+        {"sigma_drift_S_m", r->sigma_drift_S_m, "S/m"},
+        {"sigma_drift_err_S_m", r->sigma_drift_err, "S/m"},
+        {"hop_rate_Hz", r->hop_rate_Hz, "Hz"},
+        {"hop_rate_err_Hz", r->hop_rate_err, "Hz"},
+        {"mean_hop_d2_m2", r->mean_hop_d2_A2 * A2_M2, "m^2"},
+    };
+    if (write_scalars(c, g, gname, v, LIHOP_NDEFS(v)) < 0 || write_count(c, g, gname, "events", r->events) < 0 ||
+        write_count(c, g, gname, "equil_events", r->equil_events) < 0 ||
+        write_count(c, g, gname, "hops", r->hops) < 0 ||
+        write_count(c, g, gname, "check_failures", r->check_failures) < 0 ||
+        lihop_h5i_dset_write(c, g, gname, "trapped_replicas", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, NULL,
+                             &r->trapped_replicas, "1") < 0)
+        return -1;
+    return 0;
+}
+
+/* The run's description (what was run, not what came out) as attributes. */
 static int write_gresult_attrs(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_garnet_result *r)
 {
-    const lihop_h5i_f64 v[] = {
-        {"volume_m3", r->volume_m3},
-        {"n_li_m3", r->n_li_m3},
-        {"D_tracer_m2_s", r->D_tracer_m2_s},
-        {"D_tracer_err_m2_s", r->D_tracer_err},
-        {"D_sigma_m2_s", r->D_sigma_m2_s},
-        {"D_sigma_err_m2_s", r->D_sigma_err},
-        {"D0_m2_s", r->D0_m2_s},
-        {"D0_err_m2_s", r->D0_err},
-        {"haven", r->haven},
-        {"haven_err", r->haven_err},
-        {"f_tracer", r->f_tracer},
-        {"f_tracer_err", r->f_tracer_err},
-        {"f_coll", r->f_coll},
-        {"f_coll_err", r->f_coll_err},
-        {"sigma_NE_S_m", r->sigma_NE_S_m},
-        {"sigma_NE_err_S_m", r->sigma_NE_err},
-        {"sigma_drift_S_m", r->sigma_drift_S_m},
-        {"sigma_drift_err_S_m", r->sigma_drift_err},
-        {"hop_rate_Hz", r->hop_rate_Hz},
-        {"hop_rate_err_Hz", r->hop_rate_err},
-        {"mean_hop_d2_m2", r->mean_hop_d2_A2 * A2_M2},
-    };
     if (lihop_h5i_attr_f64(c, g, gname, "T_K", r->T_K) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "kT_eV", r->kT_eV) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "t_end_s", r->t_end_s) < 0 ||
@@ -44,17 +79,11 @@ static int write_gresult_attrs(lihop_h5i_ctx *c, hid_t g, const char *gname, con
         lihop_h5i_attr_i32(c, g, gname, "batches", r->nbatches) < 0 ||
         lihop_h5i_attr_i64(c, g, gname, "nli", r->nli) < 0 ||
         lihop_h5i_attr_i32(c, g, gname, "nsites", r->nsites) < 0 ||
-        lihop_h5i_attr_f64s(c, g, gname, v, LIHOP_NDEFS(v)) < 0 ||
-        lihop_h5i_attr_u64(c, g, gname, "events", r->events) < 0 ||
-        lihop_h5i_attr_u64(c, g, gname, "equil_events", r->equil_events) < 0 ||
-        lihop_h5i_attr_u64(c, g, gname, "hops", r->hops) < 0 ||
-        lihop_h5i_attr_u64(c, g, gname, "check_failures", r->check_failures) < 0 ||
-        lihop_h5i_attr_i64(c, g, gname, "trapped_replicas", r->trapped_replicas) < 0 ||
         lihop_h5i_attr_f64(c, g, gname, "wall_s", r->wall_s) < 0 ||
         lihop_h5i_attr_i32(c, g, gname, "threads", r->threads) < 0 ||
         lihop_h5i_attr_str(c, g, gname, "backend", r->backend == LIHOP_BACKEND_CUDA ? "cuda" : "cpu") < 0)
         return -1;
-    return 0;
+    return write_gresult_scalars(c, g, gname, r);
 }
 
 /* An MSD series in angstrom^2 (axes: 1 for [ns], 3 for [ns][3]) as a dataset in m^2. */
@@ -125,8 +154,9 @@ static int write_gresult_subs(lihop_h5i_ctx *c, hid_t g, const char *gname, cons
     return 0;
 }
 
-/* One engine result into group g (named gname): scalars as attributes with the
- * unit in the name, arrays as datasets with a `unit` attribute. */
+/* One engine result into group g (named gname): the run's description as
+ * attributes, its results (scalars and arrays) as datasets with a `unit`
+ * attribute. */
 static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_garnet_result *r,
                          const double field_V_m[3])
 {
@@ -136,6 +166,24 @@ static int write_gresult(lihop_h5i_ctx *c, hid_t g, const char *gname, const lih
         write_gresult_subs(c, g, gname, r, nsub) < 0)
         return -1;
     return 0;
+}
+
+/* The drift-run and bicrystal columns, when the file has them. */
+static void put_garnet_extras(row_cursor *rc, const lihop_h5 *h, const lihop_garnet_point *pt)
+{
+    for (int i = 0; h->g_drift && i < 2; i++) {
+        put_f64(rc, pt->has_drift ? pt->drift[i].sigma_drift_S_m : NAN);
+        put_f64(rc, pt->has_drift ? pt->drift[i].sigma_drift_err : NAN);
+    }
+    if (h->g_drift) {
+        put_f64(rc, pt->has_drift ? pt->drift_linearity : NAN);
+        put_f64(rc, pt->has_drift ? pt->drift_linearity_err : NAN);
+    }
+    const lihop_bicrystal_result *b = &pt->bc;
+    const double bc[8] = {b->sigma_across_S_m, b->sigma_across_err, b->sigma_along_S_m, b->sigma_along_err,
+                          b->sigma_bulk_S_m, b->sigma_bulk_err, b->asr_ohm_m2, b->asr_err_ohm_m2};
+    for (int i = 0; h->g_bicrystal && i < 8; i++)
+        put_f64(rc, pt->has_bulk ? bc[i] : NAN);
 }
 
 static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garnet_point *pt,
@@ -150,43 +198,22 @@ static int append_garnet_summary(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_garn
     put_f64(&rc, pt->li_per_fu);
     put_f64(&rc, pt->li_per_cell);
     put_i32(&rc, (int)m->nli);
-    put_f64(&rc, m->sigma_NE_S_m);
-    put_f64(&rc, m->sigma_NE_err);
-    for (int a = 0; a < 3; a++) {
-        put_f64(&rc, m->sigma_NE_axis_S_m[a]);
-        put_f64(&rc, m->sigma_NE_axis_err[a]);
+    const double head[] = {m->sigma_NE_S_m, m->sigma_NE_err, m->sigma_NE_axis_S_m[0], m->sigma_NE_axis_err[0],
+                           m->sigma_NE_axis_S_m[1], m->sigma_NE_axis_err[1], m->sigma_NE_axis_S_m[2],
+                           m->sigma_NE_axis_err[2], m->D_tracer_m2_s, m->D_tracer_err, m->D_sigma_m2_s,
+                           m->D_sigma_err, m->haven, m->haven_err, m->f_tracer, m->f_tracer_err, m->f_coll,
+                           m->f_coll_err};
+    for (int i = 0; i < LIHOP_NDEFS(head); i++)
+        put_f64(&rc, head[i]);
+    if (h->g_field) {
+        put_f64(&rc, m->sigma_drift_S_m);
+        put_f64(&rc, m->sigma_drift_err);
     }
-    put_f64(&rc, m->sigma_drift_S_m);
-    put_f64(&rc, m->sigma_drift_err);
-    put_f64(&rc, m->D_tracer_m2_s);
-    put_f64(&rc, m->D_tracer_err);
-    put_f64(&rc, m->D_sigma_m2_s);
-    put_f64(&rc, m->D_sigma_err);
-    put_f64(&rc, m->haven);
-    put_f64(&rc, m->haven_err);
-    put_f64(&rc, m->f_tracer);
-    put_f64(&rc, m->f_tracer_err);
-    put_f64(&rc, m->f_coll);
-    put_f64(&rc, m->f_coll_err);
     for (int s = 0; s < h->nsub; s++) {
         put_f64(&rc, s < m->nsub ? m->site_occupancy[s] : NAN);
         put_f64(&rc, s < m->nsub ? m->site_occupancy_err[s] : NAN);
     }
-    for (int i = 0; i < 2; i++) {
-        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_S_m : NAN);
-        put_f64(&rc, pt->has_drift ? pt->drift[i].sigma_drift_err : NAN);
-    }
-    put_f64(&rc, pt->has_drift ? pt->drift_linearity : NAN);
-    put_f64(&rc, pt->has_drift ? pt->drift_linearity_err : NAN);
-    const lihop_bicrystal_result *b = &pt->bc;
-    put_f64(&rc, pt->has_bulk ? b->sigma_across_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_across_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_along_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_along_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_S_m : NAN);
-    put_f64(&rc, pt->has_bulk ? b->sigma_bulk_err : NAN);
-    put_f64(&rc, pt->has_bulk ? b->asr_ohm_m2 : NAN);
-    put_f64(&rc, pt->has_bulk ? b->asr_err_ohm_m2 : NAN);
+    put_garnet_extras(&rc, h, pt);
     uint64_t hops = m->hops;
     int64_t trapped = m->trapped_replicas;
     for (int i = 0; i < 2 && pt->has_drift; i++) {
@@ -228,10 +255,9 @@ static int write_drift(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop
         if (write_subrun(c, g, gname, leaf, &pt->drift[i], f) < 0)
             return -1;
     }
-    if (lihop_h5i_attr_f64(c, g, gname, "drift_linearity", pt->drift_linearity) < 0 ||
-        lihop_h5i_attr_f64(c, g, gname, "drift_linearity_err", pt->drift_linearity_err) < 0)
-        return -1;
-    return 0;
+    const scalar_def v[] = {{"drift_linearity", pt->drift_linearity, "1"},
+                            {"drift_linearity_err", pt->drift_linearity_err, "1"}};
+    return write_scalars(c, g, gname, v, LIHOP_NDEFS(v));
 }
 
 /* The bulk reference run and the boundary numbers of a bicrystal point. */
@@ -241,18 +267,18 @@ static int write_bulk(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_
     const lihop_bicrystal_result *b = &pt->bc;
     if (write_subrun(c, g, gname, "bulk", &pt->bulk, field_V_m) < 0)
         return -1;
-    const lihop_h5i_f64 v[] = {
-        {"sigma_across_S_m", b->sigma_across_S_m},
-        {"sigma_across_err_S_m", b->sigma_across_err},
-        {"sigma_along_S_m", b->sigma_along_S_m},
-        {"sigma_along_err_S_m", b->sigma_along_err},
-        {"sigma_bulk_S_m", b->sigma_bulk_S_m},
-        {"sigma_bulk_err_S_m", b->sigma_bulk_err},
-        {"ASR_ohm_m2", b->asr_ohm_m2},
-        {"ASR_err_ohm_m2", b->asr_err_ohm_m2},
-        {"boundary_period_m", b->L_m},
+    const scalar_def v[] = {
+        {"sigma_across_S_m", b->sigma_across_S_m, "S/m"},
+        {"sigma_across_err_S_m", b->sigma_across_err, "S/m"},
+        {"sigma_along_S_m", b->sigma_along_S_m, "S/m"},
+        {"sigma_along_err_S_m", b->sigma_along_err, "S/m"},
+        {"sigma_bulk_S_m", b->sigma_bulk_S_m, "S/m"},
+        {"sigma_bulk_err_S_m", b->sigma_bulk_err, "S/m"},
+        {"ASR_ohm_m2", b->asr_ohm_m2, "ohm m^2"},
+        {"ASR_err_ohm_m2", b->asr_err_ohm_m2, "ohm m^2"},
     };
-    if (lihop_h5i_attr_f64s(c, g, gname, v, LIHOP_NDEFS(v)) < 0)
+    if (write_scalars(c, g, gname, v, LIHOP_NDEFS(v)) < 0 ||
+        lihop_h5i_attr_f64(c, g, gname, "boundary_period_m", b->L_m) < 0)
         return -1;
     return 0;
 }

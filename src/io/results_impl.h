@@ -9,9 +9,10 @@
 #include "h5util.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-/* voxel: 12 + 4 per species; garnet: 40 + 2 per sublattice (see lihop_h5r_build_garnet_cols) */
+/* voxel: 15 + 5 per species + 2 per phase; garnet: at most 42 + 2 per sublattice (lihop_h5r_build_garnet_cols); + coordinates */
 #define MAX_COLS (48 + 2 * LIHOP_MAX_SUBLATTICES + LIHOP_MAX_COORDS)
 
 typedef enum { COL_I32, COL_F64, COL_U64 } col_kind;
@@ -34,6 +35,7 @@ struct lihop_h5 {
     int nspecies, nphases;
     lihop_model_kind model;
     int nsub;                       /* garnet: sublattices (occupancy columns) */
+    int g_field, g_drift, g_bicrystal;  /* garnet: /summary has the field, drift-run, bicrystal columns */
     char prev_status[32];           /* resume: the status the file had before, for lihop_h5_abandon */
     int ncoords;                    /* the deck's sweep coordinates (config.h) */
     int coord_col[LIHOP_MAX_COORDS];    /* their /summary columns */
@@ -129,6 +131,16 @@ int lihop_h5r_txn_end(lihop_h5i_ctx *c, lihop_h5 *h);
 
 /* ---- points (results_point.c) ---- */
 
+/* The name of point id's group in /points: the id zero-padded to
+ * LIHOP_POINT_DIGITS digits ("0000007"), so that h5ls, h5dump and h5py, which
+ * list a group's members by name, list the points in id order (as long as ids
+ * stay below 10^7, the most points a sweep may have, LIHOP_MAX_POINTS). */
+#define LIHOP_POINT_DIGITS 7
+static inline void lihop_h5r_point_name(int id, char name[32])
+{
+    snprintf(name, 32, "%0*d", LIHOP_POINT_DIGITS, id);
+}
+
 /* A new group /points/<index> (gname: its path); a complete point is
  * LIHOP_ERR_INTERNAL, an unfinished one is replaced.  Returns the group or a
  * negative id with the status in c->st. */
@@ -158,6 +170,15 @@ void lihop_h5r_dt_put_row(const dtable *t, unsigned char *row, const double *v);
 /* Replace the table at path: the old one goes, a new one is written when nrows > 0. */
 int lihop_h5r_dt_replace(lihop_h5i_ctx *c, hid_t file, const char *path, const dtable *t, int nrows,
                          const unsigned char *rows);
+
+/* ---- /fits (results_voxel_fits.c), both models ---- */
+
+/* /fits from the seed-combined /summary rows (n of them): per sweep line with
+ * >= 3 temperatures the Arrhenius (sigma T, sigma) and, with >= 4, VTF fits of
+ * the total sigma and (voxel) each species' sigma; fits (may be NULL) gets the
+ * first rows for printing. */
+int lihop_h5r_write_line_fits(lihop_h5i_ctx *c, const lihop_h5 *h, const lihop_config *cfg,
+                              const unsigned char *rows, int n, lihop_line_fits *fits);
 
 /* ---- /combined (results_combine.c) ---- */
 

@@ -10,8 +10,8 @@
 hid_t lihop_h5r_point_group(lihop_h5i_ctx *c, lihop_h5 *h, int index, char gname[48])
 {
     char name[32];
-    snprintf(name, sizeof name, "%d", index);
-    snprintf(gname, 48, "/points/%d", index);
+    lihop_h5r_point_name(index, name);
+    snprintf(gname, 48, "/points/%s", name);
     if (lihop_h5r_point_complete(h->points, name)) {
         c->st = lihop_fail(c->err, LIHOP_ERR_INTERNAL, "%s: point '%s' is already complete", h->path, gname);
         return H5I_INVALID_HID;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Name of entry i of /points (decimal point ids; longer names are refused). */
+/* Name of entry i of /points (point ids, zero-padded since LIHOP_POINT_DIGITS; longer names are refused). */
 static int point_name(lihop_h5i_ctx *c, hid_t points, hsize_t i, char name[64])
 {
     ssize_t len = H5Lget_name_by_idx(points, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, 64, H5P_DEFAULT);
@@ -196,7 +196,7 @@ static int keep_row(const lihop_h5 *h, const unsigned char *rows, int n, int i)
     int32_t k;
     memcpy(&k, rows + (size_t)i * h->row_size, 4);
     char name[32];
-    snprintf(name, sizeof name, "%d", (int)k);
+    lihop_h5r_point_name((int)k, name);
     int keep = k >= 0 && lihop_h5r_point_complete(h->points, name);
     for (int j = i + 1; keep && j < n; j++) {
         int32_t k2;
@@ -260,13 +260,39 @@ static int load_done(lihop_h5i_ctx *c, lihop_h5 *h)
         char name[64];
         if (point_name(c, h->points, i, name) < 0)
             rc = -1;
-        else if (!lihop_h5_point_done(h, atoi(name)) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
+        else if (!lihop_h5_point_done(h, (int)strtol(name, NULL, 10)) && H5Ldelete(h->points, name, H5P_DEFAULT) < 0)
             rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot delete point '/points/%s' (no /summary row)", name);
     }
     return rc;
 }
 
-/* Open (or create) /points and delete half-written points (no complete = 1). */
+/* A file written before point names were zero-padded: rename its groups
+ * ("7" -> "0000007") so that the file has one naming scheme.  The names are
+ * read first: a rename reorders the name index. */
+static int pad_point_names(lihop_h5i_ctx *c, hid_t points, hsize_t n)
+{
+    char (*names)[64] = malloc(sizeof *names * (size_t)(n > 0 ? n : 1));
+    if (!names)
+        return lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory listing '/points'");
+    int rc = 0;
+    for (hsize_t i = 0; rc == 0 && i < n; i++)
+        rc = point_name(c, points, i, names[i]);
+    for (hsize_t i = 0; rc == 0 && i < n; i++) {
+        char padded[32], *end;
+        long id = strtol(names[i], &end, 10);
+        if (*end != '\0' || end == names[i] || id < 0 || id > INT32_MAX) {
+            rc = lihop_h5i_fail(c, LIHOP_ERR_INPUT, "unexpected entry '/points/%s' (not a point id)", names[i]);
+            break;
+        }
+        lihop_h5r_point_name((int)id, padded);
+        if (strcmp(names[i], padded) != 0 && H5Lmove(points, names[i], points, padded, H5P_DEFAULT, H5P_DEFAULT) < 0)
+            rc = lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot rename '/points/%s' to '/points/%s'", names[i], padded);
+    }
+    free(names);
+    return rc;
+}
+
+/* Open (or create) /points, pad old names and delete half-written points (no complete = 1). */
 static int prune_points(lihop_h5i_ctx *c, lihop_h5 *h)
 {
     htri_t ex = H5Lexists(h->file, "/points", H5P_DEFAULT);
@@ -279,6 +305,8 @@ static int prune_points(lihop_h5i_ctx *c, lihop_h5 *h)
     H5G_info_t gi;
     if (H5Gget_info(h->points, &gi) < 0)
         return lihop_h5i_fail(c, LIHOP_ERR_IO, "cannot list '/points'");
+    if (pad_point_names(c, h->points, gi.nlinks) < 0)
+        return -1;
     for (hsize_t i = gi.nlinks; i-- > 0;) {
         char name[64];
         if (point_name(c, h->points, i, name) < 0)

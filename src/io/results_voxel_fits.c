@@ -1,6 +1,7 @@
-/* results_voxel_fits.c - model voxel, after the sweep: /fits, the Arrhenius
- * and VTF fits of sigma(T) along every sweep line (h5out.h,
- * lihop_h5_voxel_finish).  The same fit code as the garnet /arrhenius (fit.h). */
+/* results_voxel_fits.c - after the sweep: /fits, the Arrhenius and VTF fits
+ * of sigma(T) along every sweep line, for both models (h5out.h,
+ * lihop_h5_voxel_finish; the garnet model through lihop_h5r_write_line_fits
+ * from results_fits.c).  One fit implementation: src/core/fit.c (GSL). */
 #include <hdf5.h>
 
 #include "results_impl.h"
@@ -85,7 +86,7 @@ static int gather_line(const vfit_ctx *f, int ln, int cS, int cE, double *T, dou
 
 /* The fits of one conductivity of line ln into fr; 0 if fewer than 3
  * temperatures or no Arrhenius fit (e.g. a species with zero conductivity). */
-static int fit_line(const vfit_ctx *f, int ln, int species, lihop_voxel_fit_row *fr)
+static int fit_line(const vfit_ctx *f, int ln, int species, lihop_line_fit_row *fr)
 {
     char s[LIHOP_NAME_LEN + 24], e[LIHOP_NAME_LEN + 24];
     if (species < 0) {
@@ -134,7 +135,7 @@ static void fit_table(const lihop_config *cfg, dtable *t)
         lihop_h5r_col_push(t->cols, &t->ncols, &t->row_size, fit_cols[q].name, fit_cols[q].kind, fit_cols[q].unit);
 }
 
-static void put_row(const lihop_config *cfg, const dtable *t, const lihop_voxel_fit_row *r, unsigned char *o)
+static void put_row(const lihop_config *cfg, const dtable *t, const lihop_line_fit_row *r, unsigned char *o)
 {
     int q = 0;
     lihop_h5r_dt_put(t, o, q++, r->line);
@@ -157,7 +158,7 @@ static void put_row(const lihop_config *cfg, const dtable *t, const lihop_voxel_
 
 /* /fits: one row per sweep line with >= 3 temperatures and conductivity
  * (the total, then each species). */
-static int write_fits(lihop_h5i_ctx *c, hid_t file, const vfit_ctx *f, lihop_voxel_fits *fits)
+static int write_fits(lihop_h5i_ctx *c, hid_t file, const vfit_ctx *f, lihop_line_fits *fits)
 {
     dtable t;
     fit_table(f->cfg, &t);
@@ -170,12 +171,12 @@ static int write_fits(lihop_h5i_ctx *c, hid_t file, const vfit_ctx *f, lihop_vox
     int nrows = 0;
     for (int ln = 0; ln < f->nlines; ln++)
         for (int s = -1; s < f->cfg->nspecies; s++) {
-            lihop_voxel_fit_row fr;
+            lihop_line_fit_row fr;
             if (!fit_line(f, ln, s, &fr))
                 continue;
             put_row(f->cfg, &t, &fr, out + (size_t)nrows * t.row_size);
             nrows++;
-            if (fits && fits->n < LIHOP_VOXEL_FITS_PRINTED)
+            if (fits && fits->n < LIHOP_LINE_FITS_PRINTED)
                 fits->row[fits->n++] = fr;
         }
     if (fits)
@@ -184,15 +185,33 @@ static int write_fits(lihop_h5i_ctx *c, hid_t file, const vfit_ctx *f, lihop_vox
     free(out);
     hid_t d = rc == 0 && nrows > 0 ? H5Dopen2(file, "/fits", H5P_DEFAULT) : H5I_INVALID_HID;
     if (d >= 0) {
-        lihop_h5i_attr_str(c, d, "/fits", "species", "-1: the total sigma; s >= 0: /metadata/species/name[s]");
+        lihop_h5i_attr_str(c, d, "/fits", "species", f->cfg->model == LIHOP_MODEL_GARNET
+                                                         ? "-1: the total sigma (the garnet model has no other)"
+                                                         : "-1: the total sigma; s >= 0: /metadata/species/name[s]");
         lihop_h5i_attr_str(c, d, "/fits", "default", "sigmaT: ln(sigma T) = ln A - Ea/kT (Nernst-Einstein "
                                                      "prefactor of a hopping conductor)");
+        lihop_h5i_attr_str(c, d, "/fits", "vtf_note", "vtf = 0: no VTF fit (fewer than 4 temperatures, or the "
+                                                      "solver found no T0 below every temperature); its vtf_* "
+                                                      "columns are then NaN, not numbers");
         H5Dclose(d);
     }
     return rc;
 }
 
-static lihop_status voxel_finish_in(lihop_h5 *h, const lihop_config *cfg, lihop_voxel_fits *fits, lihop_err *err)
+int lihop_h5r_write_line_fits(lihop_h5i_ctx *c, const lihop_h5 *h, const lihop_config *cfg,
+                              const unsigned char *rows, int n, lihop_line_fits *fits)
+{
+    vfit_ctx f = {h, cfg, rows, n, malloc(sizeof(int) * (size_t)(n > 0 ? n : 1)), 0,
+                  lihop_h5r_col_index(h, "T_K")};
+    if (!f.line)
+        return lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
+    assign_lines(&f);
+    int rc = write_fits(c, h->file, &f, fits);
+    free(f.line);
+    return rc;
+}
+
+static lihop_status voxel_finish_in(lihop_h5 *h, const lihop_config *cfg, lihop_line_fits *fits, lihop_err *err)
 {
     lihop_h5i_ctx c = {h->path, err, LIHOP_OK};
     int n = 0;
@@ -200,21 +219,13 @@ static lihop_status voxel_finish_in(lihop_h5 *h, const lihop_config *cfg, lihop_
     /* the fits use the seed-combined rows, as the garnet ones */
     if ((c.st = lihop_h5r_finish_in(h, &rows, &n, err)) != LIHOP_OK)
         return c.st;
-    vfit_ctx f = {h, cfg, rows, n, malloc(sizeof(int) * (size_t)(n > 0 ? n : 1)), 0,
-                  lihop_h5r_col_index(h, "T_K")};
-    if (!f.line) {
-        lihop_h5i_fail(&c, LIHOP_ERR_NOMEM, "out of memory reading '/summary'");
-    } else {
-        assign_lines(&f);
-        if (write_fits(&c, h->file, &f, fits) == 0 && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
-            lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush");
-    }
-    free(f.line);
+    if (lihop_h5r_write_line_fits(&c, h, cfg, rows, n, fits) == 0 && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+        lihop_h5i_fail(&c, LIHOP_ERR_IO, "cannot flush");
     free(rows);
     return c.st;
 }
 
-lihop_status lihop_h5_voxel_finish(lihop_h5 *h, const lihop_config *cfg, lihop_voxel_fits *fits,
+lihop_status lihop_h5_voxel_finish(lihop_h5 *h, const lihop_config *cfg, lihop_line_fits *fits,
                                    lihop_err *err)
 {
     if (fits)

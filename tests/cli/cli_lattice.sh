@@ -50,21 +50,39 @@ expect_rc 0 graph "$LIHOP" lattice "$LLZO" --cells 2 2 2 -o g.h5
 grep -q 'hop graph written to g.h5' graph.out || { show graph; fail "no 'hop graph written to g.h5'"; }
 expect_line graph '576 sites \(72 per cell\)'
 expect_line graph 'T 24/cell \(192 total\) +O 48/cell \(384 total\)'
-[ "$(dims g.h5 /lattice/positions_A)" = "576, 3" ] || fail "/lattice/positions_A dims '$(dims g.h5 /lattice/positions_A)'"
+[ "$(dims g.h5 /lattice/positions_m)" = "576, 3" ] || fail "/lattice/positions_m dims '$(dims g.h5 /lattice/positions_m)'"
 [ "$(dims g.h5 /lattice/hop_nbr)" = "1536" ] || fail "/lattice/hop_nbr dims '$(dims g.h5 /lattice/hop_nbr)'"
 [ "$(dims g.h5 /lattice/hop_start)" = "577" ] || fail "/lattice/hop_start dims '$(dims g.h5 /lattice/hop_start)'"
-[ "$(dims g.h5 /lattice/hop_vec_A)" = "1536, 3" ] || fail "/lattice/hop_vec_A dims '$(dims g.h5 /lattice/hop_vec_A)'"
+[ "$(dims g.h5 /lattice/hop_vec_m)" = "1536, 3" ] || fail "/lattice/hop_vec_m dims '$(dims g.h5 /lattice/hop_vec_m)'"
 [ "$(vals g.h5 /lattice/hop_start | tail -n1)" = 1536 ] || fail "hop_start does not end at 1536"
 vals g.h5 /lattice/sublattice > sub.txt
 [ "$(grep -cx 0 sub.txt || true)" -eq 192 ] && [ "$(grep -cx 1 sub.txt || true)" -eq 384 ] ||
     fail "/lattice/sublattice does not hold 192 T (0) and 384 O (1) sites"
-[ "$(vals g.h5 /lattice/cell_A | tr '\n' ' ')" = "25.940000000000001 0 0 0 25.940000000000001 0 0 0 25.940000000000001 " ] ||
-    fail "/lattice/cell_A is not 2 x 12.97 A on the diagonal: $(vals g.h5 /lattice/cell_A | tr '\n' ' ')"
-vals g.h5 /lattice/hop_vec_A | awk '
-    {v[++n % 3] = $1; if (n % 3 == 0) {d = sqrt(v[1]^2 + v[2]^2 + v[0]^2); if (d < 1.985 || d > 1.995) bad++; m++}}
-    END {if (m != 1536 || bad) {printf "  %d hop vectors, %d not 1.99 A long\n", m, bad; exit 1}}' ||
-    fail "/lattice/hop_vec_A lengths are not all 1.99 A"
+# lengths in metres (SI) with unit "m"
+vals g.h5 /lattice/cell_m | awk '{v[NR] = $1} END {
+    for (i = 1; i <= 9; i++) {w = (i == 1 || i == 5 || i == 9) ? 25.94e-10 : 0; if ((v[i] - w)^2 > 1e-40) exit 1}
+    exit NR != 9}' || fail "/lattice/cell_m is not 2 x 12.97e-10 m on the diagonal: $(vals g.h5 /lattice/cell_m | tr '\n' ' ')"
+for ds in positions_m hop_vec_m cell_m unit_cell_m; do
+    [ "$(attr g.h5 /lattice/$ds/unit)" = m ] || fail "/lattice/$ds unit is '$(attr g.h5 /lattice/$ds/unit)', not m"
+done
+awk -v c="$(attr g.h5 /lattice/hop_cutoff_m)" 'BEGIN {exit !(c > 1e-10 && c < 1e-9)}' ||
+    fail "/lattice hop_cutoff_m '$(attr g.h5 /lattice/hop_cutoff_m)' is not in metres"
+h5dump -A g.h5 | grep -qE 'ATTRIBUTE "[a-z_]*_A"|DATASET "[a-z_]*_A"|"angstrom"' && fail "g.h5 still stores angstrom"
+vals g.h5 /lattice/hop_vec_m | awk '
+    {v[++n % 3] = $1; if (n % 3 == 0) {d = sqrt(v[1]^2 + v[2]^2 + v[0]^2); if (d < 1.985e-10 || d > 1.995e-10) bad++; m++}}
+    END {if (m != 1536 || bad) {printf "  %d hop vectors, %d not 1.99e-10 m long\n", m, bad; exit 1}}' ||
+    fail "/lattice/hop_vec_m lengths are not all 1.99e-10 m"
 vals g.h5 /lattice/hop_nbr | awk '$1 < 0 || $1 >= 576 {bad++} END {exit bad > 0}' || fail "/lattice/hop_nbr has a site index outside 0..575"
+
+check "g.h5 /metadata: provenance (version, git describe, command line, creation time)"
+ver=$("$LIHOP" --version | sed -n '1s/^lihop \([^ ]*\) (\(.*\))$/\1 \2/p')
+[ "$(attr g.h5 /metadata/file_kind)" = lattice ] || fail "/metadata file_kind is '$(attr g.h5 /metadata/file_kind)'"
+[ "$(attr g.h5 /metadata/lihop_version) $(attr g.h5 /metadata/git_describe)" = "$ver" ] ||
+    fail "/metadata lihop_version, git_describe '$(attr g.h5 /metadata/lihop_version) $(attr g.h5 /metadata/git_describe)', --version says '$ver'"
+[ "$(attr g.h5 /metadata/command_line)" = "lihop lattice $LLZO --cells 2 2 2 -o g.h5" ] ||
+    fail "/metadata command_line is '$(attr g.h5 /metadata/command_line)'"
+attr g.h5 /metadata/created | grep -qE '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z$' ||
+    fail "/metadata created is '$(attr g.h5 /metadata/created)', not ISO 8601 UTC"
 
 check "a missing lattice file exits 3 and names the file"
 expect_rc 3 missing "$LIHOP" lattice no_such_lattice.yaml

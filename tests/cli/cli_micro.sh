@@ -48,6 +48,17 @@ expect_rc 0 lamx "$LIHOP" micro lamx.yaml -o m.h5
 [ -f m.h5.xdmf ] || fail "m.h5.xdmf was not written"
 grep -q 'm.h5.xdmf' lamx.out || { show lamx; fail "the output does not mention the XDMF sidecar"; }
 
+check "m.h5 /metadata: provenance (version, git describe, command line, creation time); not in the XDMF grid"
+ver=$("$LIHOP" --version | sed -n '1s/^lihop \([^ ]*\) (\(.*\))$/\1 \2/p')
+[ "$(attr m.h5 /metadata/file_kind)" = microstructure ] || fail "/metadata file_kind is '$(attr m.h5 /metadata/file_kind)'"
+[ "$(attr m.h5 /metadata/lihop_version) $(attr m.h5 /metadata/git_describe)" = "$ver" ] ||
+    fail "/metadata lihop_version, git_describe '$(attr m.h5 /metadata/lihop_version) $(attr m.h5 /metadata/git_describe)', --version says '$ver'"
+[ "$(attr m.h5 /metadata/command_line)" = "lihop micro lamx.yaml -o m.h5" ] ||
+    fail "/metadata command_line is '$(attr m.h5 /metadata/command_line)'"
+attr m.h5 /metadata/created | grep -qE '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z$' ||
+    fail "/metadata created is '$(attr m.h5 /metadata/created)', not ISO 8601 UTC"
+grep -q metadata m.h5.xdmf && fail "the XDMF sidecar lists /metadata"
+
 check "/phase is uint8 with dims [z][y][x] = 4, 6, 8 and the micro attributes"
 [ "$(dims m.h5 /phase)" = "4, 6, 8" ] || fail "/phase dims are '$(dims m.h5 /phase)', expected '4, 6, 8'"
 h5dump -H -d /phase m.h5 | grep -q 'H5T_STD_U8LE' || fail "/phase is not uint8"

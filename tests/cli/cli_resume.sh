@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib_cli.sh"
 cli_setup resume "$@"
 
-has_point() { h5ls "$1/points/$2" >/dev/null 2>&1; }
+has_point() { h5ls "$1/points/$(printf %07d "$2")" >/dev/null 2>&1; }
 
 [ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
 # Three temperatures, each point about 1.5 s on one 2-thread CPU (the SIGINT
@@ -40,11 +40,11 @@ if [ "$RC" -eq 0 ]; then show int; fail "the run finished before SIGINT took eff
 grep -q -- '--resume' int.err || { show int; fail "the interruption message does not say how to --resume"; }
 [ "$(attr int.h5 /metadata/status)" = interrupted ] ||
     fail "status after SIGINT is '$(attr int.h5 /metadata/status)', expected interrupted"
-[ "$(attr int.h5 /points/0/complete)" = 1 ] || fail "/points/0 is not complete after the interruption"
+[ "$(attr int.h5 /points/0000000/complete)" = 1 ] || fail "/points/0 is not complete after the interruption"
 has_point int.h5 2 && fail "/points/2 exists: the run was not interrupted before its last point"
 done_before=1
 if has_point int.h5 1; then
-    [ "$(attr int.h5 /points/1/complete)" = 1 ] || fail "/points/1 exists without complete = 1"
+    [ "$(attr int.h5 /points/0000001/complete)" = 1 ] || fail "/points/1 exists without complete = 1"
     done_before=2
     echo "  (SIGINT landed late: point 1 finished too)"
 fi
@@ -87,19 +87,19 @@ echo "  ok"
 grep -qE '^ *353\.15 +[0-9.]+e[-+][0-9]+ ' resume.out || { show resume; fail "point 2 (353.15 K) was not computed"; }
 [ -n "$(attr int.h5 /metadata/resume_time)" ] || fail "/metadata resume_time is missing after --resume"
 for k in 0 1 2; do
-    [ "$(attr int.h5 /points/$k/complete)" = 1 ] || fail "/points/$k is not complete after --resume"
+    [ "$(attr int.h5 /points/$(printf %07d $k)/complete)" = 1 ] || fail "/points/$k is not complete after --resume"
 done
 
 check "the resumed file holds the same numbers as the uninterrupted run"
 for k in 0 1 2; do
     for ds in D_m2_s D_err_m2_s msd_m2 batch_D_m2_s sigma_total_S_m residence_fraction hops; do
-        vals ref.h5 /points/$k/$ds > a.txt
-        vals int.h5 /points/$k/$ds > b.txt
+        vals ref.h5 /points/$(printf %07d $k)/$ds > a.txt
+        vals int.h5 /points/$(printf %07d $k)/$ds > b.txt
         [ -s a.txt ] || fail "cannot read /points/$k/$ds of ref.h5"
         cmp -s a.txt b.txt || { diff a.txt b.txt >&2; fail "/points/$k/$ds differs from the uninterrupted run"; }
     done
     for a in T_K sigma_iso_S_m t_plus; do
-        [ "$(attr ref.h5 /points/$k/$a)" = "$(attr int.h5 /points/$k/$a)" ] || fail "/points/$k $a differs from the uninterrupted run"
+        [ "$(attr ref.h5 /points/$(printf %07d $k)/$a)" = "$(attr int.h5 /points/$(printf %07d $k)/$a)" ] || fail "/points/$k $a differs from the uninterrupted run"
     done
 done
 summary ref.h5 | sort > sa.txt
@@ -155,9 +155,9 @@ interrupt_after part_int '^ *298\.15 +[0-9.]+e[-+][0-9]+ ' "$LIHOP" run labsweep
 [ "$RC" -eq 130 ] || { show part_int; fail "interrupted labsweep run exited $RC, expected 130"; }
 [ "$(attr part.h5 /metadata/status)" = interrupted ] || fail "labsweep status after SIGINT is not interrupted"
 has_point part.h5 2 && fail "/points/2 exists: the labsweep run was not interrupted before its last point"
-h5copy -f noattr -i part.h5 -o part.h5 -s /points/0 -d /points/2 || fail "test setup: h5copy /points/0 -> /points/2"
-[ -z "$(attr part.h5 /points/2/complete)" ] || fail "test setup: the copied /points/2 has the complete flag"
-[ -n "$(vals part.h5 /points/2/D_m2_s)" ] || fail "test setup: the copied /points/2 has no datasets"
+h5copy -f noattr -i part.h5 -o part.h5 -s /points/0000000 -d /points/0000002 || fail "test setup: h5copy /points/0 -> /points/2"
+[ -z "$(attr part.h5 /points/0000002/complete)" ] || fail "test setup: the copied /points/2 has the complete flag"
+[ -n "$(vals part.h5 /points/0000002/D_m2_s)" ] || fail "test setup: the copied /points/2 has no datasets"
 h5dump -p part.h5 > part_before.dump 2>&1 || fail "test setup: cannot h5dump part.h5"
 part_sum=$(cksum < part.h5)
 cp lab2.h5 labels.h5
@@ -179,12 +179,12 @@ expect_rc 0 part_ok "$LIHOP" run labsweep.yaml -o part.h5 --resume --threads 2
 [ "$(attr part.h5 /metadata/status)" = complete ] || fail "status after --resume is '$(attr part.h5 /metadata/status)'"
 grep -qE '^\* +298\.15 +[0-9.]+e' part_ok.out || { show part_ok; fail "point 0 was not reported as skipped"; }
 grep -qE '^ *353\.15 +[0-9.]+e[-+][0-9]+ ' part_ok.out || { show part_ok; fail "the unfinished point 2 was not recomputed"; }
-[ "$(attr part.h5 /points/2/complete)" = 1 ] || fail "/points/2 is not complete after --resume"
+[ "$(attr part.h5 /points/0000002/complete)" = 1 ] || fail "/points/2 is not complete after --resume"
 expect_rc 0 lab_ref "$LIHOP" run labsweep.yaml -o lab_ref.h5 --threads 2
 for k in 0 1 2; do
     for ds in D_m2_s msd_m2 sigma_total_S_m hops; do
-        vals lab_ref.h5 /points/$k/$ds > a.txt
-        vals part.h5 /points/$k/$ds > b.txt
+        vals lab_ref.h5 /points/$(printf %07d $k)/$ds > a.txt
+        vals part.h5 /points/$(printf %07d $k)/$ds > b.txt
         [ -s a.txt ] || fail "cannot read /points/$k/$ds of lab_ref.h5"
         cmp -s a.txt b.txt || { diff a.txt b.txt >&2 || true; fail "/points/$k/$ds differs from the uninterrupted run"; }
     done

@@ -33,12 +33,12 @@ ver=$(attr out.h5 /metadata/lihop_version)
 
 check "/points/0 and /points/1 exist with complete = 1 and the right T_K; no /points/2"
 for k in 0 1; do
-    [ "$(attr out.h5 /points/$k/complete)" = 1 ] || fail "/points/$k complete is '$(attr out.h5 /points/$k/complete)', expected 1"
+    [ "$(attr out.h5 /points/$(printf %07d $k)/complete)" = 1 ] || fail "/points/$k complete is '$(attr out.h5 /points/$k/complete)', expected 1"
 done
-[ "$(attr out.h5 /points/0/T_K)" = 298.15 ] || fail "/points/0 T_K is '$(attr out.h5 /points/0/T_K)'"
-[ "$(attr out.h5 /points/1/T_K)" = 353.15 ] || fail "/points/1 T_K is '$(attr out.h5 /points/1/T_K)'"
-if h5ls out.h5/points/2 >/dev/null 2>&1; then fail "/points/2 exists in a 2-temperature run"; fi
-[ "$(vals out.h5 /points/0/D_m2_s | wc -l)" -eq 6 ] || fail "/points/0/D_m2_s is not [2 species][3]"
+[ "$(attr out.h5 /points/0000000/T_K)" = 298.15 ] || fail "/points/0 T_K is '$(attr out.h5 /points/0/T_K)'"
+[ "$(attr out.h5 /points/0000001/T_K)" = 353.15 ] || fail "/points/1 T_K is '$(attr out.h5 /points/1/T_K)'"
+if h5ls out.h5/points/0000002 >/dev/null 2>&1; then fail "/points/2 exists in a 2-temperature run"; fi
+[ "$(vals out.h5 /points/0000000/D_m2_s | wc -l)" -eq 6 ] || fail "/points/0/D_m2_s is not [2 species][3]"
 
 check "/summary has 2 rows, points 0 and 1, positive sigma"
 h5ls out.h5/summary | grep -q 'Dataset {2/Inf}' || { h5ls out.h5/summary >&2; fail "/summary does not have 2 rows"; }
@@ -95,8 +95,8 @@ summary t2.h5 > s2.txt
 cmp -s s1.txt s2.txt || { diff s1.txt s2.txt >&2; fail "/summary differs between --threads 1 and 2"; }
 for k in 0 1; do
     for ds in D_m2_s msd_m2 batch_D_m2_s sigma_total_S_m residence_fraction; do
-        vals t1.h5 /points/$k/$ds > v1.txt
-        vals t2.h5 /points/$k/$ds > v2.txt
+        vals t1.h5 /points/$(printf %07d $k)/$ds > v1.txt
+        vals t2.h5 /points/$(printf %07d $k)/$ds > v2.txt
         [ -s v1.txt ] || fail "could not read /points/$k/$ds"
         cmp -s v1.txt v2.txt || { diff v1.txt v2.txt >&2; fail "/points/$k/$ds differs between --threads 1 and 2"; }
     done

@@ -28,7 +28,7 @@ done
 [ "$(vals a.h5 /sweep/seed | tr '\n' ' ')" = "7 8 " ] || fail "/sweep/seed: $(vals a.h5 /sweep/seed)"
 [ "$(dims a.h5 /combined)" = "4" ] || fail "/combined has $(dims a.h5 /combined) rows, expected 4 (2 seeds each)"
 [ "$(vals a.h5 /combined_n_seeds | sort -u)" = "2" ] || fail "/combined_n_seeds is not 2 everywhere"
-[ "$(attr a.h5 /points/5/volume_fraction)" != "" ] || fail "/points/5 has no volume_fraction attribute"
+[ "$(attr a.h5 /points/0000005/volume_fraction)" != "" ] || fail "/points/5 has no volume_fraction attribute"
 echo "  ok"
 
 check "add a fraction and --resume: 4 new points, the 8 old ones bit-identical"

@@ -76,11 +76,15 @@ def test_voxel(lr, path):
     check(r.unit("vtf_B_K", "fits") == "K", "fits units: vtf_B_K in K")
     check(len(r.line_points(fits.iloc[0])) == 5, "line_points: the 5 combined rows of line 0")
     check(r.point_ids == list(range(10)), "point ids 0..9 in numeric order")
+    with h5py.File(path, "r") as f:
+        keys = list(f["points"])
+    check(keys == [f"{k:07d}" for k in range(len(keys))] and len(keys) >= 10 and r.point_ids == list(range(len(keys))),
+          "/points lists in id order in h5py (zero-padded names), point_ids match")
     p = r.point(7)
     ns, nt = len(r.species), p["time_s"].shape[1]
     check(p["msd_m2"].shape == (ns, nt, 3) and p["sigma_S_m"].shape == (ns, 3), "point(7) shapes [ns][nt][3], [ns][3]")
-    check(same(p["msd_m2"], h5dump_values(path, "/points/7/msd_m2")), "point(7) msd_m2 equals h5dump")
-    check(same(p["sigma_exact_S_m"], h5dump_values(path, "/points/7/sigma_exact_S_m")),
+    check(same(p["msd_m2"], h5dump_values(path, "/points/0000007/msd_m2")), "point(7) msd_m2 equals h5dump")
+    check(same(p["sigma_exact_S_m"], h5dump_values(path, "/points/0000007/sigma_exact_S_m")),
           "point(7) sigma_exact_S_m equals h5dump")
     ts = p.series("tfsi")
     check(list(ts.columns) == ["time_s", "msd_x_m2", "msd_y_m2", "msd_z_m2", "msd_m2"] and len(ts) == nt
@@ -101,21 +105,33 @@ def test_garnet(lr, path):
     check(r.model == "garnet", "model garnet")
     with h5py.File(path, "r") as f:
         names = f["summary"].dtype.names
-        na = len(f["arrhenius"].dtype.names)
+        nf = len(f["fits"].dtype.names)
     check(same(r.summary.to_numpy(dtype=float), h5dump_values(path, "/summary").reshape(len(r.summary), len(names))),
           "summary values equal h5dump /summary")
-    check(r.fits is not None and same(r.fits.to_numpy(dtype=float), h5dump_values(path, "/arrhenius").reshape(3, na)),
-          "fits is /arrhenius and equals h5dump")
+    check(r.fits is not None and same(r.fits.to_numpy(dtype=float), h5dump_values(path, "/fits").reshape(3, nf)),
+          "fits is /fits and equals h5dump")
+    arr = r.tables["arrhenius"]
+    check(r.line_coordinates() == ["li_per_fu"] and same(r.fits["li_per_fu"], arr["li_per_fu"]) and
+          all(same(r.fits[c], arr[c]) for c in arr.columns), "/fits Arrhenius columns equal /arrhenius")
     check(r.unit("Ea_sigmaT_eV", "fits") == "eV" and r.unit("sigma_S_m") == "S/m", "garnet units")
     check("li_content" in r.tables and len(r.tables["li_content"]) == 3, "/li_content: 3 temperatures")
     check(same(r.line_points(r.fits.iloc[1])["li_per_fu"], [6.4] * 3), "line_points: Li 6.4 at 3 temperatures")
     p = r.point(0)
     ts = p.series()
-    check(len(ts) == 8 and same(ts["msd_coll_m2"], h5dump_values(path, "/points/0/msd_coll_m2")),
+    check(len(ts) == 8 and same(ts["msd_coll_m2"], h5dump_values(path, "/points/0000000/msd_coll_m2")),
           "point(0).series(): 8 samples, collective MSD equals h5dump")
     check(set(p.groups) >= {"drift_E1", "drift_E2"} and p.groups["drift_E1"]["time_s"].shape == (8,),
           "point(0) subgroups drift_E1, drift_E2")
     check(len(p.axes()) == 3 and abs(p.attrs["T_K"] - 300) < 1e-12, "point(0) axes() and T_K")
+    check(np.shape(p["D_tracer_m2_s"]) == () and p.units["D_tracer_m2_s"] == "m^2/s" and
+          same(p["D_tracer_m2_s"], h5dump_values(path, "/points/0000000/D_tracer_m2_s")) and
+          p.value("haven") == p["haven"] and "D_tracer_m2_s" not in p.attrs,
+          "point(0) scalar results are datasets of shape () with units")
+    row = r.summary[r.summary["point"] == 0].iloc[0]
+    check(p["D_tracer_m2_s"] == row["D_tracer_m2_s"] and p["sigma_NE_S_m"] == row["sigma_S_m"],
+          "point(0) D_tracer_m2_s, sigma_NE_S_m equal its /summary row")
+    check(p.groups["drift_E1"].units["sigma_drift_S_m"] == "S/m" and np.isfinite(p.groups["drift_E1"]["sigma_drift_S_m"])
+          and np.shape(p["drift_linearity"]) == (), "drift_E1 sigma_drift_S_m and drift_linearity are datasets")
 
 
 def test_errors(lr, work, voxel):
@@ -137,11 +153,19 @@ def test_errors(lr, work, voxel):
         check(False, "an HDF5 file without /metadata: LihopFileError")
     except lr.LihopFileError as e:
         check("not a lihop results file" in str(e), f"an HDF5 file without /metadata: LihopFileError ({e})")
+    micro = os.path.join(work, "micro.h5")
+    with h5py.File(micro, "w") as f:
+        f.create_group("metadata").attrs.update({"file_kind": "microstructure", "lihop_version": "0.1.0"})
+    try:
+        lr.load(micro)
+        check(False, "a lihop micro file: LihopFileError")
+    except lr.LihopFileError as e:
+        check("not a lihop results file (a microstructure file" in str(e), f"a lihop micro file: LihopFileError ({e})")
     part = os.path.join(work, "part.h5")
     shutil.copy(voxel, part)
     with h5py.File(part, "a") as f:
         f["metadata"].attrs["status"] = "interrupted"
-        f["points/3"].attrs["complete"] = 0
+        f["points/0000003"].attrs["complete"] = 0
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         r = lr.load(part)

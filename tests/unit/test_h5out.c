@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "h5out.h"
+#include "micro_h5.h"
 
 #define NS 2
 #define NT 3
@@ -389,95 +390,95 @@ START_TEST(round_trip)
     }
 
     /* point attributes */
-    ck_assert_int_eq(attr_i64(f, "/points/0", "complete"), 1);
-    ck_close(attr_f64(f, "/points/0", "T_K"), 300.0);
-    ck_close(attr_f64(f, "/points/0", "sigma_iso_S_m"), r.sigma_iso_S_m);
-    ck_close(attr_f64(f, "/points/0", "sigma_iso_err_S_m"), r.sigma_iso_err);
-    ck_close(attr_f64(f, "/points/0", "t_plus"), 0.4);
-    ck_close(attr_f64(f, "/points/0", "t_plus_err"), 0.05);
-    ck_close(attr_f64(f, "/points/0", "wall_s"), 12.5);
-    ck_assert_int_eq(attr_i64(f, "/points/0", "converged"), 1);
-    ck_assert_int_eq(attr_i64(f, "/points/0", "threads"), 8);
-    check_attr_str(f, "/points/0", "warning", "none at 0");
-    check_attr_str(f, "/points/0", "backend", "cpu");
-    check_attr_str(f, "/points/0", "transference_species", "Li");
+    ck_assert_int_eq(attr_i64(f, "/points/0000000", "complete"), 1);
+    ck_close(attr_f64(f, "/points/0000000", "T_K"), 300.0);
+    ck_close(attr_f64(f, "/points/0000000", "sigma_iso_S_m"), r.sigma_iso_S_m);
+    ck_close(attr_f64(f, "/points/0000000", "sigma_iso_err_S_m"), r.sigma_iso_err);
+    ck_close(attr_f64(f, "/points/0000000", "t_plus"), 0.4);
+    ck_close(attr_f64(f, "/points/0000000", "t_plus_err"), 0.05);
+    ck_close(attr_f64(f, "/points/0000000", "wall_s"), 12.5);
+    ck_assert_int_eq(attr_i64(f, "/points/0000000", "converged"), 1);
+    ck_assert_int_eq(attr_i64(f, "/points/0000000", "threads"), 8);
+    check_attr_str(f, "/points/0000000", "warning", "none at 0");
+    check_attr_str(f, "/points/0000000", "backend", "cpu");
+    check_attr_str(f, "/points/0000000", "transference_species", "Li");
 
     /* point datasets */
     double buf[NS * NB * NT * 3 + 16];
     hsize_t dt[2] = {NS, NT};
-    read_f64(f, "/points/0/time_s", 2, dt, "s", buf);
+    read_f64(f, "/points/0000000/time_s", 2, dt, "s", buf);
     for (int s = 0; s < NS; s++)
         for (int i = 0; i < NT; i++)
             ck_close(buf[s * NT + i], r.sp[s].time_s[i]);
     hsize_t d1 = NS;
-    read_f64(f, "/points/0/t_end_s", 1, &d1, "s", buf);
+    read_f64(f, "/points/0000000/t_end_s", 1, &d1, "s", buf);
     for (int s = 0; s < NS; s++)
         ck_close(buf[s], r.sp[s].t_end_s);
     hsize_t dm[3] = {NS, NT, 3};
-    read_f64(f, "/points/0/msd_m2", 3, dm, "m^2", buf);
+    read_f64(f, "/points/0000000/msd_m2", 3, dm, "m^2", buf);
     for (int s = 0; s < NS; s++)
         for (int i = 0; i < NT; i++)
             for (int a = 0; a < 3; a++)
                 ck_close(buf[(s * NT + i) * 3 + a], r.sp[s].msd_m2[i][a]);
     hsize_t d2[2] = {NS, 3};
-    read_f64(f, "/points/0/D_m2_s", 2, d2, "m^2/s", buf);
+    read_f64(f, "/points/0000000/D_m2_s", 2, d2, "m^2/s", buf);
     for (int s = 0; s < NS; s++)
         for (int a = 0; a < 3; a++)
             ck_close(buf[s * 3 + a], r.sp[s].D_m2_s[a]);
-    read_f64(f, "/points/0/D_err_m2_s", 2, d2, "m^2/s", buf);
+    read_f64(f, "/points/0000000/D_err_m2_s", 2, d2, "m^2/s", buf);
     ck_close(buf[5], r.sp[1].D_err[2]);
-    read_f64(f, "/points/0/sigma_S_m", 2, d2, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_S_m", 2, d2, "S/m", buf);
     ck_close(buf[4], r.sp[1].sigma_S_m[1]);
-    read_f64(f, "/points/0/sigma_err_S_m", 2, d2, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_err_S_m", 2, d2, "S/m", buf);
     ck_close(buf[2], r.sp[0].sigma_err[2]);
-    read_f64(f, "/points/0/sigma_drift_S_m", 2, d2, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_drift_S_m", 2, d2, "S/m", buf);
     ck_assert(isnan(buf[0]));
-    read_f64(f, "/points/0/sigma_drift_err_S_m", 2, d2, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_drift_err_S_m", 2, d2, "S/m", buf);
     ck_assert(isnan(buf[5]));
     hsize_t d3 = 3;
-    read_f64(f, "/points/0/sigma_total_S_m", 1, &d3, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_total_S_m", 1, &d3, "S/m", buf);
     ck_close(buf[2], r.sigma_total_S_m[2]);
-    read_f64(f, "/points/0/sigma_total_err_S_m", 1, &d3, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_total_err_S_m", 1, &d3, "S/m", buf);
     ck_close(buf[1], r.sigma_total_err[1]);
     hsize_t dr[2] = {NS, NP};
-    read_f64(f, "/points/0/residence_fraction", 2, dr, "1", buf);
+    read_f64(f, "/points/0000000/residence_fraction", 2, dr, "1", buf);
     for (int s = 0; s < NS; s++)
         for (int p = 0; p < NP; p++)
             ck_close(buf[s * NP + p], r.sp[s].residence[p]);
-    read_f64(f, "/points/0/residence_fraction_err", 2, dr, "1", buf);
+    read_f64(f, "/points/0000000/residence_fraction_err", 2, dr, "1", buf);
     ck_close(buf[3], r.sp[1].residence_err[1]);
     hsize_t db[3] = {NS, NB, 3};
-    read_f64(f, "/points/0/batch_D_m2_s", 3, db, "m^2/s", buf);
+    read_f64(f, "/points/0000000/batch_D_m2_s", 3, db, "m^2/s", buf);
     for (int s = 0; s < NS; s++)
         for (int b = 0; b < NB; b++)
             for (int a = 0; a < 3; a++)
                 ck_close(buf[(s * NB + b) * 3 + a], r.sp[s].batch_D_m2_s[b * 3 + a]);
     hsize_t dn = NS;
-    read_f64(f, "/points/0/n_avg_m3", 1, &dn, "1/m^3", buf);
+    read_f64(f, "/points/0000000/n_avg_m3", 1, &dn, "1/m^3", buf);
     ck_close(buf[1], 2e27);
-    read_f64(f, "/points/0/D_early_m2_s", 2, d2, "m^2/s", buf);
+    read_f64(f, "/points/0000000/D_early_m2_s", 2, d2, "m^2/s", buf);
     ck_close(buf[1 * 3 + 2], r.sp[1].D_early_axis_m2_s[2]);
-    read_f64(f, "/points/0/D_late_m2_s", 2, d2, "m^2/s", buf);
+    read_f64(f, "/points/0000000/D_late_m2_s", 2, d2, "m^2/s", buf);
     ck_close(buf[0 * 3 + 1], r.sp[0].D_late_axis_m2_s[1]);
-    read_f64(f, "/points/0/slope_change_err_m2_s", 2, d2, "m^2/s", buf);
+    read_f64(f, "/points/0000000/slope_change_err_m2_s", 2, d2, "m^2/s", buf);
     ck_close(buf[1 * 3 + 0], r.sp[1].slope_change_err[0]);
-    read_f64(f, "/points/0/sigma_exact_S_m", 2, d2, "S/m", buf);
+    read_f64(f, "/points/0000000/sigma_exact_S_m", 2, d2, "S/m", buf);
     ck_close(buf[0 * 3 + 2], r.sp[0].sigma_exact_S_m[2]);
     {
         hsize_t dp = NP;
-        read_f64(f, "/points/0/phase_fraction", 1, &dp, "1", buf);
+        read_f64(f, "/points/0000000/phase_fraction", 1, &dp, "1", buf);
         ck_close(buf[0], 0.7);
     }
-    read_f64(f, "/points/0/exact_wall_s", 1, &dn, "s", buf);
+    read_f64(f, "/points/0000000/exact_wall_s", 1, &dn, "s", buf);
     ck_close(buf[1], r.sp[1].exact_wall_s);
     {
         int32_t v[NS * 3];
-        hid_t d = H5Dopen2(f, "/points/0/converged_axis", H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, "/points/0000000/converged_axis", H5P_DEFAULT);
         ck_assert(d >= 0);
         ck_assert(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
         for (int i = 0; i < NS * 3; i++) ck_assert_int_eq(v[i], r.sp[i / 3].converged_axis[i % 3]);
         H5Dclose(d);
-        d = H5Dopen2(f, "/points/0/extensions", H5P_DEFAULT);
+        d = H5Dopen2(f, "/points/0000000/extensions", H5P_DEFAULT);
         ck_assert(d >= 0);
         ck_assert(H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
         ck_assert_int_eq(v[1], 2);
@@ -485,7 +486,7 @@ START_TEST(round_trip)
     }
     {
         uint64_t hops[NS];
-        hid_t d = H5Dopen2(f, "/points/0/hops", H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, "/points/0000000/hops", H5P_DEFAULT);
         ck_assert(d >= 0);
         hid_t t = H5Dget_type(d);
         ck_assert_int_eq(H5Tget_sign(t), H5T_SGN_NONE);
@@ -589,7 +590,7 @@ static void add_half_point(void)
 {
     hid_t f = H5Fopen(outpath, H5F_ACC_RDWR, H5P_DEFAULT);
     ck_assert(f >= 0);
-    hid_t g = H5Gcreate2(f, "/points/2", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "/points/0000002", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     ck_assert(g >= 0);
     hsize_t n = 3;
     hid_t sp = H5Screate_simple(1, &n, NULL);
@@ -620,6 +621,110 @@ static void add_half_point(void)
     H5Fclose(f);
 }
 
+/* The names of /points in the order h5ls, h5dump and h5py list them (by name). */
+static void point_names(hid_t f, int n, char names[][64])
+{
+    hid_t g = H5Gopen2(f, "/points", H5P_DEFAULT);
+    ck_assert(g >= 0);
+    H5G_info_t gi;
+    ck_assert(H5Gget_info(g, &gi) >= 0);
+    ck_assert_uint_eq(gi.nlinks, (hsize_t)n);
+    for (int i = 0; i < n; i++)
+        ck_assert(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t)i, names[i], 64, H5P_DEFAULT) > 0);
+    H5Gclose(g);
+}
+
+/* Point groups are named by the zero-padded id, so listing by name is id
+ * order (not 0, 1, 10, 11, 2); a file from before the padding ("1", "10")
+ * gets its groups renamed on --resume, values kept. */
+START_TEST(point_names_sort_in_id_order)
+{
+    lihop_config *cfg = make_cfg();
+    write_file(cfg, 12, "complete");
+    char names[12][64];
+    hid_t f = H5Fopen(outpath, H5F_ACC_RDWR, H5P_DEFAULT);
+    point_names(f, 12, names);
+    for (int i = 0; i < 12; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%07d", i);
+        ck_assert_str_eq(names[i], want);
+    }
+    double T10 = attr_f64(f, "/points/0000010", "T_K");
+    ck_assert(H5Lmove(f, "/points/0000001", f, "/points/1", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    ck_assert(H5Lmove(f, "/points/0000010", f, "/points/10", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    H5Fclose(f);
+
+    lihop_h5 *h = NULL;
+    lihop_err err = {{0}};
+    ck_assert_msg(lihop_h5_open(outpath, cfg, NULL, NULL, &META, 1, 0, &h, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(lihop_h5_point_done(h, 1), 1);
+    ck_assert_int_eq(lihop_h5_point_done(h, 10), 1);
+    ck_assert_int_eq(lihop_h5_close(h, "complete", &err), LIHOP_OK);
+    f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    point_names(f, 12, names);
+    ck_assert_str_eq(names[1], "0000001");
+    ck_assert_str_eq(names[10], "0000010");
+    ck_assert_int_eq(H5Lexists(f, "/points/10", H5P_DEFAULT), 0);
+    ck_assert(attr_f64(f, "/points/0000010", "T_K") == T10);
+    ck_assert_int_eq(attr_i64(f, "/points/0000001", "complete"), 1);
+    H5Fclose(f);
+    free(cfg);
+}
+END_TEST
+
+/* lihop micro's /metadata: the provenance given (deck path, its text read
+ * from the file, seed, command line) and the binary's version; without one
+ * (lihop_micro_write_h5) the same group with an empty deck and no seed. */
+START_TEST(micro_file_provenance)
+{
+    char deck[320], mpath[320];
+    snprintf(deck, sizeof deck, "%s.deck.yaml", outpath);
+    snprintf(mpath, sizeof mpath, "%s.micro.h5", outpath);
+    FILE *fp = fopen(deck, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("model: voxel\nseed: 77\n", fp);
+    fclose(fp);
+    int n[3] = {3, 2, 2};
+    lihop_micro *m = NULL;
+    lihop_err err = {{0}};
+    ck_assert_int_eq(lihop_micro_create(n, 1e-8, 2, &m, &err), LIHOP_OK);
+    const char *names[2] = {"a", "b"};
+    lihop_provenance prov = {"lihop micro deck.yaml -o m.h5", deck, NULL, 1, 77};
+    ck_assert_msg(lihop_micro_write_h5_prov(m, mpath, "/phase", names, &prov, &err) == LIHOP_OK, "%s", err.msg);
+    hid_t f = H5Fopen(mpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    check_attr_str(f, "/metadata", "file_kind", "microstructure");
+    check_attr_str(f, "/metadata", "command_line", "lihop micro deck.yaml -o m.h5");
+    check_attr_str(f, "/metadata", "config_path", deck);
+    check_attr_str(f, "/metadata", "config_text", "model: voxel\nseed: 77\n");
+    ck_assert_int_eq(attr_i64(f, "/metadata", "seed"), 77);
+    char *created = attr_str(f, "/metadata", "created");
+    ck_assert_int_eq((int)strlen(created), 20);
+    ck_assert(created[4] == '-' && created[10] == 'T' && created[19] == 'Z');
+    free(created);
+    char *ver = attr_str(f, "/metadata", "lihop_version");
+    ck_assert(ver[0] != '\0');
+    free(ver);
+    H5Fclose(f);
+
+    ck_assert_msg(lihop_micro_write_h5(m, mpath, "/phase", names, &err) == LIHOP_OK, "%s", err.msg);
+    f = H5Fopen(mpath, H5F_ACC_RDONLY, H5P_DEFAULT);
+    check_attr_str(f, "/metadata", "config_path", "");
+    check_attr_str(f, "/metadata", "config_text", "");
+    ck_assert_int_eq(H5Aexists_by_name(f, "/metadata", "seed", H5P_DEFAULT), 0);
+    char *cmd = attr_str(f, "/metadata", "command_line");
+    ck_assert_msg(strncmp(cmd, "lihop", 5) == 0, "command_line '%s'", cmd);     /* this test's own command line */
+    free(cmd);
+    H5Fclose(f);
+    lihop_micro_destroy(m);
+    char x[340];
+    snprintf(x, sizeof x, "%s.xdmf", mpath);
+    unlink(x);
+    unlink(mpath);
+    unlink(deck);
+}
+END_TEST
+
 START_TEST(resume_skips_done_and_drops_half_points)
 {
     lihop_config *cfg = make_cfg();
@@ -642,7 +747,7 @@ START_TEST(resume_skips_done_and_drops_half_points)
     lihop_point_result r;
     make_point(&r, 1);
     ck_assert_int_eq(lihop_h5_write_point(h, cfg, point_coords(&r), &r, &err), LIHOP_ERR_INTERNAL);
-    ck_assert_ptr_nonnull(strstr(err.msg, "/points/1"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "/points/0000001"));
 
     make_point(&r, 2);
     ck_assert_msg(lihop_h5_write_point(h, cfg, point_coords(&r), &r, &err) == LIHOP_OK, "%s", err.msg);
@@ -653,8 +758,8 @@ START_TEST(resume_skips_done_and_drops_half_points)
     ck_assert(f >= 0);
     check_attr_str(f, "/metadata", "status", "complete");
     ck_assert(H5Aexists_by_name(f, "/metadata", "resume_time", H5P_DEFAULT) > 0);
-    ck_assert_int_eq(attr_i64(f, "/points/2", "complete"), 1);
-    ck_close(attr_f64(f, "/points/2", "T_K"), 400.0);
+    ck_assert_int_eq(attr_i64(f, "/points/0000002", "complete"), 1);
+    ck_close(attr_f64(f, "/points/0000002", "T_K"), 400.0);
     ck_assert_uint_eq(summary_rows(f), 3);
     summary_row rows[3];
     read_summary(f, rows);
@@ -679,7 +784,7 @@ START_TEST(resume_running_file_sets_running)
     ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
     check_attr_str(f, "/metadata", "status", "interrupted");
-    ck_assert_int_eq(attr_i64(f, "/points/0", "complete"), 1);
+    ck_assert_int_eq(attr_i64(f, "/points/0000000", "complete"), 1);
     ck_assert_uint_eq(summary_rows(f), 1);
     H5Fclose(f);
     free(cfg);
@@ -726,7 +831,7 @@ START_TEST(existing_file_needs_resume_or_overwrite)
     ck_assert_int_eq(lihop_h5_close(h, "complete", &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
     ck_assert_uint_eq(summary_rows(f), 0);
-    ck_assert(H5Lexists(f, "/points/0", H5P_DEFAULT) == 0);
+    ck_assert(H5Lexists(f, "/points/0000000", H5P_DEFAULT) == 0);
     H5Fclose(f);
     free(cfg);
 }
@@ -887,7 +992,7 @@ START_TEST(micro_refused_before_any_write)
     ck_assert_int_eq(lihop_h5_close(h, "interrupted", &err), LIHOP_OK);
     hid_t f = H5Fopen(outpath, H5F_ACC_RDONLY, H5P_DEFAULT);
     ck_assert(f >= 0);
-    ck_assert(H5Lexists(f, "/points/2", H5P_DEFAULT) == 0);
+    ck_assert(H5Lexists(f, "/points/0000002", H5P_DEFAULT) == 0);
     ck_assert_uint_eq(summary_rows(f), 2);
     H5Fclose(f);
 
@@ -946,6 +1051,8 @@ int main(void)
     tcase_add_test(tc, round_trip);
     tcase_add_test(tc, status_running_until_closed);
     tcase_add_test(tc, resume_skips_done_and_drops_half_points);
+    tcase_add_test(tc, point_names_sort_in_id_order);
+    tcase_add_test(tc, micro_file_provenance);
     tcase_add_test(tc, resume_running_file_sets_running);
     tcase_add_test(tc, resume_config_mismatch);
     tcase_add_test(tc, existing_file_needs_resume_or_overwrite);

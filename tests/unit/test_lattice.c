@@ -524,15 +524,36 @@ START_TEST(write_h5_roundtrip)
     free(nbr);
     H5Sclose(sp);
     H5Dclose(d);
-    const char *names[] = {"positions_A", "sublattice", "hop_start", "hop_vec_A", "excl_start", "excl_nbr", "cell_A"};
+    const char *names[] = {"positions_m", "sublattice", "hop_start", "hop_vec_m", "excl_start", "excl_nbr", "cell_m",
+                           "unit_cell_m"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char full[64];
         snprintf(full, sizeof full, "/lattice/%s", names[i]);
         ck_assert_msg(H5Lexists(f, full, H5P_DEFAULT) > 0, "%s missing", full);
     }
-    hid_t pd = H5Dopen2(f, "/lattice/positions_A", H5P_DEFAULT);
+    /* lengths in metres (SI): the model's angstrom times 1e-10, unit "m" */
+    hid_t pd = H5Dopen2(f, "/lattice/positions_m", H5P_DEFAULT);
     ck_assert_int_gt(H5Aexists(pd, "unit"), 0);
+    hid_t ua = H5Aopen(pd, "unit", H5P_DEFAULT);
+    hid_t ut = H5Aget_type(ua);
+    char unit[16] = {0};
+    ck_assert_int_ge(H5Aread(ua, ut, unit), 0);
+    ck_assert_str_eq(unit, "m");
+    H5Tclose(ut);
+    H5Aclose(ua);
+    double *pos = malloc(sizeof *pos * 3 * (size_t)lat->nsites);
+    ck_assert_int_ge(H5Dread(pd, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pos), 0);
+    for (int i = 0; i < 3 * lat->nsites; i++)
+        ck_assert_msg(fabs(pos[i] - 1e-10 * lat->pos_A[i]) <= 1e-25, "positions_m[%d] = %g, pos_A %g", i, pos[i],
+                      lat->pos_A[i]);
+    free(pos);
     H5Dclose(pd);
+    double cut = 0;
+    hid_t ca = H5Aopen_by_name(f, "/lattice", "hop_cutoff_m", H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert_int_ge(ca, 0);
+    ck_assert_int_ge(H5Aread(ca, H5T_NATIVE_DOUBLE, &cut), 0);
+    H5Aclose(ca);
+    ck_assert_msg(fabs(cut - 1e-10 * lat->hop_cutoff_A) < 1e-25, "hop_cutoff_m %g", cut);
     hid_t g = H5Gopen2(f, "/lattice", H5P_DEFAULT);
     ck_assert_int_gt(H5Aexists(g, "sublattice_names"), 0);
     H5Gclose(g);
