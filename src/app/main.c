@@ -196,6 +196,8 @@ static void print_fractions(const lihop_config *cfg, const lihop_micro *m, const
 static int cmd_micro(int argc, char **argv)
 {
     const char *cfg_path = NULL, *out_path = NULL;
+    char cmdline[2048];
+    command_line(argc, argv, cmdline, sizeof cmdline);
     int n, pc = parse_out_only("micro", argc, argv, &out_path, &cfg_path, 1, &n);
     if (pc) return pc < 0 ? 0 : pc;
     if (!cfg_path) return lihop_cli_error("micro", "missing CONFIG (a voxel YAML deck)");
@@ -216,7 +218,8 @@ static int cmd_micro(int argc, char **argv)
     st = lihop_micro_load(&cfg->micro, cfg->nphases, dir, &m, &err);
     const char *names[LIHOP_MAX_PHASES];
     for (int p = 0; p < cfg->nphases; ++p) names[p] = cfg->phases[p].name;
-    if (!st) st = lihop_micro_write_h5(m, out_path, "/phase", names, &err);
+    lihop_provenance prov = {cmdline, cfg_path, cfg->text, 1, cfg->micro.seed};
+    if (!st) st = lihop_micro_write_h5_prov(m, out_path, "/phase", names, &prov, &err);
     if (!st) {
         printf("%d x %d x %d voxels of %.3g m written to %s (dataset /phase) and %s.xdmf\n", m->n[0], m->n[1], m->n[2],
                m->voxel_m, out_path, out_path);
@@ -262,6 +265,8 @@ static int cmd_lattice(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"cells", required_argument, NULL, OPT_CELLS}, {NULL, 0, NULL, 0}};
     const char *path = NULL, *out_path = NULL;
     int cells[3] = {1, 1, 1};
+    char cmdline[2048];
+    command_line(argc, argv, cmdline, sizeof cmdline);
     lihop_cli_begin();
     for (int c; (c = lihop_cli_next("lattice", argc, argv, "o:", longs)) != -1;) {
         if (c == LIHOP_CLI_BAD) return 2;
@@ -280,7 +285,8 @@ static int cmd_lattice(int argc, char **argv)
     if (!st) {
         lihop_lattice_report(&spec, lat, stdout);
         if (out_path) {
-            st = lihop_lattice_write_h5(lat, out_path, &err);
+            lihop_provenance prov = {cmdline, path, NULL, 0, 0};
+            st = lihop_lattice_write_h5_prov(lat, out_path, &prov, &err);
             if (!st) printf("hop graph written to %s\n", out_path);
         }
     }

@@ -6,6 +6,7 @@
 #include "export_bpx.h"
 #include "fit.h"
 #include "h5util.h"
+#include "results_open.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,37 +88,20 @@ static lihop_status tbl_read(hid_t f, const char *dset, const char *path, bpx_tb
 /* Open a finished voxel results file with a /fits table. */
 static lihop_status open_results(const char *path, hid_t *f, lihop_bpx_values *v, lihop_err *err)
 {
-    if (access(path, R_OK) != 0)
-        return lihop_fail(err, LIHOP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-    if (H5Fis_hdf5(path) <= 0)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not an HDF5 file (expected a lihop results file)", path);
-    *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (*f < 0)
-        return lihop_fail(err, LIHOP_ERR_IO, "cannot open %s (HDF5)", path);
-    char *ver = NULL, *status = NULL, *model = NULL;
-    hid_t g = H5Lexists(*f, "/metadata", H5P_DEFAULT) > 0 ? H5Gopen2(*f, "/metadata", H5P_DEFAULT) : -1;
-    if (g >= 0) {
-        ver = lihop_h5i_read_attr_str(g, "lihop_version");
-        status = lihop_h5i_read_attr_str(g, "status");
-        model = lihop_h5i_read_attr_str(g, "model");
-        H5Gclose(g);
-    }
-    snprintf(v->status, sizeof v->status, "%s", status ? status : "");
-    lihop_status st = LIHOP_OK;
-    if (!ver)
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata lihop_version)", path);
-    else if (!model || strcmp(model, "voxel"))
+    lihop_results_id id;
+    lihop_status st = lihop_results_open_ro(path, f, &id, err);
+    if (st)
+        return st;
+    snprintf(v->status, sizeof v->status, "%s", id.status);
+    if (strcmp(id.model, "voxel"))
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is a %s results file; export bpx takes a voxel results file "
-                        "(its /fits, t+ and the Li D of the membrane)", path, model ? model : "(unknown model)");
+                        "(its /fits, t+ and the Li D of the membrane)", path, id.model[0] ? id.model : "(unknown model)");
     else if (strcmp(v->status, "complete"))
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s has status '%s', not 'complete': finish it with "
                         "`lihop run CONFIG -o %s --resume` first", path, v->status, path);
     else if (H5Lexists(*f, "/fits", H5P_DEFAULT) <= 0)
         st = lihop_fail(err, LIHOP_ERR_INPUT, "%s has no /fits: the Arrhenius fit needs a sweep line with at "
                         "least 3 temperatures (sweep temperature_K)", path);
-    free(ver);
-    free(status);
-    free(model);
     if (st) {
         H5Fclose(*f);
         *f = H5I_INVALID_HID;

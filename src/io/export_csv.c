@@ -3,6 +3,7 @@
 
 #include "export_csv.h"
 #include "h5util.h"
+#include "results_open.h"
 
 #include <errno.h>
 #include <math.h>
@@ -181,43 +182,20 @@ static lihop_status write_rows(hid_t d, const char *path, const csv_cols *c, FIL
     return LIHOP_OK;
 }
 
-/* Open path, checking that it is a lihop results file; *st_out gets /metadata status. */
+/* Open path, checking that it is a lihop results file with a /summary table. */
 static lihop_status open_results(const char *path, hid_t *f, lihop_csv_info *info, lihop_err *err)
 {
-    if (access(path, R_OK) != 0)
-        return lihop_fail(err, LIHOP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-    if (H5Fis_hdf5(path) <= 0)
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not an HDF5 file (expected a lihop results file)", path);
-    *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (*f < 0)
-        return lihop_fail(err, LIHOP_ERR_IO, "cannot open %s (HDF5)", path);
-    char *ver = NULL, *status = NULL, *kind = NULL;
-    if (H5Lexists(*f, "/metadata", H5P_DEFAULT) > 0) {
-        hid_t g = H5Gopen2(*f, "/metadata", H5P_DEFAULT);
-        if (g >= 0) {
-            ver = lihop_h5i_read_attr_str(g, "lihop_version");
-            status = lihop_h5i_read_attr_str(g, "status");
-            kind = lihop_h5i_read_attr_str(g, "file_kind");     /* lattice and micro files (provenance.h) */
-            H5Gclose(g);
-        }
-    }
-    snprintf(info->status, sizeof info->status, "%s", status ? status : "");
-    lihop_status st = LIHOP_OK;
-    if (kind)
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (a %s file of lihop %s)", path, kind,
-                        kind[0] == 'm' ? "micro" : "lattice -o");
-    else if (!ver)
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata lihop_version)", path);
-    else if (H5Lexists(*f, "/summary", H5P_DEFAULT) <= 0)
-        st = lihop_fail(err, LIHOP_ERR_INPUT, "%s has no /summary table (a lihop micro or lattice file?)", path);
-    free(ver);
-    free(status);
-    free(kind);
-    if (st) {
+    lihop_results_id id;
+    lihop_status st = lihop_results_open_ro(path, f, &id, err);
+    if (st)
+        return st;
+    snprintf(info->status, sizeof info->status, "%s", id.status);
+    if (H5Lexists(*f, "/summary", H5P_DEFAULT) <= 0) {
         H5Fclose(*f);
         *f = H5I_INVALID_HID;
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s has no /summary table (a lihop micro or lattice file?)", path);
     }
-    return st;
+    return LIHOP_OK;
 }
 
 lihop_status lihop_export_csv(const char *h5_path, FILE *out, const char *out_label, lihop_csv_info *info,
