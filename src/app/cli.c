@@ -42,12 +42,22 @@ static const cli_cmd CMDS[] = {
      "  --json                  one JSON document instead of the table\n"
      "  --threads N             OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or all cores)\n"
      "  -h, --help              this help\n"},
-    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv]",
+    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv]\n"
+               "       lihop export h5md RESULTS.h5 --point K -o OUT.h5md [--species NAME] [--walkers N] [--frames F]",
      "write a results file's /summary table as CSV with units in the header",
      "  csv                     the format: one header line \"name [unit]\", one line per point,\n"
      "                          17 significant digits, NaN as nan\n"
      "  RESULTS.h5              a `lihop run` results file\n"
      "  -o, --output OUT.csv    write here instead of to stdout\n"
+     "  h5md                    H5MD 1.1 trajectory of walkers of a voxel point, replayed from the file's\n"
+     "                          deck and seed (MDAnalysis, kinisi); -o OUT.h5md required\n"
+     "  --point K               the point (its id in /points, the /summary column 'point'; required)\n"
+     "  --species NAME          one species per file (default: the transference species)\n"
+     "  --walkers N             walkers 0..N-1 of the point (default: 1000 or all; all: also checks the\n"
+     "                          replay reproduces the stored D bit for bit)\n"
+     "  --frames F              frames at t = k t_end / (F - 1), k = 0..F-1, 2..100000 (default 201)\n"
+     "  --threads N             OpenMP threads of the replay, 1..4096 (results do not depend on it)\n"
+     "  --author NAME           /h5md/author name (default: $USER)\n"
      "  -h, --help              this help\n"},
     {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
 };

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "config.h"
 #include "export_csv.h"
+#include "export_traj.h"
 #include "garnet.h"
 #include "garnet_setup.h"
 #include "h5out.h"
@@ -416,11 +417,12 @@ static int export_csv(const char *in_path, const char *out_path)
 
 static int cmd_export(int argc, char **argv)
 {
+    if (lihop_export_is_h5md(argc, argv)) return lihop_cmd_export_h5md(argc, argv);   /* export_traj.c */
     const char *out_path = NULL, *pos[2] = {NULL, NULL};
     int n, pc = parse_out_only("export", argc, argv, &out_path, pos, 2, &n);
     if (pc) return pc < 0 ? 0 : pc;
-    if (n == 0) return lihop_cli_error("export", "missing the format (csv) and RESULTS.h5");
-    if (strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv)", pos[0]);
+    if (n == 0) return lihop_cli_error("export", "missing the format (csv or h5md) and RESULTS.h5");
+    if (strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv, h5md)", pos[0]);
     if (n == 1) return lihop_cli_error("export", "missing RESULTS.h5 (a lihop run results file)");
     return export_csv(pos[1], out_path);
 }

@@ -1,0 +1,321 @@
+/* export_traj.c - `lihop export h5md` (export_traj.h): find the point's
+ * sweep coordinates in the file's own deck, rebuild its microstructure, check
+ * that it is the run's, replay the walkers (diag/voxel_replay.h) and write
+ * H5MD (io/export_h5md.h). */
+#include "export_traj.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "export_h5md.h"
+#include "lihop_version.h"
+#include "micro_h5.h"
+#include "sweep.h"
+#include "voxel_replay.h"
+
+#define DEFAULT_WALKERS 1000
+#define DEFAULT_FRAMES 201
+#define MAX_FRAMES 100000
+#define MAX_VALUES 100000000ull      /* walkers x frames: 1.2 GB of positions in memory */
+
+enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR };
+
+typedef struct {
+    const char *in, *out, *species, *author;
+    long point;
+    long long walkers;
+    int frames, threads;
+} h5md_args;
+
+/* A whole decimal number in [lo, hi], else the error naming the option (returns 2). */
+static int parse_num(const char *opt, const char *v, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (end == v || *end || errno || x < lo || x > hi)
+        return lihop_cli_error("export", "%s expects an integer %lld..%lld, got '%s'", opt, lo, hi, v);
+    *out = x;
+    return 0;
+}
+
+static int take_option(int c, h5md_args *a)
+{
+    long long x = 0;
+    int rc = 0;
+    switch (c) {
+    case 'o': a->out = optarg; break;
+    case OPT_SPECIES: a->species = optarg; break;
+    case OPT_AUTHOR: a->author = optarg; break;
+    case OPT_POINT: rc = parse_num("--point", optarg, 0, 2147483647, &x); a->point = (long)x; break;
+    case OPT_WALKERS: rc = parse_num("--walkers", optarg, 1, 2147483647, &x); a->walkers = x; break;
+    case OPT_FRAMES: rc = parse_num("--frames", optarg, 2, MAX_FRAMES, &x); a->frames = (int)x; break;
+    case OPT_THREADS: rc = lihop_cli_threads("export", optarg, &a->threads); break;
+    default: break;
+    }
+    return rc;
+}
+
+static const struct option H5MD_OPTS[] = {
+    {"output", required_argument, NULL, 'o'},        {"point", required_argument, NULL, OPT_POINT},
+    {"species", required_argument, NULL, OPT_SPECIES}, {"walkers", required_argument, NULL, OPT_WALKERS},
+    {"frames", required_argument, NULL, OPT_FRAMES},   {"threads", required_argument, NULL, OPT_THREADS},
+    {"author", required_argument, NULL, OPT_AUTHOR},   {NULL, 0, NULL, 0}};
+
+/* 0 and *a filled, 2 after a wrong call, -1 after --help. */
+static int parse_args(int argc, char **argv, h5md_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->point = -1;
+    a->frames = DEFAULT_FRAMES;
+    lihop_cli_begin();
+    for (int c; (c = lihop_cli_next("export", argc, argv, "o:", H5MD_OPTS)) != -1;) {
+        if (c == LIHOP_CLI_BAD) return 2;
+        if (c == 'h') return lihop_cli_cmd_usage(stdout, "export"), -1;
+        if (take_option(c, a)) return 2;
+    }
+    int npos = 0;
+    for (; optind < argc; ++optind, ++npos) {
+        if (npos == 1) a->in = argv[optind];
+        else if (npos > 1) return lihop_cli_error("export", "unexpected argument '%s'", argv[optind]);
+    }
+    if (!a->in) return lihop_cli_error("export", "missing RESULTS.h5 (a lihop run results file)");
+    if (a->point < 0) return lihop_cli_error("export", "h5md: missing --point K (the point id in /points)");
+    if (!a->out) return lihop_cli_error("export", "h5md: missing -o OUT.h5md (where to write the trajectory)");
+    return 0;
+}
+
+int lihop_export_is_h5md(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *w = argv[i];
+        if (w[0] != '-') return !strcmp(w, "h5md");
+        if (!strcmp(w, "--")) return i + 1 < argc && !strcmp(argv[i + 1], "h5md");
+        for (const struct option *o = H5MD_OPTS; o->name; o++)      /* skip an option's separate value */
+            if (w[1] == '-' && !strcmp(w + 2, o->name)) i++;
+        if (!strcmp(w, "-o")) i++;
+    }
+    return 0;
+}
+
+/* The point being exported and what is built for it. */
+typedef struct {
+    lihop_results_point pt;
+    lihop_config *cfg, *view;
+    lihop_sweep *sw;
+    lihop_micro *m;
+    int s, k;
+    lihop_err err;
+} export_ctx;
+
+static void ctx_free(export_ctx *x)
+{
+    lihop_micro_destroy(x->m);
+    lihop_sweep_destroy(x->sw);
+    free(x->view);
+    lihop_config_destroy(x->cfg);
+    lihop_results_point_free(&x->pt);
+}
+
+/* The file's deck, parsed as it was run (relative paths from its directory);
+ * its phase material files must still be the ones the run read. */
+static lihop_status load_deck(export_ctx *x, char *dir, size_t cap)
+{
+    const char *path = x->pt.config_path ? x->pt.config_path : "";
+    if (strstr(path, "(built in)")) path = LIHOP_SOURCE_DIR "/configs/quickstart.yaml";
+    snprintf(dir, cap, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dir, cap, ".");
+    lihop_status st = lihop_config_parse(x->pt.config_text, path, &x->cfg, &x->err);
+    if (st) return st;
+    for (int p = 0; p < x->cfg->nphases; ++p) {
+        const char *now = x->cfg->phases[p].material_text ? x->cfg->phases[p].material_text : "";
+        const char *then = x->pt.material_text[p] ? x->pt.material_text[p] : "";
+        if (strcmp(now, then))
+            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the material file of phase '%s' (%s) changed since the run "
+                              "(its /metadata/phases material_text differs): the walkers cannot be replayed",
+                              x->cfg->phases[p].name, x->cfg->phases[p].material_path);
+    }
+    return LIHOP_OK;
+}
+
+/* The sweep point of the deck whose coordinates are the stored point's. */
+static lihop_status find_point(export_ctx *x, int id)
+{
+    lihop_status st = lihop_sweep_build(x->cfg, &x->sw, &x->err);
+    if (st) return st;
+    for (int c = 0; c < x->cfg->ncoords; ++c) {
+        double v;
+        if (!lihop_results_point_attr(&x->pt, x->cfg->coords[c].name, &v))
+            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "point %d has no attribute '%s' (a coordinate of the "
+                              "file's deck)", id, x->cfg->coords[c].name);
+    }
+    for (int k = 0; k < x->sw->npoints; ++k) {
+        int same = 1;
+        for (int c = 0; c < x->cfg->ncoords && same; ++c) {
+            double v = 0.0;
+            lihop_results_point_attr(&x->pt, x->cfg->coords[c].name, &v);
+            same = v == lihop_sweep_value(x->cfg, x->sw, k, c);
+        }
+        if (same) {
+            x->k = k;
+            if (!(x->view = malloc(sizeof *x->view)))
+                return lihop_fail(&x->err, LIHOP_ERR_NOMEM, "out of memory");
+            lihop_sweep_apply(x->cfg, x->sw, k, x->view);
+            return LIHOP_OK;
+        }
+    }
+    return lihop_fail(&x->err, LIHOP_ERR_INPUT, "point %d's coordinates are not a point of the deck stored in the "
+                      "file (/metadata config_text)", id);
+}
+
+/* The point's microstructure, rebuilt; its phase fractions must be the stored ones. */
+static lihop_status build_micro(export_ctx *x, const char *dir, int id)
+{
+    lihop_status st = lihop_micro_load(&x->view->micro, x->view->nphases, dir, &x->m, &x->err);
+    if (!st) st = lihop_voxel_check(x->view, x->m, &x->err);
+    if (st) return st;
+    double frac[LIHOP_MAX_PHASES];
+    lihop_micro_fractions(x->m, frac);
+    for (int p = 0; p < x->view->nphases; ++p)
+        if (p >= x->pt.nphases || frac[p] != x->pt.phase_fraction[p])
+            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the rebuilt microstructure of point %d differs from the "
+                              "run's (phase '%s': fraction %.17g, stored %.17g): was its input file changed?", id,
+                              x->view->phases[p].name, frac[p], p < x->pt.nphases ? x->pt.phase_fraction[p] : NAN);
+    return LIHOP_OK;
+}
+
+/* --species NAME, or the file's transference species, or the first. */
+static lihop_status pick_species(export_ctx *x, const char *name)
+{
+    const char *want = name ? name : x->pt.transference_species[0] ? x->pt.transference_species : x->pt.species[0];
+    char known[256] = "";
+    for (int s = 0; s < x->pt.nspecies; ++s) {
+        if (!strcmp(x->pt.species[s], want)) {
+            x->s = s;
+            return LIHOP_OK;
+        }
+        size_t n = strlen(known);
+        snprintf(known + n, sizeof known - n, "%s%s", n ? ", " : "", x->pt.species[s]);
+    }
+    return lihop_fail(&x->err, LIHOP_ERR_INPUT, "unknown species '%s' (the file's species: %s)", want, known);
+}
+
+/* Walkers and frames within limits: every walker of the point at most. */
+static lihop_status check_sizes(export_ctx *x, const h5md_args *a, uint64_t *nw)
+{
+    uint64_t have = x->pt.walkers[x->s];
+    *nw = a->walkers > 0 ? (uint64_t)a->walkers : (have < DEFAULT_WALKERS ? have : DEFAULT_WALKERS);
+    if (*nw > have)
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--walkers %llu: point %ld has only %llu walkers of '%s'",
+                          (unsigned long long)*nw, a->point, (unsigned long long)have, x->pt.species[x->s]);
+    if (*nw * (uint64_t)a->frames > MAX_VALUES)
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--walkers x --frames = %llu is over %llu (positions are kept "
+                          "in memory); export fewer walkers or frames", (unsigned long long)(*nw * (uint64_t)a->frames),
+                          MAX_VALUES);
+    return LIHOP_OK;
+}
+
+/* The replay must be the run: the same run time, and minimum-image unwrapping
+ * (kinisi, MDAnalysis transformations) must recover it from the frames. */
+static lihop_status check_replay(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
+{
+    double want = x->pt.t_end_s[x->s];
+    if (!(fabs(t->t_end_s - want) <= 1e-12 * fabs(want)))
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the replay's run time %.17g s differs from the stored t_end_s "
+                          "%.17g s of point %ld: the deck no longer describes the run", t->t_end_s, want, a->point);
+    for (int ax = 0; ax < 3; ++ax)
+        if (2 * t->max_step[ax] >= t->n[ax])
+            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "frames too far apart: a walker moved %d voxels along %c "
+                              "between two frames, at least half the box (%d voxels), so minimum-image unwrapping "
+                              "(kinisi, MDAnalysis) would lose it; use more --frames (now %d)", t->max_step[ax], "xyz"[ax],
+                              t->n[ax], a->frames);
+    return LIHOP_OK;
+}
+
+/* Every walker replayed on the run's grid must give the stored D bit for bit. */
+static lihop_status check_all_walkers(export_ctx *x, const h5md_args *a)
+{
+    lihop_species_result r;
+    lihop_status st = lihop_voxel_replay_observe(x->view, x->m, x->s, x->pt.extensions[x->s], a->threads, &r,
+                                                 &x->err);
+    free(r.batch_D_m2_s);
+    for (int ax = 0; !st && ax < 3; ++ax)
+        if (r.D_m2_s[ax] != x->pt.D_m2_s[x->s][ax])
+            st = lihop_fail(&x->err, LIHOP_ERR_INPUT, "the replay of all %llu walkers gives D_%c%c = %.17g m^2/s, "
+                            "the file stores %.17g: the deck no longer describes the run",
+                            (unsigned long long)x->pt.walkers[x->s], "xyz"[ax], "xyz"[ax], r.D_m2_s[ax],
+                            x->pt.D_m2_s[x->s][ax]);
+    return st;
+}
+
+static lihop_status write_out(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
+{
+    const char *user = getenv("USER");
+    lihop_h5md_info info = {x->pt.species[x->s], x->s, a->author ? a->author : (user && user[0] ? user : "unknown"),
+                            LIHOP_VERSION " (" LIHOP_GIT_DESCRIBE ")", a->in, (int)a->point, x->pt.seed,
+                            x->pt.walkers[x->s], x->view->temperature_K[0], {0}, {0}};
+    for (int ax = 0; ax < 3; ++ax) {
+        info.D_m2_s[ax] = x->pt.D_m2_s[x->s][ax];
+        info.D_err_m2_s[ax] = x->pt.D_err_m2_s[x->s][ax];
+    }
+    return lihop_h5md_write(a->out, &info, t, &x->err);
+}
+
+static void report(const export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t, int all_checked)
+{
+    const double *D = x->pt.D_m2_s[x->s], *E = x->pt.D_err_m2_s[x->s];
+    double d = (D[0] + D[1] + D[2]) / 3.0, e = sqrt(E[0] * E[0] + E[1] * E[1] + E[2] * E[2]) / 3.0;
+    printf("point %ld (T = %g K, seed %llu), species %s: %llu of %llu walkers x %d frames over %.6g s\n", a->point,
+           x->view->temperature_K[0], (unsigned long long)x->pt.seed, x->pt.species[x->s],
+           (unsigned long long)t->nwalkers, (unsigned long long)x->pt.walkers[x->s], t->nframes, t->t_end_s);
+    printf("  box %d x %d x %d voxels of %g nm; largest move between frames %d, %d, %d voxels (x, y, z)\n", t->n[0],
+           t->n[1], t->n[2], t->voxel_m * 1e9, t->max_step[0], t->max_step[1], t->max_step[2]);
+    printf("  lihop D of the point: %.6g +- %.2g m^2/s (all %llu walkers)\n", d, e,
+           (unsigned long long)x->pt.walkers[x->s]);
+    if (all_checked)
+        printf("  replay check: all walkers replayed give the stored D_xx, D_yy, D_zz bit for bit\n");
+    printf("  written to %s (H5MD 1.1, /particles/%s)\n", a->out, x->pt.species[x->s]);
+}
+
+static lihop_status export_point(export_ctx *x, const h5md_args *a)
+{
+    char dir[LIHOP_PATH_LEN];
+    lihop_status st = lihop_results_point_read(a->in, (int)a->point, &x->pt, &x->err);
+    if (!st) st = load_deck(x, dir, sizeof dir);
+    if (!st) st = find_point(x, (int)a->point);
+    if (!st) st = build_micro(x, dir, (int)a->point);
+    if (!st) st = pick_species(x, a->species);
+    uint64_t nw = 0;
+    if (!st) st = check_sizes(x, a, &nw);
+    if (st) return st;
+    lihop_voxel_traj t;
+    st = lihop_voxel_replay(x->view, x->m, x->s, x->pt.extensions[x->s], nw, a->frames, a->threads, &t, &x->err);
+    if (!st) st = check_replay(x, a, &t);
+    int all = !st && nw == x->pt.walkers[x->s];
+    if (all) st = check_all_walkers(x, a);
+    if (!st) st = write_out(x, a, &t);
+    if (!st) report(x, a, &t, all);
+    lihop_voxel_traj_free(&t);
+    return st;
+}
+
+int lihop_cmd_export_h5md(int argc, char **argv)
+{
+    h5md_args a;
+    int pc = parse_args(argc, argv, &a);
+    if (pc) return pc < 0 ? 0 : pc;
+    export_ctx x;
+    memset(&x, 0, sizeof x);
+    lihop_status st = export_point(&x, &a);
+    if (!st && strcmp(x.pt.status, "complete"))
+        fprintf(stderr, "lihop: warning: %s has status '%s', not 'complete' (point %ld itself is finished)\n", a.in,
+                x.pt.status[0] ? x.pt.status : "(none)", a.point);
+    if (st) fprintf(stderr, "lihop: error: %s\n", x.err.msg);
+    ctx_free(&x);
+    return st ? lihop_exit_code(st) : 0;
+}
