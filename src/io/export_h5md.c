@@ -238,6 +238,15 @@ static int write_frames(lihop_h5i_ctx *c, hid_t g, const char *gname, hid_t ftyp
     return rc;
 }
 
+/* m -> nm as a decimal change of unit: 1e-8 m is 10 nm, not the
+ * 10.000000000000002 of 1e-8 * 1e9 (15 significant digits survive). */
+static double m_to_nm(double m)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", m * 1e9);
+    return strtod(buf, NULL);
+}
+
 /* Positions wrapped into [0, L) (voxel centres, nm) and their periodic images. */
 static int write_position_image(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_voxel_traj *t)
 {
@@ -245,7 +254,7 @@ static int write_position_image(lihop_h5i_ctx *c, hid_t pg, const char *pname, c
     float *x = malloc(n * sizeof *x);
     int32_t *img = malloc(n * sizeof *img);
     int rc = x && img ? 0 : lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for %zu coordinates", n);
-    double h_nm = t->voxel_m * 1e9;
+    double h_nm = m_to_nm(t->voxel_m);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         int32_t L = t->n[i % 3], u = t->pos[i];
         int32_t im = u >= 0 ? u / L : -((-u + L - 1) / L);      /* floor(u / L) */
@@ -282,7 +291,7 @@ static int write_box(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_
     if (rc == 0) rc = lihop_h5i_attr_fixstr(c, box, gname, "boundary", 9, 3, "periodic\0periodic\0periodic");
     double *e = malloc((size_t)t->nframes * 3 * sizeof *e);
     if (rc == 0 && !e) rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for the box edges");
-    for (int k = 0; rc == 0 && k < t->nframes * 3; k++) e[k] = t->n[k % 3] * t->voxel_m * 1e9;
+    for (int k = 0; rc == 0 && k < t->nframes * 3; k++) e[k] = t->n[k % 3] * m_to_nm(t->voxel_m);
     if (rc == 0) rc = lihop_h5i_make_group(c, box, "edges", &edges);
     if (rc == 0) {
         hsize_t dims[2] = {(hsize_t)t->nframes, 3};
