@@ -58,6 +58,8 @@ static const cli_cmd CMDS[] = {
      "  --frames F              frames at t = k t_end / (F - 1), k = 0..F-1, 2..100000 (default 201)\n"
      "  --threads N             OpenMP threads of the replay, 1..4096 (results do not depend on it)\n"
      "  --author NAME           /h5md/author name (default: $USER)\n"
+     "  --force                 write even if a walker moves half the box or more between frames\n"
+     "                          (refused by default: minimum-image unwrapping would lose it)\n"
      "  -h, --help              this help\n"},
     {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
 };

@@ -21,13 +21,13 @@
 #define MAX_FRAMES 100000
 #define MAX_VALUES 100000000ull      /* walkers x frames: 1.2 GB of positions in memory */
 
-enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR };
+enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE };
 
 typedef struct {
     const char *in, *out, *species, *author;
     long point;
     long long walkers;
-    int frames, threads;
+    int frames, threads, force;
 } h5md_args;
 
 /* A whole decimal number in [lo, hi], else the error naming the option (returns 2). */
@@ -50,6 +50,7 @@ static int take_option(int c, h5md_args *a)
     case 'o': a->out = optarg; break;
     case OPT_SPECIES: a->species = optarg; break;
     case OPT_AUTHOR: a->author = optarg; break;
+    case OPT_FORCE: a->force = 1; break;
     case OPT_POINT: rc = parse_num("--point", optarg, 0, 2147483647, &x); a->point = (long)x; break;
     case OPT_WALKERS: rc = parse_num("--walkers", optarg, 1, 2147483647, &x); a->walkers = x; break;
     case OPT_FRAMES: rc = parse_num("--frames", optarg, 2, MAX_FRAMES, &x); a->frames = (int)x; break;
@@ -63,7 +64,8 @@ static const struct option H5MD_OPTS[] = {
     {"output", required_argument, NULL, 'o'},        {"point", required_argument, NULL, OPT_POINT},
     {"species", required_argument, NULL, OPT_SPECIES}, {"walkers", required_argument, NULL, OPT_WALKERS},
     {"frames", required_argument, NULL, OPT_FRAMES},   {"threads", required_argument, NULL, OPT_THREADS},
-    {"author", required_argument, NULL, OPT_AUTHOR},   {NULL, 0, NULL, 0}};
+    {"author", required_argument, NULL, OPT_AUTHOR},   {"force", no_argument, NULL, OPT_FORCE},
+    {NULL, 0, NULL, 0}};
 
 /* 0 and *a filled, 2 after a wrong call, -1 after --help. */
 static int parse_args(int argc, char **argv, h5md_args *a)
@@ -220,20 +222,26 @@ static lihop_status check_sizes(export_ctx *x, const h5md_args *a, uint64_t *nw)
     return LIHOP_OK;
 }
 
-/* The replay must be the run: the same run time, and minimum-image unwrapping
- * (kinisi, MDAnalysis transformations) must recover it from the frames. */
+/* The replay must be the run (the same run time, bit for bit), and
+ * minimum-image unwrapping (kinisi, MDAnalysis transformations) must recover
+ * the walks from the frames; --force writes such a file anyway (its image
+ * data stays exact) with a warning. */
 static lihop_status check_replay(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
 {
     double want = x->pt.t_end_s[x->s];
-    if (!(fabs(t->t_end_s - want) <= 1e-12 * fabs(want)))
+    if (t->t_end_s != want)
         return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the replay's run time %.17g s differs from the stored t_end_s "
                           "%.17g s of point %ld: the deck no longer describes the run", t->t_end_s, want, a->point);
-    for (int ax = 0; ax < 3; ++ax)
-        if (2 * t->max_step[ax] >= t->n[ax])
-            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "frames too far apart: a walker moved %d voxels along %c "
-                              "between two frames, at least half the box (%d voxels), so minimum-image unwrapping "
-                              "(kinisi, MDAnalysis) would lose it; use more --frames (now %d)", t->max_step[ax], "xyz"[ax],
-                              t->n[ax], a->frames);
+    for (int ax = 0; ax < 3; ++ax) {
+        if (2 * t->max_step[ax] < t->n[ax]) continue;
+        lihop_fail(&x->err, LIHOP_ERR_INPUT, "frames too far apart: a walker moved %d voxels along %c between two "
+                   "frames, at least half the box (%d voxels), so minimum-image unwrapping (kinisi, MDAnalysis) "
+                   "would lose it; use more --frames (now %d), or --force to write it anyway", t->max_step[ax],
+                   "xyz"[ax], t->n[ax], a->frames);
+        if (!a->force) return LIHOP_ERR_INPUT;
+        fprintf(stderr, "lihop: warning: %s (--force: written; unwrap with /particles/*/image)\n", x->err.msg);
+        break;
+    }
     return LIHOP_OK;
 }
 

@@ -183,6 +183,7 @@ static lihop_status read_point_group(hid_t f, const char *path, int id, lihop_re
 lihop_status lihop_results_point_read(const char *path, int id, lihop_results_point *out, lihop_err *err)
 {
     memset(out, 0, sizeof *out);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* failures come back as messages, not HDF5 traces */
     if (access(path, R_OK) != 0) return lihop_fail(err, LIHOP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
     if (H5Fis_hdf5(path) <= 0)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not an HDF5 file (expected a lihop results file)", path);
@@ -376,6 +377,7 @@ static int write_particles(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *inf
 lihop_status lihop_h5md_write(const char *path, const lihop_h5md_info *info, const lihop_voxel_traj *t,
                               lihop_err *err)
 {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     lihop_durable d;
     lihop_status st = lihop_durable_lock(&d, path, err);
     if (st) return st;

@@ -92,13 +92,24 @@ bad_export missing_file 3 "cannot read nothere.h5" h5md nothere.h5 --point 0 -o 
 
 check "frames too far apart for minimum-image unwrapping: exit 2, says so, writes nothing"
 bad_export far_frames 2 "frames too far apart: a walker moved" h5md tiny.h5 --point 0 --frames 2 -o bad.h5md
+expect_rc 0 forced "$LIHOP" export h5md tiny.h5 --point 0 --frames 2 --force -o forced.h5md
+grep -q "warning: frames too far apart" forced.err && [ -f forced.h5md ] ||
+    { show forced; fail "--force did not write the file with a warning"; }
+
+check "a garnet results file: exit 2, voxel only"
+sed "s#^lattice: .*#lattice: $SRC/lattices/llzo_cubic.yaml#" "$SRC/tests/data/garnet_material.yaml" > mat.yaml
+printf 'model: garnet\nbackend: cpu\nseed: 5\ntemperature_K: 400\ngarnet:\n  material: mat.yaml\n  cells: [1, 1, 1]\n  li_per_fu: 6.4\nrun:\n  replicas: 8\n  hops_per_li: 10\n  equil_hops_per_li: 2\n' > garnet.yaml
+expect_rc 0 run_garnet "$LIHOP" run garnet.yaml -o garnet.h5 --threads 1
+bad_export garnet_file 2 "garnet.h5 is a garnet results file; trajectories are exported for the voxel model only" \
+    h5md garnet.h5 --point 0 -o bad.h5md
+[ ! -s garnet_file.err ] || ! grep -q HDF5-DIAG garnet_file.err || fail "HDF5 diagnostics on stderr"
 
 check "an output that cannot be written: exit 3, nothing left"
 bad_export no_dir 3 "nodir/bad.h5md" h5md res.h5 --point 0 -o nodir/bad.h5md
 
 check "lihop help export lists the h5md options"
 expect_rc 0 help "$LIHOP" help export
-for w in h5md --point --species --walkers --frames --author; do
+for w in h5md --point --species --walkers --frames --author --force; do
     grep -q -- "$w" help.out || fail "help export lacks $w"
 done
 echo "PASS"
