@@ -19,7 +19,7 @@
 #define DEFAULT_WALKERS 1000
 #define DEFAULT_FRAMES 201
 #define MAX_FRAMES 100000
-#define MAX_VALUES 100000000ull      /* walkers x frames: 1.2 GB of positions in memory */
+#define MAX_VALUES 50000000ull       /* walkers x frames: 36 bytes each at the peak (positions, their float and image copies) */
 
 enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE };
 

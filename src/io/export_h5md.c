@@ -129,8 +129,7 @@ static lihop_status read_meta(hid_t f, const char *path, lihop_results_point *p,
         snprintf(p->species[s], sizeof p->species[s], "%s", names[s]);
         free(names[s]);
     }
-    int nmat = meta >= 0 ? read_strs(meta, "phases/material_text", p->material_text, LIHOP_MAX_PHASES) : -1;
-    (void)nmat;
+    if (meta >= 0) read_strs(meta, "phases/material_text", p->material_text, LIHOP_MAX_PHASES);  /* absent: NULLs */
     if (meta >= 0) H5Gclose(meta);
     if (!p->config_text || !p->model[0])
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata config_text and model)",
