@@ -264,9 +264,11 @@ static lihop_status check_all_walkers(export_ctx *x, const h5md_args *a)
 static lihop_status write_out(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
 {
     const char *user = getenv("USER");
-    lihop_h5md_info info = {x->pt.species[x->s], x->s, a->author ? a->author : (user && user[0] ? user : "unknown"),
-                            LIHOP_VERSION " (" LIHOP_GIT_DESCRIBE ")", a->in, (int)a->point, x->pt.seed,
-                            x->pt.walkers[x->s], x->view->temperature_K[0], {0}, {0}};
+    lihop_h5md_info info = {.species = x->pt.species[x->s], .species_index = x->s,
+                            .author = a->author ? a->author : (user && user[0] ? user : "unknown"),
+                            .creator_version = LIHOP_VERSION " (" LIHOP_GIT_DESCRIBE ")", .results_path = a->in,
+                            .point = (int)a->point, .seed = x->pt.seed, .point_walkers = x->pt.walkers[x->s],
+                            .T_K = x->view->temperature_K[0]};
     for (int ax = 0; ax < 3; ++ax) {
         info.D_m2_s[ax] = x->pt.D_m2_s[x->s][ax];
         info.D_err_m2_s[ax] = x->pt.D_err_m2_s[x->s][ax];
