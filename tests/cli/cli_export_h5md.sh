@@ -60,6 +60,18 @@ check "the same walkers with 2 threads, and with the options before the format"
 expect_rc 0 ex2 "$LIHOP" export --point=1 --threads 2 -o t2.h5md h5md res.h5
 h5diff t1.h5md t2.h5md /particles /particles >/dev/null || fail "/particles differ between 1 and 2 threads"
 
+check "replay windows of 64 frames: frame 200 of 401 (4th window) = frame 100 of 201 (2nd), images too"
+# frame F: the [1][N][3] slab of DATASET at frame F, one value per line
+frame() { { h5dump -m %.9g -d "$2" -s "$3,0,0" -c "1,400,3" -y -w0 "$1" 2>/dev/null || true; } |
+    awk '/^ *DATA \{/ {f = 1; next} f && /^ *\}/ {exit} f' | tr ',' ' ' | tr -s ' ' '\n' | sed '/^$/d'; }
+expect_rc 0 ex401 "$LIHOP" export h5md res.h5 --point 1 --frames 401 -o t401.h5md
+for ds in position image; do
+    a=$(frame t401.h5md /particles/li/$ds/value 200); b=$(frame t1.h5md /particles/li/$ds/value 100)
+    [ "$(echo "$a" | wc -l)" = 1200 ] && [ "$a" = "$b" ] || fail "$ds: frame 200 of 401 differs from frame 100 of 201"
+done
+[ "$(frame t1.h5md /particles/li/position/value 100)" != "$(frame t1.h5md /particles/li/position/value 101)" ] ||
+    fail "frames 100 and 101 are equal: the comparison above cannot fail"
+
 check "--species tfsi writes /particles/tfsi only (one species per file)"
 expect_rc 0 ex_tfsi "$LIHOP" export h5md res.h5 --point 0 --species tfsi --walkers 50 --frames 401 -o tf.h5md
 h5ls tf.h5md/particles | grep -q '^tfsi ' && ! h5ls tf.h5md/particles | grep -q '^li ' ||
