@@ -14,20 +14,22 @@
 #include "lihop_version.h"
 #include "micro_h5.h"
 #include "sweep.h"
+#include "garnet_replay.h"
 #include "voxel_replay.h"
 
 #define DEFAULT_WALKERS 1000
 #define DEFAULT_FRAMES 201
+#define DEFAULT_FRAMES_GARNET (LIHOP_GARNET_MAX_SAMPLES + 1)
 #define MAX_FRAMES 100000
 #define MAX_VALUES 50000000ull       /* walkers x frames: 36 bytes each at the peak (positions, their float and image copies) */
 
-enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE };
+enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE, OPT_REPLICA };
 
 typedef struct {
     const char *in, *out, *species, *author;
     long point;
-    long long walkers;
-    int frames, threads, force;
+    long long walkers, replica;
+    int frames, threads, force, replica_set;   /* frames 0: the model's default */
 } h5md_args;
 
 /* A whole decimal number in [lo, hi], else the error naming the option (returns 2). */
@@ -55,6 +57,7 @@ static int take_option(int c, h5md_args *a)
     case OPT_WALKERS: rc = parse_num("--walkers", optarg, 1, 2147483647, &x); a->walkers = x; break;
     case OPT_FRAMES: rc = parse_num("--frames", optarg, 2, MAX_FRAMES, &x); a->frames = (int)x; break;
     case OPT_THREADS: rc = lihop_cli_threads("export", optarg, &a->threads); break;
+    case OPT_REPLICA: rc = parse_num("--replica", optarg, 0, 4294967293ll, &a->replica); a->replica_set = 1; break;
     default: break;
     }
     return rc;
@@ -65,14 +68,13 @@ static const struct option H5MD_OPTS[] = {
     {"species", required_argument, NULL, OPT_SPECIES}, {"walkers", required_argument, NULL, OPT_WALKERS},
     {"frames", required_argument, NULL, OPT_FRAMES},   {"threads", required_argument, NULL, OPT_THREADS},
     {"author", required_argument, NULL, OPT_AUTHOR},   {"force", no_argument, NULL, OPT_FORCE},
-    {NULL, 0, NULL, 0}};
+    {"replica", required_argument, NULL, OPT_REPLICA}, {NULL, 0, NULL, 0}};
 
 /* 0 and *a filled, 2 after a wrong call, -1 after --help. */
 static int parse_args(int argc, char **argv, h5md_args *a)
 {
     memset(a, 0, sizeof *a);
     a->point = -1;
-    a->frames = DEFAULT_FRAMES;
     lihop_cli_begin();
     for (int c; (c = lihop_cli_next("export", argc, argv, "o:", H5MD_OPTS)) != -1;) {
         if (c == LIHOP_CLI_BAD) return 2;
@@ -122,6 +124,20 @@ static void ctx_free(export_ctx *x)
     lihop_results_point_free(&x->pt);
 }
 
+/* Garnet: the material and lattice files must be the ones the run read. */
+static lihop_status check_garnet_files(export_ctx *x)
+{
+    const char *now[2] = {x->cfg->garnet.material_text, x->cfg->garnet.lattice_text};
+    const char *then[2] = {x->pt.garnet_material_text, x->pt.garnet_lattice_text};
+    const char *what[2] = {"material", "lattice"};
+    const char *path[2] = {x->cfg->garnet.material_path, x->cfg->garnet.lattice_path};
+    for (int i = 0; i < 2; ++i)
+        if (strcmp(now[i] ? now[i] : "", then[i] ? then[i] : ""))
+            return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the %s file %s changed since the run (its /metadata %s_text "
+                              "differs): the Li ions cannot be replayed", what[i], path[i], what[i]);
+    return LIHOP_OK;
+}
+
 /* The file's deck, parsed as it was run (relative paths from its directory);
  * its phase material files must still be the ones the run read. */
 static lihop_status load_deck(export_ctx *x, char *dir, size_t cap)
@@ -134,6 +150,7 @@ static lihop_status load_deck(export_ctx *x, char *dir, size_t cap)
     else snprintf(dir, cap, ".");
     lihop_status st = lihop_config_parse(x->pt.config_text, path, &x->cfg, &x->err);
     if (st) return st;
+    if (x->cfg->model == LIHOP_MODEL_GARNET) return check_garnet_files(x);
     for (int p = 0; p < x->cfg->nphases; ++p) {
         const char *now = x->cfg->phases[p].material_text ? x->cfg->phases[p].material_text : "";
         const char *then = x->pt.material_text[p] ? x->pt.material_text[p] : "";
@@ -212,6 +229,9 @@ static lihop_status check_sizes(export_ctx *x, const h5md_args *a, uint64_t *nw)
 {
     uint64_t have = x->pt.walkers[x->s];
     *nw = a->walkers > 0 ? (uint64_t)a->walkers : (have < DEFAULT_WALKERS ? have : DEFAULT_WALKERS);
+    if (a->replica_set)
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--replica is for garnet results files; %s is a voxel file "
+                          "(choose walkers with --walkers)", a->in);
     if (*nw > have)
         return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--walkers %llu: point %ld has only %llu walkers of '%s'",
                           (unsigned long long)*nw, a->point, (unsigned long long)have, x->pt.species[x->s]);
@@ -224,20 +244,20 @@ static lihop_status check_sizes(export_ctx *x, const h5md_args *a, uint64_t *nw)
 
 /* The replay must be the run (the same run time, bit for bit), and
  * minimum-image unwrapping (kinisi, MDAnalysis transformations) must recover
- * the walks from the frames; --force writes such a file anyway (its image
+ * the paths from the frames; --force writes such a file anyway (its image
  * data stays exact) with a warning. */
-static lihop_status check_replay(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
+static lihop_status check_replay(export_ctx *x, const h5md_args *a, double t_end_s, const lihop_h5md_frames *f)
 {
     double want = x->pt.t_end_s[x->s];
-    if (t->t_end_s != want)
+    if (t_end_s != want)
         return lihop_fail(&x->err, LIHOP_ERR_INPUT, "the replay's run time %.17g s differs from the stored t_end_s "
-                          "%.17g s of point %ld: the deck no longer describes the run", t->t_end_s, want, a->point);
+                          "%.17g s of point %ld: the deck no longer describes the run", t_end_s, want, a->point);
     for (int ax = 0; ax < 3; ++ax) {
-        if (2 * t->max_step[ax] < t->n[ax]) continue;
-        lihop_fail(&x->err, LIHOP_ERR_INPUT, "frames too far apart: a walker moved %d voxels along %c between two "
-                   "frames, at least half the box (%d voxels), so minimum-image unwrapping (kinisi, MDAnalysis) "
-                   "would lose it; use more --frames (now %d), or --force to write it anyway", t->max_step[ax],
-                   "xyz"[ax], t->n[ax], a->frames);
+        if (2.0 * f->max_step_nm[ax] < f->box_nm[ax]) continue;
+        lihop_fail(&x->err, LIHOP_ERR_INPUT, "frames too far apart: a particle moved %g nm along %c between two "
+                   "frames, at least half the box (%g nm), so minimum-image unwrapping (kinisi, MDAnalysis) would "
+                   "lose it; use more --frames (now %d), or --force to write it anyway", f->max_step_nm[ax],
+                   "xyz"[ax], f->box_nm[ax], a->frames);
         if (!a->force) return LIHOP_ERR_INPUT;
         fprintf(stderr, "lihop: warning: %s (--force: written; unwrap with /particles/*/image)\n", x->err.msg);
         break;
@@ -261,56 +281,106 @@ static lihop_status check_all_walkers(export_ctx *x, const h5md_args *a)
     return st;
 }
 
-static lihop_status write_out(export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t)
+/* The provenance common to both models. */
+static lihop_h5md_info base_info(const export_ctx *x, const h5md_args *a, uint64_t hops, double t_end_s)
 {
     const char *user = getenv("USER");
-    lihop_h5md_info info = {.species = x->pt.species[x->s], .species_index = x->s,
+    lihop_h5md_info info = {.model = x->pt.model, .species = x->pt.species[x->s], .species_index = x->s,
                             .author = a->author ? a->author : (user && user[0] ? user : "unknown"),
                             .creator_version = LIHOP_VERSION " (" LIHOP_GIT_DESCRIBE ")", .results_path = a->in,
-                            .point = (int)a->point, .seed = x->pt.seed, .point_walkers = x->pt.walkers[x->s],
-                            .T_K = x->view->temperature_K[0]};
+                            .point = (int)a->point, .seed = x->pt.seed, .hops = hops,
+                            .T_K = x->view->temperature_K[0], .t_end_s = t_end_s, .replica = -1};
     for (int ax = 0; ax < 3; ++ax) {
         info.D_m2_s[ax] = x->pt.D_m2_s[x->s][ax];
         info.D_err_m2_s[ax] = x->pt.D_err_m2_s[x->s][ax];
     }
-    return lihop_h5md_write(a->out, &info, t, &x->err);
+    return info;
 }
 
-static void report(const export_ctx *x, const h5md_args *a, const lihop_voxel_traj *t, int all_checked)
+static void report(const export_ctx *x, const h5md_args *a, const lihop_h5md_frames *f, const char *what)
 {
     const double *D = x->pt.D_m2_s[x->s], *E = x->pt.D_err_m2_s[x->s];
     double d = (D[0] + D[1] + D[2]) / 3.0, e = sqrt(E[0] * E[0] + E[1] * E[1] + E[2] * E[2]) / 3.0;
-    printf("point %ld (T = %g K, seed %llu), species %s: %llu of %llu walkers x %d frames over %.6g s\n", a->point,
-           x->view->temperature_K[0], (unsigned long long)x->pt.seed, x->pt.species[x->s],
-           (unsigned long long)t->nwalkers, (unsigned long long)x->pt.walkers[x->s], t->nframes, t->t_end_s);
-    printf("  box %d x %d x %d voxels of %g nm; largest move between frames %d, %d, %d voxels (x, y, z)\n", t->n[0],
-           t->n[1], t->n[2], t->voxel_m * 1e9, t->max_step[0], t->max_step[1], t->max_step[2]);
-    printf("  lihop D of the point: %.6g +- %.2g m^2/s (all %llu walkers)\n", d, e,
-           (unsigned long long)x->pt.walkers[x->s]);
-    if (all_checked)
-        printf("  replay check: all walkers replayed give the stored D_xx, D_yy, D_zz bit for bit\n");
-    printf("  written to %s (H5MD 1.1, /particles/%s)\n", a->out, x->pt.species[x->s]);
+    printf("point %ld (T = %g K, seed %llu), %s x %d frames over %.6g s\n", a->point, x->view->temperature_K[0],
+           (unsigned long long)x->pt.seed, what, f->nframes, f->time_s[f->nframes - 1]);
+    printf("  box %g x %g x %g nm; largest move between frames %.3g, %.3g, %.3g nm (x, y, z)\n", f->box_nm[0],
+           f->box_nm[1], f->box_nm[2], f->max_step_nm[0], f->max_step_nm[1], f->max_step_nm[2]);
+    printf("  lihop %s of the point: %.6g +- %.2g m^2/s\n", x->cfg->model == LIHOP_MODEL_GARNET ? "tracer D*" : "D", d,
+           e);
 }
 
-static lihop_status export_point(export_ctx *x, const h5md_args *a)
+/* Voxel: walkers 0..N-1 of the species. */
+static lihop_status export_voxel(export_ctx *x, const h5md_args *a, const char *dir, lihop_h5md_frames *f)
 {
-    char dir[LIHOP_PATH_LEN];
-    lihop_status st = lihop_results_point_read(a->in, (int)a->point, &x->pt, &x->err);
-    if (!st) st = load_deck(x, dir, sizeof dir);
-    if (!st) st = find_point(x, (int)a->point);
-    if (!st) st = build_micro(x, dir, (int)a->point);
+    lihop_status st = build_micro(x, dir, (int)a->point);
     if (!st) st = pick_species(x, a->species);
     uint64_t nw = 0;
     if (!st) st = check_sizes(x, a, &nw);
     if (st) return st;
     lihop_voxel_traj t;
     st = lihop_voxel_replay(x->view, x->m, x->s, x->pt.extensions[x->s], nw, a->frames, a->threads, &t, &x->err);
-    if (!st) st = check_replay(x, a, &t);
+    if (!st) st = lihop_h5md_frames_voxel(&t, f, &x->err);
+    if (!st) st = check_replay(x, a, t.t_end_s, f);
     int all = !st && nw == x->pt.walkers[x->s];
     if (all) st = check_all_walkers(x, a);
-    if (!st) st = write_out(x, a, &t);
-    if (!st) report(x, a, &t, all);
+    lihop_h5md_info info = base_info(x, a, t.hops, t.t_end_s);
+    info.point_walkers = x->pt.walkers[x->s];
+    info.voxel_size_m = t.voxel_m;
+    if (!st) st = lihop_h5md_write(a->out, &info, f, &x->err);
+    if (!st) {
+        char what[160];
+        snprintf(what, sizeof what, "species %s: %llu of %llu walkers", x->pt.species[x->s],
+                 (unsigned long long)nw, (unsigned long long)x->pt.walkers[x->s]);
+        report(x, a, f, what);
+        if (all) printf("  replay check: all walkers replayed give the stored D_xx, D_yy, D_zz bit for bit\n");
+    }
     lihop_voxel_traj_free(&t);
+    return st;
+}
+
+/* Garnet: the Li ions of one replica of the main run. */
+static lihop_status export_garnet(export_ctx *x, const h5md_args *a, lihop_h5md_frames *f)
+{
+    if (a->walkers > 0)
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--walkers is for voxel results files; a garnet export writes "
+                          "every Li ion of one replica (choose it with --replica)");
+    if (a->species && strcmp(a->species, "li"))
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "unknown species '%s' (the file's species: li)", a->species);
+    if ((uint64_t)a->replica >= x->pt.walkers[0])
+        return lihop_fail(&x->err, LIHOP_ERR_INPUT, "--replica %lld: point %ld has replicas 0..%llu", a->replica,
+                          a->point, (unsigned long long)x->pt.walkers[0] - 1);
+    lihop_garnet_traj t;
+    lihop_status st = lihop_garnet_replay(x->view, a->replica, a->frames, &t, &x->err);
+    if (!st) st = lihop_h5md_frames_garnet(&t, f, &x->err);
+    if (!st) st = check_replay(x, a, t.t_end_s, f);
+    lihop_h5md_info info = base_info(x, a, t.hops, t.t_end_s);
+    info.replica = a->replica;
+    info.replicas = (int64_t)x->pt.walkers[0];
+    if (!st) st = lihop_h5md_write(a->out, &info, f, &x->err);
+    if (!st) {
+        char what[160];
+        snprintf(what, sizeof what, "replica %lld of %llu: %lld Li", a->replica,
+                 (unsigned long long)x->pt.walkers[0], (long long)t.nli);
+        report(x, a, f, what);
+    }
+    lihop_garnet_traj_free(&t);
+    return st;
+}
+
+static lihop_status export_point(export_ctx *x, h5md_args *a)
+{
+    char dir[LIHOP_PATH_LEN];
+    lihop_status st = lihop_results_point_read(a->in, (int)a->point, &x->pt, &x->err);
+    if (!st) st = load_deck(x, dir, sizeof dir);
+    if (!st) st = find_point(x, (int)a->point);
+    if (st) return st;
+    int garnet = x->cfg->model == LIHOP_MODEL_GARNET;
+    if (!a->frames) a->frames = garnet ? DEFAULT_FRAMES_GARNET : DEFAULT_FRAMES;
+    lihop_h5md_frames f;
+    memset(&f, 0, sizeof f);
+    st = garnet ? export_garnet(x, a, &f) : export_voxel(x, a, dir, &f);
+    if (!st) printf("  written to %s (H5MD 1.1, /particles/%s)\n", a->out, x->pt.species[x->s]);
+    lihop_h5md_frames_free(&f);
     return st;
 }
 

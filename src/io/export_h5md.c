@@ -89,6 +89,8 @@ void lihop_results_point_free(lihop_results_point *p)
     if (!p) return;
     free(p->config_text);
     free(p->config_path);
+    free(p->garnet_material_text);
+    free(p->garnet_lattice_text);
     for (int i = 0; i < LIHOP_MAX_PHASES; i++) free(p->material_text[i]);
     memset(p, 0, sizeof *p);
 }
@@ -111,7 +113,26 @@ static void finished_ids(hid_t file, char *buf, size_t cap)
     if (!buf[0]) snprintf(buf, cap, "none");
 }
 
-/* /metadata: model, status, deck, species and phase material texts. */
+/* Voxel: species names and phase material texts; garnet: Li, material and lattice texts. */
+static void read_model_meta(hid_t meta, lihop_results_point *p)
+{
+    if (!strcmp(p->model, "garnet")) {
+        p->nspecies = 1;
+        snprintf(p->species[0], sizeof p->species[0], "li");
+        p->garnet_material_text = lihop_h5i_read_attr_str(meta, "material_text");
+        p->garnet_lattice_text = lihop_h5i_read_attr_str(meta, "lattice_text");
+        return;
+    }
+    char *names[LIHOP_MAX_SPECIES] = {NULL};
+    p->nspecies = read_strs(meta, "species/name", names, LIHOP_MAX_SPECIES);
+    for (int s = 0; s < p->nspecies; s++) {
+        snprintf(p->species[s], sizeof p->species[s], "%s", names[s]);
+        free(names[s]);
+    }
+    read_strs(meta, "phases/material_text", p->material_text, LIHOP_MAX_PHASES);  /* absent: NULLs */
+}
+
+/* /metadata: model, status, deck and what the model's replay compares. */
 static lihop_status read_meta(hid_t f, const char *path, lihop_results_point *p, lihop_err *err)
 {
     hid_t meta = H5Lexists(f, "/metadata", H5P_DEFAULT) > 0 ? H5Gopen2(f, "/metadata", H5P_DEFAULT) : -1;
@@ -123,23 +144,26 @@ static lihop_status read_meta(hid_t f, const char *path, lihop_results_point *p,
     snprintf(p->status, sizeof p->status, "%s", status ? status : "");
     free(model);
     free(status);
-    char *names[LIHOP_MAX_SPECIES] = {NULL};
-    p->nspecies = meta >= 0 ? read_strs(meta, "species/name", names, LIHOP_MAX_SPECIES) : -1;
-    for (int s = 0; s < p->nspecies; s++) {
-        snprintf(p->species[s], sizeof p->species[s], "%s", names[s]);
-        free(names[s]);
-    }
-    if (meta >= 0) read_strs(meta, "phases/material_text", p->material_text, LIHOP_MAX_PHASES);  /* absent: NULLs */
+    if (meta >= 0 && (!strcmp(p->model, "voxel") || !strcmp(p->model, "garnet"))) read_model_meta(meta, p);
     if (meta >= 0) H5Gclose(meta);
-    if (!p->config_text || !p->model[0])
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata config_text and model)",
-                          path);
-    if (strcmp(p->model, "voxel"))
-        return lihop_fail(err, LIHOP_ERR_INPUT, "%s is a %s results file; trajectories are exported for the voxel "
-                          "model only", path, p->model);
+    if (!p->config_text || (strcmp(p->model, "voxel") && strcmp(p->model, "garnet")))
+        return lihop_fail(err, LIHOP_ERR_INPUT, "%s is not a lihop results file (no /metadata config_text and model "
+                          "voxel or garnet)", path);
     if (p->nspecies < 1)
         return lihop_fail(err, LIHOP_ERR_INPUT, "%s: cannot read /metadata/species/name", path);
     return LIHOP_OK;
+}
+
+/* A garnet point's main run record: attributes t_end_s, replicas, nli, the tracer D per axis. */
+static int read_garnet_record(hid_t g, lihop_results_point *p)
+{
+    double v = 0.0;
+    int ok = lihop_results_point_attr(p, "t_end_s", &p->t_end_s[0]) && lihop_results_point_attr(p, "replicas", &v);
+    p->walkers[0] = (uint64_t)v;
+    p->nli = lihop_results_point_attr(p, "nli", &v) ? (int64_t)v : 0;
+    ok = ok && p->nli > 0 && read_ds(g, "D_tracer_axis_m2_s", H5T_NATIVE_DOUBLE, p->D_m2_s[0], 3) == 3 &&
+         read_ds(g, "D_tracer_axis_err_m2_s", H5T_NATIVE_DOUBLE, p->D_err_m2_s[0], 3) == 3;
+    return ok;
 }
 
 /* /points/<id>: the complete flag, coordinates, per-species run record. */
@@ -164,6 +188,12 @@ static lihop_status read_point_group(hid_t f, const char *path, int id, lihop_re
     char *tr = lihop_h5i_read_attr_str(g, "transference_species");
     snprintf(p->transference_species, sizeof p->transference_species, "%s", tr ? tr : "");
     free(tr);
+    if (!strcmp(p->model, "garnet")) {
+        int ok = read_garnet_record(g, p);
+        H5Gclose(g);
+        return ok ? LIHOP_OK : lihop_fail(err, LIHOP_ERR_INPUT, "%s: point %d lacks t_end_s, replicas, nli or "
+                                          "D_tracer_axis_m2_s (written by an older lihop?)", path, id);
+    }
     size_t ns = (size_t)p->nspecies;
     int ok = read_ds(g, "t_end_s", H5T_NATIVE_DOUBLE, p->t_end_s, ns) == (long)ns &&
              read_ds(g, "extensions", H5T_NATIVE_INT32, p->extensions, ns) == (long)ns &&
@@ -194,10 +224,94 @@ lihop_status lihop_results_point_read(const char *path, int id, lihop_results_po
     return st;
 }
 
+/* ---- frames from a replay ---------------------------------------------------------- */
+
+void lihop_h5md_frames_free(lihop_h5md_frames *f)
+{
+    if (!f) return;
+    free(f->time_s);
+    free(f->pos_nm);
+    free(f->image);
+    f->time_s = NULL;
+    f->pos_nm = NULL;
+    f->image = NULL;
+}
+
+static lihop_status frames_alloc(lihop_h5md_frames *f, uint64_t natoms, int nframes, const double *time_s,
+                                 lihop_err *err)
+{
+    memset(f, 0, sizeof *f);
+    size_t n = (size_t)nframes * (size_t)natoms * 3;
+    f->natoms = natoms;
+    f->nframes = nframes;
+    f->time_s = malloc((size_t)nframes * sizeof *f->time_s);
+    f->pos_nm = malloc(n * sizeof *f->pos_nm);
+    f->image = malloc(n * sizeof *f->image);
+    if (!f->time_s || !f->pos_nm || !f->image) {
+        lihop_h5md_frames_free(f);
+        return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for %zu coordinates", n);
+    }
+    memcpy(f->time_s, time_s, (size_t)nframes * sizeof *f->time_s);
+    return LIHOP_OK;
+}
+
+/* m -> nm as a decimal change of unit: 1e-8 m is 10 nm, not the
+ * 10.000000000000002 of 1e-8 * 1e9 (15 significant digits survive). */
+static double m_to_nm(double m)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", m * 1e9);
+    return strtod(buf, NULL);
+}
+
+lihop_status lihop_h5md_frames_voxel(const lihop_voxel_traj *t, lihop_h5md_frames *f, lihop_err *err)
+{
+    lihop_status st = frames_alloc(f, t->nwalkers, t->nframes, t->time_s, err);
+    if (st) return st;
+    double h_nm = m_to_nm(t->voxel_m);
+    for (int ax = 0; ax < 3; ++ax) {
+        f->box_nm[ax] = t->n[ax] * h_nm;
+        f->max_step_nm[ax] = t->max_step[ax] * h_nm;
+    }
+    size_t n = (size_t)t->nframes * (size_t)t->nwalkers * 3;
+    for (size_t i = 0; i < n; i++) {
+        int32_t L = t->n[i % 3], u = t->pos[i];
+        int32_t im = u >= 0 ? u / L : -((-u + L - 1) / L);      /* floor(u / L) */
+        f->image[i] = im;
+        f->pos_nm[i] = (float)(((double)(u - im * L) + 0.5) * h_nm);
+    }
+    return LIHOP_OK;
+}
+
+/* x wrapped into [0, L) as float (a value that rounds up to L is 0 of the next image). */
+static void wrap(double u, double L, float *x, int32_t *im)
+{
+    double k = floor(u / L), w = u - k * L;
+    float xf = (float)w;
+    if (xf >= (float)L) { xf = 0.0f; k += 1.0; }
+    if (xf < 0.0f) { xf += (float)L; k -= 1.0; }
+    *x = xf;
+    *im = (int32_t)k;
+}
+
+lihop_status lihop_h5md_frames_garnet(const lihop_garnet_traj *t, lihop_h5md_frames *f, lihop_err *err)
+{
+    lihop_status st = frames_alloc(f, (uint64_t)t->nli, t->nframes, t->time_s, err);
+    if (st) return st;
+    for (int ax = 0; ax < 3; ++ax) f->box_nm[ax] = 0.1 * t->box_A[ax];
+    size_t row = (size_t)t->nli * 3, n = (size_t)t->nframes * row;
+    for (size_t i = 0; i < n; i++) {
+        wrap(0.1 * t->pos_A[i], f->box_nm[i % 3], &f->pos_nm[i], &f->image[i]);
+        double d = i >= row ? fabs(0.1 * (t->pos_A[i] - t->pos_A[i - row])) : 0.0;
+        if (d > f->max_step_nm[i % 3]) f->max_step_nm[i % 3] = d;
+    }
+    return LIHOP_OK;
+}
+
 /* ---- writing H5MD ---------------------------------------------------------------- */
 
 /* The file's step [nframes] int64 and time [nframes] float64 "s" under group g. */
-static int write_step_time(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_voxel_traj *t)
+static int write_step_time(lihop_h5i_ctx *c, hid_t g, const char *gname, const lihop_h5md_frames *t)
 {
     hsize_t dims[1] = {(hsize_t)t->nframes};
     int64_t *step = malloc((size_t)t->nframes * sizeof *step);
@@ -223,9 +337,9 @@ static int link_step_time(lihop_h5i_ctx *c, hid_t pg, const char *grp)
 
 /* A [nframes][N][3] dataset value under group g, chunked by frame, from buf. */
 static int write_frames(lihop_h5i_ctx *c, hid_t g, const char *gname, hid_t ftype, hid_t mtype,
-                        const lihop_voxel_traj *t, const void *buf, const char *unit)
+                        const lihop_h5md_frames *t, const void *buf, const char *unit)
 {
-    hsize_t dims[3] = {(hsize_t)t->nframes, (hsize_t)t->nwalkers, 3}, chunk[3] = {1, (hsize_t)t->nwalkers, 3};
+    hsize_t dims[3] = {(hsize_t)t->nframes, (hsize_t)t->natoms, 3}, chunk[3] = {1, (hsize_t)t->natoms, 3};
     hid_t sp = H5Screate_simple(3, dims, NULL), pl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t d = sp >= 0 && pl >= 0 && H5Pset_chunk(pl, 3, chunk) >= 0
                   ? H5Dcreate2(g, "value", ftype, sp, H5P_DEFAULT, pl, H5P_DEFAULT) : -1;
@@ -238,50 +352,29 @@ static int write_frames(lihop_h5i_ctx *c, hid_t g, const char *gname, hid_t ftyp
     return rc;
 }
 
-/* m -> nm as a decimal change of unit: 1e-8 m is 10 nm, not the
- * 10.000000000000002 of 1e-8 * 1e9 (15 significant digits survive). */
-static double m_to_nm(double m)
+/* position (wrapped, nm, with the step and time) and image. */
+static int write_position_image(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_h5md_frames *t)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.15g", m * 1e9);
-    return strtod(buf, NULL);
-}
-
-/* Positions wrapped into [0, L) (voxel centres, nm) and their periodic images. */
-static int write_position_image(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_voxel_traj *t)
-{
-    size_t n = (size_t)t->nframes * (size_t)t->nwalkers * 3;
-    float *x = malloc(n * sizeof *x);
-    int32_t *img = malloc(n * sizeof *img);
-    int rc = x && img ? 0 : lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for %zu coordinates", n);
-    double h_nm = m_to_nm(t->voxel_m);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        int32_t L = t->n[i % 3], u = t->pos[i];
-        int32_t im = u >= 0 ? u / L : -((-u + L - 1) / L);      /* floor(u / L) */
-        img[i] = im;
-        x[i] = (float)(((double)(u - im * L) + 0.5) * h_nm);
-    }
     char gname[256];
     hid_t g = -1;
     snprintf(gname, sizeof gname, "%s/position", pname);
-    if (rc == 0 && (rc = lihop_h5i_make_group(c, pg, "position", &g)) == 0) {
+    int rc = lihop_h5i_make_group(c, pg, "position", &g);
+    if (rc == 0) {
         rc = write_step_time(c, g, gname, t);
-        if (rc == 0) rc = write_frames(c, g, gname, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, t, x, "nm");
+        if (rc == 0) rc = write_frames(c, g, gname, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, t, t->pos_nm, "nm");
         H5Gclose(g);
     }
     snprintf(gname, sizeof gname, "%s/image", pname);
     if (rc == 0 && (rc = lihop_h5i_make_group(c, pg, "image", &g)) == 0) {
-        rc = write_frames(c, g, gname, H5T_STD_I32LE, H5T_NATIVE_INT32, t, img, NULL);
+        rc = write_frames(c, g, gname, H5T_STD_I32LE, H5T_NATIVE_INT32, t, t->image, NULL);
         H5Gclose(g);
         if (rc == 0) rc = link_step_time(c, pg, "image");
     }
-    free(x);
-    free(img);
     return rc;
 }
 
 /* box: dimension, boundary and the edges (fixed, stored per frame for MDAnalysis). */
-static int write_box(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_voxel_traj *t)
+static int write_box(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_h5md_frames *t)
 {
     char gname[256];
     snprintf(gname, sizeof gname, "%s/box", pname);
@@ -291,7 +384,7 @@ static int write_box(lihop_h5i_ctx *c, hid_t pg, const char *pname, const lihop_
     if (rc == 0) rc = lihop_h5i_attr_fixstr(c, box, gname, "boundary", 9, 3, "periodic\0periodic\0periodic");
     double *e = malloc((size_t)t->nframes * 3 * sizeof *e);
     if (rc == 0 && !e) rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for the box edges");
-    for (int k = 0; rc == 0 && k < t->nframes * 3; k++) e[k] = t->n[k % 3] * m_to_nm(t->voxel_m);
+    for (int k = 0; rc == 0 && k < t->nframes * 3; k++) e[k] = t->box_nm[k % 3];
     if (rc == 0) rc = lihop_h5i_make_group(c, box, "edges", &edges);
     if (rc == 0) {
         hsize_t dims[2] = {(hsize_t)t->nframes, 3};
@@ -324,8 +417,19 @@ static int write_h5md_group(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *in
     return rc;
 }
 
-/* /parameters/lihop: where the walkers come from and what the run measured. */
-static int write_provenance(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *info, const lihop_voxel_traj *t)
+/* The model's own provenance: voxel walkers and h, or the garnet replica. */
+static int write_model_provenance(lihop_h5i_ctx *c, hid_t g, const char *gn, const lihop_h5md_info *info)
+{
+    if (!strcmp(info->model, "garnet")) {
+        int rc = lihop_h5i_attr_i64(c, g, gn, "replica", info->replica);
+        return rc == 0 ? lihop_h5i_attr_i64(c, g, gn, "replicas", info->replicas) : rc;
+    }
+    int rc = lihop_h5i_attr_u64(c, g, gn, "point_walkers", info->point_walkers);
+    return rc == 0 ? lihop_h5i_attr_f64(c, g, gn, "voxel_size_m", info->voxel_size_m) : rc;
+}
+
+/* /parameters/lihop: where the particles come from and what the run measured. */
+static int write_provenance(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *info, const lihop_h5md_frames *t)
 {
     hid_t par = -1, g = -1;
     const char *gn = "/parameters/lihop";
@@ -334,17 +438,17 @@ static int write_provenance(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *in
     H5Gclose(par);
     if (rc < 0) return rc;
     hsize_t three[1] = {3};
-    int steps[3] = {t->max_step[0], t->max_step[1], t->max_step[2]};
-    const lihop_h5i_f64 f64[] = {{"T_K", info->T_K}, {"voxel_size_m", t->voxel_m}, {"t_end_s", t->t_end_s}};
-    rc = lihop_h5i_attr_str(c, g, gn, "results_file", info->results_path);
+    const lihop_h5i_f64 f64[] = {{"T_K", info->T_K}, {"t_end_s", info->t_end_s}};
+    rc = lihop_h5i_attr_str(c, g, gn, "model", info->model);
+    if (rc == 0) rc = lihop_h5i_attr_str(c, g, gn, "results_file", info->results_path);
     if (rc == 0) rc = lihop_h5i_attr_i32(c, g, gn, "point", info->point);
     if (rc == 0) rc = lihop_h5i_attr_str(c, g, gn, "species", info->species);
-    if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "walkers", t->nwalkers);
-    if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "point_walkers", info->point_walkers);
+    if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "particles", t->natoms);
     if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "seed", info->seed);
-    if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "hops", t->hops);
-    if (rc == 0) rc = lihop_h5i_attr_f64s(c, g, gn, f64, 3);
-    if (rc == 0) rc = lihop_h5i_attr_i32s(c, g, gn, "max_step_voxels", 3, steps);
+    if (rc == 0) rc = lihop_h5i_attr_u64(c, g, gn, "hops", info->hops);
+    if (rc == 0) rc = lihop_h5i_attr_f64s(c, g, gn, f64, 2);
+    if (rc == 0) rc = write_model_provenance(c, g, gn, info);
+    if (rc == 0) rc = lihop_h5i_dset_f64(c, g, gn, "max_step_nm", 1, three, t->max_step_nm, "nm");
     if (rc == 0) rc = lihop_h5i_dset_f64(c, g, gn, "D_m2_s", 1, three, info->D_m2_s, "m^2/s");
     if (rc == 0) rc = lihop_h5i_dset_f64(c, g, gn, "D_err_m2_s", 1, three, info->D_err_m2_s, "m^2/s");
     H5Gclose(g);
@@ -352,7 +456,7 @@ static int write_provenance(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *in
 }
 
 /* /particles/<species>: position (first: box and image link its step and time), image, box, species. */
-static int write_particles(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *info, const lihop_voxel_traj *t)
+static int write_particles(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *info, const lihop_h5md_frames *t)
 {
     hid_t parts = -1, pg = -1;
     char pname[128];
@@ -363,17 +467,17 @@ static int write_particles(lihop_h5i_ctx *c, hid_t f, const lihop_h5md_info *inf
     if (rc < 0) return rc;
     rc = write_position_image(c, pg, pname, t);
     if (rc == 0) rc = write_box(c, pg, pname, t);
-    int32_t *sp = rc == 0 ? malloc((size_t)t->nwalkers * sizeof *sp) : NULL;
+    int32_t *sp = rc == 0 ? malloc((size_t)t->natoms * sizeof *sp) : NULL;
     if (rc == 0 && !sp) rc = lihop_h5i_fail(c, LIHOP_ERR_NOMEM, "out of memory for the species list");
-    for (uint64_t i = 0; rc == 0 && i < t->nwalkers; i++) sp[i] = info->species_index;
-    hsize_t dims[1] = {(hsize_t)t->nwalkers};
+    for (uint64_t i = 0; rc == 0 && i < t->natoms; i++) sp[i] = info->species_index;
+    hsize_t dims[1] = {(hsize_t)t->natoms};
     if (rc == 0) rc = lihop_h5i_dset_write(c, pg, pname, "species", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, dims, sp, NULL);
     free(sp);
     H5Gclose(pg);
     return rc;
 }
 
-lihop_status lihop_h5md_write(const char *path, const lihop_h5md_info *info, const lihop_voxel_traj *t,
+lihop_status lihop_h5md_write(const char *path, const lihop_h5md_info *info, const lihop_h5md_frames *t,
                               lihop_err *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
