@@ -23,13 +23,13 @@
 #define MAX_FRAMES 100000
 #define MAX_VALUES 50000000ull       /* walkers x frames: 36 bytes each at the peak (positions, their float and image copies) */
 
-enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE, OPT_REPLICA };
+enum { OPT_POINT = 2000, OPT_SPECIES, OPT_WALKERS, OPT_FRAMES, OPT_THREADS, OPT_AUTHOR, OPT_FORCE, OPT_REPLICA, OPT_VERIFY };
 
 typedef struct {
     const char *in, *out, *species, *author;
     long point;
     long long walkers, replica;
-    int frames, threads, force, replica_set;   /* frames 0: the model's default */
+    int frames, threads, force, replica_set, verify;   /* frames 0: the model's default */
 } h5md_args;
 
 /* A whole decimal number in [lo, hi], else the error naming the option (returns 2). */
@@ -53,6 +53,7 @@ static int take_option(int c, h5md_args *a)
     case OPT_SPECIES: a->species = optarg; break;
     case OPT_AUTHOR: a->author = optarg; break;
     case OPT_FORCE: a->force = 1; break;
+    case OPT_VERIFY: a->verify = 1; break;
     case OPT_POINT: rc = parse_num("--point", optarg, 0, 2147483647, &x); a->point = (long)x; break;
     case OPT_WALKERS: rc = parse_num("--walkers", optarg, 1, 2147483647, &x); a->walkers = x; break;
     case OPT_FRAMES: rc = parse_num("--frames", optarg, 2, MAX_FRAMES, &x); a->frames = (int)x; break;
@@ -68,7 +69,8 @@ static const struct option H5MD_OPTS[] = {
     {"species", required_argument, NULL, OPT_SPECIES}, {"walkers", required_argument, NULL, OPT_WALKERS},
     {"frames", required_argument, NULL, OPT_FRAMES},   {"threads", required_argument, NULL, OPT_THREADS},
     {"author", required_argument, NULL, OPT_AUTHOR},   {"force", no_argument, NULL, OPT_FORCE},
-    {"replica", required_argument, NULL, OPT_REPLICA}, {NULL, 0, NULL, 0}};
+    {"replica", required_argument, NULL, OPT_REPLICA}, {"verify", no_argument, NULL, OPT_VERIFY},
+    {NULL, 0, NULL, 0}};
 
 /* 0 and *a filled, 2 after a wrong call, -1 after --help. */
 static int parse_args(int argc, char **argv, h5md_args *a)
@@ -321,7 +323,7 @@ static lihop_status export_voxel(export_ctx *x, const h5md_args *a, const char *
     st = lihop_voxel_replay(x->view, x->m, x->s, x->pt.extensions[x->s], nw, a->frames, a->threads, &t, &x->err);
     if (!st) st = lihop_h5md_frames_voxel(&t, f, &x->err);
     if (!st) st = check_replay(x, a, t.t_end_s, f);
-    int all = !st && nw == x->pt.walkers[x->s];
+    int all = !st && (a->verify || nw == x->pt.walkers[x->s]);
     if (all) st = check_all_walkers(x, a);
     lihop_h5md_info info = base_info(x, a, t.hops, t.t_end_s);
     info.point_walkers = x->pt.walkers[x->s];
@@ -338,6 +340,18 @@ static lihop_status export_voxel(export_ctx *x, const h5md_args *a, const char *
     return st;
 }
 
+/* --verify, garnet: every replica replayed must give the stored production hops. */
+static lihop_status check_all_replicas(export_ctx *x, const h5md_args *a)
+{
+    uint64_t hops = 0;
+    lihop_status st = lihop_garnet_replay_hops(x->view, a->threads, &hops, &x->err);
+    if (!st && hops != x->pt.hops)
+        st = lihop_fail(&x->err, LIHOP_ERR_INPUT, "the replay of all %llu replicas makes %llu hops, the file stores "
+                        "%llu: the deck no longer describes the run", (unsigned long long)x->pt.walkers[0],
+                        (unsigned long long)hops, (unsigned long long)x->pt.hops);
+    return st;
+}
+
 /* Garnet: the Li ions of one replica of the main run. */
 static lihop_status export_garnet(export_ctx *x, const h5md_args *a, lihop_h5md_frames *f)
 {
@@ -351,6 +365,7 @@ static lihop_status export_garnet(export_ctx *x, const h5md_args *a, lihop_h5md_
                           a->point, (unsigned long long)x->pt.walkers[0] - 1);
     lihop_garnet_traj t;
     lihop_status st = lihop_garnet_replay(x->view, a->replica, a->frames, &t, &x->err);
+    if (!st && a->verify) st = check_all_replicas(x, a);
     if (!st) st = lihop_h5md_frames_garnet(&t, f, &x->err);
     if (!st) st = check_replay(x, a, t.t_end_s, f);
     lihop_h5md_info info = base_info(x, a, t.hops, t.t_end_s);
@@ -362,6 +377,9 @@ static lihop_status export_garnet(export_ctx *x, const h5md_args *a, lihop_h5md_
         snprintf(what, sizeof what, "replica %lld of %llu: %lld Li", a->replica,
                  (unsigned long long)x->pt.walkers[0], (long long)t.nli);
         report(x, a, f, what);
+        if (a->verify)
+            printf("  replay check: all %llu replicas replayed make the stored %llu hops, bit for bit\n",
+                   (unsigned long long)x->pt.walkers[0], (unsigned long long)x->pt.hops);
     }
     lihop_garnet_traj_free(&t);
     return st;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "garnet_impl.h"
 #include "garnet_replica.h"
+#include "garnet_run.h"
 
 void lihop_garnet_traj_free(lihop_garnet_traj *t)
 {
@@ -104,6 +105,24 @@ lihop_status lihop_garnet_replay(const lihop_config *view, int64_t replica, int 
     if (!st) st = box_edges(lat, out->box_A, err);
     if (!st) st = replay_replica(lat, g, out, err);
     if (st) lihop_garnet_traj_free(out);
+    lihop_garnet_destroy(g);
+    lihop_lattice_destroy(lat);
+    return st;
+}
+
+lihop_status lihop_garnet_replay_hops(const lihop_config *view, int threads, uint64_t *hops, lihop_err *err)
+{
+    *hops = 0;
+    lihop_lattice *lat = NULL;
+    lihop_garnet *g = NULL;
+    lihop_garnet_replica *rec = NULL;
+    lihop_status st = build_main(view, &lat, &g, err);
+    int64_t n = st ? 0 : lihop_garnet_params_get(g)->nreplicas;
+    if (!st && !(rec = malloc((size_t)n * sizeof *rec)))
+        st = lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory for %lld replica records", (long long)n);
+    if (!st) st = lihop_garnet_run_replicas(g, 0, n, threads, rec, err);
+    for (int64_t r = 0; !st && r < n; ++r) *hops += rec[r].hops;
+    free(rec);
     lihop_garnet_destroy(g);
     lihop_lattice_destroy(lat);
     return st;

@@ -32,4 +32,8 @@ void lihop_garnet_traj_free(lihop_garnet_traj *t);   /* frees the arrays, not t 
 lihop_status lihop_garnet_replay(const lihop_config *view, int64_t replica, int nframes, lihop_garnet_traj *out,
                                  lihop_err *err);
 
+/* Every replica of the main run replayed as the run ran them (threads: OpenMP,
+ * 0 default): their production hops in *hops, to compare with the stored total. */
+lihop_status lihop_garnet_replay_hops(const lihop_config *view, int threads, uint64_t *hops, lihop_err *err);
+
 #endif

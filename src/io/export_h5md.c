@@ -67,6 +67,7 @@ static herr_t collect_attr(hid_t loc, const char *name, const H5A_info_t *info, 
             p->attr_value[p->nattrs++] = v;
         }
         if (!strcmp(name, "seed")) H5Aread(a, H5T_NATIVE_UINT64, &p->seed);
+        if (!strcmp(name, "hops")) H5Aread(a, H5T_NATIVE_UINT64, &p->hops);   /* exact: compared bit for bit */
     }
     if (sp >= 0) H5Sclose(sp);
     if (t >= 0) H5Tclose(t);

@@ -53,6 +53,7 @@ typedef struct {
     char attr_name[LIHOP_POINT_MAX_ATTRS][64];
     double attr_value[LIHOP_POINT_MAX_ATTRS];
     uint64_t seed;                              /* the point's seed attribute */
+    uint64_t hops;                              /* garnet: the main run's production hops (attribute) */
     /* per species (garnet: one, "li", of the main run: walkers = replicas, D = tracer D per axis) */
     double t_end_s[LIHOP_MAX_SPECIES];
     int32_t extensions[LIHOP_MAX_SPECIES];
