@@ -38,7 +38,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
   cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
-  cli_export_h5md=4 interop_h5md_kinisi=8)
+  cli_export_h5md=5 interop_h5md_kinisi=8 interop_h5md_kinisi_garnet=9)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)
@@ -47,7 +47,7 @@ foreach(pair ${LIHOP_TEST_SECONDS})
 endforeach()
 # Tests that run 2 OpenMP threads.
 set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
-  cli_export_h5md interop_h5md_kinisi notebook_voxel_results notebook_garnet_results python_lihop_results)
+  cli_export_h5md interop_h5md_kinisi interop_h5md_kinisi_garnet notebook_voxel_results notebook_garnet_results python_lihop_results)
 
 # lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests
 # (all validation checks run at the OpenMP default, here pinned to 2).
@@ -187,4 +187,5 @@ function(lihop_interop_test name script)
   lihop_test_limits(${name})
 endfunction()
 # lihop export h5md: MDAnalysis opens the trajectory, kinisi's D agrees with lihop's (README "H5MD trajectory export")
-lihop_interop_test(interop_h5md_kinisi test_h5md_kinisi.py)
+lihop_interop_test(interop_h5md_kinisi test_h5md_kinisi.py voxel)
+lihop_interop_test(interop_h5md_kinisi_garnet test_h5md_kinisi.py garnet)

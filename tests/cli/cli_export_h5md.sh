@@ -25,8 +25,10 @@ grep -q 'species li: 400 of 400 walkers x 201 frames' ex1.out || { show ex1; fai
 grep -q 'written to t1.h5md' ex1.out || { show ex1; fail "no 'written to' line"; }
 [ ! -e t1.h5md.tmp ] && [ ! -e t1.h5md.lock ] || fail "a temporary or lock file was left"
 
-check "all walkers exported: the replay reproduces the stored D bit for bit"
+check "all walkers exported (or --verify): the replay reproduces the stored D bit for bit"
 grep -q 'bit for bit' ex1.out || { show ex1; fail "no replay check with all 400 walkers"; }
+expect_rc 0 ex_verify "$LIHOP" export h5md res.h5 --point 0 --walkers 20 --verify -o tv.h5md
+grep -q 'bit for bit' ex_verify.out || { show ex_verify; fail "--verify with 20 walkers did not check all"; }
 
 check "H5MD 1.1: /h5md version, author, creator; box; units; shapes; species"
 [ "$(attr t1.h5md /h5md/version)" = "1, 1" ] || fail "/h5md version is '$(attr t1.h5md /h5md/version)'"
@@ -103,25 +105,39 @@ bad_export text_file 2 "text.h5 is not an HDF5 file" h5md text.h5 --point 0 -o b
 bad_export missing_file 3 "cannot read nothere.h5" h5md nothere.h5 --point 0 -o bad.h5md
 
 check "frames too far apart for minimum-image unwrapping: exit 2, says so, writes nothing"
-bad_export far_frames 2 "frames too far apart: a walker moved" h5md tiny.h5 --point 0 --frames 2 -o bad.h5md
+bad_export far_frames 2 "frames too far apart: a particle moved" h5md tiny.h5 --point 0 --frames 2 -o bad.h5md
 expect_rc 0 forced "$LIHOP" export h5md tiny.h5 --point 0 --frames 2 --force -o forced.h5md
 grep -q "warning: frames too far apart" forced.err && [ -f forced.h5md ] ||
     { show forced; fail "--force did not write the file with a warning"; }
 
-check "a garnet results file: exit 2, voxel only"
+check "garnet: one replica's Li on 65 frames, --verify replays every replica's hops; its refusals"
 sed "s#^lattice: .*#lattice: $SRC/lattices/llzo_cubic.yaml#" "$SRC/tests/data/garnet_material.yaml" > mat.yaml
 printf 'model: garnet\nbackend: cpu\nseed: 5\ntemperature_K: 400\ngarnet:\n  material: mat.yaml\n  cells: [1, 1, 1]\n  li_per_fu: 6.4\nrun:\n  replicas: 8\n  hops_per_li: 10\n  equil_hops_per_li: 2\n' > garnet.yaml
 expect_rc 0 run_garnet "$LIHOP" run garnet.yaml -o garnet.h5 --threads 1
-bad_export garnet_file 2 "garnet.h5 is a garnet results file; trajectories are exported for the voxel model only" \
-    h5md garnet.h5 --point 0 -o bad.h5md
-[ ! -s garnet_file.err ] || ! grep -q HDF5-DIAG garnet_file.err || fail "HDF5 diagnostics on stderr"
+expect_rc 0 ex_garnet "$LIHOP" export h5md garnet.h5 --point 0 --replica 3 --verify -o g.h5md
+nli=$(attr garnet.h5 /points/0/nli)
+[ "$(dims g.h5md /particles/li/position/value)" = "65, $nli, 3" ] ||
+    fail "garnet position value is {$(dims g.h5md /particles/li/position/value)}, expected {65, $nli, 3}"
+[ "$(attr g.h5md /parameters/lihop/replica)" = 3 ] && [ "$(attr g.h5md /parameters/lihop/model)" = garnet ] ||
+    fail "garnet provenance: replica '$(attr g.h5md /parameters/lihop/replica)'"
+grep -q "all 8 replicas replayed make the stored $(attr garnet.h5 /points/0/hops) hops, bit for bit" ex_garnet.out ||
+    { show ex_garnet; fail "no garnet replay check"; }
+awk -v a="$(vals g.h5md /particles/li/position/time | tail -1)" -v b="$(attr garnet.h5 /points/0/t_end_s)" \
+    'BEGIN {exit !(a > 0 && (a - b) / a < 1e-5 && (b - a) / a < 1e-5)}' ||
+    fail "the last garnet frame is not at the point's t_end_s (h5dump's 6 digits)"
+bad_export garnet_replica 2 "--replica 8: point 0 has replicas 0..7" h5md garnet.h5 --point 0 --replica 8 -o bad.h5md
+bad_export garnet_frames 2 "garnet: --frames must be 2..65" h5md garnet.h5 --point 0 --frames 66 -o bad.h5md
+bad_export garnet_walkers 2 "--walkers is for voxel results files" h5md garnet.h5 --point 0 --walkers 5 -o bad.h5md
+bad_export garnet_species 2 "unknown species 'tfsi' (the file's species: li)" h5md garnet.h5 --point 0 --species tfsi -o bad.h5md
+bad_export voxel_replica 2 "--replica is for garnet results files" h5md res.h5 --point 0 --replica 1 -o bad.h5md
+! grep -q HDF5-DIAG ./*.err || fail "HDF5 diagnostics on stderr"
 
 check "an output that cannot be written: exit 3, nothing left"
 bad_export no_dir 3 "nodir/bad.h5md" h5md res.h5 --point 0 -o nodir/bad.h5md
 
 check "lihop help export lists the h5md options"
 expect_rc 0 help "$LIHOP" help export
-for w in h5md --point --species --walkers --frames --author --force; do
+for w in h5md --point --species --walkers --frames --author --force --replica --verify; do
     grep -q -- "$w" help.out || fail "help export lacks $w"
 done
 echo "PASS"
