@@ -1,7 +1,8 @@
 /* export_traj.c - `lihop export h5md` (export_traj.h): find the point's
- * sweep coordinates in the file's own deck, rebuild its microstructure, check
- * that it is the run's, replay the walkers (diag/voxel_replay.h) and write
- * H5MD (io/export_h5md.h). */
+ * sweep coordinates in the file's own deck, check that the deck's files (and
+ * a voxel point's microstructure) are the run's, replay the voxel walkers
+ * (diag/voxel_replay.h) or a garnet replica (diag/garnet_replay.h), check the
+ * replay against what the file stores, and write H5MD (io/export_h5md.h). */
 #include "export_traj.h"
 
 #include <errno.h>
