@@ -39,7 +39,8 @@ set(LIHOP_TEST_SECONDS
   cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
   cli_export_bpx=3 interop_bpx_pybamm=4
-  notebook_quickstart_tour=4 notebook_filler_fraction=10 notebook_arrhenius_bulk_gb_composite=5 python_ema=1)
+  notebook_quickstart_tour=4 notebook_filler_fraction=10 notebook_arrhenius_bulk_gb_composite=5 python_ema=1
+  cli_export_h5md=5 interop_h5md_kinisi=8 interop_h5md_kinisi_garnet=9)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
   list(GET pair 0 _n)
@@ -49,7 +50,8 @@ endforeach()
 # Tests that run 2 OpenMP threads.
 set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
   notebook_voxel_results notebook_garnet_results python_lihop_results cli_export_bpx interop_bpx_pybamm
-  notebook_quickstart_tour notebook_filler_fraction notebook_arrhenius_bulk_gb_composite)
+  notebook_quickstart_tour notebook_filler_fraction notebook_arrhenius_bulk_gb_composite
+  cli_export_h5md interop_h5md_kinisi interop_h5md_kinisi_garnet)
 
 # lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests
 # (all validation checks run at the OpenMP default, here pinned to 2).
@@ -200,3 +202,6 @@ endfunction()
 
 # lihop export bpx: the bpx package validates the file, PyBaMM loads it and discharges (README "BPX export")
 lihop_interop_test(interop_bpx_pybamm test_bpx_pybamm.py)
+# lihop export h5md: MDAnalysis opens the trajectory, kinisi's D agrees with lihop's (README "H5MD trajectory export")
+lihop_interop_test(interop_h5md_kinisi test_h5md_kinisi.py voxel)
+lihop_interop_test(interop_h5md_kinisi_garnet test_h5md_kinisi.py garnet)

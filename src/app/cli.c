@@ -42,17 +42,36 @@ static const cli_cmd CMDS[] = {
      "  --json                  one JSON document instead of the table\n"
      "  --threads N             OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or all cores)\n"
      "  -h, --help              this help\n"},
-    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv] | bpx RESULTS.h5 --base CELL.json -o OUT.json [--line N]",
-     "write a results file's /summary table as CSV, or a BPX 1.1 cell file with lihop's electrolyte",
+    {"export", "lihop export csv RESULTS.h5 [-o OUT.csv]\n"
+               "       lihop export bpx RESULTS.h5 --base CELL.json -o OUT.json [--line N]\n"
+               "       lihop export h5md RESULTS.h5 --point K -o OUT.h5md [--species NAME] [--walkers N] [--replica R]\n"
+               "                         [--frames F] [--verify]",
+     "write a results file's /summary as CSV, a BPX 1.1 cell file with lihop's electrolyte, or an H5MD trajectory",
      "  csv                     the format: one header line \"name [unit]\", one line per point,\n"
      "                          17 significant digits, NaN as nan\n"
+     "  RESULTS.h5              a `lihop run` results file (bpx: a finished voxel sweep with /fits)\n"
+     "  -o, --output OUT        write here (csv: instead of to stdout; bpx, h5md: required, written atomically)\n"
      "  bpx                     a BPX 1.1 JSON cell file (PyBaMM): the base cell with its Electrolyte from\n"
      "                          the results' fits at the base's reference temperature\n"
-     "  RESULTS.h5              a `lihop run` results file (bpx: a finished voxel sweep with /fits)\n"
-     "  -o, --output OUT        write here (csv: instead of to stdout; bpx: required, written atomically)\n"
      "  --base CELL.json        bpx: the BPX 1.x cell (electrodes, separator, cell, state), e.g.\n"
      "                          configs/bpx/nmc_pouch_cell_BPX.json\n"
      "  --line N                bpx: the sweep line of /fits to export (required when there are several)\n"
+     "  h5md                    H5MD 1.1 trajectory of a finished point, replayed from the file's deck\n"
+     "                          and seed (MDAnalysis, kinisi): voxel walkers of one species, or the Li\n"
+     "                          ions of one garnet replica; -o OUT.h5md required\n"
+     "  --point K               the point (its id in /points, the /summary column 'point'; required)\n"
+     "  --species NAME          voxel: one species per file (default: the transference species)\n"
+     "  --walkers N             voxel: walkers 0..N-1 of the point (default: 1000 or all; all: also\n"
+     "                          checks that the replay reproduces the stored D bit for bit)\n"
+     "  --replica R             garnet: the replica whose Li ions are written (default 0)\n"
+     "  --frames F              frames at t = k t_end / (F - 1), k = 0..F-1 (voxel 2..100000, default\n"
+     "                          201; garnet 2..65, default 65)\n"
+     "  --verify                replay the whole point too: voxel every walker (stored D bit for bit),\n"
+     "                          garnet every replica (stored hops)\n"
+     "  --threads N             OpenMP threads of the replay, 1..4096 (results do not depend on it)\n"
+     "  --author NAME           /h5md/author name (default: $USER)\n"
+     "  --force                 write even if a particle moves half the box or more between frames\n"
+     "                          (refused by default: minimum-image unwrapping would lose it)\n"
      "  -h, --help              this help\n"},
     {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
 };

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "export_bpx.h"
 #include "export_csv.h"
+#include "export_traj.h"
 #include "garnet.h"
 #include "garnet_setup.h"
 #include "h5out.h"
@@ -454,6 +455,7 @@ static int parse_line(const char *value, int *line)
 
 static int cmd_export(int argc, char **argv)
 {
+    if (lihop_export_is_h5md(argc, argv)) return lihop_cmd_export_h5md(argc, argv);   /* export_traj.c */
     static const struct option longs[] = {{"output", required_argument, NULL, 'o'},
                                           {"base", required_argument, NULL, 'b'},
                                           {"line", required_argument, NULL, 'l'},
@@ -472,9 +474,9 @@ static int cmd_export(int argc, char **argv)
         if (n == 2) return lihop_cli_error("export", "unexpected argument '%s'", argv[optind]);
         pos[n++] = argv[optind];
     }
-    if (n == 0) return lihop_cli_error("export", "missing the format (csv or bpx) and RESULTS.h5");
+    if (n == 0) return lihop_cli_error("export", "missing the format (csv, bpx or h5md) and RESULTS.h5");
     int bpx = !strcmp(pos[0], "bpx");
-    if (!bpx && strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv, bpx)", pos[0]);
+    if (!bpx && strcmp(pos[0], "csv")) return lihop_cli_error("export", "unknown format '%s' (known: csv, bpx, h5md)", pos[0]);
     if (n == 1) return lihop_cli_error("export", "missing RESULTS.h5 (a lihop run results file)");
     if (bpx) return export_bpx(pos[1], base, out_path, line);
     if (base || line >= 0) return lihop_cli_error("export", "--base and --line are options of export bpx, not csv");
