@@ -70,12 +70,21 @@ typedef struct {
     char material_name[128];
     char material_source[1024];
     char *material_text;            /* the whole file (malloc'd) */
+    /* phases[].from_garnet (config_handoff.h): the results file and fit the
+     * Li transport came from, one line for /metadata/from_garnet; "" otherwise */
+    char garnet_origin[2048];
 } lihop_phase_cfg;
 
 typedef struct {
     int phase_a, phase_b;           /* indices into lihop_config.phases, a != b */
-    double asr_ohm_m2;              /* area-specific resistance, ohm m^2 (>= 0) */
+    double asr_ohm_m2;              /* area-specific resistance, ohm m^2 (>= 0); with a law: its
+                                     * value at the point's T (lihop_sweep_apply) */
     unsigned species_mask;          /* bit s set: applies to species s */
+    /* asr_law_ohm_cm2 or from_garnet: LIHOP_LAW_ARRHENIUS, ASR = asr0 exp(+Ea/kT)
+     * (a resistance rises on cooling); LIHOP_LAW_CONSTANT: asr_ohm_m2 as given */
+    lihop_law_kind asr_law;
+    double asr0_ohm_m2, asr_ea_eV;
+    char garnet_origin[2048];       /* from_garnet: where the numbers came from; "" otherwise */
 } lihop_interface_cfg;
 
 typedef enum {
