@@ -36,7 +36,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
-  cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
+  cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_handoff=9 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3)
 foreach(pair ${LIHOP_TEST_SECONDS})
   string(REPLACE "=" ";" pair "${pair}")
@@ -45,7 +45,7 @@ foreach(pair ${LIHOP_TEST_SECONDS})
   set(_lihop_seconds_${_n} ${_s})
 endforeach()
 # Tests that run 2 OpenMP threads.
-set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
+set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_handoff cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
   notebook_voxel_results notebook_garnet_results python_lihop_results)
 
 # lihop_test_limits(NAME): TIMEOUT, and PROCESSORS 2 for the 2-thread tests

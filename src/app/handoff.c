@@ -56,8 +56,8 @@ static void bulk_block(FILE *out, const handoff_fits *h)
                     t->sigma_err_S_m[r] / 100.0, b->fit.A * exp(-b->fit.Ea_eV / (LIHOP_KB_EV * t->T_K[r])) / 100.0);
     fprintf(out, "phases:\n  - name: llzo                      # from_garnet: {results: %s} gives the same\n"
                  "    carriers:\n      - species: li\n"
-                 "        concentration_mol_L: %.10g   # the garnet's Li density, %.6e 1/m^3\n"
-                 "        sigma_S_cm: {law: arrhenius, prefactor: %.10e, Ea_eV: %.10f}\n",
+                 "        concentration_mol_L: %.12g   # the garnet's Li density, %.6e 1/m^3\n"
+                 "        sigma_S_cm: {law: arrhenius, prefactor: %.12e, Ea_eV: %.12f}\n",
             t->path, b->conc_m3 / (1000.0 * LIHOP_NA), b->conc_m3, b->fit.A / 100.0, b->fit.Ea_eV);
 }
 
@@ -77,7 +77,7 @@ static void asr_block(FILE *out, const handoff_fits *h)
     fprintf(out, "interfaces:\n  - phases: [llzo, gb]              # from_garnet: {results: %s} gives the same\n"
                  "    # per boundary: halve the prefactor where a boundary phase is crossed twice "
                  "(faces_per_boundary: 2)\n"
-                 "    asr_law_ohm_cm2: {law: arrhenius, prefactor: %.10e, Ea_eV: %.10f}\n",
+                 "    asr_law_ohm_cm2: {law: arrhenius, prefactor: %.12e, Ea_eV: %.12f}\n",
             t->path, a->asr0_ohm_m2 * 1e4, a->Ea_eV);
 }
 

@@ -1,6 +1,8 @@
 /* config_handoff.c - the garnet-to-voxel hand-off (config_handoff.h): the fits
  * of garnet bulk sigma(T) and bicrystal ASR(T), and the deck keys that use
  * them (phases[].from_garnet, interfaces[].from_garnet, asr_law_ohm_cm2). */
+#define _XOPEN_SOURCE 700   /* realpath */
+#include <limits.h>
 #include "config_handoff.h"
 #include "config_impl.h"
 
@@ -153,6 +155,9 @@ static lihop_status load_table(pctx *c, const char *key, const char *rel, lihop_
     *t = malloc(sizeof **t);
     if (!*t)
         return lihop_fail(c->err, LIHOP_ERR_NOMEM, "out of memory reading %s", path);
+    char abs[PATH_MAX];
+    if (realpath(path, abs) && strlen(abs) < sizeof path)   /* provenance: the file, wherever the run is */
+        snprintf(path, sizeof path, "%s", abs);
     lihop_err e2 = {{0}};
     if (g_reader(path, *t, &e2) != LIHOP_OK) {
         free(*t);
