@@ -23,7 +23,7 @@ if(NOT DEFINED LIHOP_TEST_TIMEOUT_SCALE)
 endif()
 # name=seconds (measured, rounded up)
 set(LIHOP_TEST_SECONDS
-  test_bkl=1 test_config=1 test_config_material=1 test_garnet=14 test_garnet_config=1 test_h5out=1 test_lattice=1
+  test_bkl=1 test_config=1 test_config_material=1 test_handoff=1 test_garnet=14 test_garnet_config=1 test_h5out=1 test_lattice=1
   test_fit=1 test_micro_h5=1 test_micro_gen_a=45 test_micro_gen_b=10 test_network=2 test_percolation=1 test_rng=1 test_voxel=1
   validate_voxel_uniform=14 validate_voxel_laminate_parallel=38 validate_voxel_laminate_series=34
   validate_voxel_laminate_asr=26 validate_voxel_maxwell_garnett=16 validate_voxel_hashin_shtrikman=19
@@ -68,7 +68,7 @@ endfunction()
 
 # The layer each test links (it sees that layer and the ones below only), so
 # every layer is tested alone; unlisted tests link the whole library (app).
-set(LIHOP_TEST_LAYERS test_rng=core test_bkl=core test_fit=core test_config=input test_config_material=input test_lattice=io test_garnet=diag
+set(LIHOP_TEST_LAYERS test_rng=core test_bkl=core test_fit=core test_config=input test_config_material=input test_handoff=input test_lattice=io test_garnet=diag
     test_garnet_config=diag test_voxel=diag test_network=diag test_h5out=io test_micro_h5=io test_micro_gen_a=model test_micro_gen_b=model test_percolation=model gpu_philox=backend
     gpu_voxel_identity=diag gpu_garnet_identity=diag)
 foreach(pair ${LIHOP_TEST_LAYERS})
