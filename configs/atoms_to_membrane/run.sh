@@ -11,6 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 lihop=${1:-$root/build/lihop}
+case $lihop in */*) lihop=$(cd "$(dirname "$lihop")" && pwd)/$(basename "$lihop") ;; esac   # before the cd
 threads=${2:-2}
 cd "$here"
 "$lihop" run garnet_bulk.yaml -o garnet_bulk.h5 --threads "$threads" --overwrite
