@@ -13,6 +13,8 @@ lihop_garnet_reader_fn lihop_config_garnet_reader(void) { return g_reader; }
 
 double lihop_interface_asr_at(const lihop_interface_cfg *ic, double T_K)
 {
+    if (ic->asr_law == LIHOP_LAW_TABLE)
+        return lihop_tlaw_eval(&ic->asr_table, T_K);
     if (ic->asr_law != LIHOP_LAW_ARRHENIUS)
         return ic->asr_ohm_m2;
     return ic->asr0_ohm_m2 * exp(ic->asr_ea_eV / (LIHOP_KB_EV * T_K));
@@ -83,6 +85,26 @@ static lihop_status gather(const lihop_garnet_table *t, const int *idx, int n, c
     return LIHOP_OK;
 }
 
+/* The table law of x[i] * scale at T[i] (sorted by T); ntab 0 when too long. */
+static void make_table(int n, const double *T, const double *x, double scale, lihop_tlaw *out)
+{
+    memset(out, 0, sizeof *out);
+    out->law = LIHOP_LAW_TABLE;
+    if (n > LIHOP_TLAW_TABLE_MAX)
+        return;
+    for (int i = 0; i < n; i++) {   /* insertion sort: a few temperatures */
+        int j = i;
+        while (j > 0 && out->tab_T_K[j - 1] > T[i]) {
+            out->tab_T_K[j] = out->tab_T_K[j - 1];
+            out->tab_ln_X[j] = out->tab_ln_X[j - 1];
+            j--;
+        }
+        out->tab_T_K[j] = T[i];
+        out->tab_ln_X[j] = log(x[i] * scale);
+    }
+    out->ntab = n;
+}
+
 lihop_status lihop_handoff_bulk_fit(const lihop_garnet_table *t, double li_per_fu, lihop_handoff_bulk *out,
                                     lihop_err *err)
 {
@@ -104,6 +126,7 @@ lihop_status lihop_handoff_bulk_fit(const lihop_garnet_table *t, double li_per_f
     if (!(out->conc_m3 > 0.0))
         return lihop_fail(err, LIHOP_ERR_INPUT, "expected a Li density n_li_m3 > 0 in /points, got %g (%s)",
                           out->conc_m3, t->path);
+    make_table(n, T, s, 1.0, &out->table);
     /* the /arrhenius "sigma" fit: the voxel law is prefactor exp(-Ea/kT), no 1/T */
     return lihop_arrhenius(n, T, s, se, 0, &out->fit, err);
 }
@@ -125,6 +148,7 @@ lihop_status lihop_handoff_asr_fit(const lihop_garnet_table *t, double li_per_fu
                              ge, &out->T_min_K, &out->T_max_K, err);
     if (st != LIHOP_OK)
         return st;
+    make_table(n, T, g, 1.0 / faces, &out->table);
     /* fit the boundary conductance per area G = 1/ASR (an activated hop rate):
      * err(G) = err(ASR)/ASR^2, so ln G has the same relative error as ln ASR */
     for (int i = 0; i < n; i++) {
@@ -173,6 +197,28 @@ static void origin_head(char *buf, size_t cap, const lihop_garnet_table *t)
     snprintf(buf, cap, "results: %.900s (garnet %s, git_describe %.100s, seed %" PRIu64 ", status %.31s)", t->path,
              t->bicrystal ? "bicrystal" : "bulk", t->git_describe, t->seed, t->status);
 }
+
+/* from_garnet law: table: the garnet points themselves, so every deck
+ * temperature must lie within them (no extrapolation of a table). */
+static lihop_status check_table(pctx *c, const lihop_config *cfg, const char *base, const lihop_tlaw *tab,
+                                double tmin, double tmax)
+{
+    char p[PATH_CAP + 8];
+    snprintf(p, sizeof p, "%s.law", base);
+    if (tab->ntab < 2)
+        return cfg_fail_at(c, p, "expected at most %d garnet temperatures for law 'table', got more (use arrhenius)",
+                           LIHOP_TLAW_TABLE_MAX);
+    for (int t = 0; t < cfg->ntemps; t++) {
+        double T = cfg->temperature_K[t];
+        if (T < tmin * (1.0 - 1e-12) || T > tmax * (1.0 + 1e-12))
+            return cfg_fail_at(c, p, "expected every temperature within the garnet's %g-%g K for law 'table' (it "
+                                     "interpolates, never extrapolates), got temperature_K[%d] = %g K", tmin, tmax,
+                               t, T);
+    }
+    return LIHOP_OK;
+}
+
+static int wants_table(const y_from_garnet *g) { return g->law && *g->law == LIHOP_LAW_TABLE; }
 
 /* li_per_fu key of from_garnet, NaN when absent. */
 static double want_li(const y_from_garnet *g) { return g->li_per_fu ? *g->li_per_fu : NAN; }
@@ -236,13 +282,21 @@ lihop_status cfg_phase_from_garnet(pctx *c, lihop_config *cfg, int i, const y_ph
         return cfg_fail_at(c, key, "expected a fit with Ea in [0, %g] eV, a prefactor <= %g S/cm and <= %g mol/L of "
                                    "Li, got Ea %g eV, %g S/cm, %g mol/L", EA_MAX_EV, SIGMA_PREF_MAX_S_CM,
                            CONC_MAX_MOL_L, b.fit.Ea_eV, b.fit.A / 100.0, b.conc_m3 / mol_l_to_si(1.0));
+    char base[PATH_CAP];
+    snprintf(base, sizeof base, "phases[%d].from_garnet", i);
+    int table = wants_table(y->from_garnet);
+    if (table && (st = check_table(c, cfg, base, &b.table, b.T_min_K, b.T_max_K)) != LIHOP_OK)
+        return st;
     ph->ncarriers = 1;
     ph->carriers[0] = (lihop_carrier_cfg){.species = s, .conc_m3 = b.conc_m3, .kind = LIHOP_TRANSPORT_SIGMA,
-                                          .law = {LIHOP_LAW_ARRHENIUS, b.fit.A, b.fit.Ea_eV, 0.0, 0.0}};
+                                          .law = {LIHOP_LAW_ARRHENIUS, b.fit.A, b.fit.Ea_eV, 0.0, 0.0, 0, {0}, {0}}};
+    if (table)
+        ph->carriers[0].law = b.table;
     snprintf(ph->garnet_origin, sizeof ph->garnet_origin,
-             "%s; li_per_fu %g, %d temperatures %g-%g K; sigma_S_cm: arrhenius, prefactor %.6e +- %.2e S/cm, "
-             "Ea_eV %.6f +- %.6f (%s fit of ln sigma); concentration_mol_L %.6g", head, b.li_per_fu, b.n, b.T_min_K,
-             b.T_max_K, b.fit.A / 100.0, b.fit.A_err / 100.0, b.fit.Ea_eV, b.fit.Ea_err_eV,
+             "%s; li_per_fu %g, %d temperatures %g-%g K; sigma_S_cm: %s; arrhenius fit: prefactor %.6e +- %.2e S/cm, "
+             "Ea_eV %.6f +- %.6f (%s, ln sigma); concentration_mol_L %.6g", head, b.li_per_fu, b.n, b.T_min_K,
+             b.T_max_K, table ? "table (the garnet sigma, ln sigma linear in 1/T between them)" : "the arrhenius fit",
+             b.fit.A / 100.0, b.fit.A_err / 100.0, b.fit.Ea_eV, b.fit.Ea_err_eV,
              b.fit.weighted ? "weighted" : "unweighted", b.conc_m3 / mol_l_to_si(1.0));
     return LIHOP_OK;
 }
@@ -306,14 +360,21 @@ static lihop_status iface_garnet(pctx *c, const lihop_config *cfg, int k, const 
     free(t);
     if (st != LIHOP_OK)
         return cfg_fail_at(c, key, "%s", e2.msg);
-    ic->asr_law = LIHOP_LAW_ARRHENIUS;
+    char base[PATH_CAP];
+    snprintf(base, sizeof base, "interfaces[%d].from_garnet", k);
+    int table = wants_table(g);
+    if (table && (st = check_table(c, cfg, base, &a.table, a.T_min_K, a.T_max_K)) != LIHOP_OK)
+        return st;
+    ic->asr_law = table ? LIHOP_LAW_TABLE : LIHOP_LAW_ARRHENIUS;
     ic->asr_ohm_m2 = ic->asr0_ohm_m2 = a.asr0_ohm_m2;
     ic->asr_ea_eV = a.Ea_eV;
+    ic->asr_table = a.table;
     snprintf(ic->garnet_origin, sizeof ic->garnet_origin,
-             "%s; li_per_fu %g, %d temperatures %g-%g K; asr_law_ohm_cm2: arrhenius, prefactor %.6e +- %.2e ohm "
-             "cm^2, Ea_eV %.6f +- %.6f (%s fit of ln(1/ASR)), ASR per boundary / faces_per_boundary %d", head,
-             a.li_per_fu, a.n, a.T_min_K, a.T_max_K, a.asr0_ohm_m2 * 1e4, a.asr0_err_ohm_m2 * 1e4, a.Ea_eV,
-             a.Ea_err_eV, a.fit.weighted ? "weighted" : "unweighted", a.faces);
+             "%s; li_per_fu %g, %d temperatures %g-%g K; ASR: %s; arrhenius fit: prefactor %.6e +- %.2e ohm cm^2, "
+             "Ea_eV %.6f +- %.6f (%s, ln(1/ASR)); ASR per boundary / faces_per_boundary %d", head, a.li_per_fu, a.n,
+             a.T_min_K, a.T_max_K, table ? "table (the garnet ASR, ln ASR linear in 1/T between them)" : "the "
+             "arrhenius fit", a.asr0_ohm_m2 * 1e4, a.asr0_err_ohm_m2 * 1e4, a.Ea_eV, a.Ea_err_eV,
+             a.fit.weighted ? "weighted" : "unweighted", a.faces);
     return check_law_range(c, cfg, ic, key);
 }
 

@@ -45,6 +45,7 @@ typedef struct {
     double T_min_K, T_max_K;
     double conc_m3;                 /* Li per m^3 of the garnet supercell */
     lihop_arrhenius_fit fit;        /* A in S/m */
+    lihop_tlaw table;               /* law table: the garnet sigma (S/m) at its temperatures */
 } lihop_handoff_bulk;
 
 /* Boundary: ASR(T) = ASR0 exp(+Ea/kT), from the fit of the boundary
@@ -58,9 +59,11 @@ typedef struct {
     double asr0_ohm_m2, asr0_err_ohm_m2;    /* per face */
     double Ea_eV, Ea_err_eV;
     lihop_arrhenius_fit fit;        /* of 1/ASR per boundary, A in S/m^2 */
+    lihop_tlaw table;               /* law table: the garnet ASR per face (ohm m^2) at its temperatures */
 } lihop_handoff_asr;
 
-/* li_per_fu: the Li content to use, NaN for "the only one in the file".
+/* Both also fill `table` (LIHOP_LAW_TABLE, ntab 0 with more than
+ * LIHOP_TLAW_TABLE_MAX temperatures).  li_per_fu: the Li content to use, NaN for "the only one in the file".
  * LIHOP_ERR_INPUT, message "expected ..., got ... (FILE)", for a bicrystal
  * file given as bulk (and the reverse), an unknown or ambiguous Li content,
  * fewer than 3 temperatures, or a non-positive sigma or ASR. */

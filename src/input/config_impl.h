@@ -44,6 +44,7 @@ typedef struct {
     double *li_per_fu;
     char *species;
     int64_t *faces_per_boundary;
+    int *law;                       /* LIHOP_LAW_ARRHENIUS (default) or LIHOP_LAW_TABLE */
 } y_from_garnet;
 
 /* interfaces[].asr_law_ohm_cm2: constant or ASR = prefactor exp(+Ea/kT). */

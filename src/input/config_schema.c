@@ -56,12 +56,17 @@ static const cyaml_schema_value_t carrier_entry = {
 
 /* from_garnet (config_handoff.c): a phase names its species, an interface
  * the voxel faces crossed per garnet boundary. */
+static const cyaml_strval_t garnet_law_strings[] = {{"arrhenius", LIHOP_LAW_ARRHENIUS}, {"table", LIHOP_LAW_TABLE}};
 static const cyaml_schema_field_t phase_garnet_fields[] = {
+    CYAML_FIELD_ENUM_PTR("law", OPT | CYAML_FLAG_STRICT, y_from_garnet, law, garnet_law_strings,
+                         CYAML_ARRAY_LEN(garnet_law_strings)),
     CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, y_from_garnet, results, 1, LIHOP_PATH_LEN - 1),
     CYAML_FIELD_FLOAT_PTR("li_per_fu", OPT, y_from_garnet, li_per_fu),
     CYAML_FIELD_STRING_PTR("species", OPT, y_from_garnet, species, 1, NAME_MAX_CHARS),
     CYAML_FIELD_END};
 static const cyaml_schema_field_t iface_garnet_fields[] = {
+    CYAML_FIELD_ENUM_PTR("law", OPT | CYAML_FLAG_STRICT, y_from_garnet, law, garnet_law_strings,
+                         CYAML_ARRAY_LEN(garnet_law_strings)),
     CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, y_from_garnet, results, 1, LIHOP_PATH_LEN - 1),
     CYAML_FIELD_FLOAT_PTR("li_per_fu", OPT, y_from_garnet, li_per_fu),
     CYAML_FIELD_INT_PTR("faces_per_boundary", OPT, y_from_garnet, faces_per_boundary),

@@ -283,7 +283,9 @@ static int write_handoff(lihop_h5i_ctx *c, hid_t gp, hid_t file, const lihop_con
     for (int pass = 0; e == 0 && g >= 0 && pass < 3; pass++) {
         for (int k = 0; k < cfg->ninterfaces; k++)
             v[k] = pass == 0 ? names[k]
-                   : pass == 1 ? (cfg->interfaces[k].asr_law == LIHOP_LAW_ARRHENIUS ? "arrhenius" : "constant")
+                   : pass == 1 ? (cfg->interfaces[k].asr_law == LIHOP_LAW_ARRHENIUS ? "arrhenius"
+                                  : cfg->interfaces[k].asr_law == LIHOP_LAW_TABLE   ? "table"
+                                                                                    : "constant")
                                : cfg->interfaces[k].garnet_origin;
         static const char *const key[3] = {"name", "asr_law", "from_garnet"};
         e = lihop_h5i_dset_write(c, g, "/metadata/interfaces", key[pass], st, st, 1, &di, v, NULL);

@@ -11,6 +11,8 @@
 #     1/(1/sigma + 2 ASR(T)/L_x) with ASR(T) from /metadata/interfaces (1e-9)
 #     and, with one boundary per garnet period, the garnet's own sigma across
 #     the boundary within 3 of its standard errors;
+#   - law: table: the uniform box's exact sigma is each garnet point's sigma and
+#     the laminate's the series law of the garnet sigma and ASR (1e-9);
 #   - /metadata/phases/from_garnet and /metadata/interfaces name the files;
 #   - asr_law_ohm_cm2 constant gives the exact sigma of asr_ohm_cm2;
 #   - errors (exit 2 naming deck:line and key, or exit 3): missing, non-HDF5,
@@ -96,6 +98,24 @@ for k in 0 1 2; do
         fail "T $T: the laminate does not reproduce the garnet bicrystal's sigma across"
 done
 
+check "law: table: the garnet points themselves: uniform sigma = garnet sigma, laminate = series law of garnet sigma and ASR (1e-9)"
+sed 's/{results: bulk.h5}/{results: bulk.h5, law: table}/' uniform.yaml > unit.yaml
+expect_rc 0 unit "$LIHOP" run unit.yaml -o unit.h5 --threads 2
+paste <(col unit.h5 T_K) <(col unit.h5 sigma_exact_S_m) > ut.txt
+paste <(col bulk.h5 T_K) <(col bulk.h5 sigma_S_m) | awk 'NR == FNR {s[$1] = $2; next}
+    {d = $2 - s[$1]; if (d < 0) d = -d; if (!($1 in s) || d > 1e-9 * s[$1]) bad = 1; n++} END {exit bad || n != 3}' - ut.txt ||
+    fail "law table: the uniform box is not the garnet sigma"
+sed 's/{results: bulk.h5}/{results: bulk.h5, law: table}/; s/{results: gb.h5}/{results: gb.h5, law: table}/' laminate.yaml > lamt.yaml
+expect_rc 0 lamt "$LIHOP" run lamt.yaml -o lamt.h5 --threads 2
+h5dump -d /metadata/interfaces/asr_law lamt.h5 | grep -q '"table"' || fail "/metadata/interfaces/asr_law is not table"
+paste <(col bulk.h5 T_K) <(col bulk.h5 sigma_S_m) <(col gb.h5 ASR_ohm_m2) > garnet.txt
+for k in 0 1 2; do
+    T=$(attr lamt.h5 /points/$k/T_K); sx=$(vals lamt.h5 /points/$k/sigma_exact_S_m | head -1)
+    awk -v T="$T" -v sx="$sx" -v L="$LX" '$1 == T {want = 1 / (1 / $2 + 2 * $3 / L); d = sx - want; if (d < 0) d = -d
+        found = 1; if (d > 1e-9 * want) bad = 1} END {exit bad || !found}' garnet.txt ||
+        fail "law table, T $T: sigma_xx exact $sx is not the series law of the garnet points"
+done
+
 check "the pasted lihop handoff YAML runs to the same exact sigma as from_garnet (1e-9)"
 { sed -n '/^model/,/^phases:/p' laminate.yaml | sed '$d'
   echo "phases:"
@@ -133,6 +153,7 @@ bad li uniform.yaml 's/{results: bulk.h5}/{results: bulk.h5, li_per_fu: 6.8}/' "
 bad both uniform.yaml 's/^    from_garnet: {results: bulk.h5}/    from_garnet: {results: bulk.h5}\n    carriers: []/' "both.yaml:12: key 'phases\[0\].carriers': expected either from_garnet or carriers"
 bad two laminate.yaml 's/from_garnet: {results: gb.h5}/from_garnet: {results: gb.h5}\n    asr_ohm_cm2: 1/' "two.yaml:18: key 'interfaces\[0\].from_garnet': expected exactly one of asr_ohm_cm2, asr_law_ohm_cm2, from_garnet, got both asr_ohm_cm2 and from_garnet"
 bad faces laminate.yaml 's/{results: gb.h5}/{results: gb.h5, faces_per_boundary: 3}/' "faces.yaml:18: key 'interfaces\[0\].from_garnet.faces_per_boundary': expected 1 .* or 2"
+bad tableT uniform.yaml 's/{results: bulk.h5}/{results: bulk.h5, law: table}/; s/temperature_K: \[300, 350, 400\]/temperature_K: [300, 450]/' "tableT.yaml:11: key 'phases\[0\].from_garnet.law': expected every temperature within the garnet's 300-400 K for law 'table' .*got temperature_K\[1\] = 450 K"
 bad noea laminate.yaml 's/from_garnet: {results: gb.h5}/asr_law_ohm_cm2: {law: arrhenius, prefactor: 1}/' "noea.yaml:18: key 'interfaces\[0\].asr_law_ohm_cm2.Ea_eV': expected a value"
 sed 's/temperature_K: \[300, 350, 400\]/temperature_K: [300, 400]/' garnet_bulk.yaml > g2.yaml
 expect_rc 0 g2 "$LIHOP" run g2.yaml -o two_t.h5 --threads 2
