@@ -1,7 +1,8 @@
 /* test_handoff.c - the garnet-to-voxel hand-off fits and deck keys
  * (config_handoff.h) on synthetic garnet tables, without HDF5 (input layer):
  * exact Arrhenius sigma(T) and ASR(T) recovered to 1e-10, faces_per_boundary
- * halving the ASR, Li-content selection, bulk/bicrystal swaps and too few
+ * halving the ASR, the table law exact at the points and Arrhenius between
+ * them, Li-content selection, bulk/bicrystal swaps and too few
  * temperatures refused, and a deck read through a registered reader getting
  * exactly those laws (a phase's carrier and an interface's ASR at each T). */
 #include <check.h>
@@ -101,6 +102,29 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(table_law)
+{
+    lihop_garnet_table t;
+    fill(&t, 0, 0);
+    t.T_K[0] = 450.0;               /* rows out of T order: the table is sorted */
+    t.T_K[3] = 300.0;
+    double s0 = t.sigma_S_m[0];
+    t.sigma_S_m[0] = t.sigma_S_m[3];
+    t.sigma_S_m[3] = s0;
+    lihop_handoff_bulk b;
+    lihop_err err = {{0}};
+    ck_assert_msg(lihop_handoff_bulk_fit(&t, NAN, &b, &err) == LIHOP_OK, "%s", err.msg);
+    ck_assert_int_eq(b.table.law, LIHOP_LAW_TABLE);
+    ck_assert_int_eq(b.table.ntab, 4);
+    for (int i = 0; i < 4; i++)     /* exact at the points */
+        ck_assert_double_eq_tol(lihop_tlaw_eval(&b.table, t.T_K[i]) / t.sigma_S_m[i], 1.0, 1e-13);
+    /* between and beyond the points: Arrhenius through the neighbours, here the true law */
+    for (double T = 280.0; T <= 480.0; T += 7.0)
+        ck_assert_double_eq_tol(lihop_tlaw_eval(&b.table, T) / (A_TRUE * exp(-EA_TRUE / (LIHOP_KB_EV * T))), 1.0,
+                                1e-12);
+}
+END_TEST
+
 /* The reader a deck gets: bulk.h5 and gb.h5 synthesised, anything else missing. */
 static lihop_status fake_reader(const char *path, lihop_garnet_table *out, lihop_err *err)
 {
@@ -157,6 +181,7 @@ int main(void)
     tcase_add_test(tc, bulk_exact);
     tcase_add_test(tc, asr_exact_and_faces);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, table_law);
     tcase_add_test(tc, deck_gets_the_laws);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
