@@ -261,7 +261,8 @@ static int write_phase_materials(lihop_h5i_ctx *c, hid_t g, int n, const lihop_c
 
 /* /metadata/phases/from_garnet [nphases] and /metadata/interfaces (name "a|b",
  * asr_law, asr0_ohm_m2, asr_Ea_eV, from_garnet): where hand-off numbers came
- * from (README "From atoms to a membrane"); "" where a deck gave them itself. */
+ * from (README "From atoms to a membrane"); "" where a deck gave them itself;
+ * asr0/Ea: the Arrhenius law or fit (NaN for a constant). */
 static int write_handoff(lihop_h5i_ctx *c, hid_t gp, hid_t file, const lihop_config *cfg)
 {
     const char *v[LIHOP_MAX_INTERFACES > LIHOP_MAX_PHASES ? LIHOP_MAX_INTERFACES : LIHOP_MAX_PHASES];
@@ -277,8 +278,8 @@ static int write_handoff(lihop_h5i_ctx *c, hid_t gp, hid_t file, const lihop_con
     for (int k = 0; e == 0 && k < cfg->ninterfaces; k++) {
         const lihop_interface_cfg *ic = &cfg->interfaces[k];
         snprintf(names[k], sizeof names[k], "%s|%s", cfg->phases[ic->phase_a].name, cfg->phases[ic->phase_b].name);
-        a0[k] = ic->asr_law == LIHOP_LAW_ARRHENIUS ? ic->asr0_ohm_m2 : NAN;
-        ea[k] = ic->asr_law == LIHOP_LAW_ARRHENIUS ? ic->asr_ea_eV : NAN;
+        a0[k] = ic->asr_law != LIHOP_LAW_CONSTANT ? ic->asr0_ohm_m2 : NAN;
+        ea[k] = ic->asr_law != LIHOP_LAW_CONSTANT ? ic->asr_ea_eV : NAN;
     }
     for (int pass = 0; e == 0 && g >= 0 && pass < 3; pass++) {
         for (int k = 0; k < cfg->ninterfaces; k++)
