@@ -605,7 +605,6 @@ static lihop_status conv_species_phases(pctx *c, lihop_config *cfg, const y_top 
         st = y->phases[i].from_garnet ? cfg_phase_from_garnet(c, cfg, i, &y->phases[i])
              : y->phases[i].material  ? cfg_phase_material(c, cfg, i, &y->phases[i])
                                       : cfg_conv_phase(c, cfg, i, &y->phases[i], p);
-
         if (st != LIHOP_OK)
             return st;
     }
