@@ -23,7 +23,7 @@ if(NOT DEFINED LIHOP_TEST_TIMEOUT_SCALE)
 endif()
 # name=seconds (measured, rounded up)
 set(LIHOP_TEST_SECONDS
-  test_bkl=1 test_config=1 test_config_material=1 test_garnet=14 test_garnet_config=1 test_h5out=1 test_lattice=1
+  test_bkl=1 test_config=1 test_config_material=1 test_handoff=1 test_garnet=14 test_garnet_config=1 test_h5out=1 test_lattice=1
   test_fit=1 test_micro_h5=1 test_micro_gen_a=45 test_micro_gen_b=10 test_network=2 test_percolation=1 test_rng=1 test_voxel=1
   validate_voxel_uniform=14 validate_voxel_laminate_parallel=38 validate_voxel_laminate_series=34
   validate_voxel_laminate_asr=26 validate_voxel_maxwell_garnett=16 validate_voxel_hashin_shtrikman=19
@@ -36,7 +36,7 @@ set(LIHOP_TEST_SECONDS
   validate_garnet_exclusion_fi=2 validate_garnet_tracer_f_monotonic=2 validate_garnet_tracer_f_vacancy=1
   validate_garnet_sc_vacancy_f=3 validate_garnet_octahedral_boltzmann=1 validate_garnet_pair_shells_exact=1
   validate_garnet_ne_vs_drift=2 validate_garnet_bicrystal_space_charge=11 validate_garnet_error_calibration=29
-  cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
+  cli_errors=1 cli_faults=30 cli_fits=2 cli_help=5 cli_garnet=8 cli_handoff=9 cli_lattice=1 cli_micro=1 cli_mpi=15 cli_resume=21 cli_run=2 cli_space_charge=2 cli_sweep=6 cli_tables=6 notebook_microstructure_slices=6
   notebook_voxel_results=4 notebook_garnet_results=5 python_lihop_results=3
   cli_export_bpx=3 interop_bpx_pybamm=4
   notebook_quickstart_tour=4 notebook_filler_fraction=10 notebook_arrhenius_bulk_gb_composite=5 python_ema=1
@@ -48,7 +48,7 @@ foreach(pair ${LIHOP_TEST_SECONDS})
   set(_lihop_seconds_${_n} ${_s})
 endforeach()
 # Tests that run 2 OpenMP threads.
-set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
+set(LIHOP_TWO_THREAD_TESTS test_garnet test_voxel test_micro_gen_a cli_errors cli_faults cli_fits cli_help cli_garnet cli_handoff cli_micro cli_mpi cli_resume cli_run cli_space_charge cli_sweep cli_tables
   notebook_voxel_results notebook_garnet_results python_lihop_results cli_export_bpx interop_bpx_pybamm
   notebook_quickstart_tour notebook_filler_fraction notebook_arrhenius_bulk_gb_composite
   cli_export_h5md interop_h5md_kinisi interop_h5md_kinisi_garnet)
@@ -73,7 +73,7 @@ endfunction()
 
 # The layer each test links (it sees that layer and the ones below only), so
 # every layer is tested alone; unlisted tests link the whole library (app).
-set(LIHOP_TEST_LAYERS test_rng=core test_bkl=core test_fit=core test_config=input test_config_material=input test_lattice=io test_garnet=diag
+set(LIHOP_TEST_LAYERS test_rng=core test_bkl=core test_fit=core test_config=input test_config_material=input test_handoff=input test_lattice=io test_garnet=diag
     test_garnet_config=diag test_voxel=diag test_network=diag test_h5out=io test_micro_h5=io test_micro_gen_a=model test_micro_gen_b=model test_percolation=model gpu_philox=backend
     gpu_voxel_identity=diag gpu_garnet_identity=diag)
 foreach(pair ${LIHOP_TEST_LAYERS})

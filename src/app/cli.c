@@ -73,7 +73,13 @@ static const cli_cmd CMDS[] = {
      "  --force                 write even if a particle moves half the box or more between frames\n"
      "                          (refused by default: minimum-image unwrapping would lose it)\n"
      "  -h, --help              this help\n"},
-    {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate or export\n"},
+    {"handoff", "lihop handoff BULK.h5 [BICRYSTAL.h5] [-o OUT.yaml]",
+     "print the voxel phase (and interface ASR) YAML that garnet results give (from_garnet)",
+     "  BULK.h5                 garnet bulk results (lihop run of a garnet deck, >= 3 temperatures)\n"
+     "  BICRYSTAL.h5            garnet bicrystal results at >= 3 temperatures (the boundary ASR law)\n"
+     "  -o, --output OUT.yaml   write here instead of to stdout\n"
+     "  -h, --help              this help\n"},
+    {"help", "lihop help [CMD]", "this overview, or CMD's options", "  CMD                     run, micro, lattice, validate, export or handoff\n"},
 };
 #define NCMDS ((int)(sizeof CMDS / sizeof CMDS[0]))
 

@@ -21,7 +21,9 @@
 #include "export_traj.h"
 #include "garnet.h"
 #include "garnet_setup.h"
+#include "garnet_table.h"
 #include "h5out.h"
+#include "handoff.h"
 #include "lattice.h"
 #include "lattice_h5.h"
 #include "lihop_quickstart.h"
@@ -483,6 +485,27 @@ static int cmd_export(int argc, char **argv)
     return export_csv(pos[1], out_path);
 }
 
+/* lihop handoff BULK.h5 [BICRYSTAL.h5] [-o OUT.yaml] (handoff.c) */
+static int cmd_handoff(int argc, char **argv)
+{
+    const char *out_path = NULL, *pos[2] = {NULL, NULL};
+    int n, pc = parse_out_only("handoff", argc, argv, &out_path, pos, 2, &n);
+    if (pc) return pc < 0 ? 0 : pc;
+    if (n == 0) return lihop_cli_error("handoff", "missing BULK.h5 (garnet bulk results of lihop run)");
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "lihop: error: cannot write %s: %s\n", out_path, strerror(errno));
+        return 3;
+    }
+    lihop_err err = {{0}};
+    lihop_status st = lihop_handoff_yaml(out, pos[0], pos[1], &err);
+    if (out_path && fclose(out) != 0 && !st)
+        st = lihop_fail(&err, LIHOP_ERR_IO, "cannot write %s: %s", out_path, strerror(errno));
+    if (st && out_path) remove(out_path);
+    if (!st && out_path) fprintf(stderr, "phase%s block written to %s\n", pos[1] ? " and interface" : "", out_path);
+    return st ? fail(st, &err) : 0;
+}
+
 static int print_version(void)
 {
     char dev[256];
@@ -511,7 +534,8 @@ static int dispatch(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"run", cmd_run},           {"micro", cmd_micro},   {"lattice", cmd_lattice},
-                {"validate", cmd_validate}, {"export", cmd_export}, {"help", cmd_help}};
+                {"validate", cmd_validate}, {"export", cmd_export}, {"handoff", cmd_handoff},
+                {"help", cmd_help}};
     if (argc < 2) return lihop_cli_error(NULL, "missing command");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) return print_version();
@@ -529,6 +553,7 @@ int main(int argc, char **argv)
      * after a write failed on a full disk (its cache is left inconsistent),
      * and its exit handler then crashes on that file: exit 3 must stay exit 3. */
     H5dont_atexit();
+    lihop_config_set_garnet_reader(lihop_garnet_table_read);   /* phases[].from_garnet, interfaces[].from_garnet */
     lihop_mpi_init(&argc, &argv);
     int code = dispatch(argc, argv);
     lihop_mpi_finalize();

@@ -1,5 +1,6 @@
 /* sweep.c - points of a sweep and their config views (sweep.h). */
 #include "sweep.h"
+#include "config_handoff.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,10 @@ void lihop_sweep_apply(const lihop_config *base, const lihop_sweep *sw, int k, l
         view->seed = base->seed;
         view->micro.seed = base->micro.seed;
     }
+    /* an interface ASR with a temperature law (asr_law_ohm_cm2, from_garnet) at
+     * this point's T: the rates read asr_ohm_m2 only */
+    for (int i = 0; i < view->ninterfaces; i++)
+        view->interfaces[i].asr_ohm_m2 = lihop_interface_asr_at(&view->interfaces[i], view->temperature_K[0]);
     /* a crystallinity that depends on T makes one microstructure per temperature */
     if (view->micro.cryst.depends_on_T)
         view->micro.cryst.T_K = view->temperature_K[0];

@@ -223,6 +223,19 @@ uint32_t lihop_config_point_key(const lihop_config *cfg, double T_K, int li_inde
     return lihop_point_key(n, names, values);
 }
 
+/* ln X linear in 1/T on the segment around T (the end ones beyond the table):
+ * exact at the points, Arrhenius between neighbours. */
+static double table_eval(const lihop_tlaw *law, double T)
+{
+    if (!(T > 0.0) || law->ntab < 2)
+        return 0.0;
+    int i = 1;
+    while (i < law->ntab - 1 && T > law->tab_T_K[i])
+        i++;
+    double x0 = 1.0 / law->tab_T_K[i - 1], x1 = 1.0 / law->tab_T_K[i], w = (1.0 / T - x0) / (x1 - x0);
+    return exp(law->tab_ln_X[i - 1] + w * (law->tab_ln_X[i] - law->tab_ln_X[i - 1]));
+}
+
 double lihop_tlaw_eval(const lihop_tlaw *law, double T)
 {
     switch (law->law) {
@@ -237,6 +250,8 @@ double lihop_tlaw_eval(const lihop_tlaw *law, double T)
         if (!(T > law->vtf_T0_K))
             return 0.0;
         return law->prefactor * exp(-law->vtf_B_K / (T - law->vtf_T0_K));
+    case LIHOP_LAW_TABLE:
+        return table_eval(law, T);
     }
     return 0.0;
 }

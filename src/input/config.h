@@ -29,13 +29,19 @@ typedef enum { LIHOP_BACKEND_AUTO = 0, LIHOP_BACKEND_CPU = 1, LIHOP_BACKEND_CUDA
  *   constant:  X = prefactor
  *   arrhenius: X = prefactor exp(-ea_eV / (kB T))
  *   vtf:       X = prefactor exp(-vtf_B_K / (T - vtf_T0_K)),  T > T0 */
-typedef enum { LIHOP_LAW_CONSTANT = 0, LIHOP_LAW_ARRHENIUS = 1, LIHOP_LAW_VTF = 2 } lihop_law_kind;
+/*   table:     ln X linear in 1/T between points (T increasing), the end
+ *              segments extended beyond them; only from garnet results
+ *              (from_garnet law: table, config_handoff.c), not a deck law */
+typedef enum { LIHOP_LAW_CONSTANT = 0, LIHOP_LAW_ARRHENIUS = 1, LIHOP_LAW_VTF = 2, LIHOP_LAW_TABLE = 3 } lihop_law_kind;
+#define LIHOP_TLAW_TABLE_MAX 32
 typedef struct {
     lihop_law_kind law;
     double prefactor;   /* SI */
     double ea_eV;
     double vtf_B_K;
     double vtf_T0_K;
+    int ntab;           /* table: >= 2 points */
+    double tab_T_K[LIHOP_TLAW_TABLE_MAX], tab_ln_X[LIHOP_TLAW_TABLE_MAX];   /* ln of X in SI */
 } lihop_tlaw;
 
 /* How a carrier's mobility is given in a phase. */
@@ -70,12 +76,23 @@ typedef struct {
     char material_name[128];
     char material_source[1024];
     char *material_text;            /* the whole file (malloc'd) */
+    /* phases[].from_garnet (config_handoff.h): the results file and fit the
+     * Li transport came from, one line for /metadata/from_garnet; "" otherwise */
+    char garnet_origin[2048];
 } lihop_phase_cfg;
 
 typedef struct {
     int phase_a, phase_b;           /* indices into lihop_config.phases, a != b */
-    double asr_ohm_m2;              /* area-specific resistance, ohm m^2 (>= 0) */
+    double asr_ohm_m2;              /* area-specific resistance, ohm m^2 (>= 0); with a law: its
+                                     * value at the point's T (lihop_sweep_apply) */
     unsigned species_mask;          /* bit s set: applies to species s */
+    /* asr_law_ohm_cm2 or from_garnet: LIHOP_LAW_ARRHENIUS, ASR = asr0 exp(+Ea/kT)
+     * (a resistance rises on cooling); LIHOP_LAW_TABLE: asr_table (ohm m^2);
+     * LIHOP_LAW_CONSTANT: asr_ohm_m2 as given */
+    lihop_law_kind asr_law;
+    double asr0_ohm_m2, asr_ea_eV;
+    lihop_tlaw asr_table;
+    char garnet_origin[2048];       /* from_garnet: where the numbers came from; "" otherwise */
 } lihop_interface_cfg;
 
 typedef enum {

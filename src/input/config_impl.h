@@ -37,6 +37,23 @@ typedef struct {
     double *ea_eV, *B_K, *T0_K;
 } y_tlaw;
 
+/* from_garnet: a garnet results file (config_handoff.c); a phase's names the
+ * species, an interface's the voxel faces crossed per garnet boundary. */
+typedef struct {
+    char *results;
+    double *li_per_fu;
+    char *species;
+    int64_t *faces_per_boundary;
+    int *law;                       /* LIHOP_LAW_ARRHENIUS (default) or LIHOP_LAW_TABLE */
+} y_from_garnet;
+
+/* interfaces[].asr_law_ohm_cm2: constant or ASR = prefactor exp(+Ea/kT). */
+typedef struct {
+    int law;
+    double prefactor;
+    double *ea_eV;
+} y_asr_law;
+
 typedef struct {
     char *species;
     double concentration_mol_L;
@@ -55,6 +72,7 @@ typedef struct {
     unsigned carriers_count;
     double *density_g_cm3;          /* for weight fractions (micro_gen_b) */
     char *material;                 /* deck: path of a phase material file */
+    y_from_garnet *from_garnet;     /* deck: Li transport from garnet bulk results */
     char *source, *composition;     /* material file: provenance, documentation */
     double *melting_K, *crystalline_sigma_298K_S_cm;   /* material file: documentation only */
 } y_phase;
@@ -69,6 +87,8 @@ typedef struct {
     unsigned phases_count;
     double *asr_ohm_cm2;            /* sweepable: a list after lihop_sweep_wrap */
     unsigned asr_ohm_cm2_count;
+    y_asr_law *asr_law_ohm_cm2;     /* or a temperature law */
+    y_from_garnet *from_garnet;     /* or the law fitted to garnet bicrystal results */
     char **species;
     unsigned species_count;
 } y_iface;
@@ -381,6 +401,13 @@ lihop_status cfg_conv_phase(pctx *c, lihop_config *cfg, int i, const y_phase *y,
 /* phases[i].material (config_material.c): load the file, convert its
  * transport and density into cfg (errors name the file), keep its text. */
 lihop_status cfg_phase_material(pctx *c, lihop_config *cfg, int i, const y_phase *y);
+/* phases[i].from_garnet (config_handoff.c): the Li carrier from a garnet bulk
+ * results file (through the registered reader); errors name the deck key. */
+lihop_status cfg_phase_from_garnet(pctx *c, lihop_config *cfg, int i, const y_phase *y);
+/* interfaces[k]: exactly one of asr_ohm_cm2 (constant, sweepable, converted
+ * by the caller), asr_law_ohm_cm2 or from_garnet (config_handoff.c); *constant
+ * is set to 1 when the caller is to read asr_ohm_cm2. */
+lihop_status cfg_iface_asr(pctx *c, lihop_config *cfg, int k, const y_iface *y, int *constant);
 /* voronoi, pic, stack and crystallinity keys (config_micro_gen.c) */
 lihop_status cfg_conv_micro_gen(pctx *c, lihop_config *cfg, const y_micro *y);
 /* group B generator keys: densities, weight_fraction, log-normal radii, packing,

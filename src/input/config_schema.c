@@ -54,9 +54,35 @@ static const cyaml_schema_value_t carrier_entry = {
     CYAML_FIELD_SEQUENCE("carriers", OPT, y_phase, carriers, &carrier_entry, 0, LIHOP_MAX_SPECIES),  \
     CYAML_FIELD_FLOAT_PTR("density_g_cm3", OPT, y_phase, density_g_cm3)
 
+/* from_garnet (config_handoff.c): a phase names its species, an interface
+ * the voxel faces crossed per garnet boundary. */
+static const cyaml_strval_t garnet_law_strings[] = {{"arrhenius", LIHOP_LAW_ARRHENIUS}, {"table", LIHOP_LAW_TABLE}};
+static const cyaml_schema_field_t phase_garnet_fields[] = {
+    CYAML_FIELD_ENUM_PTR("law", OPT | CYAML_FLAG_STRICT, y_from_garnet, law, garnet_law_strings,
+                         CYAML_ARRAY_LEN(garnet_law_strings)),
+    CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, y_from_garnet, results, 1, LIHOP_PATH_LEN - 1),
+    CYAML_FIELD_FLOAT_PTR("li_per_fu", OPT, y_from_garnet, li_per_fu),
+    CYAML_FIELD_STRING_PTR("species", OPT, y_from_garnet, species, 1, NAME_MAX_CHARS),
+    CYAML_FIELD_END};
+static const cyaml_schema_field_t iface_garnet_fields[] = {
+    CYAML_FIELD_ENUM_PTR("law", OPT | CYAML_FLAG_STRICT, y_from_garnet, law, garnet_law_strings,
+                         CYAML_ARRAY_LEN(garnet_law_strings)),
+    CYAML_FIELD_STRING_PTR("results", CYAML_FLAG_POINTER, y_from_garnet, results, 1, LIHOP_PATH_LEN - 1),
+    CYAML_FIELD_FLOAT_PTR("li_per_fu", OPT, y_from_garnet, li_per_fu),
+    CYAML_FIELD_INT_PTR("faces_per_boundary", OPT, y_from_garnet, faces_per_boundary),
+    CYAML_FIELD_END};
+static const cyaml_strval_t asr_law_strings[] = {{"constant", LIHOP_LAW_CONSTANT},
+                                                 {"arrhenius", LIHOP_LAW_ARRHENIUS}};
+static const cyaml_schema_field_t asr_law_fields[] = {
+    CYAML_FIELD_ENUM("law", CYAML_FLAG_STRICT, y_asr_law, law, asr_law_strings, CYAML_ARRAY_LEN(asr_law_strings)),
+    CYAML_FIELD_FLOAT("prefactor", CYAML_FLAG_DEFAULT, y_asr_law, prefactor),
+    CYAML_FIELD_FLOAT_PTR("Ea_eV", OPT, y_asr_law, ea_eV),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t phase_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, y_phase, name, 1, NAME_MAX_CHARS),
     CYAML_FIELD_STRING_PTR("material", OPT, y_phase, material, 1, LIHOP_PATH_LEN - 1),
+    CYAML_FIELD_MAPPING_PTR("from_garnet", OPT, y_phase, from_garnet, phase_garnet_fields),
     PHASE_TRANSPORT_FIELDS,
     CYAML_FIELD_END};
 static const cyaml_schema_value_t phase_entry = {
@@ -84,8 +110,9 @@ static const cyaml_schema_value_t species_entry = {
 
 static const cyaml_schema_field_t iface_fields[] = {
     CYAML_FIELD_SEQUENCE("phases", CYAML_FLAG_POINTER, y_iface, phases, &name_entry, 2, 2),
-    CYAML_FIELD_SEQUENCE("asr_ohm_cm2", CYAML_FLAG_POINTER, y_iface, asr_ohm_cm2, &number_entry, 1,
-                         LIHOP_MAX_AXIS_VALUES),
+    CYAML_FIELD_SEQUENCE("asr_ohm_cm2", OPT, y_iface, asr_ohm_cm2, &number_entry, 1, LIHOP_MAX_AXIS_VALUES),
+    CYAML_FIELD_MAPPING_PTR("asr_law_ohm_cm2", OPT, y_iface, asr_law_ohm_cm2, asr_law_fields),
+    CYAML_FIELD_MAPPING_PTR("from_garnet", OPT, y_iface, from_garnet, iface_garnet_fields),
     CYAML_FIELD_SEQUENCE("species", OPT, y_iface, species, &name_entry, 1, LIHOP_MAX_SPECIES),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t iface_entry = {

@@ -160,18 +160,22 @@ static lihop_status conv_interfaces(pctx *c, lihop_config *cfg, const y_top *y)
                                    yi->phases[0], yi->phases[1], m);
             }
         }
+        int constant;
+        if ((st = cfg_iface_asr(c, cfg, k, yi, &constant)) != LIHOP_OK)
+            return st;
         snprintf(p, sizeof p, "interfaces[%d].asr_ohm_cm2", k);
-        if ((st = cfg_check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0, 0.0, ASR_MAX_OHM_CM2,
-                                 "an area-specific resistance", "ohm cm^2")) != LIHOP_OK)
+        if (constant && (st = cfg_check_list(c, p, yi->asr_ohm_cm2, yi->asr_ohm_cm2_count, 0, 0.0, ASR_MAX_OHM_CM2,
+                                             "an area-specific resistance", "ohm cm^2")) != LIHOP_OK)
             return st;
         double asr[LIHOP_MAX_AXIS_VALUES];
-        for (unsigned i = 0; i < yi->asr_ohm_cm2_count; i++)
+        for (unsigned i = 0; constant && i < yi->asr_ohm_cm2_count; i++)
             asr[i] = ohm_cm2_to_si(yi->asr_ohm_cm2[i]);
-        ic->asr_ohm_m2 = asr[0];
+        if (constant)
+            ic->asr_ohm_m2 = asr[0];
         char name[64];
         snprintf(name, sizeof name, "asr_ohm_m2_%s_%s", cfg->phases[ic->phase_a].name, cfg->phases[ic->phase_b].name);
-        if ((st = cfg_add_coord(c, cfg, LIHOP_COORD_ASR, k, name, "ohm m^2", p, asr, (int)yi->asr_ohm_cm2_count)) !=
-            LIHOP_OK)
+        if (constant && (st = cfg_add_coord(c, cfg, LIHOP_COORD_ASR, k, name, "ohm m^2", p, asr,
+                                            (int)yi->asr_ohm_cm2_count)) != LIHOP_OK)
             return st;
         if (yi->species_count == 0) {
             ic->species_mask = (1u << cfg->nspecies) - 1u;
@@ -598,8 +602,9 @@ static lihop_status conv_species_phases(pctx *c, lihop_config *cfg, const y_top 
     }
     for (int i = 0; i < cfg->nphases; i++) {
         snprintf(p, sizeof p, "phases[%d].", i);
-        st = y->phases[i].material ? cfg_phase_material(c, cfg, i, &y->phases[i])
-                                   : cfg_conv_phase(c, cfg, i, &y->phases[i], p);
+        st = y->phases[i].from_garnet ? cfg_phase_from_garnet(c, cfg, i, &y->phases[i])
+             : y->phases[i].material  ? cfg_phase_material(c, cfg, i, &y->phases[i])
+                                      : cfg_conv_phase(c, cfg, i, &y->phases[i], p);
         if (st != LIHOP_OK)
             return st;
     }

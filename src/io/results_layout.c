@@ -259,6 +259,50 @@ static int write_phase_materials(lihop_h5i_ctx *c, hid_t g, int n, const lihop_c
     return e;
 }
 
+/* /metadata/phases/from_garnet [nphases] and /metadata/interfaces (name "a|b",
+ * asr_law, asr0_ohm_m2, asr_Ea_eV, from_garnet): where hand-off numbers came
+ * from (README "From atoms to a membrane"); "" where a deck gave them itself;
+ * asr0/Ea: the Arrhenius law or fit (NaN for a constant). */
+static int write_handoff(lihop_h5i_ctx *c, hid_t gp, hid_t file, const lihop_config *cfg)
+{
+    const char *v[LIHOP_MAX_INTERFACES > LIHOP_MAX_PHASES ? LIHOP_MAX_INTERFACES : LIHOP_MAX_PHASES];
+    char names[LIHOP_MAX_INTERFACES][2 * LIHOP_NAME_LEN + 2];
+    double a0[LIHOP_MAX_INTERFACES], ea[LIHOP_MAX_INTERFACES];
+    hsize_t dn = (hsize_t)cfg->nphases, di = (hsize_t)cfg->ninterfaces;
+    hid_t st = lihop_h5i_str_type(), g = -1;
+    for (int p = 0; p < cfg->nphases; p++)
+        v[p] = cfg->phases[p].garnet_origin;
+    int e = lihop_h5i_dset_write(c, gp, "/metadata/phases", "from_garnet", st, st, 1, &dn, v, NULL);
+    if (e == 0 && cfg->ninterfaces > 0)
+        e = lihop_h5i_make_group(c, file, "/metadata/interfaces", &g);
+    for (int k = 0; e == 0 && k < cfg->ninterfaces; k++) {
+        const lihop_interface_cfg *ic = &cfg->interfaces[k];
+        snprintf(names[k], sizeof names[k], "%s|%s", cfg->phases[ic->phase_a].name, cfg->phases[ic->phase_b].name);
+        a0[k] = ic->asr_law != LIHOP_LAW_CONSTANT ? ic->asr0_ohm_m2 : NAN;
+        ea[k] = ic->asr_law != LIHOP_LAW_CONSTANT ? ic->asr_ea_eV : NAN;
+    }
+    for (int pass = 0; e == 0 && g >= 0 && pass < 3; pass++) {
+        for (int k = 0; k < cfg->ninterfaces; k++)
+            v[k] = pass == 0 ? names[k]
+                   : pass == 1 ? (cfg->interfaces[k].asr_law == LIHOP_LAW_ARRHENIUS ? "arrhenius"
+                                  : cfg->interfaces[k].asr_law == LIHOP_LAW_TABLE   ? "table"
+                                                                                    : "constant")
+                               : cfg->interfaces[k].garnet_origin;
+        static const char *const key[3] = {"name", "asr_law", "from_garnet"};
+        e = lihop_h5i_dset_write(c, g, "/metadata/interfaces", key[pass], st, st, 1, &di, v, NULL);
+    }
+    if (e == 0 && g >= 0)
+        e = lihop_h5i_dset_write(c, g, "/metadata/interfaces", "asr0_ohm_m2", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                 &di, a0, "ohm m^2");
+    if (e == 0 && g >= 0)
+        e = lihop_h5i_dset_write(c, g, "/metadata/interfaces", "asr_Ea_eV", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                 &di, ea, "eV");
+    if (g >= 0)
+        H5Gclose(g);
+    H5Tclose(st);
+    return e;
+}
+
 /* /metadata/species (name, charge_e) and /metadata/phases (name) of a voxel deck. */
 static int write_voxel_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *cfg)
 {
@@ -284,6 +328,8 @@ static int write_voxel_meta(lihop_h5i_ctx *c, lihop_h5 *h, const lihop_config *c
     e = write_names(c, g, "/metadata/phases", h->nphases, names);
     if (e == 0)
         e = write_phase_materials(c, g, h->nphases, cfg);
+    if (e == 0)
+        e = write_handoff(c, g, h->file, cfg);
     H5Gclose(g);
     return e;
 }

@@ -307,12 +307,12 @@ END_TEST
 START_TEST(tlaw_eval_formulas)
 {
     const double kB = 8.617333262e-5;
-    lihop_tlaw k = {LIHOP_LAW_CONSTANT, 2.5, 0, 0, 0};
+    lihop_tlaw k = {LIHOP_LAW_CONSTANT, 2.5, 0, 0, 0, 0, {0}, {0}};
     ck_assert(lihop_tlaw_eval(&k, 123.0) == 2.5);
-    lihop_tlaw a = {LIHOP_LAW_ARRHENIUS, 3.72e-8, 0.28, 0, 0};
+    lihop_tlaw a = {LIHOP_LAW_ARRHENIUS, 3.72e-8, 0.28, 0, 0, 0, {0}, {0}};
     double want = 3.72e-8 * exp(-0.28 / (kB * 298.15));
     ck_assert_double_eq_tol(lihop_tlaw_eval(&a, 298.15) / want, 1.0, 1e-12);
-    lihop_tlaw v = {LIHOP_LAW_VTF, 160.0, 0, 1300.0, 166.0};
+    lihop_tlaw v = {LIHOP_LAW_VTF, 160.0, 0, 1300.0, 166.0, 0, {0}, {0}};
     want = 160.0 * exp(-1300.0 / (333.15 - 166.0));
     ck_assert_double_eq_tol(lihop_tlaw_eval(&v, 333.15) / want, 1.0, 1e-12);
     ck_assert(lihop_tlaw_eval(&v, 166.0) == 0.0);  /* frozen at and below T0 */
