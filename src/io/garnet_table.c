@@ -3,6 +3,7 @@
 
 #include "garnet_table.h"
 #include "h5util.h"
+#include "results_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,19 +60,29 @@ static lihop_status read_meta(hid_t f, const char *path, lihop_garnet_table *out
     return st;
 }
 
-/* n_li_m3 of /points/<point>. */
+/* n_li_m3 of /points/<point>: a scalar dataset (attribute in files before
+ * the garnet points' results became datasets). */
 static double point_density(hid_t f, int point)
 {
-    char name[64];
+    char name[32], path[64];
     double v = NAN;
-    snprintf(name, sizeof name, "/points/%d", point);
-    if (H5Aexists_by_name(f, name, "n_li_m3", H5P_DEFAULT) <= 0)
-        return NAN;
-    hid_t a = H5Aopen_by_name(f, name, "n_li_m3", H5P_DEFAULT, H5P_DEFAULT);
-    if (a >= 0) {
-        if (H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0)
+    lihop_h5r_point_name(point, name);
+    snprintf(path, sizeof path, "/points/%s/n_li_m3", name);
+    if (H5Lexists(f, "/points", H5P_DEFAULT) > 0 && H5Lexists(f, path, H5P_DEFAULT) > 0) {
+        hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+        if (d >= 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0)
             v = NAN;
-        H5Aclose(a);
+        if (d >= 0)
+            H5Dclose(d);
+        return v;
+    }
+    snprintf(path, sizeof path, "/points/%s", name);
+    if (H5Aexists_by_name(f, path, "n_li_m3", H5P_DEFAULT) > 0) {
+        hid_t a = H5Aopen_by_name(f, path, "n_li_m3", H5P_DEFAULT, H5P_DEFAULT);
+        if (a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0)
+            v = NAN;
+        if (a >= 0)
+            H5Aclose(a);
     }
     return v;
 }
