@@ -52,7 +52,7 @@ A_file=$(arr bulk.h5 A_sigma_S_m); EA_file=$(arr bulk.h5 Ea_sigma_eV)
 close "$A" "$(awk -v a="$A_file" 'BEGIN {printf "%.17g", a / 100}')" 1e-9 || fail "prefactor $A S/cm, /arrhenius $A_file S/m"
 close "$EA" "$EA_file" 1e-9 || fail "Ea $EA eV, /arrhenius $EA_file eV"
 CONC=$(sed -n 's/.*concentration_mol_L: \([0-9.e+-]*\).*/\1/p' ho.out)
-NLI=$(h5dump -m %.17g -a /points/0/n_li_m3 bulk.h5 | sed -n "s/^ *(0): //p")
+NLI=$(h5dump -m %.17g -d /points/0000000/n_li_m3 bulk.h5 | sed -n "s/^ *(0): //p")
 close "$CONC" "$(awk -v n="$NLI" 'BEGIN {printf "%.17g", n / 6.02214076e26}')" 1e-11 || fail "concentration $CONC mol/L, garnet n_li $NLI 1/m^3"
 grep -q 'asr_law_ohm_cm2: {law: arrhenius, prefactor: ' ho.out || { show ho; fail "no interface ASR law"; }
 expect_rc 0 ho_o "$LIHOP" handoff bulk.h5 -o phases.yaml
@@ -84,15 +84,15 @@ A0_ho=$(sed -n 's/.*asr_law_ohm_cm2: {law: arrhenius, prefactor: \([^,]*\),.*/\1
 close "$A0_ho" "$(awk -v a="$A0" 'BEGIN {printf "%.17g", a * 1e4}')" 1e-9 || fail "handoff ASR0 $A0_ho ohm cm^2, deck $A0 ohm m^2"
 LX=$(awk 'BEGIN {printf "%.17g", 8 * 9.7275e-10}')
 for k in 0 1 2; do
-    T=$(attr lam.h5 /points/$k/T_K)
-    sx=$(vals lam.h5 /points/$k/sigma_exact_S_m | head -1)
+    T=$(attr lam.h5 /points/$(printf %07d $k)/T_K)
+    sx=$(vals lam.h5 /points/$(printf %07d $k)/sigma_exact_S_m | head -1)
     awk -v T="$T" -v sx="$sx" -v A="$A" -v E="$EA" -v a0="$A0" -v eb="$EB" -v L="$LX" -v kb=$KB 'BEGIN {
         s = 100 * A * exp(-E / (kb * T)); asr = a0 * exp(eb / (kb * T)); want = 1 / (1 / s + 2 * asr / L)
         d = sx - want; if (d < 0) d = -d; exit !(d <= 1e-9 * want)}' || fail "T $T: sigma_xx exact $sx is not the series law"
 done
 paste <(col gb.h5 T_K) <(col gb.h5 sigma_across_S_m) <(col gb.h5 sigma_across_err_S_m) > across.txt
 for k in 0 1 2; do
-    T=$(attr lam.h5 /points/$k/T_K); sx=$(vals lam.h5 /points/$k/sigma_exact_S_m | head -1)
+    T=$(attr lam.h5 /points/$(printf %07d $k)/T_K); sx=$(vals lam.h5 /points/$(printf %07d $k)/sigma_exact_S_m | head -1)
     awk -v T="$T" -v sx="$sx" '$1 == T {z = (sx - $2) / $3; printf "  T %g: voxel %.4e, garnet across %.4e +- %.2e (z %.2f)\n", T, sx, $2, $3, z
         found = 1; if (z > 3 || z < -3) bad = 1} END {exit bad || !found}' across.txt ||
         fail "T $T: the laminate does not reproduce the garnet bicrystal's sigma across"
@@ -110,7 +110,7 @@ expect_rc 0 lamt "$LIHOP" run lamt.yaml -o lamt.h5 --threads 2
 h5dump -d /metadata/interfaces/asr_law lamt.h5 | grep -q '"table"' || fail "/metadata/interfaces/asr_law is not table"
 paste <(col bulk.h5 T_K) <(col bulk.h5 sigma_S_m) <(col gb.h5 ASR_ohm_m2) > garnet.txt
 for k in 0 1 2; do
-    T=$(attr lamt.h5 /points/$k/T_K); sx=$(vals lamt.h5 /points/$k/sigma_exact_S_m | head -1)
+    T=$(attr lamt.h5 /points/$(printf %07d $k)/T_K); sx=$(vals lamt.h5 /points/$(printf %07d $k)/sigma_exact_S_m | head -1)
     awk -v T="$T" -v sx="$sx" -v L="$LX" '$1 == T {want = 1 / (1 / $2 + 2 * $3 / L); d = sx - want; if (d < 0) d = -d
         found = 1; if (d > 1e-9 * want) bad = 1} END {exit bad || !found}' garnet.txt ||
         fail "law table, T $T: sigma_xx exact $sx is not the series law of the garnet points"
