@@ -14,7 +14,8 @@ typedef struct {
 } cli_cmd;
 
 static const cli_cmd CMDS[] = {
-    {"run", "lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume|--overwrite] [--wide]",
+    {"run", "lihop run [CONFIG] [-o OUT.h5] [--backend auto|cpu|cuda] [--threads N] [--resume|--overwrite] [--wide]\n"
+            "                [--trajectory K]",
      "run a sweep, print its table, write OUT.h5 (no CONFIG: the built-in quickstart)",
      "  CONFIG                  the YAML deck (none: configs/quickstart.yaml, built in)\n"
      "  -o, --output OUT.h5     results file (default: named after CONFIG, in this directory)\n"
@@ -23,6 +24,8 @@ static const cli_cmd CMDS[] = {
      "  --resume                finish the points missing from an existing OUT.h5\n"
      "  --overwrite             replace an existing OUT.h5\n"
      "  --wide                  print every table column (default: the essential ones, within 100 columns)\n"
+     "  --trajectory K          after the run, write point K's trajectory as H5MD 1.1 to OUT.pointK.h5md\n"
+     "                          (lihop export h5md OUT.h5 --point K with its defaults)\n"
      "  -h, --help              this help\n"},
     {"micro", "lihop micro CONFIG -o OUT.h5",
      "build a voxel deck's microstructure, write it with an XDMF sidecar and its percolation",

@@ -19,6 +19,7 @@
 #include "export_bpx.h"
 #include "export_csv.h"
 #include "export_traj.h"
+#include "sweep.h"
 #include "garnet.h"
 #include "garnet_setup.h"
 #include "garnet_table.h"
@@ -58,10 +59,11 @@ static void config_dir(const char *path, char *dir, size_t len)
     else snprintf(dir, len, ".");
 }
 
-enum { OPT_BACKEND = 1000, OPT_THREADS, OPT_RESUME, OPT_OVERWRITE, OPT_WIDE, OPT_CHECK, OPT_LIST, OPT_JSON, OPT_CELLS };
+enum { OPT_BACKEND = 1000, OPT_THREADS, OPT_RESUME, OPT_OVERWRITE, OPT_WIDE, OPT_CHECK, OPT_LIST, OPT_JSON, OPT_CELLS, OPT_TRAJECTORY };
 
 typedef struct {
     const char *cfg_path, *out_path;
+    const char *trajectory;     /* --trajectory K: the point to write as H5MD after the run (NULL: none) */
     int threads, resume, overwrite, wide, backend_set;
     lihop_backend_kind backend;
 } run_args;
@@ -82,7 +84,7 @@ static int parse_run(int argc, char **argv, run_args *a)
         {"output", required_argument, NULL, 'o'},        {"backend", required_argument, NULL, OPT_BACKEND},
         {"threads", required_argument, NULL, OPT_THREADS}, {"resume", no_argument, NULL, OPT_RESUME},
         {"overwrite", no_argument, NULL, OPT_OVERWRITE},  {"wide", no_argument, NULL, OPT_WIDE},
-        {NULL, 0, NULL, 0}};
+        {"trajectory", required_argument, NULL, OPT_TRAJECTORY}, {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     a->backend = LIHOP_BACKEND_AUTO;
     lihop_cli_begin();
@@ -95,6 +97,13 @@ static int parse_run(int argc, char **argv, run_args *a)
         else if (c == OPT_RESUME) a->resume = 1;
         else if (c == OPT_OVERWRITE) a->overwrite = 1;
         else if (c == OPT_WIDE) a->wide = 1;
+        else if (c == OPT_TRAJECTORY) {
+            char *end;
+            long k = strtol(optarg, &end, 10);
+            if (end == optarg || *end || k < 0 || k >= LIHOP_MAX_POINTS)
+                return lihop_cli_error("run", "--trajectory expects a point id >= 0, got '%s'", optarg);
+            a->trajectory = optarg;
+        }
     }
     if (optind < argc) a->cfg_path = argv[optind++];
     if (optind < argc) return lihop_cli_error("run", "one CONFIG only, got '%s' too", argv[optind]);
@@ -109,6 +118,21 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
         strncat(buf, " ", len - strlen(buf) - 1);
         strncat(buf, argv[i], len - strlen(buf) - 1);
     }
+}
+
+/* --trajectory K after a finished run: `lihop export h5md OUT --point K -o
+ * OUT_STEM.pointK.h5md` with its defaults (the same replay; README "H5MD
+ * trajectory export"; other choices: call lihop export h5md). */
+static int run_trajectory(const char *out_path, const char *point, int threads)
+{
+    char traj[LIHOP_PATH_LEN + 32], nt[16];
+    size_t stem = strlen(out_path);
+    if (stem > 3 && !strcmp(out_path + stem - 3, ".h5")) stem -= 3;
+    snprintf(traj, sizeof traj, "%.*s.point%s.h5md", (int)stem, out_path, point);
+    snprintf(nt, sizeof nt, "%d", threads);
+    char *args[] = {"export", "h5md", (char *)out_path, "--point", (char *)point, "-o", traj, "--threads", nt, NULL};
+    fflush(stdout);
+    return lihop_cmd_export_h5md(threads > 0 ? 9 : 7, args);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -153,7 +177,7 @@ static int cmd_run(int argc, char **argv)
                         resolved, device, threads, a.resume, a.overwrite, a.wide, &g_interrupt};
     int code = lihop_run_sweep(cfg, &o);
     lihop_config_destroy(cfg);
-    return code;
+    return code == 0 && a.trajectory ? run_trajectory(out_path, a.trajectory, threads) : code;
 }
 
 static const struct option OUT_ONLY[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};

@@ -25,6 +25,15 @@ grep -q 'species li: 400 of 400 walkers x 201 frames' ex1.out || { show ex1; fai
 grep -q 'written to t1.h5md' ex1.out || { show ex1; fail "no 'written to' line"; }
 [ ! -e t1.h5md.tmp ] && [ ! -e t1.h5md.lock ] || fail "a temporary or lock file was left"
 
+check "lihop run --trajectory 1 writes OUT.point1.h5md, the same particles as export h5md --point 1"
+expect_rc 0 run_traj "$LIHOP" run box.yaml -o rt.h5 --threads 2 --trajectory 1
+[ -s rt.point1.h5md ] || { show run_traj; fail "no rt.point1.h5md after run --trajectory 1"; }
+h5diff rt.point1.h5md t1.h5md /particles/li/position/value /particles/li/position/value >/dev/null ||
+    fail "run --trajectory positions differ from export h5md --point 1"
+expect_rc 2 run_traj_bad "$LIHOP" run box.yaml -o rtb.h5 --trajectory x
+grep -q -- "--trajectory expects a point id >= 0, got 'x'" run_traj_bad.err || { show run_traj_bad; fail "no --trajectory error"; }
+[ ! -e rtb.h5 ] || fail "a run with a bad --trajectory wrote its results file"
+
 check "all walkers exported (or --verify): the replay reproduces the stored D bit for bit"
 grep -q 'bit for bit' ex1.out || { show ex1; fail "no replay check with all 400 walkers"; }
 expect_rc 0 ex_verify "$LIHOP" export h5md res.h5 --point 0 --walkers 20 --verify -o tv.h5md

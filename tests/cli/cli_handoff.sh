@@ -136,6 +136,25 @@ expect_rc 0 c2 "$LIHOP" run c2.yaml -o c2.h5 --threads 2
 
 check "errors: exit 2 naming deck:line and key (or exit 3 for lihop handoff on a missing file)"
 # bad NAME SED PATTERN: the uniform/laminate deck edited by SED must exit 2 with PATTERN on stderr
+# The last step of the worked example (configs/atoms_to_membrane): the membrane
+# made of garnet numbers goes into a cell as BPX. 300-400 K brackets nothing at
+# the base cell's 298.15 K, so the export warns of the 1.85 K extrapolation.
+check "atoms -> membrane -> BPX: the laminate's /fits sigma at 298.15 K is the BPX conductivity (1e-9)"
+expect_rc 0 bpx "$LIHOP" export bpx lam.h5 --base "$SRC/configs/bpx/nmc_pouch_cell_BPX.json" -o cell.json
+grep -q "outside the fitted 300-400 K" bpx.err || { show bpx; fail "no extrapolation warning"; }
+SIG=$(sed -n 's/.*Electrolyte of lam.h5 line 0 at 298.15 K: sigma \([^ ]*\) S\/m.*/\1/p' bpx.out)
+/usr/bin/python3 - "$SIG" <<'PY' || fail "BPX conductivity is not the laminate's fitted sigma at 298.15 K"
+import json, math, sys, h5py
+sig = float(sys.argv[1])
+doc = json.load(open("cell.json"))
+bpx = doc["Parameterisation"]["Electrolyte"]["Conductivity [S.m-1]"]
+f = h5py.File("lam.h5", "r")["fits"][()]
+row = f[f["species"] == -1][0]
+want = row["A_sigma_S_m"] * math.exp(-row["Ea_sigma_eV"] / (8.617333262e-5 * 298.15))
+print(f"  BPX conductivity {bpx:.6g} S/m, printed {sig:.6g}, fit {want:.6g}")
+sys.exit(0 if abs(bpx - want) <= 1e-9 * want and abs(sig - bpx) <= 1e-5 * bpx else 1)
+PY
+
 bad() {
     local name=$1 deck=$2 ed=$3 pat=$4
     sed "$ed" "$deck" > "$name.yaml"

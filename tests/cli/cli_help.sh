@@ -13,7 +13,7 @@ cli_setup help "$@"
 
 [ -x "$LIHOP" ] || fail "no lihop binary at $LIHOP"
 cp "$FIXTURE" tiny.yaml
-COMMANDS="run micro lattice validate export"
+COMMANDS="run micro lattice validate export handoff"
 
 # Each command's options as its usage must list them.
 opts_of() {
@@ -22,7 +22,8 @@ opts_of() {
         micro) echo "-o --output --help" ;;
         lattice) echo "--cells -o --output --help" ;;
         validate) echo "--check --list --json --threads --help" ;;
-        export) echo "csv -o --output --help" ;;
+        export) echo "csv bpx h5md -o --output --base --line --point --species --walkers --replica --frames --verify --help" ;;
+        handoff) echo "-o --output --help" ;;
     esac
 }
 
