@@ -227,15 +227,7 @@ static double want_li(const y_from_garnet *g) { return g->li_per_fu ? *g->li_per
 static lihop_status phase_exclusive(pctx *c, int i)
 {
     static const char *const keys[] = {"material", "sigma_total_S_cm", "carriers"};
-    char p[PATH_CAP], gp[PATH_CAP];
-    snprintf(gp, sizeof gp, "phases[%d].from_garnet", i);
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        snprintf(p, sizeof p, "phases[%d].%s", i, keys[k]);
-        if (cfg_present(c, p))
-            return cfg_fail_at(c, p, "expected either from_garnet or %s, got both (from_garnet on line %d)", keys[k],
-                               cfg_line_of(c, gp));
-    }
-    return LIHOP_OK;
+    return cfg_phase_exclusive(c, i, "from_garnet", keys, sizeof keys / sizeof keys[0]);
 }
 
 /* The species the garnet's Li becomes: from_garnet.species, else li or Li. */

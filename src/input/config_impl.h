@@ -350,6 +350,9 @@ void cfg_free_loaded(const cyaml_schema_value_t *schema, void *y);
 const char *cfg_got(pctx *c, const char *path);
 void cfg_join_append(char *buf, size_t cap, const char *item);
 int cfg_line_of(pctx *c, const char *path);
+/* phases[i].owner (material, from_garnet) excludes each of keys[0..n): the
+ * first of them present is an error naming both lines. */
+lihop_status cfg_phase_exclusive(pctx *c, int i, const char *owner, const char *const *keys, size_t n);
 lihop_status cfg_model_keys(pctx *c, yaml_document_t *doc, int garnet);
 int cfg_present(pctx *c, const char *path);
 extern const cyaml_schema_value_t cfg_top_schema, cfg_gtop_schema, cfg_material_schema, cfg_phase_material_schema;

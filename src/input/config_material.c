@@ -6,22 +6,25 @@
  * and the key path inside it; the deck's `name` always names the phase. */
 #include "config_impl.h"
 
+lihop_status cfg_phase_exclusive(pctx *c, int i, const char *owner, const char *const *keys, size_t n)
+{
+    char p[PATH_CAP], op[PATH_CAP];
+    snprintf(op, sizeof op, "phases[%d].%s", i, owner);
+    for (size_t k = 0; k < n; k++) {
+        snprintf(p, sizeof p, "phases[%d].%s", i, keys[k]);
+        if (cfg_present(c, p))
+            return cfg_fail_at(c, p, "expected either %s or %s, got both (%s on line %d)", owner, keys[k], owner,
+                               cfg_line_of(c, op));
+    }
+    return LIHOP_OK;
+}
+
 /* A phase gives material: or its own transport, never both: with both, which
  * one the run used would be a guess. */
 static lihop_status check_exclusive(pctx *c, int i)
 {
     static const char *const keys[] = {"sigma_total_S_cm", "carriers", "density_g_cm3"};
-    char p[PATH_CAP], mp[PATH_CAP];
-    snprintf(mp, sizeof mp, "phases[%d].material", i);
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        snprintf(p, sizeof p, "phases[%d].%s", i, keys[k]);
-        if (cfg_present(c, p))
-            return cfg_fail_at(c, p,
-                               "expected either material or the phase's own sigma_total_S_cm, carriers and "
-                               "density_g_cm3, got both material (line %d) and %s",
-                               cfg_line_of(c, mp), keys[k]);
-    }
-    return LIHOP_OK;
+    return cfg_phase_exclusive(c, i, "material", keys, sizeof keys / sizeof keys[0]);
 }
 
 /* Density and the documentation keys of the file (m), range-checked. */

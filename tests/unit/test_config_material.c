@@ -256,9 +256,9 @@ END_TEST
 START_TEST(err_material_and_inline)
 {
     fails("  - name: peo\n    material: mat/peo.yaml\n    carriers: []\n", "deck.yaml:9: key 'phases[0].carriers': ",
-          "got both material (line 8) and carriers");
+          "expected either material or carriers, got both (material on line 8)");
     fails("  - name: peo\n    material: mat/peo.yaml\n    density_g_cm3: 1.3\n",
-          "deck.yaml:9: key 'phases[0].density_g_cm3': ", "got both material (line 8) and density_g_cm3");
+          "deck.yaml:9: key 'phases[0].density_g_cm3': ", "expected either material or density_g_cm3, got both (material on line 8)");
 }
 END_TEST
 
