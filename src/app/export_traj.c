@@ -102,7 +102,7 @@ int lihop_export_is_h5md(int argc, char **argv)
         if (w[0] != '-') return !strcmp(w, "h5md");
         if (!strcmp(w, "--")) return i + 1 < argc && !strcmp(argv[i + 1], "h5md");
         for (const struct option *o = H5MD_OPTS; o->name; o++)      /* skip an option's separate value */
-            if (w[1] == '-' && !strcmp(w + 2, o->name)) i++;
+            if (w[1] == '-' && !strcmp(w + 2, o->name) && o->has_arg == required_argument) i++;
         if (!strcmp(w, "-o")) i++;
     }
     return 0;

@@ -16,6 +16,7 @@
 #include "backend_cuda.h"
 #include "cli.h"
 #include "config.h"
+#include "durable.h"
 #include "export_bpx.h"
 #include "export_csv.h"
 #include "export_traj.h"
@@ -125,10 +126,13 @@ static void command_line(int argc, char **argv, char *buf, size_t len)
  * trajectory export"; other choices: call lihop export h5md). */
 static int run_trajectory(const char *out_path, const char *point, int threads)
 {
-    char traj[LIHOP_PATH_LEN + 32], nt[16];
+    char traj[LIHOP_DURABLE_PATH_LEN], nt[16];
     size_t stem = strlen(out_path);
     if (stem > 3 && !strcmp(out_path + stem - 3, ".h5")) stem -= 3;
-    snprintf(traj, sizeof traj, "%.*s.point%s.h5md", (int)stem, out_path, point);
+    if (snprintf(traj, sizeof traj, "%.*s.point%s.h5md", (int)stem, out_path, point) >= (int)sizeof traj) {
+        fprintf(stderr, "lihop: error: --trajectory: the name %.*s.point%s.h5md is too long\n", (int)stem, out_path, point);
+        return 2;
+    }
     snprintf(nt, sizeof nt, "%d", threads);
     char *args[] = {"export", "h5md", (char *)out_path, "--point", (char *)point, "-o", traj, "--threads", nt, NULL};
     fflush(stdout);
@@ -177,7 +181,7 @@ static int cmd_run(int argc, char **argv)
                         resolved, device, threads, a.resume, a.overwrite, a.wide, &g_interrupt};
     int code = lihop_run_sweep(cfg, &o);
     lihop_config_destroy(cfg);
-    return code == 0 && a.trajectory ? run_trajectory(out_path, a.trajectory, threads) : code;
+    return code == 0 && a.trajectory && lihop_mpi_rank() == 0 ? run_trajectory(out_path, a.trajectory, threads) : code;
 }
 
 static const struct option OUT_ONLY[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
@@ -427,20 +431,19 @@ static int cmd_validate(int argc, char **argv)
 /* Where the CSV goes: stdout, or out_path (removed again when the export fails). */
 static int export_csv(const char *in_path, const char *out_path)
 {
-    FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "lihop: error: cannot write %s: %s\n", out_path, strerror(errno));
-        return 3;
-    }
     lihop_err err = {{0}};
+    lihop_durable d;
+    FILE *out = stdout;
+    lihop_status st = out_path ? lihop_durable_fopen(&d, out_path, &out, &err) : LIHOP_OK;
+    if (st) return fail(st, &err);
     lihop_csv_info info;
-    lihop_status st = lihop_export_csv(in_path, out, out_path ? out_path : "stdout", &info, &err);
-    if (out_path && fclose(out) != 0 && !st)
-        st = lihop_fail(&err, LIHOP_ERR_IO, "cannot write %s: %s", out_path, strerror(errno));
-    if (st) {
-        if (out_path) remove(out_path);
-        return fail(st, &err);
+    st = lihop_export_csv(in_path, out, out_path ? out_path : "stdout", &info, &err);
+    if (out_path) {
+        lihop_err cerr = {{0}};
+        lihop_status cs = lihop_durable_fclose(&d, out, !st, &cerr);
+        if (!st && cs) st = cs, err = cerr;
     }
+    if (st) return fail(st, &err);
     if (strcmp(info.status, "complete"))
         fprintf(stderr, "lihop: warning: %s has status '%s', not 'complete': the CSV holds only the points "
                         "finished so far\n", in_path, info.status[0] ? info.status : "(none)");
@@ -516,16 +519,17 @@ static int cmd_handoff(int argc, char **argv)
     int n, pc = parse_out_only("handoff", argc, argv, &out_path, pos, 2, &n);
     if (pc) return pc < 0 ? 0 : pc;
     if (n == 0) return lihop_cli_error("handoff", "missing BULK.h5 (garnet bulk results of lihop run)");
-    FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "lihop: error: cannot write %s: %s\n", out_path, strerror(errno));
-        return 3;
-    }
     lihop_err err = {{0}};
-    lihop_status st = lihop_handoff_yaml(out, pos[0], pos[1], &err);
-    if (out_path && fclose(out) != 0 && !st)
-        st = lihop_fail(&err, LIHOP_ERR_IO, "cannot write %s: %s", out_path, strerror(errno));
-    if (st && out_path) remove(out_path);
+    lihop_durable d;
+    FILE *out = stdout;
+    lihop_status st = out_path ? lihop_durable_fopen(&d, out_path, &out, &err) : LIHOP_OK;
+    if (st) return fail(st, &err);
+    st = lihop_handoff_yaml(out, pos[0], pos[1], &err);
+    if (out_path) {
+        lihop_err cerr = {{0}};
+        lihop_status cs = lihop_durable_fclose(&d, out, !st, &cerr);
+        if (!st && cs) st = cs, err = cerr;
+    }
     if (!st && out_path) fprintf(stderr, "phase%s block written to %s\n", pos[1] ? " and interface" : "", out_path);
     return st ? fail(st, &err) : 0;
 }

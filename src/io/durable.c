@@ -160,3 +160,35 @@ void lihop_durable_unlock(lihop_durable *d)
     close(d->lock_fd);
     d->lock_fd = -1;
 }
+
+lihop_status lihop_durable_fopen(lihop_durable *d, const char *path, FILE **f, lihop_err *err)
+{
+    *f = NULL;
+    lihop_status st = lihop_durable_lock(d, path, err);
+    if (st)
+        return st;
+    if ((st = lihop_durable_begin(d, 0, err)) == LIHOP_OK && !(*f = fopen(d->tmp, "w"))) {
+        st = lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", d->tmp, strerror(errno));
+        lihop_durable_abort(d);
+    }
+    if (st)
+        lihop_durable_unlock(d);
+    return st;
+}
+
+lihop_status lihop_durable_fclose(lihop_durable *d, FILE *f, int keep, lihop_err *err)
+{
+    int bad = ferror(f) || fflush(f) != 0;
+    int e = errno;
+    if (fclose(f) != 0 && !bad)
+        bad = 1, e = errno;
+    lihop_status st = LIHOP_OK;
+    if (keep && bad)
+        st = lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", d->tmp, strerror(e));
+    if (keep && !bad)
+        st = lihop_durable_commit(d, err);
+    else
+        lihop_durable_abort(d);
+    lihop_durable_unlock(d);
+    return st;
+}

@@ -22,6 +22,8 @@
 
 #include "status.h"
 
+#include <stdio.h>
+
 #define LIHOP_DURABLE_PATH_LEN 1100
 
 typedef struct {
@@ -45,5 +47,12 @@ lihop_status lihop_durable_commit(lihop_durable *d, lihop_err *err);
 void lihop_durable_abort(lihop_durable *d);
 /* Remove the lock file and release it; NULL or unlocked d: no-op. */
 void lihop_durable_unlock(lihop_durable *d);
+
+/* A text output (CSV, YAML, JSON) the same way: fopen() locks path and opens
+ * PATH.tmp for writing; fclose() closes it and, when keep and every write
+ * succeeded, commits it over path, else removes it; then unlocks.  A failed
+ * export leaves an existing path as it was. */
+lihop_status lihop_durable_fopen(lihop_durable *d, const char *path, FILE **f, lihop_err *err);
+lihop_status lihop_durable_fclose(lihop_durable *d, FILE *f, int keep, lihop_err *err);
 
 #endif

@@ -2,6 +2,7 @@
  * (json-c) with lihop's Electrolyte block (export_bpx.h). */
 #include <json-c/json.h>
 
+#include "durable.h"
 #include "export_bpx.h"
 #include "lihop_version.h"
 
@@ -170,7 +171,7 @@ static lihop_status set_header(json_object *header, const char *results_path, co
 {
     json_object *d;
     const char *old = json_object_object_get_ex(header, "Description", &d) ? json_object_get_string(d) : "";
-    size_t n = strlen(old) + 2048;
+    size_t n = strlen(old) + strlen(results_path) + 2 * strlen(v->li_species) + 2048;   /* fixed text < 1 kB */
     char *s = malloc(n);
     if (!s)
         return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory writing the BPX header");
@@ -190,33 +191,16 @@ static lihop_status set_header(json_object *header, const char *results_path, co
     return LIHOP_OK;
 }
 
-/* text to out_path by way of OUT.part: written, flushed to the disk, renamed. */
+/* text to out_path through durable.h: locked, written to OUT.tmp, flushed to the disk, renamed. */
 static lihop_status write_atomic(const char *out_path, const char *text, lihop_err *err)
 {
-    size_t plen = strlen(out_path) + 6;
-    char *part = malloc(plen);
-    if (!part)
-        return lihop_fail(err, LIHOP_ERR_NOMEM, "out of memory writing %s", out_path);
-    snprintf(part, plen, "%s.part", out_path);
-    lihop_status st = LIHOP_OK;
-    FILE *fp = fopen(part, "wb");
-    if (!fp) {
-        st = lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", part, strerror(errno));
-    } else {
-        size_t n = strlen(text);
-        int bad = fwrite(text, 1, n, fp) != n || fputc('\n', fp) == EOF || fflush(fp) != 0 || fsync(fileno(fp)) != 0;
-        int e = errno;
-        if (fclose(fp) != 0 && !bad)
-            bad = 1, e = errno;
-        if (bad)
-            st = lihop_fail(err, LIHOP_ERR_IO, "cannot write %s: %s", part, strerror(e));
-        else if (rename(part, out_path) != 0)
-            st = lihop_fail(err, LIHOP_ERR_IO, "cannot rename %s to %s: %s", part, out_path, strerror(errno));
-        if (st)
-            remove(part);
-    }
-    free(part);
-    return st;
+    lihop_durable d;
+    FILE *fp;
+    lihop_status st = lihop_durable_fopen(&d, out_path, &fp, err);
+    if (st)
+        return st;
+    int ok = fputs(text, fp) != EOF && fputc('\n', fp) != EOF;
+    return lihop_durable_fclose(&d, fp, ok, err);
 }
 
 lihop_status lihop_export_bpx(const char *results_path, const char *base_path, const char *out_path, int line,

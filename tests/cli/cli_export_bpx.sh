@@ -4,7 +4,7 @@
 # a base without the Electrolyte or Cell block or with a 0.x version (2),
 # results without /fits, of the garnet model or with several sweep lines and
 # no --line (2), a missing --base or -o (2, usage); a failed export leaves an
-# existing OUT untouched and no OUT.part behind; --line picks a line.  The
+# existing OUT untouched and no OUT.tmp behind; --line picks a line.  The
 # numbers themselves and PyBaMM are checked by tests/interop/test_bpx_pybamm.py.
 #   usage: bash tests/cli/cli_export_bpx.sh LIHOP_BINARY SOURCE_DIR
 set -euo pipefail
@@ -22,7 +22,7 @@ refused() {
     echo sentinel > out.json
     expect_rc "$rc" "$name" "$LIHOP" export bpx "$@"
     grep -qE -- "$pattern" "$name.err" || { show "$name"; fail "$name: stderr does not say /$pattern/"; }
-    [ "$(cat out.json)" = sentinel ] && [ ! -e out.json.part ] || fail "$name: out.json changed or out.json.part left"
+    [ "$(cat out.json)" = sentinel ] && [ ! -e out.json.tmp ] || fail "$name: out.json changed or out.json.tmp left"
     echo "  ok: $(head -1 "$name.err" | cut -c1-150)"
 }
 
@@ -37,7 +37,7 @@ expect_rc 0 good "$LIHOP" export bpx pic.h5 --base "$BASE" -o good.json
 "$PY" -c "import json; e = json.load(open('good.json'))['Parameterisation']['Electrolyte']; assert e['Conductivity [S.m-1]'] > 0" ||
     fail "good.json has no positive conductivity"
 grep -qE '^good.json: Electrolyte of pic.h5 line 0 at 298.15 K: sigma [0-9.e+-]+ S/m' good.out || { show good; fail "no summary line"; }
-[ ! -e good.json.part ] || fail "good.json.part left behind"
+[ ! -e good.json.tmp ] || fail "good.json.tmp left behind"
 echo "  ok"
 
 check "base file problems"
@@ -96,5 +96,5 @@ refused badline 2 "--line expects a sweep line number >= 0" pic.h5 --base "$BASE
 expect_rc 2 csvbase "$LIHOP" export csv pic.h5 --base "$BASE"
 grep -q "are options of export bpx, not csv" csvbase.err || { show csvbase; fail "csv --base not refused"; }
 expect_rc 3 unwritable "$LIHOP" export bpx pic.h5 --base "$BASE" -o /nonexistent/dir/out.json
-grep -q "cannot write /nonexistent/dir/out.json.part" unwritable.err || { show unwritable; fail "no I/O message"; }
+grep -q "cannot create the lock file /nonexistent/dir/out.json.lock" unwritable.err || { show unwritable; fail "no I/O message"; }
 echo "  ok"

@@ -34,6 +34,10 @@ expect_rc 2 run_traj_bad "$LIHOP" run box.yaml -o rtb.h5 --trajectory x
 grep -q -- "--trajectory expects a point id >= 0, got 'x'" run_traj_bad.err || { show run_traj_bad; fail "no --trajectory error"; }
 [ ! -e rtb.h5 ] || fail "a run with a bad --trajectory wrote its results file"
 
+check "options before the format: export --force --verify h5md ... goes to the H5MD export"
+expect_rc 0 ex_optfirst "$LIHOP" export --force --verify h5md res.h5 --point 1 --walkers 10 -o tf.h5md
+[ -s tf.h5md ] || { show ex_optfirst; fail "no tf.h5md from options before the format"; }
+
 check "all walkers exported (or --verify): the replay reproduces the stored D bit for bit"
 grep -q 'bit for bit' ex1.out || { show ex1; fail "no replay check with all 400 walkers"; }
 expect_rc 0 ex_verify "$LIHOP" export h5md res.h5 --point 0 --walkers 20 --verify -o tv.h5md

@@ -182,6 +182,10 @@ grep -q "nothere.h5: cannot be read" ho_missing.err || { show ho_missing; fail "
 expect_rc 2 ho_swapped "$LIHOP" handoff gb.h5
 grep -q "expected garnet bulk results" ho_swapped.err || { show ho_swapped; fail "handoff of a bicrystal as bulk"; }
 [ ! -s ho_swapped.out ] || fail "handoff printed YAML before failing"
+echo sentinel > keep.yaml
+expect_rc 3 ho_keep "$LIHOP" handoff nothere.h5 -o keep.yaml
+[ "$(cat keep.yaml)" = sentinel ] && [ ! -e keep.yaml.tmp ] && [ ! -e keep.yaml.lock ] ||
+    fail "a failed handoff -o changed the existing keep.yaml or left its .tmp/.lock"
 expect_rc 2 ho_usage "$LIHOP" handoff
 grep -q "lihop: error: handoff: missing BULK.h5" ho_usage.err || { show ho_usage; fail "no usage error"; }
 echo "cli_handoff: all checks passed"
