@@ -57,13 +57,15 @@ static int check_garnet_files(lihop_h5i_ctx *c, hid_t meta, const lihop_config *
     return 0;
 }
 
-/* /metadata/phases/material_text as n strings (malloc'd, "" where absent);
- * NULL when the dataset is missing (files from before phase material files). */
-static char **read_phase_texts(hid_t meta, int n)
+/* The string dataset /metadata/<path> [n] as n strings (malloc'd, "" where
+ * absent); NULL when the dataset is missing (files from before it existed). */
+static char **read_meta_strings(hid_t meta, const char *path, int n)
 {
-    if (H5Lexists(meta, "phases/material_text", H5P_DEFAULT) <= 0)
+    char parent[64];
+    snprintf(parent, sizeof parent, "%.*s", (int)strcspn(path, "/"), path);   /* H5Lexists needs it to exist */
+    if (H5Lexists(meta, parent, H5P_DEFAULT) <= 0 || H5Lexists(meta, path, H5P_DEFAULT) <= 0)
         return NULL;
-    hid_t d = H5Dopen2(meta, "phases/material_text", H5P_DEFAULT);
+    hid_t d = H5Dopen2(meta, path, H5P_DEFAULT);
     hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
     hid_t st = lihop_h5i_str_type();
     char **v = calloc((size_t)n + 1, sizeof *v), **out = NULL;
@@ -87,7 +89,7 @@ static char **read_phase_texts(hid_t meta, int n)
 static int check_phase_materials(lihop_h5i_ctx *c, hid_t meta, const lihop_config *cfg)
 {
     int n = cfg->nphases, rc = 0;
-    char **old = read_phase_texts(meta, n);
+    char **old = read_meta_strings(meta, "phases/material_text", n);
     for (int p = 0; p < n && rc == 0; p++) {
         const char *now = cfg->phases[p].material_text ? cfg->phases[p].material_text : "";
         if (strcmp(old ? old[p] : "", now) != 0)
@@ -103,6 +105,46 @@ static int check_phase_materials(lihop_h5i_ctx *c, hid_t meta, const lihop_confi
     return rc;
 }
 
+/* The first of n stored strings (path in /metadata) that differs from now(i); -1 if none. */
+static int first_changed(hid_t meta, const char *path, int n, const char *(*now)(const lihop_config *, int),
+                         const lihop_config *cfg)
+{
+    if (n == 0)
+        return -1;
+    char **old = read_meta_strings(meta, path, n);
+    int bad = -1;
+    for (int i = 0; i < n && bad < 0; i++)
+        if (strcmp(old ? old[i] : "", now(cfg, i)) != 0)
+            bad = i;
+    for (int i = 0; old && i < n; i++)
+        free(old[i]);
+    free(old);
+    return bad;
+}
+
+static const char *phase_origin(const lihop_config *cfg, int i) { return cfg->phases[i].garnet_origin; }
+static const char *iface_origin(const lihop_config *cfg, int i) { return cfg->interfaces[i].garnet_origin; }
+
+/* Voxel: a from_garnet phase or interface must get the numbers it got when the
+ * file was written (a garnet results file rerun or replaced changes them). */
+static int check_handoff(lihop_h5i_ctx *c, hid_t meta, const lihop_config *cfg)
+{
+    int p = first_changed(meta, "phases/from_garnet", cfg->nphases, phase_origin, cfg);
+    if (p >= 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot resume: phase '%s' takes its transport from_garnet and "
+                              "the garnet results behind it changed since the file was written (its "
+                              "/metadata/phases/from_garnet differs); use --overwrite or another output file",
+                              cfg->phases[p].name);
+    int k = first_changed(meta, "interfaces/from_garnet", cfg->ninterfaces, iface_origin, cfg);
+    if (k >= 0)
+        return lihop_h5i_fail(c, LIHOP_ERR_INPUT, "cannot resume: interface %s|%s takes its ASR from_garnet and the "
+                              "garnet results behind it changed since the file was written (its "
+                              "/metadata/interfaces/from_garnet differs); use --overwrite or another output file",
+                              cfg->phases[cfg->interfaces[k].phase_a].name,
+                              cfg->phases[cfg->interfaces[k].phase_b].name);
+    return 0;
+}
+
 static int check_meta(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
 {
     hid_t meta = H5Gopen2(file, "/metadata", H5P_DEFAULT);
@@ -113,6 +155,8 @@ static int check_meta(lihop_h5i_ctx *c, hid_t file, const lihop_config *cfg)
         rc = check_garnet_files(c, meta, cfg);
     if (rc == 0 && cfg->model == LIHOP_MODEL_VOXEL)
         rc = check_phase_materials(c, meta, cfg);
+    if (rc == 0 && cfg->model == LIHOP_MODEL_VOXEL)
+        rc = check_handoff(c, meta, cfg);
     H5Gclose(meta);
     return rc;
 }

@@ -188,4 +188,11 @@ expect_rc 3 ho_keep "$LIHOP" handoff nothere.h5 -o keep.yaml
     fail "a failed handoff -o changed the existing keep.yaml or left its .tmp/.lock"
 expect_rc 2 ho_usage "$LIHOP" handoff
 grep -q "lihop: error: handoff: missing BULK.h5" ho_usage.err || { show ho_usage; fail "no usage error"; }
+check "--resume: accepted with the same garnet results, refused once they are rerun with another seed"
+expect_rc 0 resume_same "$LIHOP" run uniform.yaml -o uni.h5 --resume --threads 2
+sed 's/^seed: 5/seed: 6/' garnet_bulk.yaml > garnet_bulk6.yaml
+expect_rc 0 gbulk6 "$LIHOP" run garnet_bulk6.yaml -o bulk.h5 --overwrite --threads 2
+expect_rc 2 resume_changed "$LIHOP" run uniform.yaml -o uni.h5 --resume --threads 2
+grep -q "cannot resume: phase 'llzo' takes its transport from_garnet and the garnet results behind it changed" \
+    resume_changed.err || { show resume_changed; fail "no refusal to resume with changed garnet results"; }
 echo "cli_handoff: all checks passed"
