@@ -52,7 +52,7 @@ static lihop_status work_alloc(replay_work *w, const lihop_config *view, const l
 }
 
 /* Rates, start distribution, stream and time grid of species s: the run's,
- * with its run time doubled `extensions` times (voxel_run.c stretch_time). */
+ * with its run time doubled `extensions` times, as voxel_run.c does. */
 static lihop_status work_setup(replay_work *w, const lihop_config *view, const lihop_micro *m, int s, int extensions,
                                lihop_err *err)
 {
@@ -74,11 +74,7 @@ static lihop_status work_setup(replay_work *w, const lihop_config *view, const l
     lihop_voxel_layers layers = {w->phi, w->vfac, w->start_cum};
     st = lihop_voxel_params_setup(view, m, w->voxels, w->offset, s, w->T, stream, &layers, w->p, &w->tr, err);
     if (st) return st;
-    double factor = ldexp(1.0, extensions);
-    lihop_voxel_params *p = w->p;
-    p->t_end *= factor;
-    for (int k = 0; k < p->nsamples; ++k) p->t_sample[k] *= factor;
-    if (p->max_hops) p->max_hops = (uint64_t)((double)p->max_hops * factor);
+    lihop_voxel_params_stretch(w->p, ldexp(1.0, extensions));   /* as the run did */
     return LIHOP_OK;
 }
 

@@ -115,15 +115,6 @@ static lihop_status walk_species(point_work *w, int s, double T, const lihop_vox
     return st;
 }
 
-/* Run time x factor: the same walks, continued (draw n is hop n, so the first
- * part of every trajectory is unchanged). */
-static void stretch_time(lihop_voxel_params *p, double factor)
-{
-    p->t_end *= factor;
-    for (int k = 0; k < p->nsamples; ++k) p->t_sample[k] *= factor;
-    if (p->max_hops) p->max_hops = (uint64_t)((double)p->max_hops * factor);
-}
-
 /* One walk of species s with the run time x 2^ext, and its observables. */
 static lihop_status walk_once(point_work *w, const lihop_config *cfg, const lihop_micro *m, int s, double T, int ext,
                               const lihop_voxel_options *opt, lihop_species_result *out, lihop_err *err)
@@ -137,7 +128,7 @@ static lihop_status walk_once(point_work *w, const lihop_config *cfg, const liho
     if (!st && w->phi && w->backend == LIHOP_BACKEND_CUDA)
         st = lihop_cuda_grid_set_layers(w->dgrid, w->vfac, w->start_cum, err);
     if (st) return st;
-    stretch_time(p, ldexp(1.0, ext));
+    lihop_voxel_params_stretch(p, ldexp(1.0, ext));
     out->t_end_s = p->t_end;
     for (int k = 0; k < p->nsamples; ++k) out->time_s[k] = p->t_sample[k];
     lihop_voxel_accum a;

@@ -256,3 +256,12 @@ lihop_status lihop_voxel_check(const lihop_config *cfg, const lihop_micro *m, li
                       "%s: key 'microstructure': no species is carried by a phase present in the microstructure "
                       "(present: %s); change the microstructure or the phases' carriers", cfg->path, present);
 }
+
+void lihop_voxel_params_stretch(lihop_voxel_params *p, double factor)
+{
+    p->t_end *= factor;
+    for (int k = 0; k < p->nsamples; ++k)
+        p->t_sample[k] *= factor;
+    if (p->max_hops)
+        p->max_hops = (uint64_t)((double)p->max_hops * factor);
+}

@@ -66,5 +66,8 @@ lihop_status lihop_voxel_params_setup(const lihop_config *cfg, const lihop_micro
                                       const uint32_t offset[LIHOP_MAX_PHASES + 1], int species, double T,
                                       uint32_t stream, const lihop_voxel_layers *layers, lihop_voxel_params *p,
                                       lihop_phase_transport *tr, lihop_err *err);
+/* Run time x factor (the run's extensions, 2^ext): the same walks, continued
+ * (draw n is hop n, so the first part of every trajectory is unchanged). */
+void lihop_voxel_params_stretch(lihop_voxel_params *p, double factor);
 
 #endif
