@@ -312,6 +312,23 @@ static void run_percolation_line(const run_ctx *r)
     free(pc);
 }
 
+/* One line per phase or interface whose numbers came from_garnet: the garnet
+ * file, its kind, git describe, seed and status (the whole record, with the
+ * fit, is in /metadata/phases/from_garnet and /metadata/interfaces). */
+static void run_handoff_lines(const lihop_config *cfg)
+{
+    for (int p = 0; p < cfg->nphases; ++p)
+        if (cfg->phases[p].garnet_origin[0])
+            printf("from_garnet: phase %s <- %.*s\n", cfg->phases[p].name,
+                   (int)strcspn(cfg->phases[p].garnet_origin, ";"), cfg->phases[p].garnet_origin);
+    for (int k = 0; k < cfg->ninterfaces; ++k) {
+        const lihop_interface_cfg *ic = &cfg->interfaces[k];
+        if (ic->garnet_origin[0])
+            printf("from_garnet: interface %s|%s ASR <- %.*s\n", cfg->phases[ic->phase_a].name,
+                   cfg->phases[ic->phase_b].name, (int)strcspn(ic->garnet_origin, ";"), ic->garnet_origin);
+    }
+}
+
 void run_voxel_banner(const run_ctx *r)
 {
     double frac[LIHOP_MAX_PHASES];
@@ -327,6 +344,7 @@ void run_voxel_banner(const run_ctx *r)
         printf(" %s %.4f", r->cfg->phases[p].name, frac[p]);
     printf("\n");
     run_percolation_line(r);
+    run_handoff_lines(r->cfg);
 }
 
 /* A coordinate that names a fit line on the screen: swept, not temperature
